@@ -1,0 +1,102 @@
+"""Turn the configured font faces into what they can print, and say what this machine lacks."""
+
+from __future__ import annotations
+
+import subprocess
+import unicodedata
+from functools import lru_cache
+
+from . import model as m
+from .problems import Problem
+
+FONT_FAMILY = "Noto Serif CJK SC"
+
+
+def preflight() -> list[str]:
+    """What this machine lacks to print correctly, in words a clerk can pass on."""
+    from weasyprint.text.ffi import harfbuzz_subset
+
+    missing = []
+    if harfbuzz_subset is None:
+        missing.append("缺少 HarfBuzz 字体子集库（libharfbuzz-subset0）：请运行 make setup，"
+                       "或 apt-get install libharfbuzz-subset0")
+    if font_file(FONT_FAMILY, "Regular") is None or font_file(FONT_FAMILY, "Bold") is None:
+        missing.append(f"缺少字体 {FONT_FAMILY}（常规与粗体）：请运行 make setup，或 apt-get install fonts-noto-cjk")
+    return missing
+
+
+@lru_cache(maxsize=None)
+def font_file(family: str, style: str) -> tuple[str, int] | None:
+    """The file fontconfig picks for a face, or None when it would substitute another family."""
+    try:
+        out = subprocess.run(["fc-match", "-f", "%{family}\t%{file}\t%{index}", f"{family}:style={style}"],
+                             capture_output=True, text=True, check=True, timeout=30).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    families, file, index = (out.split("\t") + ["", "", "0"])[:3]
+    if family not in families.split(","):
+        return None
+    return file, int(index or 0)
+
+
+@lru_cache(maxsize=None)
+def coverage() -> frozenset[int]:
+    """Code points that both embedded faces can draw."""
+    from fontTools.ttLib import TTFont
+
+    sets = []
+    for style in ("Regular", "Bold"):
+        found = font_file(FONT_FAMILY, style)
+        if found is None:
+            return frozenset()
+        font = TTFont(found[0], fontNumber=found[1], lazy=True)
+        sets.append(set(font.getBestCmap()))
+        font.close()
+    return frozenset(sets[0] & sets[1])
+
+
+@lru_cache(maxsize=1)
+def package_version() -> str:
+    """The Debian package of the faces, else the font's own version: it decides the embedded glyphs."""
+    try:
+        out = subprocess.run(["dpkg-query", "-W", "-f=${Version}", "fonts-noto-cjk"],
+                             capture_output=True, text=True, timeout=30)
+        if out.returncode == 0 and out.stdout:
+            return out.stdout
+    except (OSError, subprocess.SubprocessError):
+        pass
+    found = font_file(FONT_FAMILY, "Regular")
+    if not found:
+        return "missing"
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(found[0], fontNumber=found[1], lazy=True)
+    return f"{FONT_FAMILY} {font['head'].fontRevision:.3f}"
+
+
+def glyph_problems(content: m.Content) -> list[Problem]:
+    """Characters the embedded faces cannot draw would print as boxes: name each with its file and line."""
+    drawable = coverage()
+    if not drawable:
+        return []  # preflight has already said the font is missing
+    problems = []
+    for p in content.projects:
+        for field, line, text in _texts(p):
+            bad = sorted({ch for ch in text if ord(ch) not in drawable and ch not in "\t\n"})
+            if bad:
+                names = "、".join(f"“{ch}”(U+{ord(ch):04X} {unicodedata.name(ch, '控制字符')})" for ch in bad[:5])
+                problems.append(Problem(p.source, line, field, f"含有字体 {FONT_FAMILY} 无法显示的字符：{names}"))
+    return problems
+
+
+def _texts(p: m.Project):
+    for key, value in (("项目名称", p.name), ("主管部门", p.department), ("实施单位", p.implementer),
+                       ("项目属性", p.attribute), ("项目期限", p.term), ("项目主管处室", p.office)):
+        yield key, p.lines.get(key, 1), value
+    for para in p.goal:
+        yield m.GOAL, p.lines.get(m.GOAL, 1), para
+    for level in p.levels:
+        for group in level.groups:
+            for ind in group.indicators:
+                yield "三级指标", ind.line, ind.name
+                yield "绩效值", ind.line, ind.value

@@ -1,0 +1,133 @@
+"""Turn projects and departments into HTML documents styled like the official form."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import jinja2
+
+from . import __version__, chart, model as m
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES = ROOT / "templates"
+STYLES = ROOT / "styles"
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    rowspan: int
+
+
+@dataclass(frozen=True)
+class Row:
+    """One indicator row as printed: the merged 一级/二级 cells appear on the row that opens them."""
+
+    id: str
+    level1: Cell | None
+    level2: Cell | None
+    name: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Block:
+    """Rows that share one <tbody>: a 一级 group, or its part on one page."""
+
+    rows: tuple[Row, ...]
+    page_break: bool  # starts a new page (a table continued from the page before)
+
+
+def blocks(project: m.Project, breaks: frozenset[str] = frozenset(), prefix: str = "") -> tuple[Block, ...]:
+    """Lay the indicator tree out as rows; a row id in `breaks` starts a new page and repeats its labels.
+
+    Row ids are `<prefix>r<一级>-<二级>-<三级>`; the prefix keeps them unique within a volume.
+    """
+    out = []
+    for i, level in enumerate(project.levels):
+        flat = [(g, ind, f"{prefix}r{i}-{j}-{k}")
+                for j, g in enumerate(level.groups) for k, ind in enumerate(g.indicators)]
+        cuts = [0] + [n for n, (_, _, rid) in enumerate(flat) if rid in breaks and n > 0] + [len(flat)]
+        for a, b in zip(cuts, cuts[1:]):
+            part = flat[a:b]
+            rows = []
+            for n, (group, ind, rid) in enumerate(part):
+                l1 = Cell(level.label, len(part)) if n == 0 else None
+                l2 = None
+                if n == 0 or part[n - 1][0] is not group:
+                    l2 = Cell(group.label, sum(1 for g, _, _ in part if g is group))
+                rows.append(Row(rid, l1, l2, ind.name, ind.value))
+            out.append(Block(tuple(rows), page_break=a > 0 or (flat[0][2] in breaks)))
+    return tuple(out)
+
+
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["amount"] = format_amount
+    return env
+
+
+def format_amount(value: Decimal, places: int | None = None) -> str:
+    """万元 as written in the source, or with a fixed number of places for a column of figures."""
+    if places is None:
+        return format(value, "f")
+    return format(value.quantize(Decimal(1).scaleb(-places)), "f")
+
+
+@dataclass(frozen=True)
+class VolumeItem:
+    project: m.Project
+    anchor: str
+    amount: str
+    blocks: tuple[Block, ...]
+
+
+GENERATOR = f"mubiaobiao {__version__}"
+
+
+def project_html(env: jinja2.Environment, project: m.Project, breaks: frozenset[str] = frozenset(),
+                 stamp: str = "") -> str:
+    return env.get_template("project.html.j2").render(
+        project=project, blocks=blocks(project, breaks), title=project.name,
+        author=f"{project.department} / {project.implementer}", generator=GENERATOR, stamp=stamp,
+        keywords=[project.year, project.department_dir.split("-")[0], project.name],
+    )
+
+
+def anchor(n: int) -> str:
+    """The id of the n-th table (0-based) in a volume; its row ids start with it."""
+    return f"p{n + 1}"
+
+
+def volume_html(env: jinja2.Environment, department: m.Department, breaks: frozenset[str] = frozenset(),
+                duplex: bool = False, stamp: str = "") -> str:
+    places = max([2] + [-p.amount.as_tuple().exponent for p in department.projects])
+    items = [VolumeItem(p, anchor(n), format_amount(p.amount, places), blocks(p, breaks, anchor(n) + "-"))
+             for n, p in enumerate(department.projects)]
+    return env.get_template("volume.html.j2").render(
+        department=department, items=items, total=format_amount(department.total, places),
+        chart=chart.bar_chart(department), cover_lines=cover_lines(department), duplex=duplex,
+        title=department.title, author=department.compiler or department.name, generator=GENERATOR, stamp=stamp,
+        keywords=[department.year, department.code, department.name],
+    )
+
+
+def cover_lines(department: m.Department) -> list[str]:
+    """Break the volume title after the department's name, where a person would break it."""
+    title = department.title
+    if title.startswith(department.name) and len(title) > len(department.name):
+        return [department.name, title[len(department.name):]]
+    return [title]
+
+
+def volume_block_starts(department: m.Department, breaks: frozenset[str]) -> set[str]:
+    return {b.rows[0].id for n, p in enumerate(department.projects)
+            for b in blocks(p, breaks, anchor(n) + "-")}

@@ -1,0 +1,42 @@
+"""Turn a project or a volume into a laid-out document whose every page shows the 一级/二级 labels of its rows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import jinja2
+import weasyprint
+
+from . import html, model as m, pdf
+
+
+def settle(make_html: Callable[[frozenset[str]], str], starts: Callable[[frozenset[str]], set[str]],
+           breaks: frozenset[str] = frozenset()) -> tuple[weasyprint.Document, frozenset[str]]:
+    """Lay out; where a page opens inside a merged group, break before that row and lay out again.
+
+    WeasyPrint prints a split rowspan cell's text only on its first page (WEASYPRINT.md), so a group
+    that runs over a page is cut into two <tbody>s with the labels repeated. A cut moves the rows after
+    it, so only the first offending page is fixed per round; each round fixes one, so the loop ends.
+    """
+    for _ in range(500):
+        doc = pdf.layout(make_html(breaks))
+        allowed = starts(breaks)
+        first_bad = next((ids[0] for ids in pdf.rows_by_page(doc)[1:] if ids and ids[0] not in allowed), None)
+        if first_bad is None:
+            return doc, breaks
+        breaks = breaks | {first_bad}
+    raise pdf.RenderError("分页未能收敛")
+
+
+def project(env: jinja2.Environment, p: m.Project, stamp: str = "") -> tuple[weasyprint.Document, frozenset[str]]:
+    return settle(lambda b: html.project_html(env, p, b, stamp),
+                  lambda b: {block.rows[0].id for block in html.blocks(p, b)})
+
+
+def volume(env: jinja2.Environment, d: m.Department, breaks: dict[str, frozenset[str]],
+           duplex: bool, stamp: str = "") -> weasyprint.Document:
+    """Lay out a volume, starting from each table's own page breaks: its pages fall the same way."""
+    seed = frozenset(f"{html.anchor(n)}-{rid}" for n, p in enumerate(d.projects) for rid in breaks.get(p.source, ()))
+    doc, _ = settle(lambda b: html.volume_html(env, d, b, duplex, stamp),
+                    lambda b: html.volume_block_starts(d, b), seed)
+    return doc

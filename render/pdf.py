@@ -1,0 +1,148 @@
+"""Turn HTML into laid-out documents and PDF bytes, refusing anything that would print wrong."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+import weasyprint
+from weasyprint.urls import URLFetcher
+
+from .fonts import FONT_FAMILY
+from .html import STYLES
+
+
+
+class RenderError(Exception):
+    """WeasyPrint said something was wrong: missing font, bad CSS, a resource it could not fetch."""
+
+
+class ProjectFetcher(URLFetcher):
+    """Fetch only the project's own styles: no network, no file outside them, no redirects."""
+
+    def __init__(self, roots: tuple[Path, ...] = (STYLES,)):
+        super().__init__(allowed_protocols=("file",), allow_redirects=False)
+        self.roots = tuple(r.resolve() for r in roots)
+
+    def fetch(self, url, headers=None):
+        parts = urlsplit(url)
+        if parts.scheme == "file":
+            path = Path(url2pathname(parts.path)).resolve()
+            if any(path.is_relative_to(root) for root in self.roots):
+                return super().fetch(url, headers)
+        raise ValueError(f"拒绝读取外部资源（只允许项目自身的样式文件）：{url[:200]}")
+
+
+class _Collect(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def _strict():
+    """Every WeasyPrint warning fails the build: a PDF with tofu boxes is never written silently."""
+    logger = logging.getLogger("weasyprint")
+    handler = _Collect()
+    logger.addHandler(handler)
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+    if handler.messages:
+        raise RenderError("; ".join(dict.fromkeys(handler.messages)))
+
+
+@lru_cache(maxsize=None)
+def stylesheet() -> weasyprint.CSS:
+    return weasyprint.CSS(filename=str(STYLES / "form.css"), url_fetcher=ProjectFetcher())
+
+
+def layout(html: str) -> weasyprint.Document:
+    with _strict():
+        doc = weasyprint.HTML(string=html, base_url=str(STYLES) + "/", url_fetcher=ProjectFetcher()).render(
+            stylesheets=[stylesheet()])
+    families = {font.family for font in doc.fonts.values()}
+    if families - {FONT_FAMILY}:
+        raise RenderError(f"排版用了 {FONT_FAMILY} 以外的字体：{'、'.join(sorted(families - {FONT_FAMILY}))}")
+    return doc
+
+
+def rows_by_page(doc: weasyprint.Document) -> list[list[str]]:
+    """The indicator rows (data-row ids) that start on each page, in order."""
+    pages = []
+    seen: set[str] = set()
+    for page in doc.pages:
+        ids = []
+        for box in page._page_box.descendants():
+            element = getattr(box, "element", None)
+            rid = element.get("data-row") if element is not None and box.element_tag == "tr" else None
+            if rid and rid not in seen:
+                seen.add(rid)
+                ids.append(rid)
+        pages.append(ids)
+    return pages
+
+
+@dataclass(frozen=True)
+class Attached:
+    name: str
+    data: bytes
+
+
+def write(doc: weasyprint.Document, attachments: tuple[Attached, ...] = (), stamp: datetime | None = None) -> bytes:
+    """PDF/A-3b carrying its sources, with every byte determined by the content (WEASYPRINT.md)."""
+    fetcher = ProjectFetcher()
+    files = [weasyprint.Attachment(file_obj=io.BytesIO(a.data), name=a.name, relationship="Source",
+                                   created=stamp, modified=stamp, url_fetcher=fetcher,
+                                   description="源文件（Markdown/YAML）")
+             for a in attachments]
+    digest = hashlib.sha256(b"".join(a.name.encode() + a.data for a in attachments)).hexdigest()
+    with _strict():
+        return doc.write_pdf(pdf_variant="pdf/a-3b", attachments=files,
+                             pdf_identifier=digest[:32].encode("ascii"))
+
+
+def _dotted(n: int) -> str:
+    return f"{n // 10000}.{n // 100 % 100}.{n % 100}"
+
+
+def _harfbuzz_version() -> str:
+    # WeasyPrint's cffi declarations lack hb_version_string: ask the library directly.
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("harfbuzz")
+    if not name:
+        return "unknown"
+    lib = ctypes.CDLL(name)
+    lib.hb_version_string.restype = ctypes.c_char_p
+    return lib.hb_version_string().decode()
+
+
+@lru_cache(maxsize=1)
+def versions() -> dict[str, str]:
+    """What shapes the bytes of a PDF: recorded in the manifest, part of every cache key."""
+    from weasyprint.text.ffi import pango
+
+    from . import __version__
+    from .fonts import package_version
+
+    return {
+        "tool": f"mubiaobiao {__version__}",
+        "weasyprint": weasyprint.__version__,
+        "pango": _dotted(pango.pango_version()),
+        "harfbuzz": _harfbuzz_version(),
+        "fonts-noto-cjk": package_version(),
+    }

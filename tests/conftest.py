@@ -1,0 +1,96 @@
+"""Shared fixtures: real builds read back, once per session."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "tests" / "data" / "seed.txt"
+DEPT = "2025/018-平罗县司法局"
+
+
+def run_build(*args: str, cwd: Path = ROOT, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], cwd=cwd, capture_output=True,
+                          text=True, env={**os.environ, **(env or {})}, timeout=600)
+
+
+def pdf_pages(path: Path) -> list[str]:
+    return [page.extract_text() or "" for page in PdfReader(path).pages]
+
+
+def squash(text: str) -> str:
+    """Cells wrap inside their column: compare text with all whitespace removed."""
+    return re.sub(r"\s+", "", text)
+
+
+def seed_tables() -> list[list[str]]:
+    """The seed's non-empty cells, table by table, read straight from the pasted text."""
+    tables: list[list[str]] = []
+    for line in SEED.read_text(encoding="utf-8").split("\n"):
+        cells = [c.strip() for c in line.split("\t") if c.strip()]
+        if cells == ["部门项目支出预算绩效目标表"]:
+            tables.append([])
+        if tables:
+            tables[-1].extend(cells)
+    return tables
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Path:
+    """The committed content built once, as `python build.py --out DIR` would."""
+    out = tmp_path_factory.mktemp("dist")
+    result = run_build("--out", str(out), "--jobs", "2")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out
+
+
+@pytest.fixture(scope="session")
+def manifest(built) -> dict:
+    return json.loads((built / "manifest.json").read_text(encoding="utf-8"))
+
+
+def copy_content(dest: Path) -> Path:
+    shutil.copytree(ROOT / "content", dest / "content")
+    return dest / "content"
+
+
+def department_file(folder: Path, code: str, name: str, year: str = "2025", extra: str = "") -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "部门.yml").write_text(
+        f'部门名称: {name}\n部门编码: "{code}"\n年度: {year}\n编制日期: 2025-01-20\n{extra}', encoding="utf-8")
+
+
+def project_file(folder: Path, stem: str, name: str, dept: str, amount: str, rows: list[tuple[str, ...]],
+                 goal: str = "完成年度目标。") -> Path:
+    lines = ["---", f"项目名称: {name}", f"主管部门: {dept}", f"实施单位: {dept.split('-')[0]}001-{dept.split('-')[1]}本级",
+             "项目属性:", "项目期限: 1年", "项目主管处室: 05-行政教科文室", f"项目年度金额: {amount}", "---", "",
+             "## 年度总体绩效目标", "", goal, "", "## 绩效指标", "",
+             "| 一级指标 | 二级指标 | 三级指标 | 绩效值 |", "| --- | --- | --- | --- |"]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    path = folder / f"{stem}.md"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def long_rows(n: int) -> list[tuple[str, str, str, str]]:
+    """n indicators spread over all nine 二级, each with a name and value found nowhere else."""
+    from render import model as m
+
+    rows = []
+    for k in range(n):
+        l2 = m.LEVEL2[k * len(m.LEVEL2) // n]
+        l1 = next(x for x in m.LEVEL1 if x[0] == l2[0])
+        first2 = not rows or rows[-1][4] != l2
+        first1 = not rows or rows[-1][5] != l1
+        rows.append((l1 if first1 else "", l2 if first2 else "",
+                     f"第{k + 1:02d}号指标：按季度完成培训、宣传、走访、回访和考核等各项工作任务", f"值{k + 1:02d}≥95%", l2, l1))
+    return [r[:4] for r in rows]

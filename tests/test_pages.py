@@ -1,0 +1,53 @@
+"""A table taller than a page: heads repeated under 续表, no row split, labels shown on every page."""
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import department_file, long_rows, pdf_pages, project_file, run_build, squash
+from render import model as m
+
+
+@pytest.fixture(scope="module")
+def long_table(tmp_path_factory):
+    root = tmp_path_factory.mktemp("long")
+    folder = root / "content" / "2025" / "901-测试局"
+    department_file(folder, "901", "测试局")
+    rows = long_rows(40)
+    project_file(folder, "01-四十项指标", "四十项指标的项目", "901-测试局", "12.5", rows, goal="目标：" + "开展工作，" * 60)
+    result = run_build("--content", str(root / "content"), "--out", str(root / "dist"), "--jobs", "1")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return root / "dist" / "2025" / "901-测试局" / "01-四十项指标.pdf", rows
+
+
+def test_spans_pages_with_heads_and_continued_mark(long_table):
+    path, _ = long_table
+    pages = pdf_pages(path)
+    assert len(pages) >= 3
+    for n, text in enumerate(pages):
+        assert squash("一级指标二级指标三级指标绩效值") in squash(text)
+        assert ("续表" in text) == (n > 0)
+        assert f"— {n + 1} —" in text
+
+
+def test_no_row_is_split_and_every_page_names_its_groups(long_table):
+    path, rows = long_table
+    pages = [squash(t) for t in pdf_pages(path)]
+    current1 = current2 = ""
+    for k, (l1, l2, name, value) in enumerate(rows):
+        current1, current2 = l1 or current1, l2 or current2
+        holding = [n for n, t in enumerate(pages) if squash(name) in t]
+        assert len(holding) == 1, name  # the whole name on exactly one page
+        page = holding[0]
+        assert squash(value) in pages[page]
+        # the labels its row belongs to are printed on that page
+        assert current1 in pages[page] and current2 in pages[page], (k, page)
+
+
+def test_labels_on_a_new_page_come_before_its_first_row(long_table):
+    path, rows = long_table
+    reader = PdfReader(path)
+    for page in reader.pages[1:]:
+        text = squash(page.extract_text())
+        first_label = min((text.find(l) for l in m.LEVEL1 if l in text), default=-1)
+        first_row = text.find("第")
+        assert 0 <= first_label < first_row
