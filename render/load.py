@@ -23,7 +23,7 @@ def load(content_root: Path, repo_root: Path) -> tuple[m.Content, list[Problem]]
     root = content_root.resolve()
     if not root.is_dir():
         return m.Content(str(content_root), ()), [Problem(str(content_root), 0, "内容目录", "找不到这个文件夹")]
-    for year_dir in sorted(content_root.iterdir()):
+    for year_dir in _entries_of(content_root):
         if not _inside(year_dir, root, repo_root, problems):
             continue
         if year_dir.is_file():
@@ -34,7 +34,7 @@ def load(content_root: Path, repo_root: Path) -> tuple[m.Content, list[Problem]]
             problems.append(Problem(_rel(year_dir, repo_root), 0, "年度文件夹",
                                     "文件夹名应为四位年份，如 2025"))
             continue
-        for dept_dir in sorted(year_dir.iterdir()):
+        for dept_dir in _entries_of(year_dir):
             if not _inside(dept_dir, root, repo_root, problems):
                 continue
             if dept_dir.is_file():
@@ -58,16 +58,25 @@ def _rel(path: Path, repo_root: Path) -> str:
 
 def _inside(path: Path, root: Path, repo_root: Path, problems: list[Problem]) -> bool:
     """Refuse links that lead out of the content folder: they are reported, never followed."""
+    line = 0 if path.is_dir() else 1
     try:
         path.resolve().relative_to(root)
     except ValueError:
-        problems.append(Problem(_rel(path, repo_root), 0, "文件",
+        problems.append(Problem(_rel(path, repo_root), line, "文件",
                                 "是指向内容文件夹以外的链接，已拒绝读取"))
         return False
+    except (OSError, RuntimeError):  # a link that points back at itself
+        problems.append(Problem(_rel(path, repo_root), 1, "文件", "是循环的链接，无法读取"))
+        return False
     if not path.exists():
-        problems.append(Problem(_rel(path, repo_root), 0, "文件", "是失效的链接"))
+        problems.append(Problem(_rel(path, repo_root), 1, "文件", "是失效的链接"))
         return False
     return True
+
+
+def _entries_of(folder: Path) -> list[Path]:
+    """A folder's entries in name order, without hidden ones (.DS_Store, ._name from a Mac, editor files)."""
+    return sorted(p for p in folder.iterdir() if not p.name.startswith("."))
 
 
 def _unknown(path: Path, repo_root: Path) -> Problem:
@@ -76,7 +85,12 @@ def _unknown(path: Path, repo_root: Path) -> Problem:
 
 
 def _read(path: Path, repo_root: Path, problems: list[Problem]) -> str | None:
-    text, found = decode(_rel(path, repo_root), path.read_bytes())
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        problems.append(Problem(_rel(path, repo_root), 1, "文件", f"无法读取：{e.strerror or e}"))
+        return None
+    text, found = decode(_rel(path, repo_root), data)
     problems.extend(found)
     return text
 
@@ -89,36 +103,49 @@ def _department(folder: Path, root: Path, repo_root: Path, problems: list[Proble
         return None
     year = folder.parent.name
     projects, names = [], {}
-    for path in sorted(folder.iterdir()):
-        if not _inside(path, root, repo_root, problems):
-            continue
+    complete = True  # every project file loaded: only then can a stated 合计 be checked
+    for path in _entries_of(folder):
         if path.name == m.DEPARTMENT_FILE:
+            continue  # read last, by _department_file
+        if not _inside(path, root, repo_root, problems):
+            complete = False
             continue
         if path.suffix != ".md" or not path.is_file():
             problems.append(_unknown(path, repo_root))
             continue
-        text = _read(path, repo_root, problems)
-        if text is None:
-            continue
-        parsed, found = parse_markdown(_rel(path, repo_root), text)
-        problems.extend(found)
-        if parsed is None:
-            continue
-        project, found = _project(parsed, path.stem, year, folder.name)
-        problems.extend(found)
+        project = _project_file(path, year, folder.name, repo_root, problems)
         if project is None:
+            complete = False
             continue
         if project.name in names:
             problems.append(Problem(project.source, project.lines["项目名称"], "项目名称",
                                     f"与 {names[project.name]} 的项目名称重复"))
+            complete = False
             continue
         names[project.name] = project.source
         projects.append(project)
     problems += _office_names(projects)
-    header = _department_file(folder, year, match, repo_root, problems, projects)
+    header = _department_file(folder, root, year, match, repo_root, problems)
     if header is None:
         return None
+    header, stated = header
+    if stated is not None and complete:
+        problems += _total(header["source"], stated, projects)
     return m.Department(projects=tuple(projects), folder=rel, year=year, **header)
+
+
+def _project_file(path: Path, year: str, dept_dir: str, repo_root: Path,
+                  problems: list[Problem]) -> m.Project | None:
+    text = _read(path, repo_root, problems)
+    if text is None:
+        return None
+    parsed, found = parse_markdown(_rel(path, repo_root), text)
+    problems.extend(found)
+    if parsed is None:
+        return None
+    project, found = _project(parsed, path.stem, year, dept_dir)
+    problems.extend(found)
+    return project
 
 
 def _office_names(projects: list[m.Project]) -> list[Problem]:
@@ -140,13 +167,19 @@ def _office_names(projects: list[m.Project]) -> list[Problem]:
     return problems
 
 
-def _department_file(folder: Path, year: str, match: re.Match, repo_root: Path,
-                     problems: list[Problem], projects: list[m.Project]) -> dict | None:
+def _department_file(folder: Path, root: Path, year: str, match: re.Match, repo_root: Path,
+                     problems: list[Problem]) -> tuple[dict, tuple[str, int] | None] | None:
+    """The department's header, and its stated 合计 with the line, if it states one."""
     path = folder / m.DEPARTMENT_FILE
     rel = _rel(path, repo_root)
     field = "部门信息"
-    if not path.is_file():
+    if not path.is_file() and not path.is_symlink():
         problems.append(Problem(rel, 0, field, f"缺少部门信息文件 {m.DEPARTMENT_FILE}（部门名称、部门编码、年度、编制日期）"))
+        return None
+    if not _inside(path, root, repo_root, problems):
+        return None
+    if not path.is_file():
+        problems.append(Problem(rel, 0, field, f"{m.DEPARTMENT_FILE} 应为文件"))
         return None
     text = _read(path, repo_root, problems)
     if text is None:
@@ -155,33 +188,35 @@ def _department_file(folder: Path, year: str, match: re.Match, repo_root: Path,
     problems.extend(found)
     if found:
         return None
-    values, lines, ok = _entries(rel, entries, m.DEPARTMENT_KEYS + ("合计",), ("部门名称", "部门编码", "年度", "编制日期"), problems)
-    if not ok:
-        return None
+    before = len(problems)
+    values, lines = _entries(rel, entries, m.DEPARTMENT_KEYS + ("合计",), ("部门名称", "部门编码", "年度", "编制日期"),
+                             problems)
     code, name = match.group(1), match.group(2)
     checks = [("部门编码", code, "与文件夹名的编码"), ("部门名称", name, "与文件夹名的部门名称"), ("年度", year, "与年度文件夹")]
     for key, expected, what in checks:
-        if values[key] != expected:
+        if key in values and values[key] != expected:
             problems.append(Problem(rel, lines[key], key, f"“{values[key]}”{what}“{expected}”不一致"))
-            ok = False
-    date = _date(values["编制日期"])
-    if date is None:
+    date = _date(values["编制日期"]) if "编制日期" in values else None
+    if "编制日期" in values and date is None:
         problems.append(Problem(rel, lines["编制日期"], "编制日期", f"“{values['编制日期']}”不是日期，应写作 2025-01-20"))
-        ok = False
-    stated = values.get("合计", "")
-    if stated:
-        total = sum((p.amount for p in projects), Decimal(0))
-        if not _AMOUNT.match(stated):
-            problems.append(Problem(rel, lines["合计"], "合计", f"“{stated}”不是数字"))
-            ok = False
-        elif Decimal(stated) != total:
-            problems.append(Problem(rel, lines["合计"], "合计",
-                                    f"写明的合计 {stated} 万元与各项目年度金额之和 {total} 万元不符"))
-            ok = False
-    if not ok:
+    if len(problems) > before:
         return None
     title = values.get("册名") or f"{name}{year}年部门项目支出预算绩效目标表"
-    return dict(source=rel, code=code, name=name, title=title, date=date, compiler=values.get("编制单位", ""))
+    header = dict(source=rel, code=code, name=name, title=title, date=date, compiler=values.get("编制单位", ""))
+    stated = (values["合计"], lines["合计"]) if values.get("合计") else None
+    return header, stated
+
+
+def _total(source: str, stated: tuple[str, int], projects: list[m.Project]) -> list[Problem]:
+    """A wrong 合计 stops the volume (its file has an error), not the projects' own tables."""
+    text, line = stated
+    if not _AMOUNT.match(text):
+        return [Problem(source, line, "合计", f"“{text}”不是数字（单位是万元，只写数字，如 320.43）")]
+    total = sum((p.amount for p in projects), Decimal(0))
+    if Decimal(text) != total:
+        return [Problem(source, line, "合计", f"写明的合计 {text} 万元与各项目年度金额之和 {total} 万元不符，"
+                                              f"相差 {Decimal(text) - total} 万元")]
+    return []
 
 
 def _date(text: str) -> str | None:
@@ -197,50 +232,76 @@ def _date(text: str) -> str | None:
 
 
 def _entries(path: str, entries: tuple[Entry, ...] | list[Entry], known: tuple[str, ...],
-             required: tuple[str, ...], problems: list[Problem]) -> tuple[dict[str, str], dict[str, int], bool]:
+             required: tuple[str, ...], problems: list[Problem]) -> tuple[dict[str, str], dict[str, int]]:
+    """The usable `key: value`s (the first of a repeated key), with every other entry reported."""
     values: dict[str, str] = {}
     lines: dict[str, int] = {}
-    ok = True
+    seen = set()
     for e in entries:
         if e.key not in known:
             problems.append(Problem(path, e.line, e.key, f"不认识的栏目名；可用的有：{'、'.join(known)}"))
-            ok = False
-        elif e.key in values:
-            problems.append(Problem(path, e.line, e.key, f"重复出现（第 {lines[e.key]} 行已有）"))
-            ok = False
+        elif e.key in seen:
+            first = lines.get(e.key) or next(x.line for x in entries if x.key == e.key)
+            problems.append(Problem(path, e.line, e.key, f"重复出现（第 {first} 行已有）"))
         elif e.value is None:
             problems.append(Problem(path, e.line, e.key, "应为一段文字，不能是列表或多级内容"))
-            ok = False
         else:
             values[e.key] = e.value.strip()
             lines[e.key] = e.line
+        seen.add(e.key)
     for key in required:
-        if key not in values and key not in {e.key for e in entries}:
+        if key not in seen:
             problems.append(Problem(path, 1, key, "缺少这一栏"))
-            ok = False
-    return values, lines, ok
+    return values, lines
 
 
 def _project(parsed: ParsedFile, stem: str, year: str, dept_dir: str) -> tuple[m.Project | None, list[Problem]]:
     problems: list[Problem] = []
     path = parsed.path
-    values, lines, ok = _entries(path, parsed.entries, m.PROJECT_KEYS, m.PROJECT_KEYS, problems)
-    if ok:
-        if not values["项目名称"]:
-            problems.append(Problem(path, lines["项目名称"], "项目名称", "不能为空"))
-        if values["主管部门"] != dept_dir:
-            problems.append(Problem(path, lines["主管部门"], "主管部门",
-                                    f"“{values['主管部门']}”与所在部门文件夹“{dept_dir}”不一致"))
-        for key in ("实施单位", "项目期限", "项目主管处室"):
-            if not values[key]:
-                problems.append(Problem(path, lines[key], key, "是空的", "warning"))
-        amount = values["项目年度金额"]
-        if not _AMOUNT.match(amount):
-            problems.append(Problem(path, lines["项目年度金额"], "项目年度金额",
-                                    f"“{amount}”不是数字（单位已是万元，只写数字，如 39.05）"))
-        elif amount.startswith("-"):
-            problems.append(Problem(path, lines["项目年度金额"], "项目年度金额", f"“{amount}”不能为负数"))
+    lines: dict[str, int] = {}
+    values: dict[str, str] = {}
+    if parsed.header_ok:  # else the YAML error is the one thing to say about the header
+        values, lines = _entries(path, parsed.entries, m.PROJECT_KEYS, m.PROJECT_KEYS, problems)
+        problems += _fields(path, values, lines, dept_dir)
+    goal = _goal(path, parsed, lines, problems)
+    levels: tuple[m.Level1, ...] = ()
+    sections = {s.title: s for s in parsed.sections}
+    if m.INDICATORS not in sections:
+        problems.append(Problem(path, 1, m.INDICATORS, f"缺少“## {m.INDICATORS}”栏目"))
+    else:
+        levels = _indicators(path, sections[m.INDICATORS], problems)
+    if not parsed.header_ok or any(p.severity == "error" for p in problems):
+        return None, problems
+    return m.Project(
+        source=path, stem=stem, year=year, department_dir=dept_dir,
+        name=values["项目名称"], department=values["主管部门"], implementer=values["实施单位"],
+        attribute=values["项目属性"], term=values["项目期限"], office=values["项目主管处室"],
+        amount=Decimal(values["项目年度金额"].lstrip("+")), goal=goal, levels=levels, lines=lines,
+    ), problems
 
+
+def _fields(path: str, values: dict[str, str], lines: dict[str, int], dept_dir: str) -> list[Problem]:
+    """Each header field present, checked on its own, so that one mistake does not hide the next."""
+    problems = []
+    if values.get("项目名称") == "":
+        problems.append(Problem(path, lines["项目名称"], "项目名称", "不能为空"))
+    if "主管部门" in values and values["主管部门"] != dept_dir:
+        problems.append(Problem(path, lines["主管部门"], "主管部门",
+                                f"“{values['主管部门']}”与所在部门文件夹“{dept_dir}”不一致"))
+    for key in ("实施单位", "项目期限", "项目主管处室"):
+        if values.get(key) == "":
+            problems.append(Problem(path, lines[key], key, "是空的", "warning"))
+    amount = values.get("项目年度金额")
+    if amount is not None and not _AMOUNT.match(amount):
+        what = "是空的" if not amount else f"“{amount}”不是数字"
+        problems.append(Problem(path, lines["项目年度金额"], "项目年度金额",
+                                f"{what}（单位已是万元，只写数字，如 39.05）"))
+    elif amount is not None and amount.startswith("-"):
+        problems.append(Problem(path, lines["项目年度金额"], "项目年度金额", f"“{amount}”不能为负数"))
+    return problems
+
+
+def _goal(path: str, parsed: ParsedFile, lines: dict[str, int], problems: list[Problem]) -> tuple[str, ...]:
     sections = {}
     for s in parsed.sections:
         if s.title not in (m.GOAL, m.INDICATORS):
@@ -249,30 +310,17 @@ def _project(parsed: ParsedFile, stem: str, year: str, dept_dir: str) -> tuple[m
             problems.append(Problem(path, s.line, s.title, f"栏目重复（第 {sections[s.title].line} 行已有）"))
         else:
             sections[s.title] = s
-    goal: tuple[str, ...] = ()
     if m.GOAL not in sections:
         problems.append(Problem(path, 1, m.GOAL, f"缺少“## {m.GOAL}”栏目"))
-    else:
-        s = sections[m.GOAL]
-        goal = tuple(text for text, _ in s.paragraphs)
-        if s.tables:
-            problems.append(Problem(path, s.tables[0][0].line, m.GOAL, "此栏只写文字，不能有表格"))
-        if not goal:
-            problems.append(Problem(path, s.line, m.GOAL, "是空的", "warning"))
-        lines[m.GOAL] = s.paragraphs[0][1] if s.paragraphs else s.line
-    levels: tuple[m.Level1, ...] = ()
-    if m.INDICATORS not in sections:
-        problems.append(Problem(path, 1, m.INDICATORS, f"缺少“## {m.INDICATORS}”栏目"))
-    else:
-        levels = _indicators(path, sections[m.INDICATORS], problems)
-    if any(p.severity == "error" for p in problems):
-        return None, problems
-    return m.Project(
-        source=path, stem=stem, year=year, department_dir=dept_dir,
-        name=values["项目名称"], department=values["主管部门"], implementer=values["实施单位"],
-        attribute=values["项目属性"], term=values["项目期限"], office=values["项目主管处室"],
-        amount=Decimal(values["项目年度金额"].lstrip("+")), goal=goal, levels=levels, lines=lines,
-    ), problems
+        return ()
+    s = sections[m.GOAL]
+    goal = tuple(text for text, _ in s.paragraphs)
+    if s.tables:
+        problems.append(Problem(path, s.tables[0][0].line, m.GOAL, "此栏只写文字，不能有表格"))
+    if not goal:
+        problems.append(Problem(path, s.line, m.GOAL, "是空的", "warning"))
+    lines[m.GOAL] = s.paragraphs[0][1] if s.paragraphs else s.line
+    return goal
 
 
 def _indicators(path: str, section, problems: list[Problem]) -> tuple[m.Level1, ...]:

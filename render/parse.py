@@ -46,11 +46,12 @@ class ParsedFile:
     path: str
     entries: tuple[Entry, ...]
     sections: tuple[Section, ...]
+    header_ok: bool = True  # False when the front matter could not be read: its fields are then unknown
 
 
 def decode(path: str, data: bytes) -> tuple[str | None, list[Problem]]:
     if not data.strip():
-        return None, [Problem(path, 0, "文件", "文件是空的")]
+        return None, [Problem(path, 1, "文件", "文件是空的")]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
@@ -64,10 +65,13 @@ def parse_yaml(path: str, text: str, first_line: int, field: str) -> tuple[list[
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        line = first_line + mark.line if mark else first_line
-        return [], [Problem(path, line, field, f"YAML 格式错误：{_yaml_reason(e)}")]
-    except yaml.YAMLError as e:  # e.g. a control character the reader refuses
+        line, reason = _yaml_error(text, e)
+        return [], [Problem(path, first_line + line, field, f"YAML 格式错误：{reason}")]
+    except yaml.reader.ReaderError as e:  # a control character the reader refuses
+        line = text[: e.position].count("\n")
+        return [], [Problem(path, first_line + line, field,
+                            f"YAML 格式错误：含有看不见的控制字符 U+{e.character:04X}，请删去")]
+    except yaml.YAMLError as e:
         return [], [Problem(path, first_line, field, f"YAML 格式错误：{e}")]
     if node is None:
         return [], [Problem(path, first_line, field, "内容是空的")]
@@ -80,6 +84,14 @@ def parse_yaml(path: str, text: str, first_line: int, field: str) -> tuple[list[
             problems.append(Problem(path, line, field, "名称应为文字"))
             continue
         if isinstance(value_node, yaml.ScalarNode):
+            # An anchor or tag before plain text is dropped by YAML: the clerk's text would change silently.
+            lead = text[value_node.start_mark.index:value_node.start_mark.index + 1]
+            if value_node.style is None and lead in ("&", "!"):
+                problems.append(Problem(path, first_line + value_node.start_mark.line, key_node.value,
+                                        f"以“{lead}”开头的内容须用双引号括起"))
+                raw = text[value_node.start_mark.index:value_node.end_mark.index]
+                entries.append(Entry(key_node.value, raw, line))
+                continue
             null = value_node.tag == "tag:yaml.org,2002:null" and value_node.style is None
             value = "" if null else value_node.value
             entries.append(Entry(key_node.value, value, line, value_node.style is not None))
@@ -89,11 +101,40 @@ def parse_yaml(path: str, text: str, first_line: int, field: str) -> tuple[list[
 
 
 _YAML_REASONS = {
-    "mapping values are not allowed here": "此处不能出现冒号“: ”（内容含冒号时请用引号括起）",
-    "could not find expected ':'": "缺少冒号“:”",
+    "mapping values are not allowed here": "此处不能出现冒号“: ”（内容含冒号时请用双引号括起）",
+    "could not find expected ':'": "缺少冒号“:”，应写作“栏目名: 内容”",
     "found character '\\t' that cannot start any token": "不能用 Tab 缩进",
-    "found undefined alias": "“*”开头的内容须用引号括起",
+    "found undefined alias": "以“*”开头的内容须用双引号括起",
+    "found unexpected end of stream": "引号没有配对：缺少结尾的引号",
+    "expected ',' or ']'": "以“[”开头的内容须用双引号括起",
+    "expected ',' or '}'": "以“{”开头的内容须用双引号括起",
+    "expected <block end>, but found": "引号后面还有文字：整栏内容须用一对双引号括起",
+    "sequence entries are not allowed here": "以“- ”开头的内容须用双引号括起",
+    "mapping keys are not allowed here": "以“? ”开头的内容须用双引号括起",
+    "expected a comment or a line break": "以“|”或“>”开头的内容须用双引号括起",
 }
+_CANNOT_START = re.compile(r"found character '(.)' that cannot start any token")
+_KEY_LINE = re.compile(r"^[^\s#:][^:]*:(\s|$)")
+
+
+def _yaml_error(text: str, e: yaml.MarkedYAMLError) -> tuple[int, str]:
+    """The 0-based line the clerk must fix, and why, in their words."""
+    # YAML notices a missing colon or an open quote lines later; the line that starts it is the one to fix.
+    use_context = e.context_mark and (e.context or "").startswith(("while scanning", "while parsing a flow"))
+    mark = e.context_mark if use_context else (e.problem_mark or e.context_mark)
+    line = mark.line if mark else 0
+    for k, raw in enumerate(text.split("\n")[: line + 1]):
+        if raw.strip() and not raw.startswith((" ", "#")) and not _KEY_LINE.match(raw):
+            return k, _not_a_key_line(raw)
+    return line, _yaml_reason(e)
+
+
+def _not_a_key_line(raw: str) -> str:
+    if ":" not in raw and "：" in raw:
+        return "栏目名后应为英文冒号“:”，不是中文冒号“：”"
+    if re.match(r"^[^:]*:\S", raw):
+        return "冒号“:”后须有一个空格"
+    return "缺少冒号“:”，应写作“栏目名: 内容”"
 
 
 def _yaml_reason(e: yaml.MarkedYAMLError) -> str:
@@ -101,7 +142,10 @@ def _yaml_reason(e: yaml.MarkedYAMLError) -> str:
     for english, chinese in _YAML_REASONS.items():
         if english in problem:
             return chinese
-    return f"{problem}（内容含特殊符号时请用引号括起）"
+    found = _CANNOT_START.search(problem)
+    if found:
+        return f"以“{found.group(1)}”开头的内容须用双引号括起"
+    return f"{problem}（内容含特殊符号时请用双引号括起）"
 
 
 def parse_markdown(path: str, text: str) -> tuple[ParsedFile | None, list[Problem]]:
@@ -113,8 +157,9 @@ def parse_markdown(path: str, text: str) -> tuple[ParsedFile | None, list[Proble
     if end is None:
         return None, [Problem(path, 1, FRONT_MATTER, "找不到结束文件头的“---”行")]
     entries, problems = parse_yaml(path, "\n".join(lines[1:end]), 2, FRONT_MATTER)
+    header_ok = not any(p.field == FRONT_MATTER for p in problems)
     sections, body_problems = _sections(path, lines, end + 1)
-    return ParsedFile(path, tuple(entries), tuple(sections)), problems + body_problems
+    return ParsedFile(path, tuple(entries), tuple(sections), header_ok), problems + body_problems
 
 
 def _sections(path: str, lines: list[str], body_start: int) -> tuple[list[Section], list[Problem]]:
@@ -149,7 +194,7 @@ def _sections(path: str, lines: list[str], body_start: int) -> tuple[list[Sectio
                     break
         else:
             i += 1
-
+    blocks = sorted(blocks + _unread(tokens, body))
     sections = []
     bounds = [h[1] for h in heads] + [len(body)]
     for n, (title, start) in enumerate(heads):
@@ -164,6 +209,23 @@ def _sections(path: str, lines: list[str], body_start: int) -> tuple[list[Sectio
         problems.append(Problem(path, body_start + a + 1, "栏目",
                                 "这段内容不属于任何栏目：请放在“## 年度总体绩效目标”或“## 绩效指标”之下"))
     return sections, problems
+
+
+def _unread(tokens, body: list[str]) -> list[tuple[int, int]]:
+    """Runs of text Markdown swallowed without a token (a line like `[a]: http://…` defines a link):
+    the clerk wrote it to be printed, so it is prose like any other."""
+    covered = set()
+    for tok in tokens:
+        if tok.level == 0 and tok.map:
+            covered.update(range(*tok.map))
+    runs: list[tuple[int, int]] = []
+    for k, raw in enumerate(body):
+        if raw.strip() and k not in covered:
+            if runs and runs[-1][1] == k:
+                runs[-1] = (runs[-1][0], k + 1)
+            else:
+                runs.append((k, k + 1))
+    return runs
 
 
 def _table(tokens, i: int, body: list[str], body_start: int) -> tuple[list[TableRow], int]:
@@ -194,6 +256,9 @@ def _count_cells(raw: str) -> int:
     return n
 
 
+# A line of prose starting with one of these is written with a backslash before it (importer._prose),
+# so that Markdown does not read it as a heading or a code fence; the backslash is not printed.
+ESCAPED = ("#", "`", "~", "\\")
 _CJK_EDGE = re.compile(r"[^\x00-\x7f]")
 
 
@@ -208,7 +273,7 @@ def _paragraphs(body: list[str], spans: list[tuple[int, int]], body_start: int) 
             if raw:
                 if not para:
                     first = k
-                para.append(raw[1:] if raw.startswith(("\\#", "\\`", "\\~")) else raw)
+                para.append(raw[1:] if raw[:1] == "\\" and raw[1:2] in ESCAPED else raw)
             elif para:
                 out.append((_join(para), body_start + first + 1))
                 para = []
