@@ -263,9 +263,9 @@ def _project(parsed: ParsedFile, stem: str, year: str, dept_dir: str) -> tuple[m
     if parsed.header_ok:  # else the YAML error is the one thing to say about the header
         values, lines = _entries(path, parsed.entries, m.PROJECT_KEYS, m.PROJECT_KEYS, problems)
         problems += _fields(path, values, lines, dept_dir)
-    goal = _goal(path, parsed, lines, problems)
+    sections = _known_sections(path, parsed, problems)
+    goal = _goal(path, sections, lines, problems)
     levels: tuple[m.Level1, ...] = ()
-    sections = {s.title: s for s in parsed.sections}
     if m.INDICATORS not in sections:
         problems.append(Problem(path, 1, m.INDICATORS, f"缺少“## {m.INDICATORS}”栏目"))
     else:
@@ -301,7 +301,8 @@ def _fields(path: str, values: dict[str, str], lines: dict[str, int], dept_dir: 
     return problems
 
 
-def _goal(path: str, parsed: ParsedFile, lines: dict[str, int], problems: list[Problem]) -> tuple[str, ...]:
+def _known_sections(path: str, parsed: ParsedFile, problems: list[Problem]) -> dict:
+    """The two sections of the form by title, each the first of its name."""
     sections = {}
     for s in parsed.sections:
         if s.title not in (m.GOAL, m.INDICATORS):
@@ -310,6 +311,10 @@ def _goal(path: str, parsed: ParsedFile, lines: dict[str, int], problems: list[P
             problems.append(Problem(path, s.line, s.title, f"栏目重复（第 {sections[s.title].line} 行已有）"))
         else:
             sections[s.title] = s
+    return sections
+
+
+def _goal(path: str, sections: dict, lines: dict[str, int], problems: list[Problem]) -> tuple[str, ...]:
     if m.GOAL not in sections:
         problems.append(Problem(path, 1, m.GOAL, f"缺少“## {m.GOAL}”栏目"))
         return ()
