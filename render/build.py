@@ -6,13 +6,22 @@ import multiprocessing
 import os
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import astuple, dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from . import fonts, load, model as m, output
+from . import cache as kc, fonts, load, model as m, output
 from .problems import Problem
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Table page `page` (0-based) of table `table` goes onto volume page `frame_page` (0-based)."""
+
+    frame_page: int
+    table: int
+    page: int
 
 ROOT = Path(__file__).resolve().parent.parent
 CHINA = timezone(timedelta(hours=8))
@@ -34,48 +43,62 @@ class SourceFile:
 
 
 @dataclass(frozen=True)
-class Job:
-    """One PDF to make: a project's table, or a department's volume (then `project` is None)."""
-
+class ProjectJob:
     target: str  # relative to the output folder
-    kind: str
-    title: str
-    department: m.Department
-    project: m.Project | None
-    sources: tuple[SourceFile, ...]
+    project: m.Project
+    source: SourceFile
     stamp: datetime
-    duplex: bool = False
+    key: str
+
+
+@dataclass(frozen=True)
+class VolumeJob:
+    target: str
+    department: m.Department
+    sources: tuple[SourceFile, ...]  # 部门.yml, then the projects in order
+    projects: tuple[ProjectJob, ...]
+    stamp: datetime
+    duplex: bool
 
 
 @dataclass(frozen=True)
 class Made:
-    job: Job
+    target: str
     data: bytes
     pages: int
+    rebuilt: bool
 
 
 def build(options: Options, say=print) -> int:
-    """Check, plan, render, publish: the whole build, step by step."""
+    """Check, plan, render what changed, publish: the whole build, step by step."""
     started = time.monotonic()
-    missing = fonts.preflight()
-    if missing:
-        for line in missing:
-            say(f"错误: {line}")
-        return 2
     base = source_base(options.content)
     content, problems = load.load(options.content, base)
-    problems += fonts.glyph_problems(content)
+    store = kc.Cache(options.out)
+    projects, volumes, skipped = plan(content, problems, options, base)
+    to_render = [j for j in projects if not store.hit(j.target, j.key, options.out / j.target)]
+    if to_render or volumes:
+        missing = fonts.preflight() if to_render else []
+        if missing:
+            report(problems, say)
+            for line in missing:
+                say(f"错误: {line}")
+            return 2
+        glyphs = fonts.glyph_problems_in(j.project for j in to_render)
+        if glyphs:
+            problems += glyphs
+            projects, volumes, skipped = plan(content, problems, options, base)
     report(problems, say)
-    jobs, skipped = plan(content, problems, options, base)
     for line in skipped:
         say(line)
-    made = render_all(jobs, options.jobs, say)
-    written, removed = publish(options.out, made)
+    made = Scheduler(options, store, say).run(projects, volumes)
+    removed = publish(options.out, made, projects, volumes, store)
     for rel in removed:
         say(f"已删除过期的 PDF：{rel}")
     failed = any(p.severity == "error" for p in problems)
-    say(f"完成：写出 {written} 个 PDF，用时 {time.monotonic() - started:.1f} 秒"
-        + ("；有错误，部分 PDF 未生成" if failed else ""))
+    rebuilt = sum(x.rebuilt for x in made.values())
+    say(f"完成：{len(made)} 个 PDF，重建 {rebuilt}，复用 {len(made) - rebuilt}，"
+        f"用时 {time.monotonic() - started:.1f} 秒" + ("；有错误，部分 PDF 未生成" if failed else ""))
     return 1 if failed else 0
 
 
@@ -83,9 +106,8 @@ def report(problems: list[Problem], say) -> None:
     for p in sorted(problems, key=lambda p: (p.path, p.line, p.severity)):
         say(str(p))
     errors = sum(p.severity == "error" for p in problems)
-    warnings = len(problems) - errors
     if problems:
-        say(f"检查：{errors} 个错误，{warnings} 个警告")
+        say(f"检查：{errors} 个错误，{len(problems) - errors} 个警告")
 
 
 def stamp_for(department: m.Department) -> datetime:
@@ -105,89 +127,204 @@ def source_base(content: Path) -> Path:
 
 
 def plan(content: m.Content, problems: list[Problem], options: Options,
-         base: Path = ROOT) -> tuple[list[Job], list[str]]:
+         base: Path = ROOT) -> tuple[list[ProjectJob], list[VolumeJob], list[str]]:
     """A job per project without errors; a volume only for a department whose every table is sound."""
     bad = {p.path for p in problems if p.severity == "error"}
-    jobs, skipped = [], []
+    projects, volumes, skipped = [], [], []
 
-    def _source(path: str) -> SourceFile:
+    def source(path: str) -> SourceFile:
         return SourceFile(path, Path(path).name, (base / path).read_bytes())
 
     for d in content.departments:
         folder = f"{d.year}/{output.safe_part(d.dir_name)}"
         stamp = stamp_for(d)
-        good = tuple(p for p in d.projects if p.source not in bad)
-        for p in good:
-            jobs.append(Job(f"{folder}/{output.safe_part(p.stem)}.pdf", "project", p.name, d, p,
-                            (_source(p.source),), stamp))
+        jobs = []
+        for p in d.projects:
+            if p.source in bad:
+                continue
+            src = source(p.source)
+            target = f"{folder}/{output.safe_part(p.stem)}.pdf"
+            jobs.append(ProjectJob(target, p, src, stamp, kc.key("project", target, src.path, src.data,
+                                                                 stamp.isoformat())))
+        projects += jobs
         broken = sorted(s for s in bad if s.startswith(d.folder + "/"))
-        if broken or len(good) != len(d.projects):
+        if broken or len(jobs) != len(d.projects):
             skipped.append(f"{d.folder}: 有 {len(broken)} 个文件存在错误，本部门装订册未生成")
             continue
-        sources = (_source(d.source),) + tuple(_source(p.source) for p in d.projects)
-        jobs.append(Job(f"{folder}/{output.safe_part(d.title)}.pdf", "volume", d.title, d, None, sources,
-                        stamp, options.duplex))
-    return jobs, skipped
+        volumes.append(VolumeJob(f"{folder}/{output.safe_part(d.title)}.pdf", d,
+                                 (source(d.source),) + tuple(j.source for j in jobs), tuple(jobs), stamp,
+                                 options.duplex))
+    return projects, volumes, skipped
 
 
-def render_all(jobs: list[Job], workers: int, say) -> list[Made]:
-    """Render every job, in worker processes when there is more than one core to use."""
-    workers = min(workers or os.cpu_count() or 1, len(jobs)) or 1
-    # Volumes are the longest jobs: start them first so the workers finish together.
-    ordered = sorted(jobs, key=lambda j: j.kind != "volume")
-    made: list[Made] = []
-    if workers == 1:
-        for job in ordered:
-            made.append(render_job(job))
-            _progress(made[-1], say)
-        return made
-    # WeasyPrint is not fork-safe (WEASYPRINT.md): start clean interpreters.
-    context = multiprocessing.get_context("forkserver" if sys.platform != "win32" else "spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = [pool.submit(render_job, job) for job in ordered]
+class _Inline:
+    """An executor that runs the task at once: no processes when there is only one thing to do."""
+
+    def submit(self, fn, *args) -> Future:
+        future: Future = Future()
         try:
-            for future in as_completed(futures):
-                made.append(future.result())
-                _progress(made[-1], say)
+            future.set_result(fn(*args))
+        except BaseException as e:  # handed to the caller through the future, as a pool would
+            future.set_exception(e)
+        return future
+
+    def shutdown(self, cancel_futures: bool = False) -> None:
+        pass
+
+
+class Scheduler:
+    """Projects first; a department's frame once its tables' page counts are known; then its volume."""
+
+    def __init__(self, options: Options, store: kc.Cache, say):
+        self.options, self.store, self.say = options, store, say
+        self.made: dict[str, Made] = {}
+        self.pool = None
+
+    def run(self, projects: list[ProjectJob], volumes: list[VolumeJob]) -> dict[str, Made]:
+        pending: dict[Future, tuple] = {}
+        todo = [j for j in projects if not self._reuse_project(j)]
+        workers = min(self.options.jobs or os.cpu_count() or 1, len(todo) + len(volumes))
+        self.pool = _Inline() if workers <= 1 or len(todo) <= 1 else _pool(workers)
+        try:
+            # the longest tables first, so that the workers finish together
+            for job in sorted(todo, key=lambda j: -j.project.indicator_count):
+                pending[self.pool.submit(render_project, job)] = ("project", job)
+            waiting = list(volumes)
+            while pending or waiting:
+                for v in [v for v in waiting if all(p.target in self.made for p in v.projects)]:
+                    waiting.remove(v)
+                    self._start_volume(v, pending)
+                if not pending:
+                    break
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    kind, job, *extra = pending.pop(future)
+                    result = future.result()
+                    if kind == "project":
+                        self._record(job.target, result[0], result[1], job.key)
+                    elif kind == "frame":
+                        self._frame_done(job, extra[0], result, pending)
+                    else:
+                        self._record(job.target, result, extra[0], extra[1])
         except BaseException:
-            for f in futures:
-                f.cancel()
+            self.pool.shutdown(cancel_futures=True)
             raise
-    return made
+        self.pool.shutdown()
+        return self.made
+
+    def _reuse_project(self, job: ProjectJob) -> bool:
+        entry = self.store.hit(job.target, job.key, self.options.out / job.target)
+        if entry:
+            self.made[job.target] = Made(job.target, (self.options.out / job.target).read_bytes(),
+                                         entry["pages"], False)
+        return bool(entry)
+
+    def _record(self, target: str, data: bytes, pages: int, key: str) -> None:
+        made = Made(target, data, pages, True)
+        self.made[target] = made
+        self.store.put(target, key=key, sha256=output.sha256(data), pages=pages)
+        self.say(f"  {target}（{pages} 页）")
+
+    def _start_volume(self, v: VolumeJob, pending: dict) -> None:
+        pages = tuple(self.made[p.target].pages for p in v.projects)
+        d = v.department
+        summary = "\n".join(f"{p.name}\t{p.office}\t{p.term}\t{p.amount}" for p in d.projects)
+        frame_key = kc.key("frame", v.target, v.sources[0].data, summary, repr(pages), str(v.duplex),
+                           v.stamp.isoformat())
+        name = f"frame:{v.target}"
+        entry = self.store.hit(name, frame_key, self.store.frame_path(name))
+        if entry:
+            frame = (self.store.frame_path(name).read_bytes(),
+                     tuple(Placement(*p) for p in entry["placements"]))
+            self._frame_done(v, frame_key, frame, pending)
+        else:
+            pending[self.pool.submit(render_frame, v, pages)] = ("frame", v, frame_key)
+
+    def _frame_done(self, v: VolumeJob, frame_key: str, frame: tuple, pending: dict) -> None:
+        data, placements = frame
+        name = f"frame:{v.target}"
+        path = self.store.frame_path(name)
+        if not path.is_file() or output.sha256(path.read_bytes()) != output.sha256(data):
+            output.write_atomic(path, data)
+        self.store.put(name, key=frame_key, sha256=output.sha256(data), placements=[astuple(p) for p in placements])
+        tables = tuple(self.made[p.target].data for p in v.projects)
+        volume_key = kc.key("volume", frame_key, output.sha256(data), *(output.sha256(t) for t in tables),
+                            *(s.name.encode() + b"\0" + s.data for s in v.sources))
+        entry = self.store.hit(v.target, volume_key, self.options.out / v.target)
+        if entry:
+            self.made[v.target] = Made(v.target, (self.options.out / v.target).read_bytes(), entry["pages"], False)
+            return
+        pages = frame_pages(data)
+        pending[self.pool.submit(assemble_volume, v, data, tables, placements)] = ("volume", v, pages, volume_key)
 
 
-def _progress(item: Made, say) -> None:
-    say(f"  {item.job.target}（{item.pages} 页）")
+def _pool(workers: int) -> ProcessPoolExecutor:
+    # WeasyPrint is not fork-safe (WEASYPRINT.md): workers start from a clean interpreter.
+    context = multiprocessing.get_context("forkserver" if sys.platform != "win32" else "spawn")
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+
+
+def frame_pages(data: bytes) -> int:
+    import pikepdf
+    import io
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        return len(pdf.pages)
 
 
 _env = None
 
 
-def render_job(job: Job) -> Made:
-    from . import html, paginate, pdf
+def _environment():
+    from . import html
 
     global _env
     if _env is None:
         _env = html.environment()
-    stamp = job.stamp.isoformat()
-    if job.project is not None:
-        doc, _ = paginate.project(_env, job.project, stamp)
-    else:
-        doc = paginate.volume(_env, job.department, {}, job.duplex, stamp)
-    attached = tuple(pdf.Attached(s.name, s.data) for s in job.sources)
-    return Made(job, pdf.write(doc, attached, job.stamp), len(doc.pages))
+    return _env
 
 
-def publish(out: Path, made: list[Made]) -> tuple[int, list[str]]:
-    from .pdf import versions
+def render_project(job: ProjectJob) -> tuple[bytes, int]:
+    """In a worker: lay out one table (page breaks that keep its labels) and write its PDF/A."""
+    from . import paginate, pdf
 
+    doc, _ = paginate.project(_environment(), job.project, job.stamp.isoformat())
+    return pdf.write(doc, (pdf.Attached(job.source.name, job.source.data),), job.stamp), len(doc.pages)
+
+
+def render_frame(v: VolumeJob, pages: tuple[int, ...]) -> tuple[bytes, tuple[Placement, ...]]:
+    """In a worker: the volume's cover, summary, chart and contents, and a numbered slot per table page."""
+    from . import html, pdf
+
+    doc = pdf.layout(html.volume_html(_environment(), v.department, pages, v.duplex, v.stamp.isoformat()))
+    at = pdf.anchor_pages(doc)
+    placements = tuple(Placement(at[f"{html.anchor(n)}-{k + 1}"], n, k)
+                       for n, count in enumerate(pages) for k in range(count))
+    return pdf.write(doc, (), v.stamp), placements
+
+
+def assemble_volume(v: VolumeJob, frame: bytes, tables: tuple[bytes, ...], placements: tuple[Placement, ...]) -> bytes:
+    from .assemble import assemble
+
+    return assemble(frame, tables, placements, tuple((s.name, s.data) for s in v.sources), v.stamp)
+
+
+def publish(out: Path, made: dict[str, Made], projects: list[ProjectJob], volumes: list[VolumeJob],
+            store: kc.Cache) -> list[str]:
+    """Write what was rebuilt, the manifest and the cache index; remove PDFs no longer made."""
     previous = output.read_manifest(out)
     outputs = []
-    for item in made:
-        output.write_atomic(out / item.job.target, item.data)
-        outputs.append(output.Output(
-            item.job.target, item.job.kind, item.job.title, item.pages, output.sha256(item.data),
-            tuple(output.Source(s.path, output.sha256(s.data)) for s in item.job.sources), versions()))
+    titles = {j.target: (j.project.name, (j.source,)) for j in projects}
+    titles |= {v.target: (v.department.title, v.sources) for v in volumes}
+    for target, item in made.items():
+        if item.rebuilt:
+            output.write_atomic(out / target, item.data)
+        kind = "volume" if target in {v.target for v in volumes} else "project"
+        title, sources = titles[target]
+        outputs.append(output.Output(target, kind, title, item.pages, output.sha256(item.data),
+                                     tuple(output.Source(s.path, output.sha256(s.data)) for s in sources),
+                                     kc.versions()))
     removed = output.remove_stale(out, previous, {o.path for o in outputs})
-    output.write_manifest(out, outputs, versions())
-    return len(outputs), removed
+    output.write_manifest(out, outputs, kc.versions())
+    store.save(set(made) | {f"frame:{v.target}" for v in volumes if v.target in made})
+    return removed

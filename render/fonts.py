@@ -75,12 +75,16 @@ def package_version() -> str:
 
 
 def glyph_problems(content: m.Content) -> list[Problem]:
+    return glyph_problems_in(content.projects)
+
+
+def glyph_problems_in(projects) -> list[Problem]:
     """Characters the embedded faces cannot draw would print as boxes: name each with its file and line."""
     drawable = coverage()
     if not drawable:
         return []  # preflight has already said the font is missing
     problems = []
-    for p in content.projects:
+    for p in projects:
         for field, line, text in _texts(p):
             bad = sorted({ch for ch in text if ord(ch) not in drawable and ch not in "\t\n"})
             if bad:

@@ -87,7 +87,7 @@ class VolumeItem:
     project: m.Project
     anchor: str
     amount: str
-    blocks: tuple[Block, ...]
+    pages: int  # of the table's own PDF: one slot page each in the volume
 
 
 GENERATOR = f"mubiaobiao {__version__}"
@@ -103,19 +103,20 @@ def project_html(env: jinja2.Environment, project: m.Project, breaks: frozenset[
 
 
 def anchor(n: int) -> str:
-    """The id of the n-th table (0-based) in a volume; its row ids start with it."""
+    """The id of the n-th table (0-based) in a volume; its k-th page's slot is `<anchor>-<k>`."""
     return f"p{n + 1}"
 
 
-def volume_html(env: jinja2.Environment, department: m.Department, breaks: frozenset[str] = frozenset(),
+def volume_html(env: jinja2.Environment, department: m.Department, pages: tuple[int, ...],
                 duplex: bool = False, stamp: str = "") -> str:
+    """The volume's frame: cover, summary, chart, contents, then one numbered empty slot per table page."""
     places = max([2] + [-p.amount.as_tuple().exponent for p in department.projects])
-    items = [VolumeItem(p, anchor(n), format_amount(p.amount, places), blocks(p, breaks, anchor(n) + "-"))
-             for n, p in enumerate(department.projects)]
+    items = [VolumeItem(p, anchor(n), format_amount(p.amount, places), count)
+             for n, (p, count) in enumerate(zip(department.projects, pages))]
     return env.get_template("volume.html.j2").render(
         department=department, items=items, total=format_amount(department.total, places),
         chart=chart.bar_chart(department), cover_lines=cover_lines(department), duplex=duplex,
-        title=department.title, author=department.compiler or department.name, generator=GENERATOR, stamp=stamp,
+        title=department.title, author=department.dir_name, generator=GENERATOR, stamp=stamp,
         keywords=[department.year, department.code, department.name],
     )
 
@@ -127,7 +128,3 @@ def cover_lines(department: m.Department) -> list[str]:
         return [department.name, title[len(department.name):]]
     return [title]
 
-
-def volume_block_starts(department: m.Department, breaks: frozenset[str]) -> set[str]:
-    return {b.rows[0].id for n, p in enumerate(department.projects)
-            for b in blocks(p, breaks, anchor(n) + "-")}

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from pathlib import Path
 
 import yaml
 
 from . import model as m
+from .load import parse_date
+from .parse import ESCAPED, join_lines
 
 TITLE = "部门项目支出预算绩效目标表"
 LABELS = m.PROJECT_KEYS + (m.GOAL,)
@@ -22,14 +26,18 @@ class Note:
     """What the import repaired or refused, for the clerk to check against the source."""
 
     source: str
-    table: int
-    row: int  # line in a text file, row in a sheet
+    table: int  # 0: the file as a whole
+    row: int  # line in a text file, row in a sheet; 0: the file as a whole
     message: str
     error: bool = False
+    project: str = ""  # the table's 项目名称, when it has one: what the clerk recognises it by
 
     def __str__(self) -> str:
         tag = "错误" if self.error else "已修复"
-        return f"{self.source}:{self.row}: 表{self.table}: {tag}：{self.message}"
+        where = f"{self.source}:{self.row}" if self.row else self.source
+        if self.table:
+            where += f": 表{self.table}" + (f"（{self.project}）" if self.project else "")
+        return f"{where}: {tag}：{self.message}"
 
 
 @dataclass
@@ -42,38 +50,105 @@ class Table:
     year: str = ""
 
 
-def read_rows(path: Path) -> list[tuple[str, int, list[str]]]:
-    """(where, row number, cells) for a text file or every sheet of a workbook."""
+Row = tuple[str, int, list[str]]  # (where, row number, cells)
+
+
+class Unreadable(Exception):
+    """A file the import cannot read as tables: said to the clerk, the other files still import."""
+
+
+def read_rows(path: Path) -> tuple[list[Row], list[Note]]:
+    """The rows of a text file or of every sheet of a workbook, with what reading them took."""
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        import openpyxl
+        return _sheet_rows(path), []
+    if path.suffix.lower() == ".xls":
+        raise Unreadable("是旧版 .xls 工作簿：请在 Excel 中另存为 .xlsx 后再导入")
+    text, notes = _text(path)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return [(path.name, n, line.split("\t")) for n, line in enumerate(text.split("\n"), 1)], notes
 
+
+def _text(path: Path) -> tuple[str, list[Note]]:
+    """Pasted text as Notepad may have saved it: UTF-8, UTF-16 (“Unicode”) or GBK (“ANSI”)."""
+    data = path.read_bytes()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), []
+    if b"\x00" in data:
+        raise Unreadable("不是文本文件：请把表格粘贴到文本文件中保存，或另存为 .xlsx 工作簿")
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        raise Unreadable("不是 UTF-8 或 GBK 编码的文本：请在记事本中另存为 UTF-8") from None
+    return text, [Note(path.name, 0, 0, "文件不是 UTF-8 编码，已按 GBK 读取，请核对导入的文字")]
+
+
+def _sheet_rows(path: Path) -> list[Row]:
+    import openpyxl
+
+    try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        out = []
-        for sheet in book.worksheets:
-            for n, row in enumerate(sheet.iter_rows(values_only=True), 1):
-                out.append((f"{path.name}[{sheet.title}]", n, [_cell_text(v) for v in row]))
-        return out
-    text = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
-    return [(path.name, n, line.split("\t")) for n, line in enumerate(text.split("\n"), 1)]
+    except Exception as e:  # a damaged or renamed file: zipfile, XML and openpyxl errors alike
+        raise Unreadable(f"无法作为 .xlsx 工作簿打开（{type(e).__name__}）：请在 Excel 中打开后另存为 .xlsx") from None
+    try:
+        return [(f"{path.name}[{sheet.title}]", n, [_cell_text(c) for c in row])
+                for sheet in book.worksheets for n, row in enumerate(sheet.iter_rows(), 1)]
+    finally:
+        book.close()
 
 
-def _cell_text(value) -> str:
+def _cell_text(cell) -> str:
+    """A cell as Excel shows it: 12.5 not 12.500000001, 95% not 0.95, a date without midnight."""
+    value = cell.value
     if value is None:
         return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, (int, float)):
+        fmt = getattr(cell, "number_format", None) or ""
+        if "%" in fmt:
+            decimals = len(re.search(r"(?:\.(0+))?%", fmt).group(1) or "")
+            return f"{value * 100:.{decimals}f}%"
+        return _number(value)
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        return value.date().isoformat()
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(value)
 
 
-def parse_tables(rows: list[tuple[str, int, list[str]]]) -> tuple[list[Table], list[Note]]:
+def _number(value: int | float) -> str:
+    if isinstance(value, int):
+        return str(value)
+    text = f"{value:.15g}"  # the digits Excel shows; a float's own tail is arithmetic noise
+    return format(Decimal(text), "f") if "e" in text else text
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def _clean(raw: list[str]) -> tuple[list[str], bool]:
+    """Each cell stripped, without control characters no font can print (copied from old systems)."""
+    cells = [c.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ").strip() for c in raw]
+    cleaned = [_CONTROL.sub("", c).strip() for c in cells]
+    return cleaned, cleaned != cells
+
+
+def _one_line(text: str) -> str:
+    """A cell's line breaks (Alt+Enter in Excel) joined: a form field and a table cell are one line."""
+    return join_lines([x.strip() for x in text.split("\n") if x.strip()]) if "\n" in text else text
+
+
+def parse_tables(rows: list[Row]) -> tuple[list[Table], list[Note]]:
     tables: list[Table] = []
     notes: list[Note] = []
     current: Table | None = None
     in_indicators = False
     for where, n, raw in rows:
-        cells = [c.strip() for c in raw]
+        cells, changed = _clean(raw)
         filled = [c for c in cells if c]
         if not filled or filled in ([TITLE], ["单位：万元"], ["单位:万元"]):
             continue
@@ -81,6 +156,8 @@ def parse_tables(rows: list[tuple[str, int, list[str]]]) -> tuple[list[Table], l
             current = Table(where, len(tables) + 1, n)
             tables.append(current)
             in_indicators = False
+        if changed:
+            notes.append(Note(where, current.number, n, "删去了看不见的控制字符"))
         if tuple(filled) == m.INDICATOR_HEADS:
             in_indicators = True
             continue
@@ -106,7 +183,7 @@ def _header_row(t: Table, n: int, cells: list[str], notes: list[Note]) -> None:
             if label in t.fields:
                 notes.append(Note(t.source, t.number, n, f"“{label}”出现两次，保留第一次的内容", error=True))
             else:
-                t.fields[label] = value
+                t.fields[label] = value if label == m.GOAL else _one_line(value)
             k += 2
         elif label:
             notes.append(Note(t.source, t.number, n, f"不认识的栏目“{label}”，未导入", error=True))
@@ -117,6 +194,7 @@ def _header_row(t: Table, n: int, cells: list[str], notes: list[Note]) -> None:
 
 def _indicator_row(t: Table, n: int, cells: list[str], notes: list[Note]) -> None:
     """Place a row by its codes, wherever the copy put them: the codes say which level a cell is."""
+    cells = [_one_line(c) for c in cells]
     l1 = l2 = ""
     last_code = -1
     texts: list[tuple[int, str]] = []
@@ -150,23 +228,34 @@ def _indicator_row(t: Table, n: int, cells: list[str], notes: list[Note]) -> Non
 
 
 def assign_years(tables: list[Table], year: str | None, notes: list[Note]) -> None:
-    """The pasted form has no year field: take it from --year, else from the years its text names."""
+    """The pasted form has no year field: take it from --year, else from the years its text names,
+    else from the other tables of its department in the same file, else from the file's other tables."""
+    by_dept: dict[tuple[str, str], Counter] = {}
     by_file: dict[str, Counter] = {}
     for t in tables:
         text = " ".join(list(t.fields.values()) + [c for row in t.rows for c in row])
         t.year = year or ""
         found = Counter(_YEAR.findall(text))
-        by_file.setdefault(t.source.split("[")[0], Counter()).update(found)
+        by_dept.setdefault(_file_and_dept(t), Counter()).update(found)
+        by_file.setdefault(_file_and_dept(t)[0], Counter()).update(found)
         if not t.year and found:
             t.year = found.most_common(1)[0][0]
     for t in tables:
-        if not t.year:
-            common = by_file[t.source.split("[")[0]].most_common(1)
-            if common:
-                t.year = common[0][0]
-                notes.append(Note(t.source, t.number, t.line, f"表中未写年份，按同一文件其他表取 {t.year} 年"))
-            else:
-                notes.append(Note(t.source, t.number, t.line, "无法判断年度，请用 --year 指定", error=True))
+        if t.year:
+            continue
+        for counts, what in ((by_dept[_file_and_dept(t)], "同一文件中本部门的其他表"),
+                             (by_file[_file_and_dept(t)[0]], "同一文件的其他表")):
+            if counts:
+                t.year = counts.most_common(1)[0][0]
+                notes.append(Note(t.source, t.number, t.line, f"表中未写年份，按{what}取 {t.year} 年"))
+                break
+        else:
+            notes.append(Note(t.source, t.number, t.line, "表中没有写明年份，无法判断年度：请用 --year 指定",
+                              error=True))
+
+
+def _file_and_dept(t: Table) -> tuple[str, str]:
+    return t.source.split("[")[0], t.fields.get("主管部门", "")
 
 
 def safe_name(text: str) -> str:
@@ -195,8 +284,10 @@ def _cell(text: str) -> str:
 
 
 def _prose(text: str) -> str:
-    # A leading # or fence would make Markdown structure out of the clerk's text: escape it.
-    return "\\" + text if text.startswith(("#", "`", "~")) else text
+    # A leading # or fence would make Markdown structure out of the clerk's text: escape it, and escape
+    # a leading backslash that the reader would otherwise take for such an escape (parse.ESCAPED).
+    escape = text.startswith(("#", "`", "~")) or (text[:1] == "\\" and text[1:2] in ESCAPED)
+    return "\\" + text if escape else text
 
 
 def project_markdown(t: Table) -> str:
@@ -204,9 +295,10 @@ def project_markdown(t: Table) -> str:
     for key in m.PROJECT_KEYS:
         out.append(f"{key}:{_yaml_value(t.fields.get(key, ''))}")
     out += ["---", "", f"## {m.GOAL}", ""]
-    goal = t.fields.get(m.GOAL, "")
-    if goal:
-        out += [_prose(goal), ""]
+    # Line breaks inside the goal cell (Alt+Enter in Excel) separate its paragraphs.
+    for paragraph in t.fields.get(m.GOAL, "").split("\n"):
+        if paragraph.strip():
+            out += [_prose(paragraph.strip()), ""]
     out += [f"## {m.INDICATORS}", "", "| " + " | ".join(m.INDICATOR_HEADS) + " |", "| --- | --- | --- | --- |"]
     for row in t.rows:
         out.append("| " + " | ".join(_cell(c) for c in row) + " |")
@@ -228,8 +320,9 @@ def department_yaml(code: str, name: str, year: str, date: str) -> str:
 @dataclass(frozen=True)
 class ImportReport:
     written: tuple[str, ...]
-    kept: tuple[str, ...]  # existing files left alone (no --force)
+    kept: tuple[str, ...]  # existing project files left alone (no --force)
     notes: tuple[Note, ...]
+    departments_kept: tuple[str, ...] = ()  # existing 部门.yml: never rewritten, the clerk may have edited it
 
     @property
     def failed(self) -> bool:
@@ -241,34 +334,63 @@ def import_files(paths: list[Path], content: Path, *, force: bool = False, year:
     notes: list[Note] = []
     tables: list[Table] = []
     for path in paths:
-        found, found_notes = parse_tables(read_rows(path))
+        try:
+            rows, read_notes = read_rows(path)
+        except Unreadable as e:
+            notes.append(Note(path.name, 0, 0, str(e), error=True))
+            continue
+        found, found_notes = parse_tables(rows)
         tables += found
-        notes += found_notes
+        notes += read_notes + found_notes
     assign_years(tables, year, notes)
+    for t in tables:
+        if "项目名称" in t.fields and not t.fields["项目名称"]:
+            notes.append(Note(t.source, t.number, t.line, "项目名称是空的", error=True))
     bad = {(n.source, n.table) for n in notes if n.error}
     written: list[str] = []
     kept: list[str] = []
+    departments: list[str] = []
+    claimed: dict[Path, Table] = {}
     for t in tables:
         if (t.source, t.number) in bad:
             continue
-        code, sep, name = t.fields["主管部门"].partition("-")
-        if not (sep and code.isdigit() and name):
-            notes.append(Note(t.source, t.number, t.line,
-                              f"主管部门“{t.fields['主管部门']}”应为“编码-名称”", error=True))
+        folder = _folder(content, t, notes)
+        if folder is None:
             continue
-        folder = content / t.year / f"{code}-{safe_name(name)}"
-        folder.mkdir(parents=True, exist_ok=True)
         dept_file = folder / m.DEPARTMENT_FILE
         if not dept_file.exists():
+            code, _, name = t.fields["主管部门"].partition("-")
             _write(dept_file, department_yaml(code, name, t.year, date))
             written.append(str(dept_file))
+        elif str(dept_file) not in written + departments:
+            departments.append(str(dept_file))
         target = _target(folder, t.fields["项目名称"])
+        if target in claimed:
+            first = claimed[target]
+            notes.append(Note(t.source, t.number, t.line, f"与 {first.source} 表{first.number} 是同一年度、同一部门的"
+                                                          f"同名项目，未导入", error=True))
+            continue
+        claimed[target] = t
         if target.exists() and not force:
             kept.append(str(target))
             continue
         _write(target, project_markdown(t))
         written.append(str(target))
-    return ImportReport(tuple(written), tuple(kept), tuple(notes))
+    names = {(t.source, t.number): t.fields.get("项目名称", "") for t in tables}
+    notes = [replace(n, project=names.get((n.source, n.table), "")) for n in notes]
+    return ImportReport(tuple(written), tuple(kept), tuple(notes), tuple(departments))
+
+
+def _folder(content: Path, t: Table, notes: list[Note]) -> Path | None:
+    """content/<年度>/<编码-部门>/ for a table, made if new."""
+    code, sep, name = t.fields["主管部门"].partition("-")
+    if not (sep and code.isdigit() and name):
+        notes.append(Note(t.source, t.number, t.line,
+                          f"主管部门“{t.fields['主管部门']}”应为“编码-名称”，如 018-平罗县司法局", error=True))
+        return None
+    folder = content / t.year / f"{code}-{safe_name(name)}"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def _target(folder: Path, project_name: str) -> Path:
@@ -291,18 +413,25 @@ def _write(path: Path, text: str) -> None:
 
 
 def run_import(files: list[Path], content: Path, *, force: bool, year: str | None, date: str, say=print) -> int:
-    missing = [f for f in files if not f.is_file()]
-    for f in missing:
-        say(f"{f}: 找不到这个文件")
-    if missing:
+    problems = [f"{f}: 找不到这个文件" for f in files if not f.is_file()]
+    if year is not None and not re.fullmatch(r"\d{4}", year):
+        problems.append(f"--year {year}: 年度应为四位数字，如 2025")
+    if parse_date(date) is None:
+        problems.append(f"--date {date}: 不是日期，应写作 2025-01-20")
+    for line in problems:
+        say(line)
+    if problems:
         return 1
     report = import_files(files, content, force=force, year=year, date=date)
-    for note in report.notes:
+    order = {f.name: k for k, f in enumerate(files)}
+    for note in sorted(report.notes, key=lambda n: (order.get(n.source.split("[")[0], 0), n.source, n.row)):
         say(str(note))
     for path in report.written:
         say(f"写出：{path}")
     for path in report.kept:
         say(f"已存在，未覆盖（加 --force 覆盖）：{path}")
+    for path in report.departments_kept:
+        say(f"已有部门信息文件，未改动：{path}")
     say(f"导入：写出 {len(report.written)} 个文件，保留 {len(report.kept)} 个已有文件，"
         f"{sum(n.error for n in report.notes)} 个错误，{sum(not n.error for n in report.notes)} 处修复")
     return 1 if report.failed else 0

@@ -196,7 +196,7 @@ def _department_file(folder: Path, root: Path, year: str, match: re.Match, repo_
     for key, expected, what in checks:
         if key in values and values[key] != expected:
             problems.append(Problem(rel, lines[key], key, f"“{values[key]}”{what}“{expected}”不一致"))
-    date = _date(values["编制日期"]) if "编制日期" in values else None
+    date = parse_date(values["编制日期"]) if "编制日期" in values else None
     if "编制日期" in values and date is None:
         problems.append(Problem(rel, lines["编制日期"], "编制日期", f"“{values['编制日期']}”不是日期，应写作 2025-01-20"))
     if len(problems) > before:
@@ -219,7 +219,7 @@ def _total(source: str, stated: tuple[str, int], projects: list[m.Project]) -> l
     return []
 
 
-def _date(text: str) -> str | None:
+def parse_date(text: str) -> str | None:
     """Accept 2025-01-20, 2025/1/20 or 2025年1月20日; print it the Chinese way."""
     match = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?", text.strip())
     if not match:

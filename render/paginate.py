@@ -1,4 +1,4 @@
-"""Turn a project or a volume into a laid-out document whose every page shows the 一级/二级 labels of its rows."""
+"""Turn a project into a laid-out document whose every page shows the 一级/二级 labels of its rows."""
 
 from __future__ import annotations
 
@@ -32,11 +32,3 @@ def project(env: jinja2.Environment, p: m.Project, stamp: str = "") -> tuple[wea
     return settle(lambda b: html.project_html(env, p, b, stamp),
                   lambda b: {block.rows[0].id for block in html.blocks(p, b)})
 
-
-def volume(env: jinja2.Environment, d: m.Department, breaks: dict[str, frozenset[str]],
-           duplex: bool, stamp: str = "") -> weasyprint.Document:
-    """Lay out a volume, starting from each table's own page breaks: its pages fall the same way."""
-    seed = frozenset(f"{html.anchor(n)}-{rid}" for n, p in enumerate(d.projects) for rid in breaks.get(p.source, ()))
-    doc, _ = settle(lambda b: html.volume_html(env, d, b, duplex, stamp),
-                    lambda b: html.volume_block_starts(d, b), seed)
-    return doc

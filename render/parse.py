@@ -275,14 +275,14 @@ def _paragraphs(body: list[str], spans: list[tuple[int, int]], body_start: int) 
                     first = k
                 para.append(raw[1:] if raw[:1] == "\\" and raw[1:2] in ESCAPED else raw)
             elif para:
-                out.append((_join(para), body_start + first + 1))
+                out.append((join_lines(para), body_start + first + 1))
                 para = []
         if para:
-            out.append((_join(para), body_start + first + 1))
+            out.append((join_lines(para), body_start + first + 1))
     return out
 
 
-def _join(lines: list[str]) -> str:
+def join_lines(lines: list[str]) -> str:
     """Join wrapped lines: Chinese runs on without a space, Latin words keep one."""
     text = lines[0]
     for nxt in lines[1:]:

@@ -108,41 +108,18 @@ def write(doc: weasyprint.Document, attachments: tuple[Attached, ...] = (), stam
                                    created=stamp, modified=stamp, url_fetcher=fetcher,
                                    description="源文件（Markdown/YAML）")
              for a in attachments]
-    digest = hashlib.sha256(b"".join(a.name.encode() + a.data for a in attachments)).hexdigest()
+    parts = [(doc.metadata.title or "").encode()] + [a.name.encode() + a.data for a in attachments]
+    digest = hashlib.sha256(b"\0".join(parts)).hexdigest()
     with _strict():
         return doc.write_pdf(pdf_variant="pdf/a-3b", attachments=files,
                              pdf_identifier=digest[:32].encode("ascii"))
 
 
-def _dotted(n: int) -> str:
-    return f"{n // 10000}.{n // 100 % 100}.{n % 100}"
+def anchor_pages(doc: weasyprint.Document) -> dict[str, int]:
+    """The page index on which each id of the document lands."""
+    out: dict[str, int] = {}
+    for n, page in enumerate(doc.pages):
+        for name in page.anchors:
+            out.setdefault(name, n)
+    return out
 
-
-def _harfbuzz_version() -> str:
-    # WeasyPrint's cffi declarations lack hb_version_string: ask the library directly.
-    import ctypes
-    import ctypes.util
-
-    name = ctypes.util.find_library("harfbuzz")
-    if not name:
-        return "unknown"
-    lib = ctypes.CDLL(name)
-    lib.hb_version_string.restype = ctypes.c_char_p
-    return lib.hb_version_string().decode()
-
-
-@lru_cache(maxsize=1)
-def versions() -> dict[str, str]:
-    """What shapes the bytes of a PDF: recorded in the manifest, part of every cache key."""
-    from weasyprint.text.ffi import pango
-
-    from . import __version__
-    from .fonts import package_version
-
-    return {
-        "tool": f"mubiaobiao {__version__}",
-        "weasyprint": weasyprint.__version__,
-        "pango": _dotted(pango.pango_version()),
-        "harfbuzz": _harfbuzz_version(),
-        "fonts-noto-cjk": package_version(),
-    }

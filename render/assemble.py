@@ -1,0 +1,87 @@
+"""Turn a volume's frame and its tables' own PDFs into the bound volume, with the sources attached."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+
+import pikepdf
+from pikepdf import Name, Rectangle
+
+MM = 72 / 25.4
+# Below the type area (top 37 mm + 225 mm) only the page number is drawn: WeasyPrint's content stream
+# works in CSS px (96 per inch), y growing downwards.
+NUMBER_ZONE_PX = (37 + 225) / 25.4 * 96
+# Odd and even pages mirror their margins (28 mm binding side, 26 mm outer side).
+PARITY_SHIFT = 2 * MM
+
+
+def assemble(frame: bytes, tables: tuple[bytes, ...], placements,
+             attachments: tuple[tuple[str, bytes], ...], stamp: datetime) -> bytes:
+    """Lay each table page onto its numbered slot; the frame keeps its PDF/A metadata, bookmarks, links."""
+    with pikepdf.open(io.BytesIO(frame)) as volume:
+        sources = [pikepdf.open(io.BytesIO(data)) for data in tables]
+        try:
+            for p in placements:
+                page = sources[p.table].pages[p.page]
+                _drop_page_number(sources[p.table], page)
+                form = volume.copy_foreign(page.as_form_xobject())
+                slot = volume.pages[p.frame_page]
+                width, height = float(slot.mediabox[2]), float(slot.mediabox[3])
+                dx = _shift(p.page, p.frame_page)
+                # A name of our own: pikepdf's add_underlay picks random ones, and the bytes must not vary.
+                name = Name(f"/Table{p.table + 1}p{p.page + 1}")
+                slot.add_resource(form, Name.XObject, name)
+                place = slot.calc_form_xobject_placement(form, name, Rectangle(dx, 0, width + dx, height))
+                slot.contents_add(volume.make_stream(b"q\n" + place + b"\nQ\n"), prepend=True)
+        finally:
+            for s in sources:
+                s.close()
+        attach(volume, attachments, stamp)
+        out = io.BytesIO()
+        volume.save(out, deterministic_id=True, compress_streams=True)
+        return out.getvalue()
+
+
+def _shift(table_page: int, frame_page: int) -> float:
+    """A table's page k was laid out as a right page when k is even (0-based); the slot may be a left one."""
+    table_right, slot_right = table_page % 2 == 0, frame_page % 2 == 0
+    if table_right == slot_right:
+        return 0.0
+    return -PARITY_SHIFT if table_right else PARITY_SHIFT
+
+
+def _drop_page_number(pdf: pikepdf.Pdf, page: pikepdf.Page) -> None:
+    """Remove the text drawn below the type area: the table's own `— N —`; the slot prints the volume's."""
+    ops = pikepdf.parse_content_stream(page)
+    kept, i = [], 0
+    while i < len(ops):
+        if str(ops[i][1]) == "BT":
+            j = i
+            while str(ops[j][1]) != "ET":
+                j += 1
+            ys = [float(operands[5]) for operands, op in ops[i:j] if str(op) == "Tm"]
+            if ys and all(y > NUMBER_ZONE_PX for y in ys):
+                i = j + 1
+                continue
+        kept.append(ops[i])
+        i += 1
+    page.Contents = pdf.make_stream(pikepdf.unparse_content_stream(kept))
+
+
+def pdf_date(stamp: datetime) -> str:
+    offset = stamp.strftime("%z") or "+0000"
+    return f"D:{stamp:%Y%m%d%H%M%S}{offset[:3]}'{offset[3:]}'"
+
+
+def attach(pdf: pikepdf.Pdf, files: tuple[tuple[str, bytes], ...], stamp: datetime) -> None:
+    """Embed the sources as PDF/A-3 associated files (/AFRelationship /Source), dated by the content."""
+    date = pdf_date(stamp)
+    specs = []
+    for name, data in files:
+        mime = "text/markdown" if name.endswith(".md") else "application/yaml"
+        spec = pikepdf.AttachedFileSpec(pdf, data, description="源文件", filename=name, mime_type=mime,
+                                        creation_date=date, mod_date=date, relationship=Name.Source)
+        pdf.attachments[name] = spec
+        specs.append(spec.obj)
+    pdf.Root.AF = pikepdf.Array(specs)

@@ -1,0 +1,103 @@
+"""Turn a job's inputs into a key, and remember which key made which file, under <out>/.cache/."""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import hashlib
+import json
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+
+from . import __version__
+from .fonts import package_version
+from .output import write_atomic
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE = ".cache"
+
+
+def _library_version(name: str, symbol: str) -> str:
+    found = ctypes.util.find_library(name)
+    if not found:
+        return "missing"
+    lib = ctypes.CDLL(found)
+    if symbol == "pango_version":
+        n = lib.pango_version()
+        return f"{n // 10000}.{n // 100 % 100}.{n % 100}"
+    fn = getattr(lib, symbol)
+    fn.restype = ctypes.c_char_p
+    return fn().decode()
+
+
+@lru_cache(maxsize=1)
+def versions() -> dict[str, str]:
+    """What shapes the bytes of a PDF: recorded in the manifest and part of every key.
+
+    Read without importing WeasyPrint, which takes a second: a rebuild with nothing to do stays fast.
+    """
+    return {
+        "tool": f"mubiaobiao {__version__}",
+        "weasyprint": metadata.version("weasyprint"),
+        "pikepdf": metadata.version("pikepdf"),
+        "pango": _library_version("pango-1.0", "pango_version"),
+        "harfbuzz": _library_version("harfbuzz", "hb_version_string"),
+        "fonts-noto-cjk": package_version(),
+    }
+
+
+@lru_cache(maxsize=1)
+def fingerprint() -> str:
+    """The code, templates, styles and versions: change any and every key changes."""
+    h = hashlib.sha256(json.dumps(versions(), sort_keys=True).encode())
+    for folder in ("render", "templates", "styles"):
+        for path in sorted((ROOT / folder).rglob("*")):
+            if path.is_file() and path.suffix in (".py", ".j2", ".css", ".html"):
+                h.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def key(*parts: str | bytes) -> str:
+    h = hashlib.sha256(fingerprint().encode())
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "big") + data)
+    return h.hexdigest()
+
+
+class Cache:
+    """What the previous build made: {name: {key, sha256, pages, ...}}, and frames kept as files."""
+
+    def __init__(self, out: Path):
+        self.dir = out / CACHE
+        try:
+            self.entries: dict = json.loads((self.dir / "index.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.entries = {}
+
+    def hit(self, name: str, key_: str, path: Path) -> dict | None:
+        """The entry, if it was made from this key and the file on disk is still exactly what was made."""
+        entry = self.entries.get(name)
+        if not entry or entry.get("key") != key_ or not path.is_file():
+            return None
+        if hashlib.sha256(path.read_bytes()).hexdigest() != entry.get("sha256"):
+            return None
+        return entry
+
+    def put(self, name: str, **entry) -> None:
+        self.entries[name] = entry
+
+    def frame_path(self, name: str) -> Path:
+        return self.dir / "frames" / (hashlib.sha256(name.encode()).hexdigest()[:24] + ".pdf")
+
+    def save(self, keep: set[str]) -> None:
+        self.entries = {k: v for k, v in self.entries.items() if k in keep}
+        write_atomic(self.dir / "index.json",
+                     json.dumps(self.entries, ensure_ascii=False, indent=1, sort_keys=True).encode())
+        frames = self.dir / "frames"
+        if frames.is_dir():
+            wanted = {self.frame_path(k).name for k in keep}
+            for f in frames.iterdir():
+                if f.name not in wanted:
+                    f.unlink()
