@@ -84,7 +84,7 @@ def build(options: Options, say=print) -> int:
             for line in missing:
                 say(f"错误: {line}")
             return 2
-        glyphs = fonts.glyph_problems_in(j.project for j in to_render)
+        glyphs = fonts.glyph_problems_in(j.project for j in to_render) if to_render else []
         if glyphs:
             problems += glyphs
             projects, volumes, skipped = plan(content, problems, options, base)
@@ -173,44 +173,59 @@ class _Inline:
 
 
 class Scheduler:
-    """Projects first; a department's frame once its tables' page counts are known; then its volume."""
+    """Projects and frames at once; a volume as soon as its tables and the frame that fits them are ready.
+
+    A frame needs its tables' page counts, known only once they are laid out: it starts with the counts
+    of the last build (or a guess) and is laid out again only if the real counts differ.
+    """
 
     def __init__(self, options: Options, store: kc.Cache, say):
         self.options, self.store, self.say = options, store, say
         self.made: dict[str, Made] = {}
+        self.frames: dict[tuple[str, tuple[int, ...]], tuple | None] = {}  # None while being laid out
+        self.pending: dict[Future, tuple] = {}
         self.pool = None
 
     def run(self, projects: list[ProjectJob], volumes: list[VolumeJob]) -> dict[str, Made]:
-        pending: dict[Future, tuple] = {}
         todo = [j for j in projects if not self._reuse_project(j)]
         workers = min(self.options.jobs or os.cpu_count() or 1, len(todo) + len(volumes))
         self.pool = _Inline() if workers <= 1 or len(todo) <= 1 else _pool(workers)
+        waiting = list(volumes)
         try:
+            for v in volumes:
+                self._frame(v, tuple(self._guess(p) for p in v.projects))
             # the longest tables first, so that the workers finish together
             for job in sorted(todo, key=lambda j: -j.project.indicator_count):
-                pending[self.pool.submit(render_project, job)] = ("project", job)
-            waiting = list(volumes)
-            while pending or waiting:
-                for v in [v for v in waiting if all(p.target in self.made for p in v.projects)]:
-                    waiting.remove(v)
-                    self._start_volume(v, pending)
-                if not pending:
+                self.pending[self.pool.submit(render_project, job)] = ("project", job)
+            while True:
+                for v in list(waiting):
+                    if self._try_volume(v):
+                        waiting.remove(v)
+                if not self.pending:
                     break
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                done, _ = wait(self.pending, return_when=FIRST_COMPLETED)
                 for future in done:
-                    kind, job, *extra = pending.pop(future)
+                    kind, job, *extra = self.pending.pop(future)
                     result = future.result()
                     if kind == "project":
                         self._record(job.target, result[0], result[1], job.key)
                     elif kind == "frame":
-                        self._frame_done(job, extra[0], result, pending)
+                        self._frame_made(job, *extra, result)
                     else:
-                        self._record(job.target, result, extra[0], extra[1])
+                        self._record(job.target, result, *extra)
         except BaseException:
             self.pool.shutdown(cancel_futures=True)
             raise
         self.pool.shutdown()
         return self.made
+
+    def _guess(self, job: ProjectJob) -> int:
+        from .paginate import estimate_pages
+
+        entry = self.store.entries.get(job.target)
+        if job.target in self.made:
+            return self.made[job.target].pages
+        return entry["pages"] if entry else estimate_pages(job.project)
 
     def _reuse_project(self, job: ProjectJob) -> bool:
         entry = self.store.hit(job.target, job.key, self.options.out / job.target)
@@ -220,47 +235,66 @@ class Scheduler:
         return bool(entry)
 
     def _record(self, target: str, data: bytes, pages: int, key: str) -> None:
-        made = Made(target, data, pages, True)
-        self.made[target] = made
+        self.made[target] = Made(target, data, pages, True)
         self.store.put(target, key=key, sha256=output.sha256(data), pages=pages)
         self.say(f"  {target}（{pages} 页）")
 
-    def _start_volume(self, v: VolumeJob, pending: dict) -> None:
-        pages = tuple(self.made[p.target].pages for p in v.projects)
-        d = v.department
-        summary = "\n".join(f"{p.name}\t{p.office}\t{p.term}\t{p.amount}" for p in d.projects)
-        frame_key = kc.key("frame", v.target, v.sources[0].data, summary, repr(pages), str(v.duplex),
-                           v.stamp.isoformat())
-        name = f"frame:{v.target}"
-        entry = self.store.hit(name, frame_key, self.store.frame_path(name))
-        if entry:
-            frame = (self.store.frame_path(name).read_bytes(),
-                     tuple(Placement(*p) for p in entry["placements"]))
-            self._frame_done(v, frame_key, frame, pending)
-        else:
-            pending[self.pool.submit(render_frame, v, pages)] = ("frame", v, frame_key)
+    def _frame_key(self, v: VolumeJob, pages: tuple[int, ...]) -> str:
+        summary = "\n".join(f"{p.name}\t{p.office}\t{p.term}\t{p.amount}" for p in v.department.projects)
+        return kc.key("frame", v.target, v.sources[0].data, summary, repr(pages), str(v.duplex), v.stamp.isoformat())
 
-    def _frame_done(self, v: VolumeJob, frame_key: str, frame: tuple, pending: dict) -> None:
-        data, placements = frame
+    def _frame(self, v: VolumeJob, pages: tuple[int, ...]) -> None:
+        """Have a frame for these page counts: from the cache, or laid out by a worker."""
+        if (v.target, pages) in self.frames:
+            return
+        key = self._frame_key(v, pages)
         name = f"frame:{v.target}"
-        path = self.store.frame_path(name)
-        if not path.is_file() or output.sha256(path.read_bytes()) != output.sha256(data):
-            output.write_atomic(path, data)
-        self.store.put(name, key=frame_key, sha256=output.sha256(data), placements=[astuple(p) for p in placements])
+        entry = self.store.hit(name, key, self.store.frame_path(name))
+        if entry:
+            placements = tuple(Placement(*p) for p in entry["placements"])
+            self.frames[(v.target, pages)] = (key, self.store.frame_path(name).read_bytes(), placements, False)
+        else:
+            self.frames[(v.target, pages)] = None
+            self.pending[self.pool.submit(render_frame, v, pages)] = ("frame", v, pages, key)
+
+    def _frame_made(self, v: VolumeJob, pages: tuple[int, ...], key: str, result: tuple) -> None:
+        data, placements = result
+        self.frames[(v.target, pages)] = (key, data, placements, True)
+
+    def _try_volume(self, v: VolumeJob) -> bool:
+        """Start the volume's assembly if its tables and the frame that fits them are ready."""
+        if not all(p.target in self.made for p in v.projects):
+            return False
+        pages = tuple(self.made[p.target].pages for p in v.projects)
+        self._frame(v, pages)
+        frame = self.frames[(v.target, pages)]
+        if frame is None:
+            return False
+        key, data, placements, new = frame
+        name = f"frame:{v.target}"
+        if new:
+            output.write_atomic(self.store.frame_path(name), data)
+        self.store.put(name, key=key, sha256=output.sha256(data), placements=[astuple(p) for p in placements])
         tables = tuple(self.made[p.target].data for p in v.projects)
-        volume_key = kc.key("volume", frame_key, output.sha256(data), *(output.sha256(t) for t in tables),
+        volume_key = kc.key("volume", key, output.sha256(data), *(output.sha256(t) for t in tables),
                             *(s.name.encode() + b"\0" + s.data for s in v.sources))
         entry = self.store.hit(v.target, volume_key, self.options.out / v.target)
         if entry:
             self.made[v.target] = Made(v.target, (self.options.out / v.target).read_bytes(), entry["pages"], False)
-            return
-        pages = frame_pages(data)
-        pending[self.pool.submit(assemble_volume, v, data, tables, placements)] = ("volume", v, pages, volume_key)
+        else:
+            self.pending[self.pool.submit(assemble_volume, v, data, tables, placements)] = (
+                "volume", v, frame_pages(data), volume_key)
+        return True
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:
     # WeasyPrint is not fork-safe (WEASYPRINT.md): workers start from a clean interpreter.
-    context = multiprocessing.get_context("forkserver" if sys.platform != "win32" else "spawn")
+    if sys.platform == "win32":
+        return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    context = multiprocessing.get_context("forkserver")
+    # Importing WeasyPrint takes a second (its cffi declarations); the fork server does it once, before
+    # any rendering, and each worker starts from that state. Nothing is laid out before the fork.
+    context.set_forkserver_preload(["render.worker"])
     return ProcessPoolExecutor(max_workers=workers, mp_context=context)
 
 

@@ -41,17 +41,21 @@ def font_file(family: str, style: str) -> tuple[str, int] | None:
 
 @lru_cache(maxsize=None)
 def coverage() -> frozenset[int]:
-    """Code points that both embedded faces can draw."""
-    from fontTools.ttLib import TTFont
-
+    """Code points that both embedded faces can draw, from fontconfig's own charset: what Pango sees."""
     sets = []
     for style in ("Regular", "Bold"):
-        found = font_file(FONT_FAMILY, style)
-        if found is None:
+        if font_file(FONT_FAMILY, style) is None:
             return frozenset()
-        font = TTFont(found[0], fontNumber=found[1], lazy=True)
-        sets.append(set(font.getBestCmap()))
-        font.close()
+        try:
+            out = subprocess.run(["fc-match", "-f", "%{charset}", f"{FONT_FAMILY}:style={style}"],
+                                 capture_output=True, text=True, check=True, timeout=30).stdout
+        except (OSError, subprocess.SubprocessError):
+            return frozenset()
+        points: set[int] = set()
+        for part in out.split():
+            first, _, last = part.partition("-")
+            points.update(range(int(first, 16), int(last or first, 16) + 1))
+        sets.append(points)
     return frozenset(sets[0] & sets[1])
 
 
