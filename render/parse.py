@@ -120,7 +120,8 @@ _KEY_LINE = re.compile(r"^[^\s#:][^:]*:(\s|$)")
 def _yaml_error(text: str, e: yaml.MarkedYAMLError) -> tuple[int, str]:
     """The 0-based line the clerk must fix, and why, in their words."""
     # YAML notices a missing colon or an open quote lines later; the line that starts it is the one to fix.
-    use_context = e.context_mark and (e.context or "").startswith(("while scanning", "while parsing a flow"))
+    use_context = e.context_mark and (e.context or "").startswith(("while scanning", "while parsing a flow",
+                                                                    "while parsing a tag"))
     mark = e.context_mark if use_context else (e.problem_mark or e.context_mark)
     line = mark.line if mark else 0
     for k, raw in enumerate(text.split("\n")[: line + 1]):
@@ -137,7 +138,12 @@ def _not_a_key_line(raw: str) -> str:
     return "缺少冒号“:”，应写作“栏目名: 内容”"
 
 
+_LEADS = {"while scanning an anchor": "&", "while scanning an alias": "*", "while parsing a tag": "!"}
+
+
 def _yaml_reason(e: yaml.MarkedYAMLError) -> str:
+    if e.context in _LEADS:
+        return f"以“{_LEADS[e.context]}”开头的内容须用双引号括起"
     problem = e.problem or ""
     for english, chinese in _YAML_REASONS.items():
         if english in problem:
