@@ -220,12 +220,14 @@ class Scheduler:
         return self.made
 
     def _guess(self, job: ProjectJob) -> int:
-        from .paginate import estimate_pages
-
-        entry = self.store.entries.get(job.target)
         if job.target in self.made:
             return self.made[job.target].pages
-        return entry["pages"] if entry else estimate_pages(job.project)
+        entry = self.store.entries.get(job.target)
+        if entry:
+            return entry["pages"]
+        from .html import estimate_pages
+
+        return estimate_pages(job.project)
 
     def _reuse_project(self, job: ProjectJob) -> bool:
         entry = self.store.hit(job.target, job.key, self.options.out / job.target)

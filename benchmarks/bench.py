@@ -1,0 +1,168 @@
+"""Measure the build against the anchor, in one go, alternating runs (the machine is shared and noisy).
+
+    python benchmarks/bench.py [--runs 3] [--county 200] [--skip-county]
+
+The anchor: plain WeasyPrint renders the ten seed tables as one naive volume (benchmarks/anchor.py).
+Cases (medians of --runs runs, each next to an anchor run):
+  cold    rm -rf dist, then python build.py: every project PDF, the volume, the manifest
+  noop    python build.py again, nothing changed
+  edit    one project's 年度总体绩效目标 edited, python build.py
+  county  N projects in N/10 departments made from the seed with `build.py import`, --jobs 2, cold;
+          also N/2 projects, to show the cost is linear; peak memory of the whole process tree.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+SEED = ROOT / "tests" / "data" / "seed.txt"
+
+
+def timed(cmd: list[str], cwd: Path = ROOT) -> tuple[float, int]:
+    """Wall seconds and peak RSS (bytes) summed over the process tree, sampled every 20 ms."""
+    start = time.monotonic()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = [0]
+
+    def sample():
+        while proc.poll() is None:
+            peak[0] = max(peak[0], tree_rss(proc.pid))
+            time.sleep(0.02)
+
+    t = threading.Thread(target=sample, daemon=True)
+    t.start()
+    _, err = proc.communicate()
+    elapsed = time.monotonic() - start
+    t.join()
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err.decode()[-2000:]}")
+    return elapsed, peak[0]
+
+
+def tree_rss(pid: int) -> int:
+    total, stack = 0, [pid]
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                children.setdefault(int(stat[1]), []).append(int(entry.name))
+            except OSError:
+                pass
+    while stack:
+        p = stack.pop()
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) * 1024
+        except OSError:
+            pass
+        stack += children.get(p, [])
+    return total
+
+
+def anchor(work: Path) -> float:
+    return timed([PY, str(ROOT / "benchmarks" / "anchor.py"), str(work / "anchor.pdf")])[0]
+
+
+def build(content: Path, out: Path, *extra: str) -> tuple[float, int]:
+    return timed([PY, str(ROOT / "build.py"), "--content", str(content), "--out", str(out), *extra])
+
+
+def edit_goal(content: Path, n: int) -> None:
+    """Change the first project's 年度总体绩效目标, differently each time."""
+    path = sorted(content.rglob("01-*.md"))[0]
+    lines = path.read_text(encoding="utf-8").split("\n")
+    at = lines.index("## 年度总体绩效目标") + 2
+    lines[at] = lines[at].split("（修订")[0] + f"（修订{n}）"
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def county_text(projects: int) -> str:
+    """The seed's ten tables, again and again, as departments 101, 102, … of one county."""
+    tables = SEED.read_text(encoding="utf-8").split("部门项目支出预算绩效目标表")[1:]
+    out = []
+    for d in range(projects // len(tables)):
+        code, name = f"{101 + d}", f"县第{d + 1}局"
+        for t in tables:
+            out.append("部门项目支出预算绩效目标表" + t.replace("018-平罗县司法局", f"{code}-{name}")
+                       .replace("018001-平罗县司法局本级", f"{code}001-{name}本级"))
+    return "".join(out)
+
+
+def make_county(work: Path, projects: int) -> Path:
+    src = work / f"county{projects}.txt"
+    src.write_text(county_text(projects), encoding="utf-8")
+    content = work / f"county{projects}" / "content"
+    subprocess.run([PY, str(ROOT / "build.py"), "import", str(src), "--content", str(content),
+                    "--year", "2025", "--date", "2025-01-20"], check=True, capture_output=True)
+    return content
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--county", type=int, default=200)
+    ap.add_argument("--skip-county", action="store_true")
+    args = ap.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="bench-"))
+    content = work / "seed" / "content"
+    shutil.copytree(ROOT / "content", content)
+    out = work / "seed" / "dist"
+    r: dict[str, list[float]] = {k: [] for k in ("anchor", "cold", "noop", "edit", "county", "half")}
+    peaks: list[int] = []
+    edits = 0
+    for run in range(args.runs):
+        r["anchor"].append(anchor(work))
+        shutil.rmtree(out, ignore_errors=True)
+        r["cold"].append(build(content, out)[0])
+        r["anchor"].append(anchor(work))
+        r["noop"].append(build(content, out)[0])
+        r["anchor"].append(anchor(work))
+        edits += 1
+        edit_goal(content, edits)
+        r["edit"].append(build(content, out)[0])
+        print(f"run {run + 1}: anchor {r['anchor'][-1]:.2f}s cold {r['cold'][-1]:.2f}s "
+              f"noop {r['noop'][-1]:.2f}s edit {r['edit'][-1]:.2f}s", flush=True)
+    if not args.skip_county:
+        big, half = make_county(work, args.county), make_county(work, args.county // 2)
+        for run in range(args.runs):
+            shutil.rmtree(big.parent / "dist", ignore_errors=True)
+            seconds, peak = build(big, big.parent / "dist", "--jobs", "2")
+            r["county"].append(seconds)
+            peaks.append(peak)
+            shutil.rmtree(half.parent / "dist", ignore_errors=True)
+            r["half"].append(build(half, half.parent / "dist", "--jobs", "2")[0])
+            r["anchor"].append(anchor(work))
+            print(f"county run {run + 1}: {args.county} projects {seconds:.1f}s (peak {peak / 2**20:.0f} MiB), "
+                  f"{args.county // 2} projects {r['half'][-1]:.1f}s", flush=True)
+        pdfs = sum(1 for _ in (big.parent / "dist").rglob("*.pdf") if ".cache" not in _.parts)
+    med = {k: statistics.median(v) for k, v in r.items() if v}
+    a = med["anchor"]
+    print(f"\nmachine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(f"medians of {args.runs} runs; anchor {a:.2f} s")
+    print(f"cold full build   {med['cold']:6.2f} s  {med['cold'] / a:5.2f}× anchor   (limit 1.5×, aim 1.2×)")
+    print(f"no-op rebuild     {med['noop']:6.2f} s  {med['noop'] / a:5.2f}× anchor   (limit 0.2×)")
+    print(f"one goal edited   {med['edit']:6.2f} s  {med['edit'] / a:5.2f}× anchor   (limit 0.5×)")
+    if not args.skip_county:
+        print(f"county {args.county:4d} proj  {med['county']:6.2f} s  {med['county'] / med['cold']:5.2f}× seed cold "
+              f"(limit 10×), peak {max(peaks) / 2**20:.0f} MiB (limit 1024), {pdfs} PDFs")
+        print(f"county {args.county // 2:4d} proj  {med['half']:6.2f} s  → {args.county} projects cost "
+              f"{med['county'] / med['half']:.2f}× {args.county // 2} (linear: 2.0)")
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
