@@ -14,6 +14,7 @@ from .problems import Problem
 
 _AMOUNT = re.compile(r"^[+-]?\d+(\.\d+)?$")
 _DEPT_DIR = re.compile(r"^(\d+)-(.+)$")
+_NUMBERED = re.compile(r"^\d{2,}-")
 
 
 def load(content_root: Path, repo_root: Path) -> tuple[m.Content, list[Problem]]:
@@ -104,6 +105,7 @@ def _department(folder: Path, root: Path, repo_root: Path, problems: list[Proble
     year = folder.parent.name
     projects, names = [], {}
     complete = True  # every project file loaded: only then can a stated 合计 be checked
+    seen_files = False
     for path in _entries_of(folder):
         if path.name == m.DEPARTMENT_FILE:
             continue  # read last, by _department_file
@@ -113,6 +115,10 @@ def _department(folder: Path, root: Path, repo_root: Path, problems: list[Proble
         if path.suffix != ".md" or not path.is_file():
             problems.append(_unknown(path, repo_root))
             continue
+        seen_files = True
+        if not _NUMBERED.match(path.name):
+            problems.append(Problem(_rel(path, repo_root), 1, "文件名",
+                                    "应以两位序号开头，如 11-项目名称.md：序号决定装订册中的顺序", "warning"))
         project = _project_file(path, year, folder.name, repo_root, problems)
         if project is None:
             complete = False
@@ -125,6 +131,8 @@ def _department(folder: Path, root: Path, repo_root: Path, problems: list[Proble
         names[project.name] = project.source
         projects.append(project)
     problems += _office_names(projects)
+    if not seen_files:
+        problems.append(Problem(rel, 0, "部门文件夹", "没有项目文件（*.md）：装订册将只有封面和空的汇总表", "warning"))
     header = _department_file(folder, root, year, match, repo_root, problems)
     if header is None:
         return None

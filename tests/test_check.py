@@ -74,6 +74,16 @@ def gbk_project(content: Path) -> None:
     (content / "2025" / DEPT / "03-丙项目.md").write_bytes(text.encode("gbk"))
 
 
+def rename(old: str, new: str) -> Callable[[Path], None]:
+    return lambda content: (content / "2025" / DEPT / old).rename(content / "2025" / DEPT / new)
+
+
+def no_projects(content: Path) -> None:
+    for path in (content / "2025" / DEPT).glob("*.md"):
+        path.unlink()
+    edit("部门.yml", 5)(content)  # no 合计: nothing to add up
+
+
 def many(content: Path) -> None:
     edit("01-甲项目.md", AMOUNT, "项目年度金额: 十二万")(content)
     edit("01-甲项目.md", ATTRIBUTE, "项目类别: 一般")(content)
@@ -86,7 +96,7 @@ def many(content: Path) -> None:
 class Case:
     name: str
     breaks: Callable[[Path], None]
-    where: str  # file in the department folder, and line: "01-甲项目.md:2"
+    where: str  # file in the department folder, and line: "01-甲项目.md:2"; "": the folder itself
     field: str
     says: str
     exit: int = 1
@@ -148,6 +158,9 @@ CASES = [
          "01-甲项目.md:21", "绩效值", "（警告）是空的", strict=True),
     Case("empty_indicator_is_a_warning", edit("01-甲项目.md", ROW3, "| 3-满意度指标 | 31-服务对象满意度 |  | ≥95% |"),
          "01-甲项目.md:21", "三级指标", "（警告）是空的", exit=0),
+    Case("unnumbered_file_name", rename("02-乙项目.md", "乙项目.md"), "乙项目.md:1", "文件名", "应以两位序号开头",
+         exit=0),
+    Case("department_without_projects", no_projects, "", "部门文件夹", "（警告）没有项目文件", exit=0),
     Case("one_code_two_names", third_project("05-行政教科室"),
          "03-丙项目.md:7", "项目主管处室", "“05-行政教科室”与本部门其他 2 个项目的“05-行政教科文室”编码相同而名称不同",
          exit=0),
@@ -178,7 +191,7 @@ def checked(tmp_path_factory) -> dict[str, tuple[Path, object]]:
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_check_names_file_line_and_field(checked, case):
     content, result = checked[case.name]
-    prefix = f"{FOLDER}/{case.where}: {case.field}: "
+    prefix = f"{FOLDER}/{case.where}: {case.field}: " if case.where else f"{FOLDER}: {case.field}: "
     lines = result.stdout.splitlines()
     hits = [line for line in lines if line.startswith(prefix)]
     assert hits, f"no line starts with {prefix!r}:\n{result.stdout}{result.stderr}"
