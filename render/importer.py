@@ -179,17 +179,31 @@ def _header_row(t: Table, n: int, cells: list[str], notes: list[Note]) -> None:
     while k < len(cells):
         label = cells[k]
         if label in LABELS:
-            value = cells[k + 1] if k + 1 < len(cells) else ""
+            value, k = _header_value(t, n, cells, k + 1, label, notes)
             if label in t.fields:
                 notes.append(Note(t.source, t.number, n, f"“{label}”出现两次，保留第一次的内容", error=True))
             else:
                 t.fields[label] = value if label == m.GOAL else _one_line(value)
-            k += 2
         elif label:
             notes.append(Note(t.source, t.number, n, f"不认识的栏目“{label}”，未导入", error=True))
             k += 1
         else:
             k += 1
+
+
+def _header_value(t: Table, n: int, cells: list[str], k: int, label: str, notes: list[Note]) -> tuple[str, int]:
+    """The value after a label, and where the next label starts: a copy may drop an empty value's cell
+    or push a value one cell right, as it does in the indicator rows."""
+    j = next((i for i in range(k, len(cells)) if cells[i]), len(cells))
+    if j == k:
+        if cells[k] not in LABELS:
+            return cells[k], k + 1
+        notes.append(Note(t.source, t.number, n, f"“{label}”后少了它的空格子，按空值导入"))
+        return "", k
+    if j < len(cells) and cells[j] not in LABELS:
+        notes.append(Note(t.source, t.number, n, f"“{label}”的内容“{cells[j]}”右移了 {j - k} 格，已归位"))
+        return cells[j], j + 1
+    return "", k + 1
 
 
 def _indicator_row(t: Table, n: int, cells: list[str], notes: list[Note]) -> None:
@@ -338,6 +352,9 @@ def import_files(paths: list[Path], content: Path, *, force: bool = False, year:
             rows, read_notes = read_rows(path)
         except Unreadable as e:
             notes.append(Note(path.name, 0, 0, str(e), error=True))
+            continue
+        except OSError as e:
+            notes.append(Note(path.name, 0, 0, f"无法读取：{e.strerror or e}", error=True))
             continue
         found, found_notes = parse_tables(rows)
         tables += found

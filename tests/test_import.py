@@ -342,3 +342,16 @@ def test_two_tables_of_one_project_are_refused_not_merged(tmp_path):
     assert result.returncode == 1
     assert "重复.txt:14: 表2（2025年村级道路养护）: 错误：与 重复.txt 表1 是同一年度、同一部门的同名项目，未导入" in result.stdout
     assert "已存在" not in result.stdout
+
+
+def test_header_cells_dropped_or_shifted_by_the_copy_are_placed():
+    from render import importer
+
+    rows = [["项目名称", "", "2025年测试项目"], ["主管部门", "901-测试局", "实施单位", "901001-本级"],
+            ["项目属性", "项目期限", "1年"], ["项目主管处室", "01-综合办", "项目年度金额", "5"],
+            ["年度总体绩效目标", "完成"], list(m.INDICATOR_HEADS), ["1-产出指标", "11-数量指标", "名", "值"]]
+    (table,), notes = importer.parse_tables([("h.txt", n, r) for n, r in enumerate(rows, 1)])
+    assert table.fields == {"项目名称": "2025年测试项目", "主管部门": "901-测试局", "实施单位": "901001-本级",
+                            "项目属性": "", "项目期限": "1年", "项目主管处室": "01-综合办", "项目年度金额": "5",
+                            m.GOAL: "完成"}
+    assert [(n.row, n.error) for n in notes] == [(1, False), (3, False)]
