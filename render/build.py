@@ -91,7 +91,11 @@ def build(options: Options, say=print) -> int:
     report(problems, say)
     for line in skipped:
         say(line)
-    made = Scheduler(options, store, say).run(projects, volumes)
+    scheduler = Scheduler(options, store, say)
+    made = scheduler.run(projects, volumes)
+    if scheduler.failures:
+        report(scheduler.failures, say)
+        problems += scheduler.failures
     removed = publish(options.out, made, projects, volumes, store)
     for rel in removed:
         say(f"已删除过期的 PDF：{rel}")
@@ -185,6 +189,7 @@ class Scheduler:
         self.frames: dict[tuple[str, tuple[int, ...]], tuple | None] = {}  # None while being laid out
         self.pending: dict[Future, tuple] = {}
         self.pool = None
+        self.failures: list[Problem] = []
 
     def run(self, projects: list[ProjectJob], volumes: list[VolumeJob]) -> dict[str, Made]:
         todo = [j for j in projects if not self._reuse_project(j)]
@@ -202,11 +207,18 @@ class Scheduler:
                     if self._try_volume(v):
                         waiting.remove(v)
                 if not self.pending:
+                    for v in waiting:
+                        self.failures.append(Problem(v.department.folder, 0, "装订册",
+                                                     "有项目表未能生成，本部门装订册未生成"))
                     break
                 done, _ = wait(self.pending, return_when=FIRST_COMPLETED)
                 for future in done:
                     kind, job, *extra = self.pending.pop(future)
-                    result = future.result()
+                    try:
+                        result = future.result()
+                    except RenderError as e:  # this PDF would print wrong: say why, build the others
+                        self.failures.append(_failure(kind, job, e))
+                        continue
                     if kind == "project":
                         self._record(job.target, result[0], result[1], job.key)
                     elif kind == "frame":
@@ -289,6 +301,16 @@ class Scheduler:
         return True
 
 
+class RenderError(Exception):
+    """Raised in a worker when WeasyPrint reports a problem; pdf.RenderError is turned into this."""
+
+
+def _failure(kind: str, job, error: Exception) -> Problem:
+    if kind == "project":
+        return Problem(job.source.path, 0, "排版", f"无法正确排版，未生成 PDF：{error}")
+    return Problem(job.department.folder, 0, "装订册", f"无法正确排版，未生成装订册：{error}")
+
+
 def _pool(workers: int) -> ProcessPoolExecutor:
     # WeasyPrint is not fork-safe (WEASYPRINT.md): workers start from a clean interpreter.
     if sys.platform == "win32":
@@ -324,19 +346,25 @@ def render_project(job: ProjectJob) -> tuple[bytes, int]:
     """In a worker: lay out one table (page breaks that keep its labels) and write its PDF/A."""
     from . import paginate, pdf
 
-    doc, _ = paginate.project(_environment(), job.project, job.stamp.isoformat())
-    return pdf.write(doc, (pdf.Attached(job.source.name, job.source.data),), job.stamp), len(doc.pages)
+    try:
+        doc, _ = paginate.project(_environment(), job.project, job.stamp.isoformat())
+        return pdf.write(doc, (pdf.Attached(job.source.name, job.source.data),), job.stamp), len(doc.pages)
+    except pdf.RenderError as e:
+        raise RenderError(str(e)) from None
 
 
 def render_frame(v: VolumeJob, pages: tuple[int, ...]) -> tuple[bytes, tuple[Placement, ...]]:
     """In a worker: the volume's cover, summary, chart and contents, and a numbered slot per table page."""
     from . import html, pdf
 
-    doc = pdf.layout(html.volume_html(_environment(), v.department, pages, v.duplex, v.stamp.isoformat()))
-    at = pdf.anchor_pages(doc)
-    placements = tuple(Placement(at[f"{html.anchor(n)}-{k + 1}"], n, k)
-                       for n, count in enumerate(pages) for k in range(count))
-    return pdf.write(doc, (), v.stamp), placements
+    try:
+        doc = pdf.layout(html.volume_html(_environment(), v.department, pages, v.duplex, v.stamp.isoformat()))
+        at = pdf.anchor_pages(doc)
+        placements = tuple(Placement(at[f"{html.anchor(n)}-{k + 1}"], n, k)
+                           for n, count in enumerate(pages) for k in range(count))
+        return pdf.write(doc, (), v.stamp), placements
+    except pdf.RenderError as e:
+        raise RenderError(str(e)) from None
 
 
 def assemble_volume(v: VolumeJob, frame: bytes, tables: tuple[bytes, ...], placements: tuple[Placement, ...]) -> bytes:

@@ -73,9 +73,6 @@ def layout(html: str) -> weasyprint.Document:
     with _strict():
         doc = weasyprint.HTML(string=html, base_url=str(STYLES) + "/", url_fetcher=ProjectFetcher()).render(
             stylesheets=[stylesheet()])
-    families = {font.family for font in doc.fonts.values()}
-    if families - {FONT_FAMILY}:
-        raise RenderError(f"排版用了 {FONT_FAMILY} 以外的字体：{'、'.join(sorted(families - {FONT_FAMILY}))}")
     return doc
 
 
@@ -111,8 +108,12 @@ def write(doc: weasyprint.Document, attachments: tuple[Attached, ...] = (), stam
     parts = [(doc.metadata.title or "").encode()] + [a.name.encode() + a.data for a in attachments]
     digest = hashlib.sha256(b"\0".join(parts)).hexdigest()
     with _strict():
-        return doc.write_pdf(pdf_variant="pdf/a-3b", attachments=files,
-                             pdf_identifier=digest[:32].encode("ascii"))
+        data = doc.write_pdf(pdf_variant="pdf/a-3b", attachments=files, pdf_identifier=digest[:32].encode("ascii"))
+    # Pango falls back to any font that has a glyph; the fonts are known only once the pages are drawn.
+    families = {font.family for font in doc.fonts.values()}
+    if families - {FONT_FAMILY}:
+        raise RenderError(f"排版用了 {FONT_FAMILY} 以外的字体：{'、'.join(sorted(families - {FONT_FAMILY}))}")
+    return data
 
 
 def anchor_pages(doc: weasyprint.Document) -> dict[str, int]:

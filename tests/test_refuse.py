@@ -1,0 +1,63 @@
+"""Bad paper is refused: a glyph the font lacks, any WeasyPrint warning, a fetch outside the project,
+a missing font or subsetter. Never a PDF with boxes."""
+
+import pytest
+
+from conftest import department_file, project_file, run_build
+from render import fonts, pdf
+
+
+def test_a_character_the_font_cannot_draw_stops_that_table_only(tmp_path):
+    folder = tmp_path / "content" / "2025" / "901-测试局"
+    department_file(folder, "901", "测试局")
+    rows = [("1-产出指标", "11-数量指标", "培训人次😀", "≥100人次")]
+    project_file(folder, "01-有表情符号", "有表情符号的项目", "901-测试局", "1", rows)
+    project_file(folder, "02-正常项目", "正常项目", "901-测试局", "2", rows[:0] + [("1-产出指标", "11-数量指标", "培训", "1次")])
+    out = tmp_path / "dist"
+    result = run_build("--content", str(tmp_path / "content"), "--out", str(out), "--jobs", "1")
+    assert result.returncode == 1
+    assert "01-有表情符号.md:19: 三级指标: 含有字体 Noto Serif CJK SC 无法显示的字符" in result.stdout
+    assert "U+1F600" in result.stdout
+    assert not list(out.rglob("01-*.pdf")) and list(out.rglob("02-*.pdf"))
+    assert not [p for p in out.rglob("*.pdf") if "部门项目" in p.name]  # no volume with a table missing
+
+
+def test_any_weasyprint_warning_fails_the_layout():
+    with pytest.raises(pdf.RenderError):
+        pdf.layout('<html lang="zh-CN"><body style="text-spacing: auto; colour: red">文字</body></html>')
+
+
+def test_no_fetch_outside_the_project():
+    with pytest.raises(pdf.RenderError, match="拒绝读取外部资源"):
+        pdf.layout('<html lang="zh-CN"><body><img src="file:///etc/passwd"></body></html>')
+    with pytest.raises(pdf.RenderError):
+        pdf.layout('<html lang="zh-CN"><body><img src="http://example.com/x.png"></body></html>')
+
+
+def test_a_missing_subsetter_or_font_is_named(monkeypatch):
+    import weasyprint.text.ffi as ffi
+
+    monkeypatch.setattr(ffi, "harfbuzz_subset", None)
+    assert any("libharfbuzz-subset0" in line for line in fonts.preflight())
+    monkeypatch.undo()
+    fonts.font_file.cache_clear()
+    monkeypatch.setattr(fonts, "FONT_FAMILY", "No Such Family SC")
+    assert any("fonts-noto-cjk" in line for line in fonts.preflight())
+    fonts.font_file.cache_clear()
+
+
+def test_a_font_other_than_the_embedded_face_is_refused():
+    doc = pdf.layout('<html lang="zh-CN"><body style="font-family: sans-serif">abc 文字</body></html>')
+    with pytest.raises(pdf.RenderError, match="以外的字体"):
+        pdf.write(doc)
+
+
+def test_a_volume_that_would_print_wrong_is_refused_and_the_tables_still_build(tmp_path):
+    folder = tmp_path / "content" / "2025" / "901-测试局"
+    department_file(folder, "901", "测试局", extra="册名: 测试局😀装订册\n")
+    project_file(folder, "01-项目", "项目", "901-测试局", "1", [("1-产出指标", "11-数量指标", "培训", "1次")])
+    out = tmp_path / "dist"
+    result = run_build("--content", str(tmp_path / "content"), "--out", str(out), "--jobs", "1")
+    assert result.returncode == 1
+    assert "装订册: 无法正确排版" in result.stdout and "以外的字体" in result.stdout
+    assert list(out.rglob("01-*.pdf")) and not list(out.rglob("*装订册*.pdf"))
