@@ -142,3 +142,19 @@ def test_duplex_starts_every_table_on_a_right_hand_page(two_departments):
             assert printed_number(text) == i + 1
         blanks = [i for i, t in enumerate(pages) if not squash(t)]
         assert blanks, "duplex of one-page tables needs blank backs"
+
+
+def test_contents_entries_link_to_their_tables(volume):
+    path, _ = volume
+    reader = PdfReader(path)
+    marks = {t: i for t, i, _ in outline(reader)}
+    named = reader.named_destinations
+    targets = []
+    for annot in reader.pages[marks["目　录"]].get("/Annots", []):
+        annot = annot.get_object()
+        if annot.get("/Subtype") == "/Link":
+            dest = annot.get("/Dest")
+            dest = named[str(dest)] if isinstance(dest, str) else reader._build_destination("", dest)
+            targets.append(reader.get_destination_page_number(dest))
+    starts = sorted(i for t, i in marks.items() if t not in ("封面", "项目汇总表", "各项目年度金额", "目　录"))
+    assert len(starts) == 10 and sorted(set(targets)) == starts  # an entry may have several link boxes
