@@ -152,6 +152,8 @@ def plan(content: m.Content, problems: list[Problem], options: Options,
                                                                  stamp.isoformat())))
         projects += jobs
         broken = sorted(s for s in bad if s.startswith(d.folder + "/"))
+        if not d.projects:
+            continue  # load has warned: a volume of nothing is not printed
         if broken or len(jobs) != len(d.projects):
             skipped.append(f"{d.folder}: 有 {len(broken)} 个文件存在错误，本部门装订册未生成")
             continue

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ctypes.util
 import subprocess
+import sys
 import unicodedata
 from functools import lru_cache
 
@@ -14,15 +16,22 @@ FONT_FAMILY = "Noto Serif CJK SC"
 
 def preflight() -> list[str]:
     """What this machine lacks to print correctly, in words a clerk can pass on."""
-    from weasyprint.text.ffi import harfbuzz_subset
-
     missing = []
-    if harfbuzz_subset is None:
+    if not _has_harfbuzz_subset():
         missing.append("缺少 HarfBuzz 字体子集库（libharfbuzz-subset0）：请运行 make setup，"
                        "或 apt-get install libharfbuzz-subset0")
     if font_file(FONT_FAMILY, "Regular") is None or font_file(FONT_FAMILY, "Bold") is None:
         missing.append(f"缺少字体 {FONT_FAMILY}（常规与粗体）：请运行 make setup，或 apt-get install fonts-noto-cjk")
     return missing
+
+
+def _has_harfbuzz_subset() -> bool:
+    # WeasyPrint's own answer once it is loaded; before, the library lookup it makes, without the second
+    # that loading WeasyPrint takes (`check` runs after every edit).
+    ffi = sys.modules.get("weasyprint.text.ffi")
+    if ffi is not None:
+        return ffi.harfbuzz_subset is not None
+    return ctypes.util.find_library("harfbuzz-subset") is not None
 
 
 @lru_cache(maxsize=None)
