@@ -72,6 +72,8 @@ class Made:
 def build(options: Options, say=print) -> int:
     """Check, plan, render what changed, publish: the whole build, step by step."""
     started = time.monotonic()
+    if (options.jobs or os.cpu_count() or 1) > 1:
+        warm_workers()
     base = source_base(options.content)
     content, problems = load.load(options.content, base)
     store = kc.Cache(options.out)
@@ -196,7 +198,7 @@ class Scheduler:
     def run(self, projects: list[ProjectJob], volumes: list[VolumeJob]) -> dict[str, Made]:
         todo = [j for j in projects if not self._reuse_project(j)]
         workers = min(self.options.jobs or os.cpu_count() or 1, len(todo) + len(volumes))
-        self.pool = _Inline() if workers <= 1 or len(todo) <= 1 else _pool(workers)
+        self.pool = _Inline() if workers <= 1 else _pool(workers)
         waiting = list(volumes)
         try:
             for v in volumes:
@@ -313,15 +315,23 @@ def _failure(kind: str, job, error: Exception) -> Problem:
     return Problem(job.department.folder, 0, "装订册", f"无法正确排版，未生成装订册：{error}")
 
 
+def warm_workers() -> None:
+    """Start the fork server now: it imports WeasyPrint (a second, for its cffi declarations) on the
+    other core while this process reads the content. WeasyPrint is not fork-safe once it has rendered
+    (WEASYPRINT.md): the server only imports, workers fork from it and render."""
+    if sys.platform == "win32":
+        return
+    from multiprocessing import forkserver
+
+    multiprocessing.get_context("forkserver").set_forkserver_preload(["render.worker"])
+    forkserver.ensure_running()
+
+
 def _pool(workers: int) -> ProcessPoolExecutor:
-    # WeasyPrint is not fork-safe (WEASYPRINT.md): workers start from a clean interpreter.
     if sys.platform == "win32":
         return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
-    context = multiprocessing.get_context("forkserver")
-    # Importing WeasyPrint takes a second (its cffi declarations); the fork server does it once, before
-    # any rendering, and each worker starts from that state. Nothing is laid out before the fork.
-    context.set_forkserver_preload(["render.worker"])
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    warm_workers()
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("forkserver"))
 
 
 def frame_pages(data: bytes) -> int:

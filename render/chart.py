@@ -36,7 +36,7 @@ def bar_chart(department: m.Department) -> str:
     height = 12 + ROW * len(projects) + 8
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
              f'width="{WIDTH}mm" height="{height}mm" viewBox="0 0 {WIDTH} {height}" '
-             f'font-family="Noto Serif CJK SC" font-size="{FONT}">',
+             f'font-family="Noto Serif CJK SC GB, Noto Serif CJK SC" font-size="{FONT}">',
              f'<title>{escape(department.name)}各项目年度金额（万元）</title>']
     base_y = 8
     for i in range(5):

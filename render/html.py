@@ -41,14 +41,14 @@ class Block:
     page_break: bool  # starts a new page (a table continued from the page before)
 
 
-def blocks(project: m.Project, breaks: frozenset[str] = frozenset(), prefix: str = "") -> tuple[Block, ...]:
+def blocks(project: m.Project, breaks: frozenset[str] = frozenset()) -> tuple[Block, ...]:
     """Lay the indicator tree out as rows; a row id in `breaks` starts a new page and repeats its labels.
 
-    Row ids are `<prefix>r<一级>-<二级>-<三级>`; the prefix keeps them unique within a volume.
+    Row ids are `r<一级>-<二级>-<三级>`, counted from 0.
     """
     out = []
     for i, level in enumerate(project.levels):
-        flat = [(g, ind, f"{prefix}r{i}-{j}-{k}")
+        flat = [(g, ind, f"r{i}-{j}-{k}")
                 for j, g in enumerate(level.groups) for k, ind in enumerate(g.indicators)]
         cuts = [0] + [n for n, (_, _, rid) in enumerate(flat) if rid in breaks and n > 0] + [len(flat)]
         for a, b in zip(cuts, cuts[1:]):

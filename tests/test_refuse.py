@@ -61,3 +61,9 @@ def test_a_volume_that_would_print_wrong_is_refused_and_the_tables_still_build(t
     assert result.returncode == 1
     assert "装订册: 无法正确排版" in result.stdout and "以外的字体" in result.stdout
     assert list(out.rglob("01-*.pdf")) and not list(out.rglob("*装订册*.pdf"))
+
+
+def test_a_character_outside_the_shipped_gb2312_face_prints_from_the_full_face():
+    doc = pdf.layout('<html lang="zh-CN"><body>王堃和张喆的项目</body></html>')
+    pdf.write(doc)
+    assert {f.family for f in doc.fonts.values()} == {fonts.FONT_FAMILY, fonts.FAST_FAMILY}
