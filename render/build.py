@@ -11,7 +11,7 @@ from dataclasses import astuple, dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from . import cache as kc, fonts, load, model as m, output
+from . import cache as kc, fonts, load, model as m, output, warm
 from .problems import Problem
 
 
@@ -23,7 +23,7 @@ class Placement:
     table: int
     page: int
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = warm.ROOT
 CHINA = timezone(timedelta(hours=8))
 
 
@@ -72,13 +72,13 @@ class Made:
 def build(options: Options, say=print) -> int:
     """Check, plan, render what changed, publish: the whole build, step by step."""
     started = time.monotonic()
-    if (options.jobs or os.cpu_count() or 1) > 1:
-        warm_workers()
     base = source_base(options.content)
     content, problems = load.load(options.content, base)
     store = kc.Cache(options.out)
     projects, volumes, skipped = plan(content, problems, options, base)
     to_render = [j for j in projects if not store.hit(j.target, j.key, options.out / j.target)]
+    if to_render and (options.jobs or os.cpu_count() or 1) > 1:
+        warm.start()  # if the guess at the start missed: WeasyPrint loads while glyphs are checked
     if to_render or volumes:
         missing = fonts.preflight() if to_render else []
         if missing:
@@ -270,14 +270,15 @@ class Scheduler:
         entry = self.store.hit(name, key, self.store.frame_path(name))
         if entry:
             placements = tuple(Placement(*p) for p in entry["placements"])
-            self.frames[(v.target, pages)] = (key, self.store.frame_path(name).read_bytes(), placements, False)
+            self.frames[(v.target, pages)] = (key, self.store.frame_path(name).read_bytes(), placements,
+                                              entry["pages"], False)
         else:
             self.frames[(v.target, pages)] = None
             self.pending[self.pool.submit(render_frame, v, pages)] = ("frame", v, pages, key)
 
     def _frame_made(self, v: VolumeJob, pages: tuple[int, ...], key: str, result: tuple) -> None:
-        data, placements = result
-        self.frames[(v.target, pages)] = (key, data, placements, True)
+        data, placements, count = result
+        self.frames[(v.target, pages)] = (key, data, placements, count, True)
 
     def _try_volume(self, v: VolumeJob) -> bool:
         """Start the volume's assembly if its tables and the frame that fits them are ready."""
@@ -288,11 +289,12 @@ class Scheduler:
         frame = self.frames[(v.target, pages)]
         if frame is None:
             return False
-        key, data, placements, new = frame
+        key, data, placements, count, new = frame
         name = f"frame:{v.target}"
         if new:
             output.write_atomic(self.store.frame_path(name), data)
-        self.store.put(name, key=key, sha256=output.sha256(data), placements=[astuple(p) for p in placements])
+        self.store.put(name, key=key, sha256=output.sha256(data), pages=count,
+                       placements=[astuple(p) for p in placements])
         tables = tuple(self.made[p.target].data for p in v.projects)
         volume_key = kc.key("volume", key, output.sha256(data), *(output.sha256(t) for t in tables),
                             *(s.name.encode() + b"\0" + s.data for s in v.sources))
@@ -301,7 +303,7 @@ class Scheduler:
             self.made[v.target] = Made(v.target, (self.options.out / v.target).read_bytes(), entry["pages"], False)
         else:
             self.pending[self.pool.submit(assemble_volume, v, data, tables, placements)] = (
-                "volume", v, frame_pages(data), volume_key)
+                "volume", v, count, volume_key)
         return True
 
 
@@ -315,31 +317,11 @@ def _failure(kind: str, job, error: Exception) -> Problem:
     return Problem(job.department.folder, 0, "装订册", f"无法正确排版，未生成装订册：{error}")
 
 
-def warm_workers() -> None:
-    """Start the fork server now: it imports WeasyPrint (a second, for its cffi declarations) on the
-    other core while this process reads the content. WeasyPrint is not fork-safe once it has rendered
-    (WEASYPRINT.md): the server only imports, workers fork from it and render."""
-    if sys.platform == "win32":
-        return
-    from multiprocessing import forkserver
-
-    multiprocessing.get_context("forkserver").set_forkserver_preload(["render.worker"])
-    forkserver.ensure_running()
-
-
 def _pool(workers: int) -> ProcessPoolExecutor:
     if sys.platform == "win32":
         return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
-    warm_workers()
+    warm.start()
     return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("forkserver"))
-
-
-def frame_pages(data: bytes) -> int:
-    import pikepdf
-    import io
-
-    with pikepdf.open(io.BytesIO(data)) as pdf:
-        return len(pdf.pages)
 
 
 _env = None
@@ -365,7 +347,7 @@ def render_project(job: ProjectJob) -> tuple[bytes, int]:
         raise RenderError(str(e)) from None
 
 
-def render_frame(v: VolumeJob, pages: tuple[int, ...]) -> tuple[bytes, tuple[Placement, ...]]:
+def render_frame(v: VolumeJob, pages: tuple[int, ...]) -> tuple[bytes, tuple[Placement, ...], int]:
     """In a worker: the volume's cover, summary, chart and contents, and a numbered slot per table page."""
     from . import html, pdf
 
@@ -374,7 +356,7 @@ def render_frame(v: VolumeJob, pages: tuple[int, ...]) -> tuple[bytes, tuple[Pla
         at = pdf.anchor_pages(doc)
         placements = tuple(Placement(at[f"{html.anchor(n)}-{k + 1}"], n, k)
                            for n, count in enumerate(pages) for k in range(count))
-        return pdf.write(doc, (), v.stamp), placements
+        return pdf.write(doc, (), v.stamp), placements, len(doc.pages)
     except pdf.RenderError as e:
         raise RenderError(str(e)) from None
 

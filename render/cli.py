@@ -9,7 +9,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from .build import ROOT
+from .warm import ROOT
 
 COMMANDS = ("build", "check", "import", "verify")
 
@@ -75,7 +75,11 @@ def run(args) -> int:
         from .verify import verify
 
         return verify(args.out)
-    from .build import Options, build
+    from . import warm
 
     jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
+    if jobs > 1 and warm.likely_needed(args.content, args.out):
+        warm.start()
+    from .build import Options, build
+
     return build(Options(args.content, args.out, jobs, args.duplex))
