@@ -50,4 +50,3 @@ def _newest(folders: list[Path]) -> float:
             else:
                 newest = max(newest, e.stat(follow_symlinks=False).st_mtime)
     return newest
-
