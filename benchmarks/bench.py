@@ -30,20 +30,21 @@ PY = sys.executable
 SEED = ROOT / "tests" / "data" / "seed.txt"
 
 
-def timed(cmd: list[str], cwd: Path = ROOT) -> tuple[float, int]:
+def timed(cmd: list[str], cwd: Path = ROOT, sample: bool = False) -> tuple[float, int]:
     """Wall seconds until the command returns (as /usr/bin/time counts: the build's fork server winds down
-    after it), and peak RSS (bytes) summed over the process tree, sampled every 20 ms."""
+    after it), and with `sample` the peak RSS (bytes) summed over the process tree, every 100 ms
+    (walking /proc costs CPU: the seed's short cases are timed without it)."""
     start = time.monotonic()
     err_file = tempfile.TemporaryFile()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err_file)
     peak = [0]
 
-    def sample():
+    def sampler():
         while proc.poll() is None:
             peak[0] = max(peak[0], tree_rss(proc.pid))
-            time.sleep(0.02)
+            time.sleep(0.1)
 
-    t = threading.Thread(target=sample, daemon=True)
+    t = threading.Thread(target=sampler if sample else (lambda: None), daemon=True)
     t.start()
     proc.wait()
     elapsed = time.monotonic() - start
@@ -80,8 +81,8 @@ def anchor(work: Path) -> float:
     return timed([PY, str(ROOT / "benchmarks" / "anchor.py"), str(work / "anchor.pdf")])[0]
 
 
-def build(content: Path, out: Path, *extra: str) -> tuple[float, int]:
-    return timed([PY, str(ROOT / "build.py"), "--content", str(content), "--out", str(out), *extra])
+def build(content: Path, out: Path, *extra: str, sample: bool = False) -> tuple[float, int]:
+    return timed([PY, str(ROOT / "build.py"), "--content", str(content), "--out", str(out), *extra], sample=sample)
 
 
 def edit_goal(content: Path, n: int) -> None:
@@ -143,7 +144,7 @@ def main() -> None:
         big, half = make_county(work, args.county), make_county(work, args.county // 2)
         for run in range(args.runs):
             shutil.rmtree(big.parent / "dist", ignore_errors=True)
-            seconds, peak = build(big, big.parent / "dist", "--jobs", "2")
+            seconds, peak = build(big, big.parent / "dist", "--jobs", "2", sample=True)
             r["county"].append(seconds)
             peaks.append(peak)
             shutil.rmtree(half.parent / "dist", ignore_errors=True)

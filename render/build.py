@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
 import multiprocessing
 import os
 import sys
+import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import astuple, dataclass
@@ -200,6 +202,8 @@ class Scheduler:
         workers = min(self.options.jobs or os.cpu_count() or 1, len(todo) + len(volumes))
         self.pool = _Inline() if workers <= 1 else _pool(workers)
         waiting = list(volumes)
+        if volumes:  # load pikepdf for the assembly while the workers lay out the tables
+            threading.Thread(target=importlib.import_module, args=("pikepdf",), daemon=True).start()
         try:
             for v in volumes:
                 self._frame(v, tuple(self._guess(p) for p in v.projects))
@@ -302,7 +306,9 @@ class Scheduler:
         if entry:
             self.made[v.target] = Made(v.target, (self.options.out / v.target).read_bytes(), entry["pages"], False)
         else:
-            self.pending[self.pool.submit(assemble_volume, v, data, tables, placements)] = (
+            # Assembly is a tenth of a second of pikepdf: done here, it spares the workers a 3 MB round
+            # trip and the fork server the pikepdf import, which would delay every first table.
+            self.pending[_Inline().submit(assemble_volume, v, data, tables, placements)] = (
                 "volume", v, count, volume_key)
         return True
 
