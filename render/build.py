@@ -78,20 +78,15 @@ def build(options: Options, say=print) -> int:
     content, problems = load.load(options.content, base)
     store = kc.Cache(options.out)
     projects, volumes, skipped = plan(content, problems, options, base)
-    to_render = [j for j in projects if not store.hit(j.target, j.key, options.out / j.target)]
-    if to_render and (options.jobs or os.cpu_count() or 1) > 1:
-        warm.start()  # if the guess at the start missed: WeasyPrint loads while glyphs are checked
-    if to_render or volumes:
-        missing = fonts.preflight() if to_render else []
-        if missing:
-            report(problems, say)
-            for line in missing:
-                say(f"错误: {line}")
-            return 2
-        glyphs = fonts.glyph_problems_in(j.project for j in to_render) if to_render else []
-        if glyphs:
-            problems += glyphs
-            projects, volumes, skipped = plan(content, problems, options, base)
+    missing, glyphs = check_changed(projects, store, options)
+    if missing:
+        report(problems, say)
+        for line in missing:
+            say(f"错误: {line}")
+        return 2
+    if glyphs:
+        problems += glyphs
+        projects, volumes, skipped = plan(content, problems, options, base)
     report(problems, say)
     for line in skipped:
         say(line)
@@ -108,6 +103,16 @@ def build(options: Options, say=print) -> int:
     say(f"完成：{len(made)} 个 PDF，重建 {rebuilt}，复用 {len(made) - rebuilt}，"
         f"用时 {time.monotonic() - started:.1f} 秒" + ("；有错误，部分 PDF 未生成" if failed else ""))
     return 1 if failed else 0
+
+
+def check_changed(projects: list[ProjectJob], store: kc.Cache, options: Options) -> tuple[list[str], list[Problem]]:
+    """Fonts and glyphs, for the tables that will be laid out: unchanged ones passed when they were made."""
+    to_render = [j for j in projects if not store.hit(j.target, j.key, options.out / j.target)]
+    if not to_render:
+        return [], []
+    if (options.jobs or os.cpu_count() or 1) > 1:
+        warm.start()  # if the guess at the start missed: WeasyPrint loads while glyphs are checked
+    return fonts.preflight(), fonts.glyph_problems_in(j.project for j in to_render)
 
 
 def report(problems: list[Problem], say) -> None:
