@@ -12,6 +12,9 @@ from . import model as m
 from .parse import FRONT_MATTER, Entry, ParsedFile, decode, parse_markdown, parse_yaml
 from .problems import Problem
 
+# A cell holds about 14 (三级指标) or 9 (绩效值) characters a line, the goal about 33, and a page about 40
+# lines: text beyond these cannot stay on one page, and WeasyPrint then splits the row (WEASYPRINT.md).
+TALLEST_NAME, TALLEST_VALUE, TALLEST_GOAL = 500, 320, 1200
 _AMOUNT = re.compile(r"^[+-]?\d+(\.\d+)?$")
 _DEPT_DIR = re.compile(r"^(\d+)-(.+)$")
 _NUMBERED = re.compile(r"^\d{2,}-")
@@ -333,6 +336,9 @@ def _goal(path: str, sections: dict, lines: dict[str, int], problems: list[Probl
     if not goal:
         problems.append(Problem(path, s.line, m.GOAL, "是空的", "warning"))
     lines[m.GOAL] = s.paragraphs[0][1] if s.paragraphs else s.line
+    if sum(map(len, goal)) > TALLEST_GOAL:
+        problems.append(Problem(path, lines[m.GOAL], m.GOAL, f"内容过长（{sum(map(len, goal))} 字）：超过一页，"
+                                "表头之后的指标表将从后面的页开始", "warning"))
     return goal
 
 
@@ -390,6 +396,10 @@ def _indicators(path: str, section, problems: list[Problem]) -> tuple[m.Level1, 
             problems.append(Problem(path, row.line, "三级指标", "是空的", "warning"))
         if not value:
             problems.append(Problem(path, row.line, "绩效值", "是空的", "warning"))
+        for field_name, text, limit in (("三级指标", name, TALLEST_NAME), ("绩效值", value, TALLEST_VALUE)):
+            if len(text) > limit:
+                problems.append(Problem(path, row.line, field_name, f"内容过长（{len(text)} 字）：这一行高过一页，"
+                                        "打印时会被拆到两页，列标题和一级、二级指标在后页不会重印", "warning"))
         current[2][-1][2].append(m.Indicator(name, value, row.line))
     return tuple(
         m.Level1(l1, tuple(m.Level2(l2, tuple(ind), line2) for l2, line2, ind in groups), line1)
