@@ -1,3 +1,9 @@
 """Print and archive 部门项目支出预算绩效目标表 from Markdown content as PDF."""
 
+from pathlib import Path
+
 __version__ = "0.1.0"
+
+ROOT = Path(__file__).resolve().parent.parent
+# The folders whose files shape the PDFs: a change in any of them invalidates the build cache.
+CODE = ("render", "templates", "styles")

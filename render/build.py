@@ -13,8 +13,10 @@ from dataclasses import astuple, dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from . import cache as kc, fonts, load, model as m, output, warm
-from .problems import Problem
+from . import ROOT, cache as kc, fonts, load, model as m, output, warm
+from .problems import Problem, RenderError
+
+CHINA = timezone(timedelta(hours=8))
 
 
 @dataclass(frozen=True)
@@ -24,9 +26,6 @@ class Placement:
     frame_page: int
     table: int
     page: int
-
-ROOT = warm.ROOT
-CHINA = timezone(timedelta(hours=8))
 
 
 @dataclass(frozen=True)
@@ -112,7 +111,7 @@ def check_changed(projects: list[ProjectJob], store: kc.Cache, options: Options)
         return [], []
     if (options.jobs or os.cpu_count() or 1) > 1:
         warm.start()  # if the guess at the start missed: WeasyPrint loads while glyphs are checked
-    return fonts.preflight(), fonts.glyph_problems_in(j.project for j in to_render)
+    return fonts.preflight(), fonts.glyph_problems(j.project for j in to_render)
 
 
 def report(problems: list[Problem], say) -> None:
@@ -128,9 +127,7 @@ def stamp_for(department: m.Department) -> datetime:
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
         return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
-    y, rest = department.date.split("年")
-    mo, rest = rest.split("月")
-    return datetime(int(y), int(mo), int(rest.rstrip("日")), tzinfo=CHINA)
+    return datetime.combine(department.date, datetime.min.time(), tzinfo=CHINA)
 
 
 def source_base(content: Path) -> Path:
@@ -173,7 +170,7 @@ def plan(content: m.Content, problems: list[Problem], options: Options,
 
 
 class _Inline:
-    """An executor that runs the task at once: no processes when there is only one thing to do."""
+    """An executor that runs the task at once, here: with --jobs 1, and for a volume's short assembly."""
 
     def submit(self, fn, *args) -> Future:
         future: Future = Future()
@@ -318,10 +315,6 @@ class Scheduler:
         return True
 
 
-class RenderError(Exception):
-    """Raised in a worker when WeasyPrint reports a problem; pdf.RenderError is turned into this."""
-
-
 def _failure(kind: str, job, error: Exception) -> Problem:
     if kind == "project":
         return Problem(job.source.path, 0, "排版", f"无法正确排版，未生成 PDF：{error}")
@@ -351,25 +344,19 @@ def render_project(job: ProjectJob) -> tuple[bytes, int]:
     """In a worker: lay out one table (page breaks that keep its labels) and write its PDF/A."""
     from . import paginate, pdf
 
-    try:
-        doc, _ = paginate.project(_environment(), job.project, job.stamp.isoformat())
-        return pdf.write(doc, (pdf.Attached(job.source.name, job.source.data),), job.stamp), len(doc.pages)
-    except pdf.RenderError as e:
-        raise RenderError(str(e)) from None
+    doc = paginate.project(_environment(), job.project, job.stamp.isoformat())
+    return pdf.write(doc, (pdf.Attached(job.source.name, job.source.data),), job.stamp), len(doc.pages)
 
 
 def render_frame(v: VolumeJob, pages: tuple[int, ...]) -> tuple[bytes, tuple[Placement, ...], int]:
     """In a worker: the volume's cover, summary, chart and contents, and a numbered slot per table page."""
     from . import html, pdf
 
-    try:
-        doc = pdf.layout(html.volume_html(_environment(), v.department, pages, v.duplex, v.stamp.isoformat()))
-        at = pdf.anchor_pages(doc)
-        placements = tuple(Placement(at[f"{html.anchor(n)}-{k + 1}"], n, k)
-                           for n, count in enumerate(pages) for k in range(count))
-        return pdf.write(doc, (), v.stamp), placements, len(doc.pages)
-    except pdf.RenderError as e:
-        raise RenderError(str(e)) from None
+    doc = pdf.layout(html.volume_html(_environment(), v.department, pages, v.duplex, v.stamp.isoformat()))
+    at = pdf.anchor_pages(doc)
+    placements = tuple(Placement(at[f"{html.anchor(n)}-{k + 1}"], n, k)
+                       for n, count in enumerate(pages) for k in range(count))
+    return pdf.write(doc, (), v.stamp), placements, len(doc.pages)
 
 
 def assemble_volume(v: VolumeJob, frame: bytes, tables: tuple[bytes, ...], placements: tuple[Placement, ...]) -> bytes:

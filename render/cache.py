@@ -10,11 +10,10 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
-from . import __version__
+from . import CODE, ROOT, __version__
 from .fonts import package_version
 from .output import write_atomic
 
-ROOT = Path(__file__).resolve().parent.parent
 CACHE = ".cache"
 
 
@@ -51,7 +50,7 @@ def versions() -> dict[str, str]:
 def fingerprint() -> str:
     """The code, templates, styles and versions: change any and every key changes."""
     h = hashlib.sha256(json.dumps(versions(), sort_keys=True).encode())
-    for folder in ("render", "templates", "styles"):
+    for folder in CODE:
         for path in sorted((ROOT / folder).rglob("*")):
             if path.is_file() and path.suffix in (".py", ".j2", ".css", ".html", ".otf"):
                 h.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")

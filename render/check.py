@@ -13,7 +13,7 @@ def check(content: Path, strict: bool = False, say=print) -> int:
     for line in missing:
         say(f"错误: {line}")
     model, problems = load.load(content, source_base(content))
-    problems += fonts.glyph_problems(model)
+    problems += fonts.glyph_problems(model.projects)
     report(problems, say)
     errors = sum(p.severity == "error" for p in problems)
     projects = len(model.projects)

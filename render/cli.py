@@ -9,7 +9,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from .warm import ROOT
+from . import ROOT
 
 COMMANDS = ("build", "check", "import", "verify")
 

@@ -6,6 +6,7 @@ import ctypes.util
 import subprocess
 import sys
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 
 from . import model as m
@@ -36,13 +37,19 @@ def _has_harfbuzz_subset() -> bool:
     return ctypes.util.find_library("harfbuzz-subset") is not None
 
 
+def _fc_match(family: str, style: str, fields: str) -> str | None:
+    try:
+        return subprocess.run(["fc-match", "-f", fields, f"{family}:style={style}"],
+                              capture_output=True, text=True, check=True, timeout=30).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
 @lru_cache(maxsize=None)
 def font_file(family: str, style: str) -> tuple[str, int] | None:
     """The file fontconfig picks for a face, or None when it would substitute another family."""
-    try:
-        out = subprocess.run(["fc-match", "-f", "%{family}\t%{file}\t%{index}", f"{family}:style={style}"],
-                             capture_output=True, text=True, check=True, timeout=30).stdout
-    except (OSError, subprocess.SubprocessError):
+    out = _fc_match(family, style, "%{family}\t%{file}\t%{index}")
+    if out is None:
         return None
     families, file, index = (out.split("\t") + ["", "", "0"])[:3]
     if family not in families.split(","):
@@ -55,12 +62,8 @@ def coverage() -> frozenset[int]:
     """Code points that both embedded faces can draw, from fontconfig's own charset: what Pango sees."""
     sets = []
     for style in ("Regular", "Bold"):
-        if font_file(FONT_FAMILY, style) is None:
-            return frozenset()
-        try:
-            out = subprocess.run(["fc-match", "-f", "%{charset}", f"{FONT_FAMILY}:style={style}"],
-                                 capture_output=True, text=True, check=True, timeout=30).stdout
-        except (OSError, subprocess.SubprocessError):
+        out = _fc_match(FONT_FAMILY, style, "%{charset}") if font_file(FONT_FAMILY, style) else None
+        if out is None:
             return frozenset()
         points: set[int] = set()
         for part in out.split():
@@ -89,11 +92,7 @@ def package_version() -> str:
     return f"{FONT_FAMILY} {font['head'].fontRevision:.3f}"
 
 
-def glyph_problems(content: m.Content) -> list[Problem]:
-    return glyph_problems_in(content.projects)
-
-
-def glyph_problems_in(projects) -> list[Problem]:
+def glyph_problems(projects: Iterable[m.Project]) -> list[Problem]:
     """Characters the embedded faces cannot draw would print as boxes: name each with its file and line."""
     drawable = coverage()
     if not drawable:

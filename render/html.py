@@ -5,13 +5,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 
 import jinja2
 
-from . import __version__, chart, model as m
+from . import ROOT, __version__, chart, model as m
 
-ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
 STYLES = ROOT / "styles"
 
@@ -73,6 +71,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["amount"] = format_amount
+    env.filters["chinese_date"] = lambda d: f"{d.year}年{d.month}月{d.day}日"
     return env
 
 

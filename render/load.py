@@ -230,16 +230,15 @@ def _total(source: str, stated: tuple[str, int], projects: list[m.Project]) -> l
     return []
 
 
-def parse_date(text: str) -> str | None:
-    """Accept 2025-01-20, 2025/1/20 or 2025年1月20日; print it the Chinese way."""
+def parse_date(text: str) -> dt.date | None:
+    """Accept 2025-01-20, 2025/1/20 or 2025年1月20日."""
     match = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?", text.strip())
     if not match:
         return None
     try:
-        d = dt.date(*map(int, match.groups()))
+        return dt.date(*map(int, match.groups()))
     except ValueError:
         return None
-    return f"{d.year}年{d.month}月{d.day}日"
 
 
 def _entries(path: str, entries: tuple[Entry, ...] | list[Entry], known: tuple[str, ...],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -80,7 +81,7 @@ class Department:
     code: str  # 部门编码, e.g. 018
     name: str  # 部门名称
     title: str  # 册名: the volume's title
-    date: str  # 编制日期, as written
+    date: dt.date  # 编制日期
     compiler: str  # 编制单位, may be empty
     projects: tuple[Project, ...]
 

@@ -2,34 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import jinja2
 import weasyprint
 
 from . import html, model as m, pdf
 
 
-def settle(make_html: Callable[[frozenset[str]], str], starts: Callable[[frozenset[str]], set[str]],
-           breaks: frozenset[str] = frozenset()) -> tuple[weasyprint.Document, frozenset[str]]:
+def project(env: jinja2.Environment, p: m.Project, stamp: str = "") -> weasyprint.Document:
     """Lay out; where a page opens inside a merged group, break before that row and lay out again.
 
     WeasyPrint prints a split rowspan cell's text only on its first page (WEASYPRINT.md), so a group
     that runs over a page is cut into two <tbody>s with the labels repeated. A cut moves the rows after
     it, so only the first offending page is fixed per round; each round fixes one, so the loop ends.
     """
+    breaks: frozenset[str] = frozenset()
     for _ in range(500):
-        doc = pdf.layout(make_html(breaks))
-        allowed = starts(breaks)
+        doc = pdf.layout(html.project_html(env, p, breaks, stamp))
+        allowed = {block.rows[0].id for block in html.blocks(p, breaks)}
         first_bad = next((ids[0] for ids in pdf.rows_by_page(doc)[1:] if ids and ids[0] not in allowed), None)
         if first_bad is None:
-            return doc, breaks
+            return doc
         breaks = breaks | {first_bad}
     raise pdf.RenderError("分页未能收敛")
-
-
-def project(env: jinja2.Environment, p: m.Project, stamp: str = "") -> tuple[weasyprint.Document, frozenset[str]]:
-    return settle(lambda b: html.project_html(env, p, b, stamp),
-                  lambda b: {block.rows[0].id for block in html.blocks(p, b)})
-
-

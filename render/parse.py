@@ -21,7 +21,6 @@ class Entry:
     key: str
     value: str | None  # None when the value is a list or mapping instead of text
     line: int
-    quoted: bool = False
 
 
 @dataclass(frozen=True)
@@ -94,7 +93,7 @@ def parse_yaml(path: str, text: str, first_line: int, field: str) -> tuple[list[
                 continue
             null = value_node.tag == "tag:yaml.org,2002:null" and value_node.style is None
             value = "" if null else value_node.value
-            entries.append(Entry(key_node.value, value, line, value_node.style is not None))
+            entries.append(Entry(key_node.value, value, line))
         else:
             entries.append(Entry(key_node.value, None, line))
     return entries, problems

@@ -18,11 +18,8 @@ from weasyprint.urls import URLFetcher
 
 from .fonts import FAST_FAMILY, FONT_FAMILY
 from .html import STYLES
+from .problems import RenderError
 
-
-
-class RenderError(Exception):
-    """WeasyPrint said something was wrong: missing font, bad CSS, a resource it could not fetch."""
 
 
 class ProjectFetcher(URLFetcher):

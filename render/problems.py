@@ -22,9 +22,7 @@ class Problem:
         return f"{where}: {self.field}: {tag}{self.message}"
 
 
-class BuildError(Exception):
-    """Raised with problems that stop a stage; the CLI prints them and exits non-zero."""
-
-    def __init__(self, problems: list[Problem]):
-        super().__init__("\n".join(map(str, problems)))
-        self.problems = problems
+class RenderError(Exception):
+    """WeasyPrint said something was wrong (missing font, bad CSS, a resource it could not fetch): that PDF
+    would print wrong. Defined here, not beside WeasyPrint, so that the main process can catch it from a
+    worker without loading WeasyPrint."""

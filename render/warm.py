@@ -12,8 +12,8 @@ import os
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-CODE = ("render", "templates", "styles")
+from . import CODE, ROOT
+
 
 
 def start() -> None:
