@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import jinja2
-import weasyprint
 
 from . import html, model as m, pdf
 
 
-def project(env: jinja2.Environment, p: m.Project, stamp: str = "") -> weasyprint.Document:
+def project(env: jinja2.Environment, p: m.Project, stamp: str = "") -> pdf.weasyprint.Document:
     """Lay out; where a page opens inside a merged group, break before that row and lay out again.
 
     WeasyPrint prints a split rowspan cell's text only on its first page (WEASYPRINT.md), so a group

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import ctypes.util
 import hashlib
 import io
 import logging
@@ -13,12 +15,35 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
-import weasyprint
-from weasyprint.urls import URLFetcher
-
 from .fonts import FAST_FAMILY, FONT_FAMILY
 from .html import STYLES
 from .problems import RenderError
+
+
+def _import_weasyprint() -> None:
+    """Import WeasyPrint without its library search, which is a third of every worker's start.
+
+    WeasyPrint tries four or five names for each C library, one per platform. For each name dlopen does
+    not know, cffi calls ctypes.util.find_library, which runs ldconfig, gcc and ld: about twenty searches,
+    0.3 s. Each list also holds the plain file name (libpango-1.0.so.0, libpango-1.0.dylib), which dlopen
+    finds alone, so the search is switched off for the first try; only if that fails (an unusual install)
+    is WeasyPrint imported again with it.
+    """
+    search = ctypes.util.find_library
+    ctypes.util.find_library = lambda name: None
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):  # its "could not import" notice, for the second try
+            import weasyprint  # noqa: F401
+    except OSError:
+        ctypes.util.find_library = search
+        import weasyprint  # noqa: F401
+    finally:
+        ctypes.util.find_library = search
+
+
+_import_weasyprint()
+import weasyprint  # noqa: E402
+from weasyprint.urls import URLFetcher  # noqa: E402
 
 
 

@@ -5,10 +5,9 @@ Only what is safe to fork: modules, Jinja templates, cffi's parsed declarations.
 fontconfig or Pango here; that state is made in each worker after the fork (WEASYPRINT.md).
 """
 
-import weasyprint  # noqa: F401
-from weasyprint.text.ffi import ffi
-
-from . import build, cli, html, paginate, pdf  # noqa: F401
+from . import pdf  # first: it imports WeasyPrint without the slow library search
+from . import build, cli, html, paginate  # noqa: F401
+from weasyprint.text.ffi import ffi  # noqa: E402
 
 for _name in ("project.html.j2", "volume.html.j2"):
     build._environment().get_template(_name)

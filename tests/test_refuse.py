@@ -1,10 +1,13 @@
 """Bad paper is refused: a glyph the font lacks, any WeasyPrint warning, a fetch outside the project,
 a missing font or subsetter. Never a PDF with boxes."""
 
+import subprocess
+import sys
+
 import pytest
 
 from conftest import department_file, project_file, run_build
-from render import fonts, pdf
+from render import ROOT, fonts, pdf
 
 
 def test_a_character_the_font_cannot_draw_stops_that_table_only(tmp_path):
@@ -67,3 +70,34 @@ def test_a_character_outside_the_shipped_gb2312_face_prints_from_the_full_face()
     doc = pdf.layout('<html lang="zh-CN"><body>王堃和张喆的项目</body></html>')
     pdf.write(doc)
     assert {f.family for f in doc.fonts.values()} == {fonts.FONT_FAMILY, fonts.FAST_FAMILY}
+
+
+IMPORT_PROBE = """
+import ctypes.util, sys
+searches = []
+search = ctypes.util.find_library
+ctypes.util.find_library = lambda name: searches.append(name) or search(name)
+if sys.argv[1] == "plain names fail":
+    import cffi.api
+    load = cffi.api._load_backend_lib
+    def refuse_plain_names(backend, name, flags):
+        if ".so" in name and not searches:
+            raise OSError("dlopen cannot find " + name)
+        return load(backend, name, flags)
+    cffi.api._load_backend_lib = refuse_plain_names
+from render import pdf
+import weasyprint.text.ffi as ffi
+print(len(searches), ffi.pango is not None, ffi.harfbuzz_subset is not None)
+"""
+
+
+def test_weasyprint_loads_without_the_library_search_and_with_it_when_needed():
+    """The search (ldconfig, gcc, ld for each name) costs 0.3 s a worker; where dlopen alone cannot find
+    the libraries, the build must still start, quietly."""
+    def probe(case):
+        return subprocess.run([sys.executable, "-c", IMPORT_PROBE, case], capture_output=True, text=True,
+                              cwd=ROOT, check=True).stdout
+
+    assert probe("usual") == "0 True True\n"
+    searched, pango, subset = probe("plain names fail").split()
+    assert int(searched) > 0 and pango == subset == "True"
