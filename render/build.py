@@ -13,7 +13,7 @@ from dataclasses import astuple, dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from . import ROOT, cache as kc, fonts, load, model as m, output, warm
+from . import ROOT, cache as kc, fonts, model as m, output, warm
 from .problems import Problem, RenderError
 
 CHINA = timezone(timedelta(hours=8))
@@ -72,6 +72,9 @@ class Made:
 
 def build(options: Options, say=print) -> int:
     """Check, plan, render what changed, publish: the whole build, step by step."""
+    from . import load  # here, not at the top: workers unpickle their jobs from this module and need
+    #                      neither Markdown nor YAML (0.1 s of the start of every build that renders)
+
     started = time.monotonic()
     base = source_base(options.content)
     content, problems = load.load(options.content, base)

@@ -6,7 +6,7 @@ fontconfig or Pango here; that state is made in each worker after the fork (WEAS
 """
 
 from . import pdf  # first: it imports WeasyPrint without the slow library search
-from . import build, cli, html, paginate  # noqa: F401
+from . import build, html, paginate  # noqa: F401
 from weasyprint.text.ffi import ffi  # noqa: E402
 
 for _name in ("project.html.j2", "volume.html.j2"):
