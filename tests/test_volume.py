@@ -158,3 +158,22 @@ def test_contents_entries_link_to_their_tables(volume):
             targets.append(reader.get_destination_page_number(dest))
     starts = sorted(i for t, i in marks.items() if t not in ("封面", "项目汇总表", "各项目年度金额", "目　录"))
     assert len(starts) == 10 and sorted(set(targets)) == starts  # an entry may have several link boxes
+
+
+@pytest.mark.parametrize("order", ["number last", "number first"])
+def test_only_the_tables_own_number_is_dropped(order):
+    """The number is found where WeasyPrint draws it (last), and anywhere else by a full parse."""
+    import pikepdf
+
+    from render import assemble
+
+    number = b"BT\n1 0 0 -1 300 1037.4 Tm\n/F1 18 Tf\n[<0001>] TJ\nET\n"
+    body = b"BT\n1 0 0 -1 100 500 Tm\n/F1 12 Tf\n[<0002>] TJ\nET\n"
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    page = pdf.pages[0]
+    page.Contents = pdf.make_stream(b"q\n" + (body + number if order == "number last" else number + body) + b"Q\n")
+    assemble._drop_page_number(pdf, page)
+    ops = [(list(operands), str(op)) for operands, op in pikepdf.parse_content_stream(page)]
+    assert [op for _, op in ops] == ["q", "BT", "Tm", "Tf", "TJ", "ET", "Q"]
+    assert ops[2][0][5] == 500
