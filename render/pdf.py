@@ -96,7 +96,11 @@ def font_config():
 
 @lru_cache(maxsize=None)
 def stylesheet() -> weasyprint.CSS:
-    return weasyprint.CSS(filename=str(STYLES / "form.css"), url_fetcher=ProjectFetcher(), font_config=font_config())
+    """Parsed once per process. Its warnings raise here, so that it is never cached and every table
+    that would use it fails, not only the first."""
+    with _strict():
+        return weasyprint.CSS(filename=str(STYLES / "form.css"), url_fetcher=ProjectFetcher(),
+                              font_config=font_config())
 
 
 def layout(html: str) -> weasyprint.Document:
