@@ -101,3 +101,16 @@ def test_weasyprint_loads_without_the_library_search_and_with_it_when_needed():
     assert probe("usual") == "0 True True\n"
     searched, pango, subset = probe("plain names fail").split()
     assert int(searched) > 0 and pango == subset == "True"
+
+
+def test_a_warning_in_the_stylesheet_fails_every_table_not_only_the_first(tmp_path, monkeypatch):
+    """The stylesheet is parsed once per worker; were it cached with its warning, later tables would pass."""
+    (tmp_path / "form.css").write_text("td { colour: red }", encoding="utf-8")
+    monkeypatch.setattr(pdf, "STYLES", tmp_path)
+    pdf.stylesheet.cache_clear()
+    try:
+        for _ in range(2):
+            with pytest.raises(pdf.RenderError, match="colour"):
+                pdf.layout('<html lang="zh-CN"><body>文字</body></html>')
+    finally:
+        pdf.stylesheet.cache_clear()
