@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import importlib
-import multiprocessing
 import os
-import sys
 import threading
 import time
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import astuple, dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -34,6 +32,7 @@ class Options:
     out: Path
     jobs: int = 0  # 0: one per core
     duplex: bool = False
+    server: bool = True  # workers from a fork server kept between builds (render/server.py)
 
 
 @dataclass(frozen=True)
@@ -113,7 +112,7 @@ def check_changed(projects: list[ProjectJob], store: kc.Cache, options: Options)
     if not to_render:
         return [], []
     if (options.jobs or os.cpu_count() or 1) > 1:
-        warm.start()  # if the guess at the start missed: WeasyPrint loads while glyphs are checked
+        warm.start(options.jobs or os.cpu_count() or 1, options.server)  # the guess at the start missed
     return fonts.preflight(), fonts.glyph_problems(j.project for j in to_render)
 
 
@@ -204,8 +203,11 @@ class Scheduler:
 
     def run(self, projects: list[ProjectJob], volumes: list[VolumeJob]) -> dict[str, Made]:
         todo = [j for j in projects if not self._reuse_project(j)]
-        workers = min(self.options.jobs or os.cpu_count() or 1, len(todo) + len(volumes))
-        self.pool = _Inline() if workers <= 1 else _pool(workers)
+        frames = sum(not self._frame_cached(v, tuple(self._guess(p) for p in v.projects)) for v in volumes)
+        jobs = self.options.jobs or os.cpu_count() or 1
+        # Workers only for something to lay out; then even one beats importing WeasyPrint here.
+        self.pool = warm.pool(min(jobs, len(todo) + frames), self.options.server) if jobs > 1 and (
+            todo or frames) else _Inline()
         waiting = list(volumes)
         if volumes:  # load pikepdf for the assembly while the workers lay out the tables
             threading.Thread(target=importlib.import_module, args=("pikepdf",), daemon=True).start()
@@ -270,6 +272,10 @@ class Scheduler:
         summary = "\n".join(f"{p.name}\t{p.office}\t{p.term}\t{p.amount}" for p in v.department.projects)
         return kc.key("frame", v.target, v.sources[0].data, summary, repr(pages), str(v.duplex), v.stamp.isoformat())
 
+    def _frame_cached(self, v: VolumeJob, pages: tuple[int, ...]) -> bool:
+        name = f"frame:{v.target}"
+        return bool(self.store.hit(name, self._frame_key(v, pages), self.store.frame_path(name)))
+
     def _frame(self, v: VolumeJob, pages: tuple[int, ...]) -> None:
         """Have a frame for these page counts: from the cache, or laid out by a worker."""
         if (v.target, pages) in self.frames:
@@ -322,13 +328,6 @@ def _failure(kind: str, job, error: Exception) -> Problem:
     if kind == "project":
         return Problem(job.source.path, 0, "排版", f"无法正确排版，未生成 PDF：{error}")
     return Problem(job.department.folder, 0, "装订册", f"无法正确排版，未生成装订册：{error}")
-
-
-def _pool(workers: int) -> ProcessPoolExecutor:
-    if sys.platform == "win32":
-        return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
-    warm.start()
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("forkserver"))
 
 
 _env = None

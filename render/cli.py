@@ -24,6 +24,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--out", type=Path, default=ROOT / "dist", help="输出文件夹（默认 dist/）")
     b.add_argument("--jobs", type=int, default=0, help="并行进程数（默认：CPU 核数）")
     b.add_argument("--duplex", action="store_true", help="双面印刷：每张表从右页（奇数页）开始，必要时加空白页")
+    b.add_argument("--no-server", dest="server", action="store_false",
+                   help="不使用后台排版进程（默认保留一个，下次生成更快；空闲 10 分钟后自动退出）")
 
     c = sub.add_parser("check", help="只检查内容，不生成 PDF")
     c.add_argument("--content", type=Path, default=ROOT / "content")
@@ -79,7 +81,7 @@ def run(args) -> int:
 
     jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
     if jobs > 1 and warm.likely_needed(args.content, args.out):
-        warm.start()
+        warm.start(jobs, args.server)
     from .build import Options, build
 
-    return build(Options(args.content, args.out, jobs, args.duplex))
+    return build(Options(args.content, args.out, jobs, args.duplex, args.server))

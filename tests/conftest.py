@@ -94,3 +94,12 @@ def long_rows(n: int) -> list[tuple[str, str, str, str]]:
         rows.append((l1 if first1 else "", l2 if first2 else "",
                      f"第{k + 1:02d}号指标：按季度完成培训、宣传、走访、回访和考核等各项工作任务", f"值{k + 1:02d}≥95%", l2, l1))
     return [r[:4] for r in rows]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_server_left_behind():
+    """Builds keep a fork server for the next build (render/server.py); the suite leaves none running."""
+    yield
+    from render import server
+
+    server.stop()
