@@ -4,11 +4,14 @@
 
 The anchor: plain WeasyPrint renders the ten seed tables as one naive volume (benchmarks/anchor.py).
 Cases (medians of --runs runs, each next to an anchor run):
-  cold    rm -rf dist, then python build.py: every project PDF, the volume, the manifest
+  cold    rm -rf dist, no fork server running (render/server.py), then python build.py: every project
+          PDF, the volume, the manifest; the build starts the server
   noop    python build.py again, nothing changed
-  edit    one project's 年度总体绩效目标 edited, python build.py
-  county  N projects in N/10 departments made from the seed with `build.py import`, --jobs 2, cold;
-          also N/2 projects, to show the cost is linear; peak memory of the whole process tree.
+  edit    one project's 年度总体绩效目标 edited, python build.py (the server from the cold build is up)
+  edit-   the same with --no-server, for comparison: a build that starts its own fork server
+  county  N projects in N/10 departments made from the seed with `build.py import`, --jobs 2, cold and
+          no server running; also N/2 projects, to show the cost is linear; peak memory of the build's
+          process tree and the server's.
 """
 
 from __future__ import annotations
@@ -26,6 +29,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from render import server  # noqa: E402
+
 PY = sys.executable
 SEED = ROOT / "tests" / "data" / "seed.txt"
 
@@ -41,7 +47,7 @@ def timed(cmd: list[str], cwd: Path = ROOT, sample: bool = False) -> tuple[float
 
     def sampler():
         while proc.poll() is None:
-            peak[0] = max(peak[0], tree_rss(proc.pid))
+            peak[0] = max(peak[0], tree_rss(proc.pid, server.server_pid()))
             time.sleep(0.1)
 
     t = threading.Thread(target=sampler if sample else (lambda: None), daemon=True)
@@ -55,8 +61,9 @@ def timed(cmd: list[str], cwd: Path = ROOT, sample: bool = False) -> tuple[float
     return elapsed, peak[0]
 
 
-def tree_rss(pid: int) -> int:
-    total, stack = 0, [pid]
+def tree_rss(*roots: int | None) -> int:
+    """Summed over the processes under these roots, each counted once."""
+    total, stack, seen = 0, [r for r in roots if r], set()
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -67,6 +74,9 @@ def tree_rss(pid: int) -> int:
                 pass
     while stack:
         p = stack.pop()
+        if p in seen:
+            continue
+        seen.add(p)
         try:
             for line in Path(f"/proc/{p}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
@@ -125,12 +135,13 @@ def main() -> None:
     content = work / "seed" / "content"
     shutil.copytree(ROOT / "content", content)
     out = work / "seed" / "dist"
-    r: dict[str, list[float]] = {k: [] for k in ("anchor", "cold", "noop", "edit", "county", "half")}
+    r: dict[str, list[float]] = {k: [] for k in ("anchor", "cold", "noop", "edit", "edit-", "county", "half")}
     peaks: list[int] = []
     edits = 0
     for run in range(args.runs):
         r["anchor"].append(anchor(work))
         shutil.rmtree(out, ignore_errors=True)
+        server.stop()
         r["cold"].append(build(content, out)[0])
         r["anchor"].append(anchor(work))
         r["noop"].append(build(content, out)[0])
@@ -138,16 +149,21 @@ def main() -> None:
         edits += 1
         edit_goal(content, edits)
         r["edit"].append(build(content, out)[0])
+        edits += 1
+        edit_goal(content, edits)
+        r["edit-"].append(build(content, out, "--no-server")[0])
         print(f"run {run + 1}: anchor {r['anchor'][-1]:.2f}s cold {r['cold'][-1]:.2f}s "
-              f"noop {r['noop'][-1]:.2f}s edit {r['edit'][-1]:.2f}s", flush=True)
+              f"noop {r['noop'][-1]:.2f}s edit {r['edit'][-1]:.2f}s (no server {r['edit-'][-1]:.2f}s)", flush=True)
     if not args.skip_county:
         big, half = make_county(work, args.county), make_county(work, args.county // 2)
         for run in range(args.runs):
             shutil.rmtree(big.parent / "dist", ignore_errors=True)
+            server.stop()
             seconds, peak = build(big, big.parent / "dist", "--jobs", "2", sample=True)
             r["county"].append(seconds)
             peaks.append(peak)
             shutil.rmtree(half.parent / "dist", ignore_errors=True)
+            server.stop()
             r["half"].append(build(half, half.parent / "dist", "--jobs", "2")[0])
             r["anchor"].append(anchor(work))
             print(f"county run {run + 1}: {args.county} projects {seconds:.1f}s (peak {peak / 2**20:.0f} MiB), "
@@ -160,11 +176,13 @@ def main() -> None:
     print(f"cold full build   {med['cold']:6.2f} s  {med['cold'] / a:5.2f}× anchor   (limit 1.5×, aim 1.2×)")
     print(f"no-op rebuild     {med['noop']:6.2f} s  {med['noop'] / a:5.2f}× anchor   (limit 0.2×)")
     print(f"one goal edited   {med['edit']:6.2f} s  {med['edit'] / a:5.2f}× anchor   (limit 0.5×)")
+    print(f"  --no-server     {med['edit-']:6.2f} s  {med['edit-'] / a:5.2f}× anchor   (for comparison)")
     if not args.skip_county:
         print(f"county {args.county:4d} proj  {med['county']:6.2f} s  {med['county'] / med['cold']:5.2f}× seed cold "
               f"(limit 10×), peak {max(peaks) / 2**20:.0f} MiB (limit 1024), {pdfs} PDFs")
         print(f"county {args.county // 2:4d} proj  {med['half']:6.2f} s  → {args.county} projects cost "
               f"{med['county'] / med['half']:.2f}× {args.county // 2} (linear: 2.0)")
+    server.stop()
     shutil.rmtree(work, ignore_errors=True)
 
 
