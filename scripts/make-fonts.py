@@ -4,6 +4,12 @@ WeasyPrint reads the whole font and subsets it for every PDF it writes; with the
 Serif CJK that is most of the time a one-page table takes. The cut-down faces hold the ~8,000 characters
 budget tables use; any other character falls back to the full system face (styles/form.css).
 
+Their glyphs are then put in order of use: ASCII, punctuation, the 3,755 common hanzi of GB 2312
+level 1, then the rest. WeasyPrint embeds a subset that keeps every glyph number up to the highest one
+a page uses (HarfBuzz's retain-gids); with the common characters first, that is about 4,000 slots
+instead of 14,600, and each PDF's fonts take a quarter of the bytes and of the time to subset and
+compress.
+
     .venv/bin/python scripts/make-fonts.py
 """
 
@@ -13,6 +19,7 @@ from pathlib import Path
 
 from fontTools import subset
 from fontTools.ttLib import TTFont
+from fontTools.ttLib.reorderGlyphs import reorderGlyphs
 
 OUT = Path(__file__).resolve().parent.parent / "styles" / "fonts"
 RANGES = [(0x20, 0x7E), (0xA0, 0xFF), (0x2000, 0x206F), (0x2100, 0x218F), (0x2190, 0x21FF), (0x2200, 0x22FF),
@@ -29,6 +36,34 @@ def characters() -> set[int]:
         except UnicodeEncodeError:
             pass
     return points
+
+
+def rank(cp: int) -> tuple[int, int]:
+    """ASCII, then punctuation and full-width forms, then GB 2312 level 1, level 2, its symbols, the rest."""
+    if cp < 0x7F:
+        return 0, cp
+    if 0x2000 <= cp <= 0x206F or 0x3000 <= cp <= 0x303F or 0xFF00 <= cp <= 0xFFEF:
+        return 1, cp
+    try:
+        code = int.from_bytes(chr(cp).encode("gb2312"), "big")
+    except UnicodeEncodeError:
+        return 5, cp
+    return (2 if 0xB0A1 <= code <= 0xD7FE else 3 if code >= 0xD8A1 else 4), code
+
+
+def in_order_of_use(font: TTFont) -> None:
+    """Renumber the glyphs, mapped ones by rank, then the others (reached through GSUB) as they were."""
+    cmap = font.getBestCmap()
+    first = dict.fromkeys(cmap[cp] for cp in sorted(cmap, key=rank))
+    old = font.getGlyphOrder()
+    new = [".notdef"] + [g for g in first if g != ".notdef"] + [g for g in old if g not in first and g != ".notdef"]
+    top = font["CFF "].cff.topDictIndex[0]
+    # reorderGlyphs leaves a CID font's FDSelect (which private dict, by glyph number) as it was:
+    # read every glyph with its own dict first, then renumber the selector with the glyphs.
+    selector = {name: top.CharStrings.getItemAndSelector(name)[1] for name in old}
+    reorderGlyphs(font, new)
+    if getattr(top, "FDSelect", None) is not None:
+        top.FDSelect.gidArray = [selector[name] for name in new]
 
 
 def source(style: str) -> tuple[str, int]:
@@ -53,6 +88,7 @@ def main() -> None:
         sub = subset.Subsetter(options)
         sub.populate(unicodes=wanted & set(font.getBestCmap()))
         sub.subset(font)
+        in_order_of_use(font)
         target = OUT / f"NotoSerifCJKsc-GB-{style}.otf"
         font.save(target)
         print(target, target.stat().st_size, file=sys.stderr)

@@ -60,3 +60,20 @@ def test_a_table_over_two_pages_repeats_heads_under_continued(built):
     assert len(pages) == 2
     assert "续表" not in pages[0] and "续表" in pages[1]
     assert squash("一级指标二级指标三级指标绩效值") in squash(pages[1])
+
+
+def test_common_characters_come_first_in_the_shipped_faces():
+    """WeasyPrint's subsets keep every glyph number up to the highest used: with GB 2312's 3,755 common
+    hanzi first, a table's fonts stay small (scripts/make-fonts.py)."""
+    from fontTools.ttLib import TTFont
+
+    from render.html import STYLES
+
+    common = [bytes([hi, lo]).decode("gb2312") for hi in range(0xB0, 0xD8) for lo in range(0xA1, 0xFF)
+              if (hi, lo) < (0xD7, 0xFA)]
+    assert len(common) == 3755
+    for face in sorted((STYLES / "fonts").glob("*.otf")):
+        font = TTFont(face, lazy=True)
+        gid = {name: i for i, name in enumerate(font.getGlyphOrder())}
+        cmap = font.getBestCmap()
+        assert max(gid[cmap[ord(c)]] for c in common + list("0123456789，。、：；（）")) < 4300, face.name
