@@ -38,6 +38,8 @@ READY = 60  # seconds a build waits for its workers (a new server imports WeasyP
 
 def folder() -> Path | None:
     """A folder of this user's alone, or None: then there is no server and the build starts its own."""
+    if not hasattr(os, "getuid") or not hasattr(os, "fork"):
+        return None
     runtime = os.environ.get("XDG_RUNTIME_DIR")
     base = Path(runtime) / "mubiaobiao" if runtime else Path(tempfile.gettempdir()) / f"mubiaobiao-{os.getuid()}"
     try:
@@ -76,7 +78,7 @@ def connect(count: int, wait: bool = True) -> list[Connection] | None:
     None where no server can run (no private folder, no fork): the build then starts its own workers.
     """
     path = address()
-    if path is None or not hasattr(os, "fork") or count < 1:
+    if path is None or count < 1:
         return None
     hello = {"identity": identity(), "env": dict(os.environ), "cwd": os.getcwd()}
     conns: list[Connection] = []
