@@ -352,9 +352,9 @@ def render_project(job: ProjectJob) -> tuple[bytes, int]:
 
 def render_frame(v: VolumeJob, pages: tuple[int, ...]) -> tuple[bytes, tuple[Placement, ...], int]:
     """In a worker: the volume's cover, summary, chart and contents, and a numbered slot per table page."""
-    from . import html, pdf
+    from . import html, paginate, pdf
 
-    doc = pdf.layout(html.volume_html(_environment(), v.department, pages, v.duplex, v.stamp.isoformat()))
+    doc = paginate.frame(_environment(), v.department, pages, v.duplex, v.stamp.isoformat())
     at = pdf.anchor_pages(doc)
     placements = tuple(Placement(at[f"{html.anchor(n)}-{k + 1}"], n, k)
                        for n, count in enumerate(pages) for k in range(count))

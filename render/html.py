@@ -88,6 +88,7 @@ class VolumeItem:
     anchor: str
     amount: str
     pages: int  # of the table's own PDF: one slot page each in the volume
+    page: int  # the volume's page number of its first page, printed in the summary and the contents
 
 
 GENERATOR = f"mubiaobiao {__version__}"
@@ -108,17 +109,33 @@ def anchor(n: int) -> str:
 
 
 def volume_html(env: jinja2.Environment, department: m.Department, pages: tuple[int, ...],
-                duplex: bool = False, stamp: str = "") -> str:
-    """The volume's frame: cover, summary, chart, contents, then one numbered empty slot per table page."""
+                duplex: bool = False, stamp: str = "", first: int = 4) -> str:
+    """The volume's frame: cover, summary, chart, contents, then one numbered empty slot per table page.
+
+    `first` is the page index the first slot will fall on: the page numbers printed follow from it, and
+    render/paginate.py checks them against the layout.
+    """
     places = max([2] + [-p.amount.as_tuple().exponent for p in department.projects])
-    items = [VolumeItem(p, anchor(n), format_amount(p.amount, places), count)
-             for n, (p, count) in enumerate(zip(department.projects, pages))]
+    items = [VolumeItem(p, anchor(n), format_amount(p.amount, places), count, start)
+             for n, (p, count, start) in enumerate(zip(department.projects, pages, table_starts(pages, first, duplex)))]
     return env.get_template("volume.html.j2").render(
         department=department, items=items, total=format_amount(department.total, places),
         chart=chart.bar_chart(department), cover_lines=cover_lines(department), duplex=duplex,
         title=department.title, author=department.dir_name, generator=GENERATOR, stamp=stamp,
         keywords=[department.year, department.code, department.name],
     )
+
+
+def table_starts(pages: tuple[int, ...], first: int, duplex: bool) -> list[int]:
+    """The page number of each table's first page when the first slot falls on page index `first`;
+    with `duplex` every table opens on a right-hand (odd-numbered) page."""
+    starts, at = [], first
+    for count in pages:
+        if duplex and at % 2:
+            at += 1
+        starts.append(at + 1)
+        at += count
+    return starts
 
 
 def cover_lines(department: m.Department) -> list[str]:

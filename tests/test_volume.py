@@ -1,5 +1,6 @@
 """The bound volume, read back: cover, total, contents that point to the right pages, bookmarks, numbers."""
 
+import io
 import re
 
 import pytest
@@ -177,3 +178,25 @@ def test_only_the_tables_own_number_is_dropped(order):
     ops = [(list(operands), str(op)) for operands, op in pikepdf.parse_content_stream(page)]
     assert [op for _, op in ops] == ["q", "BT", "Tm", "Tf", "TJ", "ET", "Q"]
     assert ops[2][0][5] == 500
+
+
+@pytest.mark.parametrize("duplex", [False, True])
+def test_a_long_summary_still_prints_the_pages_the_tables_fall_on(duplex):
+    """Thirty projects push the first table past the guessed page: the frame is laid out again from where
+    it fell, and the contents print every table's real page (odd ones in duplex)."""
+    import dataclasses
+
+    from render import ROOT, html, load, paginate, pdf
+
+    seed = load.load(ROOT / "content", ROOT)[0].departments[0]
+    projects = tuple(dataclasses.replace(p, name=f"{p.name}（第{k}批）") for k in (1, 2, 3) for p in seed.projects)
+    department = dataclasses.replace(seed, projects=projects)
+    pages = tuple(1 + (n % 4 == 0) for n in range(len(projects)))
+    doc = paginate.frame(html.environment(), department, pages, duplex)
+    at = pdf.anchor_pages(doc)
+    starts = [at[f"{html.anchor(n)}-1"] + 1 for n in range(len(projects))]
+    assert starts[0] > 5 and (not duplex or all(s % 2 for s in starts))
+    front = pdf_pages(io.BytesIO(pdf.write(doc)))[:starts[0] - 1]
+    contents = squash("".join(front[next(i for i, t in enumerate(front) if t.startswith("目\u3000录")):]))
+    for n, (p, start) in enumerate(zip(projects, starts)):
+        assert re.search(f"{n + 1}\\." + re.escape(squash(p.name)) + r"\.+" + f"{start}(?={n + 2}\\.|—)", contents), (p.name, start)
