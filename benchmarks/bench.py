@@ -10,8 +10,9 @@ Cases (medians of --runs runs, each next to an anchor run):
   edit    one project's 年度总体绩效目标 edited, python build.py (the server from the cold build is up)
   edit-   the same with --no-server, for comparison: a build that starts its own fork server
   county  N projects in N/10 departments made from the seed with `build.py import`, --jobs 2, cold and
-          no server running; also N/2 projects, to show the cost is linear; peak memory of the build's
-          process tree and the server's.
+          no server running, each run next to a seed cold build (the ratio is the median of the pairs);
+          also N/2 projects, to show the cost is linear; peak memory of the build's process tree and
+          the server's.
 """
 
 from __future__ import annotations
@@ -135,8 +136,9 @@ def main() -> None:
     content = work / "seed" / "content"
     shutil.copytree(ROOT / "content", content)
     out = work / "seed" / "dist"
-    r: dict[str, list[float]] = {k: [] for k in ("anchor", "cold", "noop", "edit", "edit-", "county", "half")}
+    r: dict[str, list[float]] = {k: [] for k in ("anchor", "cold", "noop", "edit", "edit-", "cold-c", "county", "half")}
     peaks: list[int] = []
+    ratios: list[float] = []  # each county build against the seed cold build just before it
     edits = 0
     for run in range(args.runs):
         r["anchor"].append(anchor(work))
@@ -157,17 +159,24 @@ def main() -> None:
     if not args.skip_county:
         big, half = make_county(work, args.county), make_county(work, args.county // 2)
         for run in range(args.runs):
+            # A seed cold build next to each county build: the ratio compares runs made minutes apart
+            # otherwise, and this machine's speed drifts by a third over minutes.
+            shutil.rmtree(out, ignore_errors=True)
+            server.stop()
+            r["cold-c"].append(build(content, out)[0])
             shutil.rmtree(big.parent / "dist", ignore_errors=True)
             server.stop()
             seconds, peak = build(big, big.parent / "dist", "--jobs", "2", sample=True)
             r["county"].append(seconds)
+            ratios.append(seconds / r["cold-c"][-1])
             peaks.append(peak)
             shutil.rmtree(half.parent / "dist", ignore_errors=True)
             server.stop()
             r["half"].append(build(half, half.parent / "dist", "--jobs", "2")[0])
             r["anchor"].append(anchor(work))
-            print(f"county run {run + 1}: {args.county} projects {seconds:.1f}s (peak {peak / 2**20:.0f} MiB), "
-                  f"{args.county // 2} projects {r['half'][-1]:.1f}s", flush=True)
+            print(f"county run {run + 1}: seed cold {r['cold-c'][-1]:.2f}s, {args.county} projects {seconds:.1f}s "
+                  f"({ratios[-1]:.2f}×, peak {peak / 2**20:.0f} MiB), {args.county // 2} projects {r['half'][-1]:.1f}s",
+                  flush=True)
         pdfs = sum(1 for _ in (big.parent / "dist").rglob("*.pdf") if ".cache" not in _.parts)
     med = {k: statistics.median(v) for k, v in r.items() if v}
     a = med["anchor"]
@@ -178,7 +187,7 @@ def main() -> None:
     print(f"one goal edited   {med['edit']:6.2f} s  {med['edit'] / a:5.2f}× anchor   (limit 0.5×)")
     print(f"  --no-server     {med['edit-']:6.2f} s  {med['edit-'] / a:5.2f}× anchor   (for comparison)")
     if not args.skip_county:
-        print(f"county {args.county:4d} proj  {med['county']:6.2f} s  {med['county'] / med['cold']:5.2f}× seed cold "
+        print(f"county {args.county:4d} proj  {med['county']:6.2f} s  {statistics.median(ratios):5.2f}× seed cold "
               f"(limit 10×), peak {max(peaks) / 2**20:.0f} MiB (limit 1024), {pdfs} PDFs")
         print(f"county {args.county // 2:4d} proj  {med['half']:6.2f} s  → {args.county} projects cost "
               f"{med['county'] / med['half']:.2f}× {args.county // 2} (linear: 2.0)")
