@@ -91,3 +91,19 @@ def test_no_server_where_the_folder_is_not_private(content, tmp_path):
     assert list((shared / "mubiaobiao").iterdir()) == []
     assert server.server_pid() is None
     assert len(list((tmp_path / "dist" / "2025").rglob("*.pdf"))) == 3
+
+
+def test_a_worker_that_dies_fails_its_job_and_not_the_others():
+    """A crash in one table (a segfault in a C library, say) is that table's error; the others go on."""
+    workers = server.workers(server.connect(2), 2)
+    assert workers is not None
+    try:
+        crash = workers.submit(os._exit, 3)
+        later = [workers.submit(len, "表" * n) for n in range(4)]
+        assert isinstance(crash.exception(timeout=60), server.RenderError)
+        assert [f.result(timeout=60) for f in later] == [0, 1, 2, 3]
+        alone = workers.submit(os._exit, 3)
+        assert isinstance(alone.exception(timeout=60), server.RenderError)
+        assert isinstance(workers.submit(len, "x").exception(timeout=60), server.RenderError)
+    finally:
+        workers.shutdown()
