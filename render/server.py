@@ -252,6 +252,7 @@ class Workers:
 def serve(path_text: str) -> None:
     """Listen first (builds may connect while WeasyPrint loads), then fork a worker per connection."""
     path = Path(path_text)
+    os.chdir("/")  # not to hold the folder the first build ran in (a USB stick could not be ejected)
     lock = open(path.with_suffix(".lock"), "w")
     for _ in range(100):  # a stale server being replaced takes a moment to leave
         try:
