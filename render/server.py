@@ -82,20 +82,20 @@ def connect(count: int, wait: bool = True) -> list[Connection] | None:
         return None
     hello = {"identity": identity(), "env": dict(os.environ), "cwd": os.getcwd()}
     conns: list[Connection] = []
-    deadline = None
+    deadline, spawned = None, 0
     while len(conns) < count:
         try:
             conn = Client(str(path), family="AF_UNIX")
         except (FileNotFoundError, ConnectionRefusedError):
             if deadline is None:
                 try:
-                    _spawn(path)
+                    spawned = _spawn(path)
                 except (OSError, NotImplementedError):  # no posix_spawn with setsid here
                     return None
                 deadline = time.monotonic() + START
                 if not wait:
                     return conns
-            if time.monotonic() > deadline:
+            if time.monotonic() > deadline or _ended(spawned):  # a server that cannot start: no wait
                 return conns or None
             time.sleep(0.01)
             continue
@@ -160,16 +160,23 @@ def server_pid() -> int | None:
         return None
 
 
-def _spawn(path: Path) -> None:
+def _spawn(path: Path) -> int:
     """Start the server in a session of its own, with no terminal and no inherited output: a build whose
     output is captured (tests, CI) still ends when the build does."""
     code = f"import sys; sys.path[0] = {str(ROOT)!r}; from render.server import serve; serve({str(path)!r})"
     devnull = os.devnull
-    os.posix_spawn(sys.executable, [sys.executable, "-c", code], os.environ, setsid=True, file_actions=[
+    return os.posix_spawn(sys.executable, [sys.executable, "-c", code], os.environ, setsid=True, file_actions=[
         (os.POSIX_SPAWN_OPEN, 0, devnull, os.O_RDONLY, 0),
         (os.POSIX_SPAWN_OPEN, 1, devnull, os.O_WRONLY, 0),
         (os.POSIX_SPAWN_OPEN, 2, devnull, os.O_WRONLY, 0),
     ])
+
+
+def _ended(pid: int) -> bool:
+    try:
+        return os.waitpid(pid, os.WNOHANG)[0] != 0
+    except ChildProcessError:  # not this process's child: started by an earlier call
+        return False
 
 
 class Workers:

@@ -2,6 +2,7 @@
 never waits for it to end, and nothing is left where the user's private folder is not private."""
 
 import os
+import sys
 import time
 from multiprocessing.connection import Client
 
@@ -107,3 +108,13 @@ def test_a_worker_that_dies_fails_its_job_and_not_the_others():
         assert isinstance(workers.submit(len, "x").exception(timeout=60), server.RenderError)
     finally:
         workers.shutdown()
+
+
+def test_a_server_that_cannot_start_is_not_waited_for(monkeypatch):
+    """The build then starts its own fork server at once, not after START seconds."""
+    server.stop()
+    monkeypatch.setattr(server, "_spawn", lambda path: os.posix_spawn(sys.executable, [sys.executable, "-c", "pass"],
+                                                                      os.environ))
+    started = time.monotonic()
+    assert server.connect(2) is None
+    assert time.monotonic() - started < server.START / 2
