@@ -34,6 +34,10 @@ class Options:
     duplex: bool = False
     server: bool = True  # workers from a fork server kept between builds (render/server.py)
 
+    @property
+    def workers(self) -> int:
+        return self.jobs or os.cpu_count() or 1
+
 
 @dataclass(frozen=True)
 class SourceFile:
@@ -111,8 +115,8 @@ def check_changed(projects: list[ProjectJob], store: kc.Cache, options: Options)
     to_render = [j for j in projects if not store.hit(j.target, j.key, options.out / j.target)]
     if not to_render:
         return [], []
-    if (options.jobs or os.cpu_count() or 1) > 1:
-        warm.start(options.jobs or os.cpu_count() or 1, options.server)  # the guess at the start missed
+    if options.workers > 1:
+        warm.start(options.workers, options.server)  # the guess at the start missed
     return fonts.preflight(), fonts.glyph_problems(j.project for j in to_render)
 
 
@@ -203,8 +207,9 @@ class Scheduler:
 
     def run(self, projects: list[ProjectJob], volumes: list[VolumeJob]) -> dict[str, Made]:
         todo = [j for j in projects if not self._reuse_project(j)]
-        frames = sum(not self._frame_cached(v, tuple(self._guess(p) for p in v.projects)) for v in volumes)
-        jobs = self.options.jobs or os.cpu_count() or 1
+        guesses = {v.target: tuple(self._guess(p) for p in v.projects) for v in volumes}
+        frames = sum(not self._cached_frame(v, guesses[v.target]) for v in volumes)
+        jobs = self.options.workers
         # Workers only for something to lay out; then even one beats importing WeasyPrint here.
         self.pool = warm.pool(min(jobs, len(todo) + frames), self.options.server) if jobs > 1 and (
             todo or frames) else _Inline()
@@ -213,7 +218,7 @@ class Scheduler:
             threading.Thread(target=importlib.import_module, args=("pikepdf",), daemon=True).start()
         try:
             for v in volumes:
-                self._frame(v, tuple(self._guess(p) for p in v.projects))
+                self._frame(v, guesses[v.target])
             # the longest tables first, so that the workers finish together
             for job in sorted(todo, key=lambda j: -j.project.indicator_count):
                 self.pending[self.pool.submit(render_project, job)] = ("project", job)
@@ -272,24 +277,24 @@ class Scheduler:
         summary = "\n".join(f"{p.name}\t{p.office}\t{p.term}\t{p.amount}" for p in v.department.projects)
         return kc.key("frame", v.target, v.sources[0].data, summary, repr(pages), str(v.duplex), v.stamp.isoformat())
 
-    def _frame_cached(self, v: VolumeJob, pages: tuple[int, ...]) -> bool:
-        name = f"frame:{v.target}"
-        return bool(self.store.hit(name, self._frame_key(v, pages), self.store.frame_path(name)))
-
-    def _frame(self, v: VolumeJob, pages: tuple[int, ...]) -> None:
-        """Have a frame for these page counts: from the cache, or laid out by a worker."""
+    def _cached_frame(self, v: VolumeJob, pages: tuple[int, ...]) -> bool:
+        """Take the frame for these page counts from the cache if it holds it; True also if it is already
+        here or being laid out."""
         if (v.target, pages) in self.frames:
-            return
-        key = self._frame_key(v, pages)
-        name = f"frame:{v.target}"
+            return True
+        name, key = f"frame:{v.target}", self._frame_key(v, pages)
         entry = self.store.hit(name, key, self.store.frame_path(name))
         if entry:
             placements = tuple(Placement(*p) for p in entry["placements"])
             self.frames[(v.target, pages)] = (key, self.store.frame_path(name).read_bytes(), placements,
                                               entry["pages"], False)
-        else:
+        return bool(entry)
+
+    def _frame(self, v: VolumeJob, pages: tuple[int, ...]) -> None:
+        """Have a frame for these page counts: from the cache, or laid out by a worker."""
+        if not self._cached_frame(v, pages):
             self.frames[(v.target, pages)] = None
-            self.pending[self.pool.submit(render_frame, v, pages)] = ("frame", v, pages, key)
+            self.pending[self.pool.submit(render_frame, v, pages)] = ("frame", v, pages, self._frame_key(v, pages))
 
     def _frame_made(self, v: VolumeJob, pages: tuple[int, ...], key: str, result: tuple) -> None:
         data, placements, count = result

@@ -109,7 +109,7 @@ def anchor(n: int) -> str:
 
 
 def volume_html(env: jinja2.Environment, department: m.Department, pages: tuple[int, ...],
-                duplex: bool = False, stamp: str = "", first: int = 4) -> str:
+                duplex: bool, stamp: str, first: int) -> str:
     """The volume's frame: cover, summary, chart, contents, then one numbered empty slot per table page.
 
     `first` is the page index the first slot will fall on: the page numbers printed follow from it, and

@@ -309,7 +309,7 @@ def _loop(listener: socket.socket, path: Path, lock, own: str) -> None:
         if not isinstance(hello, dict) or hello.get("stop") or hello.get("identity") != own:
             # Gone from the folder before answering: the build that asked starts the next server.
             path.unlink(missing_ok=True)
-            conn.send(("stale",))
+            conn.send(("stopped",) if isinstance(hello, dict) and hello.get("stop") else ("stale",))
             conn.close()
             return
         pid = os.fork()
