@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import datetime
 
 import pikepdf
 from pikepdf import Name, Rectangle
+
+from . import embed, fonts
 
 MM = 72 / 25.4
 # Below the type area (top 37 mm + 225 mm) only the page number is drawn: WeasyPrint's content stream
@@ -20,6 +23,8 @@ def assemble(frame: bytes, tables: tuple[bytes, ...], placements,
              attachments: tuple[tuple[str, bytes], ...], stamp: datetime) -> bytes:
     """Lay each table page onto its numbered slot; the frame keeps its PDF/A metadata, bookmarks, links."""
     with pikepdf.open(io.BytesIO(frame)) as volume:
+        for page in volume.pages:
+            _own_resources(volume, page)
         sources = [pikepdf.open(io.BytesIO(data)) for data in tables]
         try:
             for p in placements:
@@ -37,10 +42,68 @@ def assemble(frame: bytes, tables: tuple[bytes, ...], placements,
         finally:
             for s in sources:
                 s.close()
+        embed.unify(volume, fonts.embedded_faces())
+        _drop_opaque_groups(volume)
         attach(volume, attachments, stamp)
         out = io.BytesIO()
         volume.save(out, deterministic_id=True, compress_streams=True)
         return out.getvalue()
+
+
+def _own_resources(pdf: pikepdf.Pdf, page: pikepdf.Page) -> None:
+    """Give the page resources of its own, naming only the forms it draws.
+
+    WeasyPrint gives every page of a document one shared resource dictionary. Shared, each table page
+    laid onto a slot would be listed on every page, and with it the chart's transparency groups: a print
+    path that looks for transparency in a page's resources (Ghostscript's ps2write) then rasterises
+    every page, a 15-page volume becoming a 9 MB print job.
+    """
+    resources = page.obj.get("/Resources")
+    if not isinstance(resources, pikepdf.Dictionary):
+        return
+    own = pikepdf.Dictionary({key: value for key, value in resources.items()})
+    forms = resources.get("/XObject")
+    if isinstance(forms, pikepdf.Dictionary):
+        drawn = set(DRAWN.findall(_content(page)))
+        own.XObject = pikepdf.Dictionary({k: v for k, v in forms.items() if k[1:].encode() in drawn})
+    page.obj.Resources = pdf.make_indirect(own)
+
+
+DRAWN = re.compile(rb"/([^\s/\[\]<>(){}%]+)\s+Do\b")
+
+
+def _content(page: pikepdf.Page) -> bytes:
+    contents = page.obj.get("/Contents")
+    streams = contents if isinstance(contents, pikepdf.Array) else [contents] if contents is not None else []
+    return b"\n".join(s.read_bytes() for s in streams)
+
+
+def _drop_opaque_groups(pdf: pikepdf.Pdf) -> None:
+    """Remove transparency groups that hold nothing transparent (WeasyPrint wraps each SVG text in one).
+
+    An isolated group of opaque content draws exactly as its content does; left in, it makes print paths
+    rasterise the page it is on.
+    """
+    for page in pdf.pages:
+        for form in (page.obj.get("/Resources") or {}).get("/XObject", {}).values():
+            if form.get("/Subtype") == Name.Form and "/Group" in form and _opaque(form):
+                del form["/Group"]
+
+
+def _opaque(form, depth: int = 0) -> bool:
+    resources = form.get("/Resources") or pikepdf.Dictionary()
+    for state in (resources.get("/ExtGState") or {}).values():
+        if any(float(state.get(k, 1)) != 1 for k in ("/CA", "/ca")):
+            return False
+        if state.get("/SMask", Name("/None")) != Name("/None") or state.get("/BM", Name.Normal) not in (
+                Name.Normal, Name.Compatible):
+            return False
+    for inner in (resources.get("/XObject") or {}).values():
+        if "/SMask" in inner or "/Group" in inner or depth > 8:
+            return False
+        if inner.get("/Subtype") == Name.Form and not _opaque(inner, depth + 1):
+            return False
+    return True
 
 
 def _shift(table_page: int, frame_page: int) -> float:

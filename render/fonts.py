@@ -9,12 +9,25 @@ import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
-from . import model as m
+from . import ROOT, model as m
 from .problems import Problem
 
 FONT_FAMILY = "Noto Serif CJK SC"
 # The same face cut down to GB 2312, shipped in styles/fonts/: what most text is set in (styles/form.css).
 FAST_FAMILY = FONT_FAMILY + " GB"
+SHIPPED = ROOT / "styles" / "fonts"
+STYLES = {"Regular": "", "Bold": "-Bold"}  # fontconfig's style, and what WeasyPrint appends to the PDF name
+
+
+def embedded_faces() -> dict[str, tuple[str, int]]:
+    """Each face the PDFs may embed, by the name WeasyPrint gives it there (tag aside), with its file."""
+    faces = {}
+    for style, suffix in STYLES.items():
+        faces[FAST_FAMILY.replace(" ", "-") + suffix] = (str(SHIPPED / f"NotoSerifCJKsc-GB-{style}.otf"), 0)
+        found = font_file(FONT_FAMILY, style)
+        if found:
+            faces[FONT_FAMILY.replace(" ", "-") + suffix] = found
+    return faces
 
 
 def preflight() -> list[str]:
