@@ -13,6 +13,7 @@ compress.
     .venv/bin/python scripts/make-fonts.py
 """
 
+import io
 import subprocess
 import sys
 from pathlib import Path
@@ -66,6 +67,35 @@ def in_order_of_use(font: TTFont) -> None:
         top.FDSelect.gidArray = [selector[name] for name in new]
 
 
+def cids_equal_glyph_numbers(font: TTFont) -> TTFont:
+    """Give glyph n the CID n, as the full face has it: readers look the PDF's glyph numbers up as CIDs.
+
+    WeasyPrint writes glyph numbers into the text under Identity-H; ISO 32000-1 9.7.4.2 has a reader find
+    each through the CFF charset as a CID. Subsetting and reordering keep the full face's CIDs, so
+    Poppler and PDFium (which use the numbers as glyph indexes) drew the text while MuPDF and Ghostscript
+    drew nothing or boxes (docs/fonts.md).
+    """
+    return set_cids(font, range(len(font.getGlyphOrder())))
+
+
+def set_cids(font: TTFont, cids) -> TTFont:
+    """The font with glyph n given CID cids[n] (0 stays .notdef).
+
+    Renaming cidNNNNN in the CFF alone is enough: every other table refers to glyphs by number, so the
+    font is saved first and only its CFF table is opened again.
+    """
+    data = io.BytesIO()
+    font.save(data)
+    font = TTFont(io.BytesIO(data.getvalue()), recalcTimestamp=False)
+    top = font["CFF "].cff.topDictIndex[0]
+    names = [".notdef" if n == 0 else f"cid{cid:05d}" for n, cid in enumerate(cids)]
+    charstrings = top.CharStrings
+    charstrings.charStrings = {new: charstrings.charStrings[old] for old, new in zip(top.charset, names)}
+    top.charset = names
+    font.setGlyphOrder(names)
+    return font
+
+
 def source(style: str) -> tuple[str, int]:
     out = subprocess.run(["fc-match", "-f", "%{file}\t%{index}", f"Noto Serif CJK SC:style={style}"],
                          capture_output=True, text=True, check=True).stdout
@@ -78,7 +108,7 @@ def main() -> None:
     wanted = characters()
     for style in ("Regular", "Bold"):
         file, index = source(style)
-        font = TTFont(file, fontNumber=index)
+        font = TTFont(file, fontNumber=index, recalcTimestamp=False)  # the same bytes every time
         options = subset.Options()
         options.layout_features = ["*"]
         options.name_IDs = ["*"]
@@ -89,6 +119,7 @@ def main() -> None:
         sub.populate(unicodes=wanted & set(font.getBestCmap()))
         sub.subset(font)
         in_order_of_use(font)
+        font = cids_equal_glyph_numbers(font)
         target = OUT / f"NotoSerifCJKsc-GB-{style}.otf"
         font.save(target)
         print(target, target.stat().st_size, file=sys.stderr)
