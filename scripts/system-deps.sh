@@ -2,13 +2,14 @@
 # Install the Debian packages the build needs, or say exactly what to run where we cannot.
 # fonts-noto-cjk: the embedded faces; libharfbuzz-subset0: fast font subsetting (without it a page
 # takes seconds, and the build refuses); Pango: WeasyPrint's text layout; poppler-utils and qpdf: the
-# tests read the PDFs back with them.
+# tests read the PDFs back with them; mupdf-tools and ghostscript: the tests draw every PDF with the
+# readers and the print path (ps2write) that look glyphs up as the PDF standard says (docs/fonts.md).
 set -euo pipefail
-packages=(fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils qpdf)
+packages=(fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils qpdf mupdf-tools ghostscript)
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
     echo "系统依赖: this is not a Debian/Ubuntu system; install the equivalents of: ${packages[*]}" >&2
-    echo "  (Noto Serif CJK SC fonts, HarfBuzz with its subset library, Pango, poppler-utils, qpdf), then run make again." >&2
+    echo "  (Noto Serif CJK SC fonts, HarfBuzz with its subset library, Pango, poppler-utils, qpdf, MuPDF's mutool, Ghostscript), then run make again." >&2
     fc-list 2>/dev/null | grep -q "Noto Serif CJK SC" && exit 0
     exit 1
 fi

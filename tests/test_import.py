@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+import fontcheck
+import readers
 from conftest import ROOT, SEED, copy_content, long_rows, pdf_pages, run_build, squash
 from render import fonts, model as m
 
@@ -173,7 +175,8 @@ def workbook(path: Path) -> None:
 
 
 HOSTILE_DEPT = "903-红柳沟乡人民政府"
-ODD = "①②③℃㎡——……·〔2025〕≤≥×÷Ⅱαµ％＜＞《》「」〇㐀é™§№✓★"
+# 䶮喆堃镕 and 㐀 are outside GB 2312: they come from the full face, in tables and in the volume
+ODD = "①②③℃㎡——……·〔2025〕≤≥×÷Ⅱαµ％＜＞《》「」〇㐀é™§№✓★䶮喆堃镕"
 HOSTILE = ["{{ 7*7 }}", "<script>alert(1)</script>", "*x*", "a|b", "[a](http://example.com)",
            "![x](file:///etc/passwd)", "#不是标题", '"引号开头', ": 冒号开头", "- 横线开头", "no", "2025-01-01",
            "{% raw %}x{% endraw %}", "&amp; &lt;b&gt;", "\\# 反斜杠", "`代码`", "~~~", "| 竖线开头", "[b]: http://example.com"]
@@ -288,6 +291,18 @@ def test_every_hostile_cell_prints_literally_in_its_projects_pdf(imported):
         assert "root:" not in text and "alert(1)" not in flat.replace("<script>alert(1)</script>", "")
     text, _ = project_pdf_text(out, manifest, "“以案定补”{{x}}")
     assert squash("{{ 7*7 }}") in squash(text) and "49" not in text
+
+
+def test_every_imported_pdf_draws_alike_in_every_reader_with_sound_fonts(imported):
+    """Rare characters (the full face), hostile text and a table over several pages, in tables and volumes."""
+    _, out, results, manifest = imported
+    assert results["build"].returncode == 0, results["build"].stdout + results["build"].stderr
+    pdfs = [out / f["path"] for f in manifest["files"]]
+    assert len(pdfs) == 8 and any(f["pages"] > 2 for f in manifest["files"] if f["kind"] == "project")
+    assert any(n.endswith("+Noto-Serif-CJK-SC") for p in pdfs
+               for n, _ in fontcheck.fonts(p)), "the full face was not used"
+    problems = [line for pdf in pdfs for line in readers.compare(pdf) + fontcheck.problems(pdf)]
+    assert problems == []
 
 
 ROUND_TRIP = HOSTILE + ["#", "\\", "\\\\# 两个反斜杠", "\\x", "=== 等号", "---", "1. 序号", "> 引用", "<div>块</div>",
