@@ -95,7 +95,14 @@ def suggest(scheme: Scheme, text: str, level: int) -> str:
         return f"：它是{column}，应写在“{column}”一栏（这一行是否少写了一格？）"
     code, _, name = meant.partition("-")
     by_name = [x for x in own if x.partition("-")[2] == name]
-    close = by_name or difflib.get_close_matches(meant, own, n=1, cutoff=0.6)
+    if by_name:
+        return f"：是否应为“{by_name[0]}”？"
+    # 14-成本指标 of the seed's scheme is a 一级 of its own in a scheme that follows 财预〔2021〕101号
+    promoted = [x for x in scheme.level1 if x.partition("-")[2] == name] if level == 2 else []
+    if promoted:
+        return (f"：指标体系“{scheme.name}”中，{name}是一级指标“{promoted[0]}”，"
+                f"其下的二级指标为 {'、'.join(dict(scheme.levels)[promoted[0]])}")
+    close = difflib.get_close_matches(meant, own, n=1, cutoff=0.6)
     if close:
         return f"：是否应为“{close[0]}”？"
     by_code = [x for x in own if x.partition("-")[0] == code]
@@ -108,5 +115,4 @@ def suggest(scheme: Scheme, text: str, level: int) -> str:
 def suggest_name(text: str) -> str:
     """The end of a message about a scheme name that has no file."""
     close = difflib.get_close_matches(normal(text), names(), n=1, cutoff=0.5)
-    hint = f"，是否应为“{close[0]}”？" if close else ""
-    return f"{hint}：{SCHEMES.name}/ 中有 {'、'.join(names())}"
+    return f"（{SCHEMES.name}/ 中有 {'、'.join(names())}）" + (f"，是否应为“{close[0]}”？" if close else "")
