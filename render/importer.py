@@ -209,7 +209,7 @@ def _header_value(t: Table, n: int, cells: list[str], k: int, label: str, notes:
 
 def _indicator_row(t: Table, n: int, cells: list[str], notes: list[Note], scheme: m.Scheme) -> None:
     """Place a row by its codes, wherever the copy put them: the codes say which level a cell is."""
-    cells = [_one_line(c) for c in cells]
+    cells = [_code(t, n, _one_line(c), notes, scheme) for c in cells]
     l1 = l2 = ""
     last_code = -1
     texts: list[tuple[int, str]] = []
@@ -241,6 +241,15 @@ def _indicator_row(t: Table, n: int, cells: list[str], notes: list[Note], scheme
         placed = "，".join(f"{h}“{v}”" for h, v in zip(m.INDICATOR_HEADS, row) if v) or "空行"
         notes.append(Note(t.source, t.number, n, f"错位的行 [{shown}] 按编码归位为：{placed}"))
     t.rows.append(row)
+
+
+def _code(t: Table, n: int, cell: str, notes: list[Note], scheme: m.Scheme) -> str:
+    """A code typed with a full-width dash, digit or a space, as the code it means (said, not silent)."""
+    meant = sch.normal(cell) if cell else cell
+    if meant != cell and meant in scheme.level1 + scheme.level2:
+        notes.append(Note(t.source, t.number, n, f"“{cell}”按“{meant}”导入"))
+        return meant
+    return cell
 
 
 def _other_scheme(texts: list[tuple[int, str]], scheme: m.Scheme) -> str:

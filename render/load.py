@@ -123,10 +123,9 @@ def _department(folder: Path, root: Path, repo_root: Path, problems: list[Proble
         if not _inside(path, root, repo_root, problems):
             complete = False
             continue
-        if path.name.lower().endswith(".md.txt") and path.is_file():
-            problems.append(Problem(_rel(path, repo_root), 1, "文件名",
-                                    f"以“.md.txt”结尾，不会当作项目文件读取（Windows 常把扩展名隐藏）："
-                                    f"请改名为“{path.name[:-4]}”"))
+        misnamed = _misnamed(path.name)
+        if misnamed and path.is_file():
+            problems.append(Problem(_rel(path, repo_root), 1, "文件名", misnamed))
             complete = False
             continue
         if path.suffix != ".md" or not path.is_file():
@@ -165,6 +164,15 @@ def _department(folder: Path, root: Path, repo_root: Path, problems: list[Proble
     places = m.places(p.amount for p in projects)
     projects = [replace(p, places=places) for p in projects]
     return m.Department(projects=tuple(projects), folder=rel, year=year, **header)
+
+
+def _misnamed(name: str) -> str:
+    """Why a project file under this name would not be read, and what to rename it to; "" if it would be."""
+    if name.lower().endswith(".md.txt"):
+        return f"以“.md.txt”结尾，不会当作项目文件读取（Windows 常把扩展名隐藏）：请改名为“{name[:-4]}”"
+    if name.lower().endswith(".md") and not name.endswith(".md"):
+        return f"扩展名应为小写的“.md”：请改名为“{name[:-3]}.md”"
+    return ""
 
 
 def _project_file(path: Path, year: str, dept_dir: str, scheme: m.Scheme | None, repo_root: Path,

@@ -84,6 +84,8 @@ CASES = [
          f"{F01}:20: 一级指标: “12-质量指标”不是已知的一级指标：它是二级指标，应写在“二级指标”一栏（这一行是否少写了一格？）"),
     Case("duplicate_number", copied_as("10", "新增项目"),
          "10-新增项目.md:1: 文件名: 序号 10 与“10-政府长聘人员经费.md”重复：序号决定装订册中的顺序，请改名为“11-新增项目.md”"),
+    Case("upper_case_extension", renamed(F07, F07[:-3] + ".MD"),
+         f"{F07[:-3]}.MD:1: 文件名: 扩展名应为小写的“.md”：请改名为“{F07}”"),
     Case("md_txt", renamed(F07, F07 + ".txt"),
          f"{F07}.txt:1: 文件名: 以“.md.txt”结尾，不会当作项目文件读取（Windows 常把扩展名隐藏）：请改名为“{F07}”"),
     Case("date_left_for_the_clerk", line("部门.yml", 6, "编制日期:"),
@@ -136,7 +138,7 @@ def test_import_without_date_leaves_it_for_the_clerk(tmp_path):
     result = run_build("import", str(SEED_TEXT), "--content", str(content))
     assert result.returncode == 0, result.stdout + result.stderr
     written = (content / DEPT / "部门.yml").read_text(encoding="utf-8").split("\n")
-    committed = (ROOT / "content" / DEPT / "部门.yml").read_text(encoding="utf-8").split("\n")
+    committed = (copy_content(tmp_path / "seed") / DEPT / "部门.yml").read_text(encoding="utf-8").split("\n")
     assert [n for n, (a, b) in enumerate(zip(written, committed)) if a != b] == [5]
     assert written[5] == "编制日期:"
     assert (f"编制日期未填写：请在 {content / DEPT / '部门.yml'} 中填写实际的编制日期（或导入时加 --date 2025-01-20）；"
@@ -172,3 +174,21 @@ def test_a_four_level_paste_imports_with_its_scheme_named(tmp_path):
         content / "2025" / "905-某局" / "01-2025年培训经费.md").read_text(encoding="utf-8")
     check = run_build("check", "--content", str(content))
     assert check.returncode == 0 and "检查通过" in check.stdout, check.stdout
+
+
+def test_import_reads_a_code_typed_with_full_width_characters_and_says_so(tmp_path):
+    from test_import import form, tsv
+
+    paste = tmp_path / "全角.txt"
+    paste.write_text(tsv(form("2025年养护经费", "906-某镇", "8", "完成养护", [
+        ["1-产出指标", "11-数量指标", "养护里程", "≥10公里"],
+        ["", "12－质量指标", "验收合格率", "100%"],
+        ["3-满意度指标", "３１-服务对象满意度", "群众满意度", "≥90%"]])), encoding="utf-8")
+    content = tmp_path / "content"
+    result = run_build("import", str(paste), "--content", str(content), "--date", "2025-01-20")
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert "全角.txt:11: 表1（2025年养护经费）: 已修复：“12－质量指标”按“12-质量指标”导入" in lines
+    assert "全角.txt:12: 表1（2025年养护经费）: 已修复：“３１-服务对象满意度”按“31-服务对象满意度”导入" in lines
+    text = (content / "2025" / "906-某镇" / "01-2025年养护经费.md").read_text(encoding="utf-8")
+    assert "|  | 12-质量指标 | 验收合格率 | 100% |" in text
