@@ -155,15 +155,19 @@ def test_the_readme_lists_date_and_scheme_for_import():
     assert "[--date 编制日期]" in row and "[--scheme 指标体系]" in row
 
 
-def test_a_four_level_paste_imports_with_its_scheme_named(tmp_path):
+def pasted(path: Path, dept: str, rows: list[list[str]]) -> tuple[Path, Path]:
+    """One table for `import`, named 2025年项目, in a text file; and the content folder to import into."""
     from test_import import form, tsv
 
-    paste = tmp_path / "四类.txt"
-    paste.write_text(tsv(form("2025年培训经费", "905-某局", "5", "完成培训", [
+    path.write_text(tsv(form("2025年项目", dept, "5", "完成。", rows)), encoding="utf-8")
+    return path, path.parent / "content"
+
+
+def test_a_four_level_paste_imports_with_its_scheme_named(tmp_path):
+    paste, content = pasted(tmp_path / "四类.txt", "905-某局", [
         ["1-成本指标", "11-经济成本指标", "场地租金", "≤2万元"],
         ["2-产出指标", "21-数量指标", "培训人次", "≥100人次"],
-        ["4-满意度指标", "41-服务对象满意度指标", "满意度", "≥90%"]])), encoding="utf-8")
-    content = tmp_path / "content"
+        ["4-满意度指标", "41-服务对象满意度指标", "满意度", "≥90%"]])
     refused = run_build("import", str(paste), "--content", str(content), "--date", "2025-01-20")
     assert refused.returncode == 1
     assert "（“1-成本指标”是指标体系“四类”的编码：导入时请加 --scheme 四类）" in refused.stdout
@@ -171,24 +175,20 @@ def test_a_four_level_paste_imports_with_its_scheme_named(tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
     assert "指标体系: 四类\n" in (content / "2025" / "905-某局" / "部门.yml").read_text(encoding="utf-8")
     assert "| 1-成本指标 | 11-经济成本指标 | 场地租金 | ≤2万元 |" in (
-        content / "2025" / "905-某局" / "01-2025年培训经费.md").read_text(encoding="utf-8")
+        content / "2025" / "905-某局" / "01-2025年项目.md").read_text(encoding="utf-8")
     check = run_build("check", "--content", str(content))
     assert check.returncode == 0 and "检查通过" in check.stdout, check.stdout
 
 
 def test_import_reads_a_code_typed_with_full_width_characters_and_says_so(tmp_path):
-    from test_import import form, tsv
-
-    paste = tmp_path / "全角.txt"
-    paste.write_text(tsv(form("2025年养护经费", "906-某镇", "8", "完成养护", [
+    paste, content = pasted(tmp_path / "全角.txt", "906-某镇", [
         ["1-产出指标", "11-数量指标", "养护里程", "≥10公里"],
         ["", "12－质量指标", "验收合格率", "100%"],
-        ["3-满意度指标", "３１-服务对象满意度", "群众满意度", "≥90%"]])), encoding="utf-8")
-    content = tmp_path / "content"
+        ["3-满意度指标", "３１-服务对象满意度", "群众满意度", "≥90%"]])
     result = run_build("import", str(paste), "--content", str(content), "--date", "2025-01-20")
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
-    assert "全角.txt:11: 表1（2025年养护经费）: 已修复：“12－质量指标”按“12-质量指标”导入" in lines
-    assert "全角.txt:12: 表1（2025年养护经费）: 已修复：“３１-服务对象满意度”按“31-服务对象满意度”导入" in lines
-    text = (content / "2025" / "906-某镇" / "01-2025年养护经费.md").read_text(encoding="utf-8")
+    assert "全角.txt:11: 表1（2025年项目）: 已修复：“12－质量指标”按“12-质量指标”导入" in lines
+    assert "全角.txt:12: 表1（2025年项目）: 已修复：“３１-服务对象满意度”按“31-服务对象满意度”导入" in lines
+    text = (content / "2025" / "906-某镇" / "01-2025年项目.md").read_text(encoding="utf-8")
     assert "|  | 12-质量指标 | 验收合格率 | 100% |" in text
