@@ -157,7 +157,7 @@ def _department(folder: Path, root: Path, repo_root: Path, problems: list[Proble
     problems += _office_names(projects)
     if not seen_files:
         problems.append(Problem(rel, 0, "部门文件夹", "没有项目文件（*.md）：装订册将只有封面和空的汇总表", "warning"))
-    if header is None or scheme is None:
+    if header is None:
         return None
     if stated is not None and complete:
         problems += _total(header["source"], stated, projects)

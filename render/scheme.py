@@ -42,14 +42,16 @@ def load(name: str) -> tuple[Scheme | None, tuple[Problem, ...]]:
         return None, (Problem(rel, 0, FIELD, f"无法读取：{e.strerror or e}"),)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
-        return None, (Problem(rel, mark.line + 1 if mark else 1, FIELD, f"YAML 格式错误：{e}"),)
+        return None, (Problem(rel, mark.line + 1 if mark else 1, FIELD,
+                              f"YAML 格式错误（{getattr(e, 'problem', None) or e}）：请对照 {DEFAULT}.yml 的写法"),)
     problems: list[Problem] = []
 
     def bad(n: yaml.Node, message: str) -> None:
         problems.append(Problem(rel, n.start_mark.line + 1, FIELD, message))
 
     shape = f"应写作“{TOP}:”，其下每个一级指标一行（如“1-产出指标:”），再在其下逐行列出它的二级指标（如“- 11-数量指标”）"
-    top = {k.value if isinstance(k, yaml.ScalarNode) else "": v for k, v in node.value} if isinstance(node, yaml.MappingNode) else {}
+    pairs = node.value if isinstance(node, yaml.MappingNode) else []
+    top = {k.value if isinstance(k, yaml.ScalarNode) else "": v for k, v in pairs}
     levels_node = top.get(TOP)
     if not isinstance(levels_node, yaml.MappingNode) or len(top) != 1:
         return None, (Problem(rel, 1, FIELD, shape),)
@@ -61,12 +63,13 @@ def load(name: str) -> tuple[Scheme | None, tuple[Problem, ...]]:
             bad(key, shape)
             continue
         for n in [key, *groups]:
+            code = n.value.split("-")[0]
             if not _LABEL.match(n.value):
                 bad(n, f"“{n.value}”应写作“编码-名称”，如 11-数量指标，不含空格")
-            elif n.value.split("-")[0] in seen:
-                bad(n, f"编码 {n.value.split('-')[0]} 在第 {seen[n.value.split('-')[0]]} 行已用过")
+            elif code in seen:
+                bad(n, f"编码 {code} 在第 {seen[code]} 行已用过")
             else:
-                seen[n.value.split("-")[0]] = n.start_mark.line + 1
+                seen[code] = n.start_mark.line + 1
         levels.append((key.value, tuple(g.value for g in groups)))
     if problems or not levels:
         return None, tuple(problems) or (Problem(rel, 1, FIELD, shape),)
