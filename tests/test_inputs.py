@@ -12,7 +12,7 @@ from typing import Callable
 
 import pytest
 
-from conftest import ROOT, SEED as SEED_TEXT, copy_content, run_build
+from conftest import ROOT, SEED as SEED_TEXT, copy_content, department_file, pdf_pages, project_file, run_build, squash
 
 DEPT = "2025/018-平罗县司法局"
 FOLDER = f"content/{DEPT}"
@@ -192,3 +192,21 @@ def test_import_reads_a_code_typed_with_full_width_characters_and_says_so(tmp_pa
     assert "全角.txt:12: 表1（2025年项目）: 已修复：“３１-服务对象满意度”按“31-服务对象满意度”导入" in lines
     text = (content / "2025" / "906-某镇" / "01-2025年项目.md").read_text(encoding="utf-8")
     assert "|  | 12-质量指标 | 验收合格率 | 100% |" in text
+
+
+def test_one_amount_with_more_places_reprints_the_other_tables_on_rebuild(tmp_path):
+    """A table's own PDF prints the department's precision, which another file decides: the cache knows."""
+    folder = tmp_path / "content" / "2025" / "901-测试局"
+    department_file(folder, "901", "测试局")
+    rows = [("1-产出指标", "11-数量指标", "培训人次", "≥100人次")]
+    project_file(folder, "01-甲项目", "甲项目", "901-测试局", "1.5", rows)
+    second = project_file(folder, "02-乙项目", "乙项目", "901-测试局", "2", rows)
+    out = tmp_path / "dist"
+    shown = []
+    for amount in ("2", "2.125"):
+        second.write_text(second.read_text(encoding="utf-8").replace("项目年度金额: 2\n", f"项目年度金额: {amount}\n"),
+                          encoding="utf-8")
+        result = run_build("--content", str(tmp_path / "content"), "--out", str(out), "--jobs", "2")
+        assert result.returncode == 0, result.stdout + result.stderr
+        shown.append(squash(pdf_pages(out / "2025" / "901-测试局" / "01-甲项目.pdf")[0]))
+    assert "项目年度金额1.50" in shown[0] and "项目年度金额1.500" in shown[1]
