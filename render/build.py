@@ -8,7 +8,7 @@ import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import astuple, dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from . import ROOT, cache as kc, fonts, model as m, output, warm
@@ -129,11 +129,13 @@ def report(problems: list[Problem], say) -> None:
 
 
 def stamp_for(department: m.Department) -> datetime:
-    """The date written into PDFs: SOURCE_DATE_EPOCH, else the volume's 编制日期, never the clock."""
+    """The date written into PDFs: SOURCE_DATE_EPOCH, else the volume's 编制日期, else (not filled in yet)
+    1 January of its 年度: never the clock."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
         return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
-    return datetime.combine(department.date, datetime.min.time(), tzinfo=CHINA)
+    day = department.date or date(int(department.year), 1, 1)
+    return datetime.combine(day, datetime.min.time(), tzinfo=CHINA)
 
 
 def source_base(content: Path) -> Path:
@@ -160,8 +162,9 @@ def plan(content: m.Content, problems: list[Problem], options: Options,
                 continue
             src = source(p.source)
             target = f"{folder}/{output.safe_part(p.stem)}.pdf"
+            # repr(p): what the page shows beyond its source (the department's places, its scheme's order)
             jobs.append(ProjectJob(target, p, src, stamp, kc.key("project", target, src.path, src.data,
-                                                                 stamp.isoformat())))
+                                                                 stamp.isoformat(), repr(p))))
         projects += jobs
         broken = sorted(s for s in bad if s.startswith(d.folder + "/"))
         if not d.projects:

@@ -50,7 +50,7 @@ def bar_chart(department: m.Department) -> str:
         w = float(p.amount / top) * plot if top else 0
         parts.append(f'<text x="0" y="{y + ROW / 2 + FONT / 2.8:.2f}">{n + 1}. {escape(_short(p.name))}</text>')
         parts.append(f'<rect x="{LABEL}" y="{y + 1.4:.2f}" width="{w:.2f}" height="{ROW - 2.8:.2f}" fill="#4a4a4a"/>')
-        parts.append(f'<text x="{LABEL + w + 1.2:.2f}" y="{y + ROW / 2 + FONT / 2.8:.2f}">{_num(p.amount)}</text>')
+        parts.append(f'<text x="{LABEL + w + 1.2:.2f}" y="{y + ROW / 2 + FONT / 2.8:.2f}">{m.amount_text(p.amount, department.places)}</text>')
     axis_y = base_y + ROW * len(projects)
     parts.append(f'<line x1="{LABEL}" y1="{base_y - 1}" x2="{LABEL}" y2="{axis_y}" stroke="#000" stroke-width="0.3"/>')
     parts.append(f'<text x="{LABEL + plot}" y="{axis_y + 6}" text-anchor="end" fill="#333">单位：万元</text>')

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import sys
 import traceback
@@ -36,7 +35,8 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("--content", type=Path, default=ROOT / "content")
     i.add_argument("--force", action="store_true", help="覆盖已有的内容文件")
     i.add_argument("--year", help="年度（表中没有写明年份时使用）")
-    i.add_argument("--date", default=dt.date.today().isoformat(), help="新建部门信息文件的编制日期（默认今天）")
+    i.add_argument("--date", help="新建部门信息文件的编制日期，如 2025-01-20（不写则留空，待填写）")
+    i.add_argument("--scheme", help="指标体系，schemes/ 中的文件名，如 四类（默认 三类）")
 
     v = sub.add_parser("verify", help="核对输出文件夹与清单、PDF 内嵌源文件是否一致")
     v.add_argument("--out", type=Path, default=ROOT / "dist")
@@ -72,7 +72,8 @@ def run(args) -> int:
     if args.command == "import":
         from .importer import run_import
 
-        return run_import(args.files, args.content, force=args.force, year=args.year, date=args.date)
+        return run_import(args.files, args.content, force=args.force, year=args.year, date=args.date,
+                          scheme=args.scheme)
     if args.command == "verify":
         from .verify import verify
 

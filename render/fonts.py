@@ -126,8 +126,10 @@ def _texts(p: m.Project):
         yield key, p.lines.get(key, 1), value
     for para in p.goal:
         yield m.GOAL, p.lines.get(m.GOAL, 1), para
-    for level in p.levels:
+    for level in p.levels:  # the labels too: a bureau's own scheme may name them in any characters
+        yield "一级指标", level.line, level.label
         for group in level.groups:
+            yield "二级指标", group.line, group.label
             for ind in group.indicators:
                 yield "三级指标", ind.line, ind.name
                 yield "绩效值", ind.line, ind.value

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from decimal import Decimal
 
 import jinja2
 
@@ -70,16 +69,9 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["amount"] = format_amount
+    env.filters["amount"] = m.amount_text
     env.filters["chinese_date"] = lambda d: f"{d.year}年{d.month}月{d.day}日"
     return env
-
-
-def format_amount(value: Decimal, places: int | None = None) -> str:
-    """万元 as written in the source, or with a fixed number of places for a column of figures."""
-    if places is None:
-        return format(value, "f")
-    return format(value.quantize(Decimal(1).scaleb(-places)), "f")
 
 
 @dataclass(frozen=True)
@@ -115,11 +107,11 @@ def volume_html(env: jinja2.Environment, department: m.Department, pages: tuple[
     `first` is the page index the first slot will fall on: the page numbers printed follow from it, and
     render/paginate.py checks them against the layout.
     """
-    places = max([2] + [-p.amount.as_tuple().exponent for p in department.projects])
-    items = [VolumeItem(p, anchor(n), format_amount(p.amount, places), count, start)
+    places = department.places
+    items = [VolumeItem(p, anchor(n), m.amount_text(p.amount, places), count, start)
              for n, (p, count, start) in enumerate(zip(department.projects, pages, table_starts(pages, first, duplex)))]
     return env.get_template("volume.html.j2").render(
-        department=department, items=items, total=format_amount(department.total, places),
+        department=department, items=items, total=m.amount_text(department.total, places),
         chart=chart.bar_chart(department), cover_lines=cover_lines(department), duplex=duplex,
         title=department.title, author=department.dir_name, generator=GENERATOR, stamp=stamp,
         keywords=[department.year, department.code, department.name],

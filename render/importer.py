@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from . import model as m
+from . import model as m, scheme as sch
 from .load import parse_date
 from .parse import ESCAPED, join_lines
 
@@ -142,7 +142,8 @@ def _one_line(text: str) -> str:
     return join_lines([x.strip() for x in text.split("\n") if x.strip()]) if "\n" in text else text
 
 
-def parse_tables(rows: list[Row]) -> tuple[list[Table], list[Note]]:
+def parse_tables(rows: list[Row], scheme: m.Scheme | None = None) -> tuple[list[Table], list[Note]]:
+    scheme = scheme or sch.default()
     tables: list[Table] = []
     notes: list[Note] = []
     current: Table | None = None
@@ -164,7 +165,7 @@ def parse_tables(rows: list[Row]) -> tuple[list[Table], list[Note]]:
         if not in_indicators:
             _header_row(current, n, cells, notes)
         else:
-            _indicator_row(current, n, cells, notes)
+            _indicator_row(current, n, cells, notes, scheme)
     for t in tables:
         missing = [k for k in m.PROJECT_KEYS if k not in t.fields]
         if missing:
@@ -206,23 +207,24 @@ def _header_value(t: Table, n: int, cells: list[str], k: int, label: str, notes:
     return "", k + 1
 
 
-def _indicator_row(t: Table, n: int, cells: list[str], notes: list[Note]) -> None:
+def _indicator_row(t: Table, n: int, cells: list[str], notes: list[Note], scheme: m.Scheme) -> None:
     """Place a row by its codes, wherever the copy put them: the codes say which level a cell is."""
-    cells = [_one_line(c) for c in cells]
+    cells = [_code(t, n, _one_line(c), notes, scheme) for c in cells]
     l1 = l2 = ""
     last_code = -1
     texts: list[tuple[int, str]] = []
     for k, c in enumerate(cells):
-        if c in m.LEVEL1 and not l1 and not texts:
+        if c in scheme.level1 and not l1 and not texts:
             l1, last_code = c, k
-        elif c in m.LEVEL2 and not l2 and not texts:
+        elif c in scheme.level2 and not l2 and not texts:
             l2, last_code = c, k
         elif c:
             texts.append((k, c))
     name_col = max(2, last_code + 1)
     if len(texts) > 2:
         notes.append(Note(t.source, t.number, n, f"本行有 {len(texts)} 段文字，多于三级指标和绩效值两栏："
-                                                 f"{' | '.join(c for _, c in texts)}", error=True))
+                                                 f"{' | '.join(c for _, c in texts)}{_other_scheme(texts, scheme)}",
+                          error=True))
         return
     if len(texts) == 2:
         name, value = texts[0][1], texts[1][1]
@@ -239,6 +241,25 @@ def _indicator_row(t: Table, n: int, cells: list[str], notes: list[Note]) -> Non
         placed = "，".join(f"{h}“{v}”" for h, v in zip(m.INDICATOR_HEADS, row) if v) or "空行"
         notes.append(Note(t.source, t.number, n, f"错位的行 [{shown}] 按编码归位为：{placed}"))
     t.rows.append(row)
+
+
+def _code(t: Table, n: int, cell: str, notes: list[Note], scheme: m.Scheme) -> str:
+    """A code typed with a full-width dash, digit or a space, as the code it means (said, not silent)."""
+    meant = sch.normal(cell) if cell else cell
+    if meant != cell and meant in scheme.level1 + scheme.level2:
+        notes.append(Note(t.source, t.number, n, f"“{cell}”按“{meant}”导入"))
+        return meant
+    return cell
+
+
+def _other_scheme(texts: list[tuple[int, str]], scheme: m.Scheme) -> str:
+    """A code of another shipped scheme among the texts: the table was made under that scheme."""
+    for name in sch.names():
+        other, _ = sch.load(name)
+        if other and other != scheme and any(c in other.level1 + other.level2 for _, c in texts):
+            return f"（“{next(c for _, c in texts if c in other.level1 + other.level2)}”是指标体系“{name}”的编码：" \
+                   f"导入时请加 --scheme {name}）"
+    return ""
 
 
 def assign_years(tables: list[Table], year: str | None, notes: list[Note]) -> None:
@@ -319,16 +340,17 @@ def project_markdown(t: Table) -> str:
     return "\n".join(out) + "\n"
 
 
-def department_yaml(code: str, name: str, year: str, date: str) -> str:
+def department_yaml(code: str, name: str, year: str, date: str | None, scheme: m.Scheme) -> str:
+    """A new 部门.yml; without a date its 编制日期 is left for the clerk (check warns until it is filled)."""
     return "\n".join([
         "# 部门信息：封面、汇总表和装订册用。编制日期请按实际填写。",
         f"部门名称:{_yaml_value(name)}",
         f'部门编码: "{code}"',
         f"年度: {year}",
         f"册名:{_yaml_value(f'{name}{year}年{TITLE}')}",
-        f"编制日期: {date}",
+        f"编制日期:{' ' + date if date else ''}",
         f"编制单位:{_yaml_value(name)}",
-    ]) + "\n"
+    ] + ([] if scheme.name == sch.DEFAULT else [f"{sch.FIELD}: {scheme.name}"])) + "\n"
 
 
 @dataclass(frozen=True)
@@ -337,6 +359,7 @@ class ImportReport:
     kept: tuple[str, ...]  # existing project files left alone (no --force)
     notes: tuple[Note, ...]
     departments_kept: tuple[str, ...] = ()  # existing 部门.yml: never rewritten, the clerk may have edited it
+    undated: tuple[str, ...] = ()  # 部门.yml written without 编制日期, for the clerk to fill in
 
     @property
     def failed(self) -> bool:
@@ -344,7 +367,8 @@ class ImportReport:
 
 
 def import_files(paths: list[Path], content: Path, *, force: bool = False, year: str | None = None,
-                 date: str) -> ImportReport:
+                 date: str | None = None, scheme: m.Scheme | None = None) -> ImportReport:
+    scheme = scheme or sch.default()
     notes: list[Note] = []
     tables: list[Table] = []
     for path in paths:
@@ -356,7 +380,7 @@ def import_files(paths: list[Path], content: Path, *, force: bool = False, year:
         except OSError as e:
             notes.append(Note(path.name, 0, 0, f"无法读取：{e.strerror or e}", error=True))
             continue
-        found, found_notes = parse_tables(rows)
+        found, found_notes = parse_tables(rows, scheme)
         tables += found
         notes += read_notes + found_notes
     assign_years(tables, year, notes)
@@ -367,6 +391,7 @@ def import_files(paths: list[Path], content: Path, *, force: bool = False, year:
     written: list[str] = []
     kept: list[str] = []
     departments: list[str] = []
+    undated: list[str] = []
     claimed: dict[Path, Table] = {}
     for t in tables:
         if (t.source, t.number) in bad:
@@ -377,10 +402,17 @@ def import_files(paths: list[Path], content: Path, *, force: bool = False, year:
         dept_file = folder / m.DEPARTMENT_FILE
         if not dept_file.exists():
             code, _, name = t.fields["主管部门"].partition("-")
-            _write(dept_file, department_yaml(code, name, t.year, date))
+            _write(dept_file, department_yaml(code, name, t.year, date, scheme))
             written.append(str(dept_file))
+            if not date:
+                undated.append(str(dept_file))
         elif str(dept_file) not in written + departments:
             departments.append(str(dept_file))
+        named = _scheme_of(dept_file)
+        if named != scheme.name:
+            notes.append(Note(t.source, t.number, t.line, f"{dept_file} 写明指标体系“{named}”，本次按“{scheme.name}”导入："
+                                                          f"请加 --scheme {named} 重新导入", error=True))
+            continue
         target = _target(folder, t.fields["项目名称"])
         if target in claimed:
             first = claimed[target]
@@ -395,7 +427,17 @@ def import_files(paths: list[Path], content: Path, *, force: bool = False, year:
         written.append(str(target))
     names = {(t.source, t.number): t.fields.get("项目名称", "") for t in tables}
     notes = [replace(n, project=names.get((n.source, n.table), "")) for n in notes]
-    return ImportReport(tuple(written), tuple(kept), tuple(notes), tuple(departments))
+    return ImportReport(tuple(written), tuple(kept), tuple(notes), tuple(departments), tuple(undated))
+
+
+def _scheme_of(dept_file: Path) -> str:
+    """The scheme an existing 部门.yml names; its other problems are for check to report."""
+    try:
+        named = yaml.safe_load(dept_file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return sch.DEFAULT
+    value = named.get(sch.FIELD) if isinstance(named, dict) else None
+    return str(value) if value else sch.DEFAULT
 
 
 def _folder(content: Path, t: Table, notes: list[Note]) -> Path | None:
@@ -429,17 +471,23 @@ def _write(path: Path, text: str) -> None:
     tmp.replace(path)
 
 
-def run_import(files: list[Path], content: Path, *, force: bool, year: str | None, date: str, say=print) -> int:
+def run_import(files: list[Path], content: Path, *, force: bool, year: str | None, date: str | None = None,
+               scheme: str | None = None, say=print) -> int:
     problems = [f"{f}: 找不到这个文件" for f in files if not f.is_file()]
     if year is not None and not re.fullmatch(r"\d{4}", year):
         problems.append(f"--year {year}: 年度应为四位数字，如 2025")
-    if parse_date(date) is None:
+    if date is not None and parse_date(date) is None:
         problems.append(f"--date {date}: 不是日期，应写作 2025-01-20")
+    chosen = None
+    if scheme is not None:
+        chosen, bad = sch.load(scheme) if scheme in sch.names() else (None, ())
+        problems += [str(p) for p in bad] or ([] if chosen else [f"--scheme {scheme}: 不是已有的指标体系"
+                                                                 f"{sch.suggest_name(scheme)}"])
     for line in problems:
         say(line)
     if problems:
         return 1
-    report = import_files(files, content, force=force, year=year, date=date)
+    report = import_files(files, content, force=force, year=year, date=date, scheme=chosen)
     order = {f.name: k for k, f in enumerate(files)}
     for note in sorted(report.notes, key=lambda n: (order.get(n.source.split("[")[0], 0), n.source, n.row)):
         say(str(note))
@@ -449,6 +497,10 @@ def run_import(files: list[Path], content: Path, *, force: bool, year: str | Non
         say(f"已存在，未覆盖（加 --force 覆盖）：{path}")
     for path in report.departments_kept:
         say(f"已有部门信息文件，未改动：{path}")
+    for path in report.undated:
+        say(f"编制日期未填写：请在 {path} 中填写实际的编制日期（或导入时加 --date 2025-01-20）；"
+            f"填写之前，check 会提醒，封面上留空白")
     say(f"导入：写出 {len(report.written)} 个文件，保留 {len(report.kept)} 个已有文件，"
-        f"{sum(n.error for n in report.notes)} 个错误，{sum(not n.error for n in report.notes)} 处修复")
+        f"{sum(n.error for n in report.notes)} 个错误，{sum(not n.error for n in report.notes)} 处修复"
+        + (f"，{len(report.undated)} 个部门的编制日期待填" if report.undated else ""))
     return 1 if report.failed else 0

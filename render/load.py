@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections import Counter
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
-from . import model as m
+from . import model as m, scheme as sch
 from .parse import FRONT_MATTER, Entry, ParsedFile, decode, parse_markdown, parse_yaml
 from .problems import Problem
 
@@ -16,6 +18,7 @@ from .problems import Problem
 # lines: text beyond these cannot stay on one page, and WeasyPrint then splits the row (WEASYPRINT.md).
 TALLEST_NAME, TALLEST_VALUE, TALLEST_GOAL = 500, 320, 1200
 _AMOUNT = re.compile(r"^[+-]?\d+(\.\d+)?$")
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")  # 1,234.5: thousands separators
 _DEPT_DIR = re.compile(r"^(\d+)-(.+)$")
 _NUMBERED = re.compile(r"^\d{2,}-")
 
@@ -106,13 +109,23 @@ def _department(folder: Path, root: Path, repo_root: Path, problems: list[Proble
         problems.append(Problem(rel, 0, "部门文件夹", "文件夹名应为“部门编码-部门名称”，如 018-平罗县司法局"))
         return None
     year = folder.parent.name
+    # The department file first: it names the scheme the projects' tables are checked against.
+    header, stated, scheme = _department_file(folder, root, year, match, repo_root, problems)
     projects, names = [], {}
     complete = True  # every project file loaded: only then can a stated 合计 be checked
     seen_files = False
-    for path in _entries_of(folder):
+    entries = _entries_of(folder)
+    numbers: dict[int, Path] = {}
+    free = max([int(p.name.split("-")[0]) for p in entries if _NUMBERED.match(p.name)], default=0) + 1
+    for path in entries:
         if path.name == m.DEPARTMENT_FILE:
-            continue  # read last, by _department_file
+            continue
         if not _inside(path, root, repo_root, problems):
+            complete = False
+            continue
+        misnamed = _misnamed(path.name)
+        if misnamed and path.is_file():
+            problems.append(Problem(_rel(path, repo_root), 1, "文件名", misnamed))
             complete = False
             continue
         if path.suffix != ".md" or not path.is_file():
@@ -122,7 +135,15 @@ def _department(folder: Path, root: Path, repo_root: Path, problems: list[Proble
         if not _NUMBERED.match(path.name):
             problems.append(Problem(_rel(path, repo_root), 1, "文件名",
                                     "应以两位序号开头，如 11-项目名称.md：序号决定装订册中的顺序", "warning"))
-        project = _project_file(path, year, folder.name, repo_root, problems)
+        else:
+            number, _, rest = path.name.partition("-")
+            if int(number) in numbers:
+                problems.append(Problem(_rel(path, repo_root), 1, "文件名",
+                                        f"序号 {number} 与“{numbers[int(number)].name}”重复：序号决定装订册中的顺序，"
+                                        f"请改名为“{free:02d}-{rest}”"))
+                free += 1
+            numbers.setdefault(int(number), path)
+        project = _project_file(path, year, folder.name, scheme, repo_root, problems)
         if project is None:
             complete = False
             continue
@@ -136,16 +157,25 @@ def _department(folder: Path, root: Path, repo_root: Path, problems: list[Proble
     problems += _office_names(projects)
     if not seen_files:
         problems.append(Problem(rel, 0, "部门文件夹", "没有项目文件（*.md）：装订册将只有封面和空的汇总表", "warning"))
-    header = _department_file(folder, root, year, match, repo_root, problems)
     if header is None:
         return None
-    header, stated = header
     if stated is not None and complete:
         problems += _total(header["source"], stated, projects)
+    places = m.places(p.amount for p in projects)
+    projects = [replace(p, places=places) for p in projects]
     return m.Department(projects=tuple(projects), folder=rel, year=year, **header)
 
 
-def _project_file(path: Path, year: str, dept_dir: str, repo_root: Path,
+def _misnamed(name: str) -> str:
+    """Why a project file under this name would not be read, and what to rename it to; "" if it would be."""
+    if name.lower().endswith(".md.txt"):
+        return f"以“.md.txt”结尾，不会当作项目文件读取（Windows 常把扩展名隐藏）：请改名为“{name[:-4]}”"
+    if name.lower().endswith(".md") and not name.endswith(".md"):
+        return f"扩展名应为小写的“.md”：请改名为“{name[:-3]}.md”"
+    return ""
+
+
+def _project_file(path: Path, year: str, dept_dir: str, scheme: m.Scheme | None, repo_root: Path,
                   problems: list[Problem]) -> m.Project | None:
     text = _read(path, repo_root, problems)
     if text is None:
@@ -154,7 +184,7 @@ def _project_file(path: Path, year: str, dept_dir: str, repo_root: Path,
     problems.extend(found)
     if parsed is None:
         return None
-    project, found = _project(parsed, path.stem, year, dept_dir)
+    project, found = _project(parsed, path.stem, year, dept_dir, scheme)
     problems.extend(found)
     return project
 
@@ -178,56 +208,95 @@ def _office_names(projects: list[m.Project]) -> list[Problem]:
     return problems
 
 
-def _department_file(folder: Path, root: Path, year: str, match: re.Match, repo_root: Path,
-                     problems: list[Problem]) -> tuple[dict, tuple[str, int] | None] | None:
-    """The department's header, and its stated 合计 with the line, if it states one."""
+def _department_file(folder: Path, root: Path, year: str, match: re.Match, repo_root: Path, problems: list[Problem]
+                     ) -> tuple[dict | None, tuple[str, int] | None, m.Scheme | None]:
+    """The department's header (None when it has an error), its stated 合计 with the line if it states one,
+    and the scheme to check its tables against (the default when the file cannot say; None when it names
+    one that cannot be used, so that its tables' codes are not judged by the wrong scheme)."""
     path = folder / m.DEPARTMENT_FILE
     rel = _rel(path, repo_root)
     field = "部门信息"
+    fallback = sch.default()
     if not path.is_file() and not path.is_symlink():
         problems.append(Problem(rel, 0, field, f"缺少部门信息文件 {m.DEPARTMENT_FILE}（部门名称、部门编码、年度、编制日期）"))
-        return None
+        return None, None, fallback
     if not _inside(path, root, repo_root, problems):
-        return None
+        return None, None, fallback
     if not path.is_file():
         problems.append(Problem(rel, 0, field, f"{m.DEPARTMENT_FILE} 应为文件"))
-        return None
+        return None, None, fallback
     text = _read(path, repo_root, problems)
     if text is None:
-        return None
+        return None, None, fallback
     entries, found = parse_yaml(rel, text, 1, field)
     problems.extend(found)
     if found:
-        return None
-    before = len(problems)
+        return None, None, fallback
+    found = []
     values, lines = _entries(rel, entries, m.DEPARTMENT_KEYS + ("合计",), ("部门名称", "部门编码", "年度", "编制日期"),
-                             problems)
+                             found)
     code, name = match.group(1), match.group(2)
     checks = [("部门编码", code, "与文件夹名的编码"), ("部门名称", name, "与文件夹名的部门名称"), ("年度", year, "与年度文件夹")]
     for key, expected, what in checks:
         if key in values and values[key] != expected:
-            problems.append(Problem(rel, lines[key], key, f"“{values[key]}”{what}“{expected}”不一致"))
-    date = parse_date(values["编制日期"]) if "编制日期" in values else None
-    if "编制日期" in values and date is None:
-        problems.append(Problem(rel, lines["编制日期"], "编制日期", f"“{values['编制日期']}”不是日期，应写作 2025-01-20"))
-    if len(problems) > before:
-        return None
+            found.append(Problem(rel, lines[key], key, f"“{values[key]}”{what}“{expected}”不一致"))
+    date = parse_date(values["编制日期"]) if values.get("编制日期") else None
+    if values.get("编制日期") and date is None:
+        found.append(Problem(rel, lines["编制日期"], "编制日期", f"“{values['编制日期']}”不是日期，应写作 2025-01-20"))
+    elif values.get("编制日期") == "":
+        found.append(Problem(rel, lines["编制日期"], "编制日期", "是空的：请填写实际的编制日期，如 2025-01-20"
+                                                              "（填写之前，封面上的编制日期留空白）", "warning"))
+    scheme = fallback
+    if values.get(sch.FIELD):
+        scheme, bad = sch.load(values[sch.FIELD]) if values[sch.FIELD] in sch.names() else (None, ())
+        found += bad
+        if scheme is None and not bad:
+            close = sch.suggest_name(values[sch.FIELD])
+            found.append(Problem(rel, lines[sch.FIELD], sch.FIELD, f"“{values[sch.FIELD]}”不是已有的指标体系{close}"))
+    problems += found
+    if any(p.severity == "error" for p in found):
+        return None, None, scheme
     title = values.get("册名") or f"{name}{year}年部门项目支出预算绩效目标表"
-    header = dict(source=rel, code=code, name=name, title=title, date=date, compiler=values.get("编制单位", ""))
+    header = dict(source=rel, code=code, name=name, title=title, date=date, compiler=values.get("编制单位", ""),
+                  scheme=scheme)
     stated = (values["合计"], lines["合计"]) if values.get("合计") else None
-    return header, stated
+    return header, stated, scheme
 
 
 def _total(source: str, stated: tuple[str, int], projects: list[m.Project]) -> list[Problem]:
     """A wrong 合计 stops the volume (its file has an error), not the projects' own tables."""
     text, line = stated
-    if not _AMOUNT.match(text):
-        return [Problem(source, line, "合计", f"“{text}”不是数字（单位是万元，只写数字，如 320.43）")]
+    written, problems = read_amount(source, line, "合计", text)
     total = sum((p.amount for p in projects), Decimal(0))
-    if Decimal(text) != total:
-        return [Problem(source, line, "合计", f"写明的合计 {text} 万元与各项目年度金额之和 {total} 万元不符，"
-                                              f"相差 {Decimal(text) - total} 万元")]
-    return []
+    if written is not None and written != total:
+        problems.append(Problem(source, line, "合计", f"写明的合计 {written} 万元与各项目年度金额之和 {total} 万元不符，"
+                                                      f"相差 {written - total} 万元"))
+    return problems
+
+
+def read_amount(path: str, line: int, field: str, text: str) -> tuple[Decimal | None, list[Problem]]:
+    """An amount in 万元 as a clerk types it: full-width digits and thousands separators are read (and
+    said), anything else that is not a plain number is an error, and so is a negative one or a fraction
+    of a fen."""
+    typed = text.strip()
+    plain = unicodedata.normalize("NFKC", typed)
+    how = ["全角字符"] if plain != typed else []
+    if _GROUPED.match(plain):
+        plain = plain.replace(",", "")
+        how.append("千位分隔符")
+    if not _AMOUNT.match(plain):
+        what = "是空的" if not typed else f"“{typed}”不是数字"
+        return None, [Problem(path, line, field, f"{what}（单位已是万元，只写数字，如 39.05）")]
+    value = Decimal(plain.lstrip("+"))
+    if value < 0:
+        return None, [Problem(path, line, field, f"“{typed}”不能为负数")]
+    places = -value.as_tuple().exponent
+    if places > m.MAX_PLACES:
+        return None, [Problem(path, line, field, f"“{typed}”有 {places} 位小数：单位是万元，"
+                                                 f"最多 {m.MAX_PLACES} 位小数（即精确到分）")]
+    if how:
+        return value, [Problem(path, line, field, f"“{typed}”含{'和'.join(how)}，已按 {plain} 读取", "warning")]
+    return value, []
 
 
 def parse_date(text: str) -> dt.date | None:
@@ -265,28 +334,36 @@ def _entries(path: str, entries: tuple[Entry, ...] | list[Entry], known: tuple[s
     return values, lines
 
 
-def _project(parsed: ParsedFile, stem: str, year: str, dept_dir: str) -> tuple[m.Project | None, list[Problem]]:
+def _project(parsed: ParsedFile, stem: str, year: str, dept_dir: str,
+             scheme: m.Scheme | None = None) -> tuple[m.Project | None, list[Problem]]:
+    """One project file's model; `scheme` None: its department's scheme is unknown, its codes unchecked."""
     problems: list[Problem] = []
     path = parsed.path
     lines: dict[str, int] = {}
     values: dict[str, str] = {}
+    amount = None
     if parsed.header_ok:  # else the YAML error is the one thing to say about the header
         values, lines = _entries(path, parsed.entries, m.PROJECT_KEYS, m.PROJECT_KEYS, problems)
         problems += _fields(path, values, lines, dept_dir)
+        if "项目年度金额" in values:
+            amount, found = read_amount(path, lines["项目年度金额"], "项目年度金额", values["项目年度金额"])
+            problems += found
+            if amount == 0:
+                problems.append(Problem(path, lines["项目年度金额"], "项目年度金额", "是 0：请核对金额", "warning"))
     sections = _known_sections(path, parsed, problems)
     goal = _goal(path, sections, lines, problems)
     levels: tuple[m.Level1, ...] = ()
     if m.INDICATORS not in sections:
         problems.append(Problem(path, 1, m.INDICATORS, f"缺少“## {m.INDICATORS}”栏目"))
     else:
-        levels = _indicators(path, sections[m.INDICATORS], problems)
+        levels = _indicators(path, sections[m.INDICATORS], scheme, problems)
     if not parsed.header_ok or any(p.severity == "error" for p in problems):
         return None, problems
     return m.Project(
         source=path, stem=stem, year=year, department_dir=dept_dir,
         name=values["项目名称"], department=values["主管部门"], implementer=values["实施单位"],
         attribute=values["项目属性"], term=values["项目期限"], office=values["项目主管处室"],
-        amount=Decimal(values["项目年度金额"].lstrip("+")), goal=goal, levels=levels, lines=lines,
+        amount=amount, goal=goal, levels=levels, lines=lines,
     ), problems
 
 
@@ -301,13 +378,6 @@ def _fields(path: str, values: dict[str, str], lines: dict[str, int], dept_dir: 
     for key in ("实施单位", "项目期限", "项目主管处室"):
         if values.get(key) == "":
             problems.append(Problem(path, lines[key], key, "是空的", "warning"))
-    amount = values.get("项目年度金额")
-    if amount is not None and not _AMOUNT.match(amount):
-        what = "是空的" if not amount else f"“{amount}”不是数字"
-        problems.append(Problem(path, lines["项目年度金额"], "项目年度金额",
-                                f"{what}（单位已是万元，只写数字，如 39.05）"))
-    elif amount is not None and amount.startswith("-"):
-        problems.append(Problem(path, lines["项目年度金额"], "项目年度金额", f"“{amount}”不能为负数"))
     return problems
 
 
@@ -341,7 +411,7 @@ def _goal(path: str, sections: dict, lines: dict[str, int], problems: list[Probl
     return goal
 
 
-def _indicators(path: str, section, problems: list[Problem]) -> tuple[m.Level1, ...]:
+def _indicators(path: str, section, scheme: m.Scheme | None, problems: list[Problem]) -> tuple[m.Level1, ...]:
     field = m.INDICATORS
     if len(section.tables) != 1:
         what = "没有表格" if not section.tables else "只能有一张表格"
@@ -350,22 +420,25 @@ def _indicators(path: str, section, problems: list[Problem]) -> tuple[m.Level1, 
     for text, line in section.paragraphs:
         problems.append(Problem(path, line, field, f"表格之外的文字“{text[:20]}”不会印出：请放进表格或删去"))
     head, *rows = section.tables[0]
+    shape = f"| {' | '.join(m.INDICATOR_HEADS)} |"
     if head.cells != m.INDICATOR_HEADS:
-        problems.append(Problem(path, head.line, field, f"表头应为 | {' | '.join(m.INDICATOR_HEADS)} |"))
+        problems.append(Problem(path, head.line, field, f"表头应为 {shape}"))
         return ()
     if not rows:
         problems.append(Problem(path, head.line, field, "表格没有指标行"))
         return ()
     tree: list[list] = []  # [label, line, [[label2, line, [Indicator]]]]
     for row in rows:
-        if row.written_cells > 4:
+        if row.written_cells != 4:
+            # Markdown pads a short row and drops a long one's tail: the cells would land in the wrong column.
+            hint = "单元格中的“|”请写作“\\|”" if row.written_cells > 4 else "空着的格也要用“|”隔开"
             problems.append(Problem(path, row.line, field,
-                                    f"本行有 {row.written_cells} 格，多于 4 格（单元格中的“|”请写作“\\|”）"))
+                                    f"本行有 {row.written_cells} 格，应为 4 格：{shape}（{hint}）"))
             continue
         l1, l2, name, value = row.cells
         if l1:
-            if l1 not in m.LEVEL1:
-                problems.append(Problem(path, row.line, "一级指标", f"“{l1}”不是已知的一级指标：{'、'.join(m.LEVEL1)}"))
+            if scheme and l1 not in scheme.level1:
+                problems.append(Problem(path, row.line, "一级指标", f"“{l1}”不是已知的一级指标{sch.suggest(scheme, l1, 1)}"))
                 continue
             if not tree or tree[-1][0] != l1:
                 if any(t[0] == l1 for t in tree):
@@ -380,11 +453,12 @@ def _indicators(path: str, section, problems: list[Problem]) -> tuple[m.Level1, 
             continue
         current = tree[-1]
         if l2:
-            if l2 not in m.LEVEL2:
-                problems.append(Problem(path, row.line, "二级指标", f"“{l2}”不是已知的二级指标：{'、'.join(m.LEVEL2)}"))
+            if scheme and l2 not in scheme.level2:
+                problems.append(Problem(path, row.line, "二级指标", f"“{l2}”不是已知的二级指标{sch.suggest(scheme, l2, 2)}"))
                 continue
-            if l2[0] != current[0][0]:
-                problems.append(Problem(path, row.line, "二级指标", f"“{l2}”不属于一级指标“{current[0]}”"))
+            if scheme and scheme.parent(l2) != current[0]:
+                problems.append(Problem(path, row.line, "二级指标", f"“{l2}”不属于一级指标“{current[0]}”，"
+                                                                  f"而属于“{scheme.parent(l2)}”"))
                 continue
             if not current[2] or current[2][-1][0] != l2:
                 if any(g[0] == l2 for g in current[2]):
@@ -400,7 +474,23 @@ def _indicators(path: str, section, problems: list[Problem]) -> tuple[m.Level1, 
                 problems.append(Problem(path, row.line, field_name, f"内容过长（{len(text)} 字）：这一行高过一页，"
                                         "打印时会被拆到两页，列标题和一级、二级指标在后页不会重印", "warning"))
         current[2][-1][2].append(m.Indicator(name, value, row.line))
+    if scheme:
+        tree = _in_order(path, tree, scheme.level1, "一级指标", scheme, problems)
+        for level in tree:
+            level[2] = _in_order(path, level[2], scheme.level2, "二级指标", scheme, problems)
     return tuple(
         m.Level1(l1, tuple(m.Level2(l2, tuple(ind), line2) for l2, line2, ind in groups), line1)
         for l1, line1, groups in tree
     )
+
+
+def _in_order(path: str, items: list[list], order: tuple[str, ...], field: str, scheme: m.Scheme,
+              problems: list[Problem]) -> list[list]:
+    """Groups in the scheme's order, as the paper form prints them; a table written otherwise is warned."""
+    ordered = sorted(items, key=lambda item: order.index(item[0]))
+    moved = next((want for have, want in zip(items, ordered) if have is not want), None)
+    if moved:
+        after = items[items.index(moved) - 1][0]
+        problems.append(Problem(path, moved[1], field, f"“{moved[0]}”在指标体系“{scheme.name}”中排在“{after}”之前："
+                                                       f"打印时按指标体系的顺序排列", "warning"))
+    return ordered

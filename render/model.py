@@ -6,14 +6,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-# The indicator codes of the budget system (FORM.md). 二级 codes start with their 一级's digit.
-LEVEL1 = ("1-产出指标", "2-效益指标", "3-满意度指标")
-LEVEL2 = (
-    "11-数量指标", "12-质量指标", "13-时效指标", "14-成本指标",
-    "21-经济效益", "22-社会效益", "23-生态效益", "24-可持续影响",
-    "31-服务对象满意度",
-)
-
 # Front matter keys of a project file, in the order of the paper form.
 PROJECT_KEYS = ("项目名称", "主管部门", "实施单位", "项目属性", "项目期限", "项目主管处室", "项目年度金额")
 GOAL = "年度总体绩效目标"
@@ -21,7 +13,39 @@ INDICATORS = "绩效指标"
 INDICATOR_HEADS = ("一级指标", "二级指标", "三级指标", "绩效值")
 
 DEPARTMENT_FILE = "部门.yml"
-DEPARTMENT_KEYS = ("部门名称", "部门编码", "年度", "册名", "编制日期", "编制单位")
+DEPARTMENT_KEYS = ("部门名称", "部门编码", "年度", "册名", "编制日期", "编制单位", "指标体系")
+# Amounts are 万元: more places than this is a typing mistake, not a sum of money.
+MAX_PLACES = 6
+
+
+@dataclass(frozen=True)
+class Scheme:
+    """An indicator scheme (schemes/<名称>.yml): the 一级 labels in the form's order, each with its 二级."""
+
+    name: str
+    source: str  # the scheme file, relative to the repository root
+    levels: tuple[tuple[str, tuple[str, ...]], ...]
+
+    @property
+    def level1(self) -> tuple[str, ...]:
+        return tuple(l1 for l1, _ in self.levels)
+
+    @property
+    def level2(self) -> tuple[str, ...]:
+        return tuple(l2 for _, groups in self.levels for l2 in groups)
+
+    def parent(self, level2: str) -> str:
+        return next(l1 for l1, groups in self.levels if level2 in groups)
+
+
+def places(amounts) -> int:
+    """The decimal places every amount of a department prints with: two, or more if one is written so."""
+    return max([2] + [-a.as_tuple().exponent for a in amounts])
+
+
+def amount_text(value: Decimal, places: int) -> str:
+    """万元 as every page prints it: with the department's places, so that a column of figures lines up."""
+    return format(value.quantize(Decimal(1).scaleb(-places)), "f")
 
 
 @dataclass(frozen=True)
@@ -67,6 +91,7 @@ class Project:
     goal: tuple[str, ...]  # 年度总体绩效目标, one string per paragraph
     levels: tuple[Level1, ...]
     lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
+    places: int = 2  # the department's: every amount of a department prints with the same places
 
     @property
     def indicator_count(self) -> int:
@@ -81,8 +106,9 @@ class Department:
     code: str  # 部门编码, e.g. 018
     name: str  # 部门名称
     title: str  # 册名: the volume's title
-    date: dt.date  # 编制日期
+    date: dt.date | None  # 编制日期; None until the clerk fills it in (the cover then prints a blank)
     compiler: str  # 编制单位, may be empty
+    scheme: Scheme
     projects: tuple[Project, ...]
 
     @property
@@ -92,6 +118,10 @@ class Department:
     @property
     def total(self) -> Decimal:
         return sum((p.amount for p in self.projects), Decimal(0))
+
+    @property
+    def places(self) -> int:
+        return places(p.amount for p in self.projects)
 
 
 @dataclass(frozen=True)

@@ -81,14 +81,16 @@ def project_file(folder: Path, stem: str, name: str, dept: str, amount: str, row
     return path
 
 
-def long_rows(n: int) -> list[tuple[str, str, str, str]]:
-    """n indicators spread over all nine 二级, each with a name and value found nowhere else."""
-    from render import model as m
+def long_rows(n: int, scheme=None) -> list[tuple[str, str, str, str]]:
+    """n indicators spread over every 二级 of the scheme (the default one unless given), each with a name
+    and value found nowhere else."""
+    from render import scheme as sch
 
+    scheme = scheme or sch.default()
     rows = []
     for k in range(n):
-        l2 = m.LEVEL2[k * len(m.LEVEL2) // n]
-        l1 = next(x for x in m.LEVEL1 if x[0] == l2[0])
+        l2 = scheme.level2[k * len(scheme.level2) // n]
+        l1 = scheme.parent(l2)
         first2 = not rows or rows[-1][4] != l2
         first1 = not rows or rows[-1][5] != l1
         rows.append((l1 if first1 else "", l2 if first2 else "",

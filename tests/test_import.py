@@ -12,7 +12,7 @@ import pytest
 import fontcheck
 import readers
 from conftest import ROOT, SEED, copy_content, long_rows, pdf_pages, run_build, squash
-from render import fonts, model as m
+from render import fonts, model as m, scheme
 
 SEED_DEPT = "2025/018-平罗县司法局"
 
@@ -321,7 +321,7 @@ def test_any_text_comes_back_unchanged_from_the_file_the_import_writes(text):
                                                    "项目年度金额": "1", "主管部门": "901-测试局", m.GOAL: text.strip()}
     t.rows = [("1-产出指标", "11-数量指标", text.strip(), text.strip())]
     parsed, problems = parse_markdown("f.md", importer.project_markdown(t))
-    project, found = load._project(parsed, "01-x", "2025", "901-测试局")
+    project, found = load._project(parsed, "01-x", "2025", "901-测试局", scheme.default())
     assert not [p for p in problems + found if p.severity == "error"], problems + found
     assert project.name == project.implementer == text.strip()
     assert project.goal == ((text.strip(),) if text.strip() else ())

@@ -4,7 +4,7 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import department_file, long_rows, pdf_pages, project_file, run_build, squash
-from render import model as m
+from render import scheme
 
 
 @pytest.fixture(scope="module")
@@ -48,6 +48,6 @@ def test_labels_on_a_new_page_come_before_its_first_row(long_table):
     reader = PdfReader(path)
     for page in reader.pages[1:]:
         text = squash(page.extract_text())
-        first_label = min((text.find(l) for l in m.LEVEL1 if l in text), default=-1)
+        first_label = min((text.find(l) for l in scheme.default().level1 if l in text), default=-1)
         first_row = text.find("第")
         assert 0 <= first_label < first_row

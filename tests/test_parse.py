@@ -4,7 +4,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from conftest import ROOT, seed_tables
-from render import load, model as m
+from render import load, scheme
 
 
 def content():
@@ -27,10 +27,10 @@ def test_every_indicator_row_of_the_seed_is_in_the_tree():
     model, _ = content()
     for project, cells in zip(model.projects, seed_tables()):
         start = cells.index("绩效值") + 1
-        texts = [c for c in cells[start:] if c not in m.LEVEL1 + m.LEVEL2]
+        texts = [c for c in cells[start:] if c not in scheme.default().level1 + scheme.default().level2]
         tree = [x for l1 in project.levels for l2 in l1.groups for i in l2.indicators for x in (i.name, i.value) if x]
         assert tree == texts, project.name
-        assert [l1.label for l1 in project.levels] == list(m.LEVEL1)
+        assert [l1.label for l1 in project.levels] == list(scheme.default().level1)
 
 
 def test_quirks_are_kept():
