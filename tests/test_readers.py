@@ -11,6 +11,7 @@ import io
 import subprocess
 
 import pikepdf
+import pytest
 from fontTools.ttLib import TTFont
 
 import fontcheck
@@ -93,3 +94,22 @@ def test_the_checks_fail_on_a_table_whose_codes_are_not_its_cids(tmp_path, built
     for reader in ("mupdf", "ghostscript", "ps2write"):
         assert readers.compare(broken, (reader,)) != [], reader
     assert any("lacks" in line for line in fontcheck.problems(broken))
+
+
+@pytest.mark.parametrize("known", [True, False])
+def test_pages_of_two_tables_share_one_program_per_face_or_keep_their_own_under_their_own_tags(built, tmp_path,
+                                                                                                known):
+    """Two tables' pages in one file: merged when the face's file is known, else each subset retagged."""
+    first, second = seed_pdfs(built)[:2]
+    joined = tmp_path / "joined.pdf"
+    with pikepdf.new() as pdf:
+        for table in (first, second):
+            with pikepdf.open(table) as source:
+                pdf.pages.extend(source.pages)
+        embed.unify(pdf, fonts.embedded_faces() if known else {})
+        pdf.save(joined)
+    names = [name for name, _ in fontcheck.fonts(joined)]
+    regular = [n for n in names if n.endswith("+Noto-Serif-CJK-SC-GB")]
+    # the two tables' regular subsets differ; their bold ones hold the same glyphs, so are the same bytes
+    assert len(regular) == (1 if known else 2) and len(set(names)) == len(names)
+    assert fontcheck.problems(joined) == [] and readers.compare(joined, ("mupdf",)) == []
