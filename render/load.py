@@ -15,7 +15,7 @@ from .parse import FRONT_MATTER, Entry, ParsedFile, decode, parse_markdown, pars
 from .problems import Problem
 
 # A cell holds about 14 (三级指标) or 9 (绩效值) characters a line, the goal about 33, and a page about 40
-# lines: text beyond these cannot stay on one page, and WeasyPrint then splits the row (WEASYPRINT.md).
+# lines: text beyond these cannot stay on one page, and WeasyPrint then splits the row (docs/weasyprint.md).
 TALLEST_NAME, TALLEST_VALUE, TALLEST_GOAL = 500, 320, 1200
 _AMOUNT = re.compile(r"^[+-]?\d+(\.\d+)?$")
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")  # 1,234.5: thousands separators

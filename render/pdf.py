@@ -133,7 +133,7 @@ class Attached:
 
 
 def write(doc: weasyprint.Document, attachments: tuple[Attached, ...] = (), stamp: datetime | None = None) -> bytes:
-    """PDF/A-3b carrying its sources, with every byte determined by the content (WEASYPRINT.md)."""
+    """PDF/A-3b carrying its sources, with every byte determined by the content (docs/weasyprint.md)."""
     fetcher = ProjectFetcher()
     files = [weasyprint.Attachment(file_obj=io.BytesIO(a.data), name=a.name, relationship="Source",
                                    created=stamp, modified=stamp, url_fetcher=fetcher,

@@ -5,7 +5,7 @@ worker for each connection. A build connects in its first tenth of a second, whi
 content, so its workers have loaded their fonts by the time the first table is ready.
 
 - Like multiprocessing's fork server, it holds no fontconfig or Pango state: workers make their own after
-  the fork (WEASYPRINT.md). Each build gets fresh workers; nothing carries over from one build to the next.
+  the fork (docs/weasyprint.md). Each build gets fresh workers; nothing carries over from one build to the next.
 - One server serves one checkout with one Python. A build whose code, styles or libraries differ replaces it.
 - It exits after IDLE seconds without a build, when its checkout is gone, or on `stop()`.
 - Its socket is in a folder only the user can open, because what it receives is pickled.

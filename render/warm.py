@@ -4,7 +4,7 @@ Importing WeasyPrint takes most of a second (its cffi declarations). The workers
 that has imported it already (render/server.py) or, where none can run, from multiprocessing's fork server,
 started here so that it imports WeasyPrint on the other core while this process reads the content. Either
 way workers fork before any rendering, which keeps them clear of WeasyPrint's fork-safety problems
-(WEASYPRINT.md).
+(docs/weasyprint.md).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 fork server.
 
 Only what is safe to fork: modules, Jinja templates, cffi's parsed declarations. Nothing touches
-fontconfig or Pango here; that state is made in each worker after the fork (WEASYPRINT.md).
+fontconfig or Pango here; that state is made in each worker after the fork (docs/weasyprint.md).
 """
 
 from . import pdf  # first: it imports WeasyPrint without the slow library search
