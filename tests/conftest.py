@@ -106,3 +106,20 @@ def no_server_left_behind():
     from render import server
 
     server.stop()
+
+
+def pytest_unconfigure(config):
+    """pytest removes a passing run's temporary folders (tmp_path_retention_policy) but leaves their parent,
+    pytest-of-<user>, and a link to the run that is gone: the suite leaves the temp folder as it found it."""
+    factory = getattr(config, "_tmp_path_factory", None)
+    basetemp = getattr(factory, "_basetemp", None)
+    if basetemp is None or basetemp.exists() or getattr(factory, "_given_basetemp", None):
+        return
+    parent = basetemp.parent
+    current = parent / "pytest-current"
+    if current.is_symlink() and not current.exists():
+        current.unlink()
+    try:
+        parent.rmdir()
+    except OSError:  # earlier runs kept for their failures, or another run under way
+        pass
