@@ -83,6 +83,7 @@ def build(options: Options, say=print) -> int:
     if refused:
         say(refused)
         return 2
+    output.writable(options.out)
     base = source_base(options.content)
     content, problems = load.load(options.content, base)
     store = kc.Cache(options.out)

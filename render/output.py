@@ -49,9 +49,19 @@ def write_atomic(path: Path, data: bytes) -> None:
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
+    except OSError as e:  # a full disk says so without a file name; the clerk knows the target, not the temp
+        e.filename, e.filename2 = str(path), None
+        raise
     finally:
         if tmp.exists():
             tmp.unlink()
+
+
+def writable(out: Path) -> None:
+    """Raise the OSError a write would (no permission, a file where the folder must be, a path too long)
+    now, before a minute of layout is spent on PDFs that could not be written."""
+    write_atomic(out / ".cache" / ".writable", b"")
+    (out / ".cache" / ".writable").unlink()
 
 
 def read_manifest(out: Path) -> dict:
