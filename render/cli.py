@@ -99,9 +99,9 @@ def system_message(e: OSError) -> str:
     if getattr(e, "winerror", None) in _WINDOWS_LOCKED:
         what = _LOCKED
     else:
-        code = errno.errorcode.get(e.errno or 0)
-        what = _SYSTEM.get(e.errno, f"系统无法完成读写（{code or '未知原因'}）。请检查磁盘和文件夹后重新运行，"
-                                    f"或加 --debug 查看详细信息。")
+        # the system's own words where no errno names the case (e.g. "AF_UNIX path too long")
+        said = errno.errorcode.get(e.errno or 0) or (e.strerror or (str(e.args[0]) if e.args else "")) or "原因不明"
+        what = _SYSTEM.get(e.errno, f"系统无法完成读写（{said}）。请检查磁盘和文件夹后重新运行，或加 --debug 查看详细信息。")
     return where + what
 
 

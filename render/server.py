@@ -87,7 +87,9 @@ def connect(count: int, wait: bool = True) -> list[Connection] | None:
     path = address()
     if path is None or count < 1:
         return None
-    hello = {"identity": identity(), "env": dict(os.environ), "cwd": os.getcwd()}
+    from .warm import scratch
+
+    hello = {"identity": identity(), "env": {**os.environ, **scratch()}, "cwd": os.getcwd()}
     conns: list[Connection] = []
     deadline, spawned = None, 0
     while len(conns) < count:
@@ -403,6 +405,7 @@ def _work(conn: Connection, hello: dict) -> None:
     """In a forked worker: the build's environment and folder, fonts loaded, then one job after another."""
     os.environ.clear()
     os.environ.update(hello["env"])
+    tempfile.tempdir = None  # the build's temp folder, not the one the server found when it started
     os.chdir(hello["cwd"])
     conn.send(("ready", os.getpid()))
     from . import pdf

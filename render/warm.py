@@ -9,10 +9,14 @@ way workers fork before any rendering, which keeps them clear of WeasyPrint's fo
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import sys
+import tempfile
 import threading
 from concurrent.futures import Future
+from functools import lru_cache
 from pathlib import Path
 
 from . import CODE, ROOT
@@ -58,12 +62,31 @@ def pool(count: int, use_server: bool = True):
     return Sturdy(count)
 
 
+@lru_cache(maxsize=1)
+def scratch() -> dict[str, str]:
+    """The environment that puts this build's workers' temp files (WeasyPrint's copies of the fonts) in a
+    folder of the build's own, removed when the build ends: a worker that dies cannot clean up after itself."""
+    try:
+        folder = tempfile.mkdtemp(prefix="mubiaobiao-")
+    except OSError:
+        return {}
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return {"TMPDIR": folder}
+
+
+def _use_scratch(env: dict[str, str]) -> None:
+    """In a pool's worker, first."""
+    os.environ.update(env)
+    tempfile.tempdir = None
+
+
 def _process_pool(count: int):
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     method = "spawn" if sys.platform == "win32" else "forkserver"
-    return ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context(method))
+    return ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context(method),
+                               initializer=_use_scratch, initargs=(scratch(),))
 
 
 def _alone(fn, args):

@@ -130,6 +130,11 @@ def test_every_system_error_names_the_path_and_what_to_do(code, says):
     assert not PYTHON_WORDS.search(message) and os.strerror(code) not in message
 
 
+def test_an_error_without_a_number_says_the_systems_own_words():
+    message = system_message(OSError("AF_UNIX path too long"))
+    assert "AF_UNIX path too long" in message and not PYTHON_WORDS.search(message)
+
+
 def test_a_file_open_in_another_program_on_windows():
     locked = OSError(errno.EACCES, "The process cannot access the file", "D:\\档案\\表.pdf")
     locked.winerror = 32
