@@ -121,7 +121,7 @@ def run(args) -> int:
     from . import warm
 
     jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
-    if jobs > 1 and warm.likely_needed(args.content, args.out):
+    if jobs > 1 and args.content.is_dir() and warm.likely_needed(args.content, args.out):  # refused otherwise
         warm.start(jobs, args.server)
     from .build import Options, build
 
