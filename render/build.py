@@ -79,6 +79,11 @@ def build(options: Options, say=print) -> int:
     #                      neither Markdown nor YAML (0.1 s of the start of every build that renders)
 
     started = time.monotonic()
+    refused = refuse(options)
+    if refused:
+        say(refused)
+        return 2
+    output.writable(options.out)
     base = source_base(options.content)
     content, problems = load.load(options.content, base)
     store = kc.Cache(options.out)
@@ -100,14 +105,25 @@ def build(options: Options, say=print) -> int:
     if scheduler.failures:
         report(scheduler.failures, say)
         problems += scheduler.failures
-    removed = publish(options.out, made, projects, volumes, store)
-    for rel in removed:
-        say(f"已删除过期的 PDF：{rel}")
     failed = any(p.severity == "error" for p in problems)
+    removed, stale = publish(options, made, projects, volumes, store, remove=not failed)
+    for rel in removed:
+        say(f"已删除过期的 PDF（源文件已删除）：{rel}")
+    for rel in stale:
+        say(f"未能重建，保留上次生成的 PDF（已标为过期）：{rel}")
     rebuilt = sum(x.rebuilt for x in made.values())
     say(f"完成：{len(made)} 个 PDF，重建 {rebuilt}，复用 {len(made) - rebuilt}，"
-        f"用时 {time.monotonic() - started:.1f} 秒" + ("；有错误，部分 PDF 未生成" if failed else ""))
+        f"用时 {time.monotonic() - started:.1f} 秒" + ("；有错误，部分 PDF 未生成" if failed else "")
+        + (f"；{len(stale)} 个 PDF 已过期" if stale else ""))
     return 1 if failed else 0
+
+
+def refuse(options: Options) -> str | None:
+    """Why this build must not touch the output folder at all: no content to build, or another's PDFs there."""
+    if not options.content.is_dir():
+        return (f"{options.content}: 内容目录: 找不到这个文件夹（请用 --content 指定内容文件夹）；"
+                f"输出文件夹 {options.out} 未改动")
+    return output.other_content(options.out, options.content)
 
 
 def check_changed(projects: list[ProjectJob], store: kc.Cache, options: Options) -> tuple[list[str], list[Problem]]:
@@ -375,9 +391,11 @@ def assemble_volume(v: VolumeJob, frame: bytes, tables: tuple[bytes, ...], place
     return assemble(frame, tables, placements, tuple((s.name, s.data) for s in v.sources), v.stamp)
 
 
-def publish(out: Path, made: dict[str, Made], projects: list[ProjectJob], volumes: list[VolumeJob],
-            store: kc.Cache) -> list[str]:
-    """Write what was rebuilt, the manifest and the cache index; remove PDFs no longer made."""
+def publish(options: Options, made: dict[str, Made], projects: list[ProjectJob], volumes: list[VolumeJob],
+            store: kc.Cache, remove: bool) -> tuple[list[str], list[str]]:
+    """Write what was rebuilt, the manifest and the cache index; remove PDFs no longer made if `remove`,
+    else keep them, marked stale. Returns what was removed and what is stale."""
+    out = options.out
     previous = output.read_manifest(out)
     outputs = []
     titles = {j.target: (j.project.name, (j.source,)) for j in projects}
@@ -390,7 +408,9 @@ def publish(out: Path, made: dict[str, Made], projects: list[ProjectJob], volume
         outputs.append(output.Output(target, kind, title, item.pages, output.sha256(item.data),
                                      tuple(output.Source(s.path, output.sha256(s.data)) for s in sources),
                                      kc.versions()))
-    removed = output.remove_stale(out, previous, {o.path for o in outputs})
-    output.write_manifest(out, outputs, kc.versions())
-    store.save(set(made) | {f"frame:{v.target}" for v in volumes if v.target in made})
-    return removed
+    removed, stale = output.settle(out, previous, {o.path for o in outputs}, remove)
+    output.write_manifest(out, outputs + stale, kc.versions(), output.content_name(out, options.content))
+    # A stale file's cache entry stays: put right, its source rebuilds nothing that is already there.
+    kept = set(made) | {o.path for o in stale}
+    store.save(kept | {f"frame:{t}" for t in kept})
+    return removed, [o.path for o in stale]

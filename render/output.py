@@ -27,6 +27,7 @@ class Output:
     sha256: str
     sources: tuple[Source, ...]
     versions: dict
+    stale: bool = False  # an earlier build's file, kept because this build could not make it again
 
 
 def sha256(data: bytes) -> str:
@@ -48,9 +49,19 @@ def write_atomic(path: Path, data: bytes) -> None:
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
+    except OSError as e:  # a full disk says so without a file name; the clerk knows the target, not the temp
+        e.filename, e.filename2 = str(path), None
+        raise
     finally:
         if tmp.exists():
             tmp.unlink()
+
+
+def writable(out: Path) -> None:
+    """Raise the OSError a write would (no permission, a file where the folder must be, a path too long)
+    now, before a minute of layout is spent on PDFs that could not be written."""
+    write_atomic(out / ".cache" / ".writable", b"")
+    (out / ".cache" / ".writable").unlink()
 
 
 def read_manifest(out: Path) -> dict:
@@ -68,22 +79,52 @@ def manifest_entry(o: Output) -> dict:
     return entry
 
 
-def write_manifest(out: Path, outputs: list[Output], versions: dict) -> None:
+def write_manifest(out: Path, outputs: list[Output], versions: dict, content: str) -> None:
     files = sorted((manifest_entry(o) for o in outputs), key=lambda e: (e["path"].count("/"), e["path"]))
-    data = {"generator": versions.get("tool", ""), "versions": versions, "files": files}
+    data = {"generator": versions.get("tool", ""), "versions": versions, "content": content, "files": files}
     write_atomic(out / MANIFEST, (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
 
 
-def remove_stale(out: Path, previous: dict, current: set[str]) -> list[str]:
-    """PDFs an earlier build wrote that this one did not: an old figure must never stay on the shelf."""
-    removed = []
+def content_name(out: Path, content: Path) -> str:
+    """The content folder as seen from the output folder: moving both together keeps the name."""
+    try:
+        return Path(os.path.relpath(content.resolve(), out.resolve())).as_posix()
+    except ValueError:  # another drive
+        return content.resolve().as_posix()
+
+
+def other_content(out: Path, content: Path) -> str | None:
+    """Why this content folder must not be built into `out`, if an earlier build put another one's PDFs there."""
+    previous = read_manifest(out)
+    recorded = previous.get("content")
+    if not isinstance(recorded, str) or not previous.get("files") or recorded == content_name(out, content):
+        return None
+    made_from = os.path.normpath(out.resolve() / recorded)
+    return (f"{out}: 这个输出文件夹里的 PDF 是由内容文件夹 {made_from} 生成的，不能混入 {content.resolve()} 的 PDF；"
+            f"请用 --out 另指一个输出文件夹（或确认不再需要后删除 {out}），未改动任何文件")
+
+
+def settle(out: Path, previous: dict, current: set[str], remove: bool) -> tuple[list[str], list[Output]]:
+    """PDFs an earlier build wrote that this one did not: removed only when the content says they are gone
+    (`remove`: it loaded and built without an error), else kept and marked stale. An old figure must never
+    pass for a current one, and a typo must never empty the shelf."""
+    removed, stale = [], []
     for entry in previous.get("files", []):
         rel = entry.get("path", "")
         path = out / rel
-        if rel and rel not in current and path.suffix == ".pdf" and path.is_file() and _inside(path, out):
+        if not rel or rel in current or path.suffix != ".pdf" or not path.is_file() or not _inside(path, out):
+            continue
+        if remove:
             path.unlink()
             removed.append(rel)
-    return removed
+            continue
+        try:
+            stale.append(Output(rel, entry["kind"], entry["title"], entry["pages"], entry["sha256"],
+                                tuple(Source(p, entry.get("source_sha256", {}).get(p, "")) for p in entry["sources"]),
+                                entry.get("versions", {}), stale=True))
+        except (KeyError, TypeError):  # a manifest edited by hand: the file stays, unlisted, and verify says so
+            continue
+    return removed, stale
 
 
 def _inside(path: Path, root: Path) -> bool:

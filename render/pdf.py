@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import ctypes.util
 import hashlib
 import io
 import logging
+import multiprocessing.util
+import shutil
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -91,7 +94,25 @@ def font_config():
     """One per process: WeasyPrint would load fontconfig and start a cold Pango font map per document."""
     from weasyprint.text.fonts import FontConfiguration
 
+    # A pool's worker ends without atexit, after multiprocessing's own finalizers: see forget_fonts.
+    multiprocessing.util.Finalize(None, forget_fonts, exitpriority=0)
     return FontConfiguration()
+
+
+def forget_fonts() -> None:
+    """Remove the copies of the @font-face files that WeasyPrint keeps in a weasyprint-XXXXXXXX folder under
+    the temp dir (10 MB). Only the configuration's __del__ removes them, which a worker leaving by os._exit
+    or a module global kept to the interpreter's end never runs. Call it last: the fonts are read from there."""
+    if not font_config.cache_info().currsize:
+        return
+    folder = font_config()._folder
+    stylesheet.cache_clear()
+    font_config.cache_clear()
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+atexit.register(forget_fonts)
 
 
 @lru_cache(maxsize=None)

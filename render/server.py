@@ -34,26 +34,33 @@ from .problems import RenderError
 IDLE = 600  # seconds; a clerk's edits before a meeting come minutes apart
 START = 5  # seconds a build waits for a new server to listen
 READY = 60  # seconds a build waits for its workers (a new server imports WeasyPrint first)
+LEAVE = 5  # seconds a build waits for a worker to clean up and leave
 
 
-def folder() -> Path | None:
-    """A folder of this user's alone, or None: then there is no server and the build starts its own."""
+def folder(create: bool = True) -> Path | None:
+    """A folder of this user's alone, or None: then there is no server and the build starts its own.
+    Without `create`, only one that is there (asking a server to stop must not leave a folder behind)."""
     if not hasattr(os, "getuid") or not hasattr(os, "fork"):
         return None
     runtime = os.environ.get("XDG_RUNTIME_DIR")
     base = Path(runtime) / "mubiaobiao" if runtime else Path(tempfile.gettempdir()) / f"mubiaobiao-{os.getuid()}"
+    if not create and not base.is_dir():
+        return None
+    return base if _private(base) else None
+
+
+def _private(base: Path) -> bool:
+    """Made if missing; True if it is a folder that only this user can open."""
     try:
         base.mkdir(mode=0o700, exist_ok=True)
         st = base.lstat()
     except OSError:
-        return None
-    if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid() or stat.S_IMODE(st.st_mode) != 0o700:
-        return None
-    return base
+        return False
+    return stat.S_ISDIR(st.st_mode) and st.st_uid == os.getuid() and stat.S_IMODE(st.st_mode) == 0o700
 
 
-def address() -> Path | None:
-    base = folder()
+def address(create: bool = True) -> Path | None:
+    base = folder(create)
     name = hashlib.sha256(f"{ROOT}\0{sys.executable}".encode()).hexdigest()[:16]
     return base / f"{name}.sock" if base else None
 
@@ -80,7 +87,9 @@ def connect(count: int, wait: bool = True) -> list[Connection] | None:
     path = address()
     if path is None or count < 1:
         return None
-    hello = {"identity": identity(), "env": dict(os.environ), "cwd": os.getcwd()}
+    from .warm import scratch
+
+    hello = {"identity": identity(), "env": {**os.environ, **scratch()}, "cwd": os.getcwd()}
     conns: list[Connection] = []
     deadline, spawned = None, 0
     while len(conns) < count:
@@ -137,7 +146,7 @@ def workers(conns: list[Connection], count: int, retry: bool = True) -> Workers 
 
 def stop() -> None:
     """Ask this checkout's server to leave (tests and benchmarks leave nothing running)."""
-    path = address()
+    path = address(create=False)
     if path is None:
         return
     try:
@@ -153,7 +162,7 @@ def stop() -> None:
 
 
 def server_pid() -> int | None:
-    path = address()
+    path = address(create=False)
     try:
         return int(path.with_suffix(".pid").read_text()) if path else None
     except (OSError, ValueError):
@@ -218,7 +227,14 @@ class Workers:
                     self._wake_r.recv()
                 else:
                     self._collect(conn)
+        # Each worker removes its copies of the fonts as it leaves: the build waits for that (a few ms), so
+        # that nothing it started is still writing in the temp folder once it has returned.
         for conn in self._idle:
+            try:
+                conn.send(None)
+                conn.poll(LEAVE)
+            except OSError:
+                pass
             conn.close()
 
     def _dispatch(self) -> None:
@@ -260,14 +276,10 @@ def serve(path_text: str) -> None:
     """Listen first (builds may connect while WeasyPrint loads), then fork a worker per connection."""
     path = Path(path_text)
     os.chdir("/")  # not to hold the folder the first build ran in (a USB stick could not be ejected)
-    lock = open(path.with_suffix(".lock"), "w")
-    for _ in range(100):  # a stale server being replaced takes a moment to leave
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            break
-        except BlockingIOError:
-            time.sleep(0.05)
-    else:
+    if not _private(path.parent):  # a server that left removed it; made again, it must be private again
+        return
+    lock = _lock(path.with_suffix(".lock"))
+    if lock is None:
         return  # another server for this checkout is running
     path.unlink(missing_ok=True)
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -279,9 +291,43 @@ def serve(path_text: str) -> None:
 
         _loop(listener, path, lock, identity())
     finally:
-        path.unlink(missing_ok=True)
-        path.with_suffix(".pid").unlink(missing_ok=True)
+        _leave(path, lock)
+
+
+def _leave(path: Path, lock) -> None:
+    """Nothing left behind: a server that leaves removes its files, and the folder once it is empty."""
+    path.unlink(missing_ok=True)
+    path.with_suffix(".pid").unlink(missing_ok=True)
+    if not lock.closed:
+        path.with_suffix(".lock").unlink(missing_ok=True)  # still held: a server waiting for it tries again
         lock.close()
+    try:
+        path.parent.rmdir()
+    except OSError:  # another checkout's server is there
+        pass
+
+
+def _lock(path: Path):
+    """The lock file, held; None if another server holds it for longer than a stale one takes to leave."""
+    for _ in range(100):
+        try:
+            lock = open(path, "w")
+        except OSError:
+            return None
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.close()
+            time.sleep(0.05)
+            continue
+        try:
+            held = os.fstat(lock.fileno()).st_ino == path.stat().st_ino
+        except OSError:
+            held = False
+        if held:  # not a file that the server it waited for removed as it left
+            return lock
+        lock.close()
+    return None
 
 
 def _loop(listener: socket.socket, path: Path, lock, own: str) -> None:
@@ -307,8 +353,8 @@ def _loop(listener: socket.socket, path: Path, lock, own: str) -> None:
             conn.close()
             continue
         if not isinstance(hello, dict) or hello.get("stop") or hello.get("identity") != own:
-            # Gone from the folder before answering: the build that asked starts the next server.
-            path.unlink(missing_ok=True)
+            # Gone before answering: the build that asked starts the next server, `stop()` finds nothing left.
+            _leave(path, lock)
             conn.send(("stopped",) if isinstance(hello, dict) and hello.get("stop") else ("stale",))
             conn.close()
             return
@@ -319,9 +365,17 @@ def _loop(listener: socket.socket, path: Path, lock, own: str) -> None:
             try:
                 _work(conn, hello)
             finally:
+                _forget_fonts()
                 os._exit(0)
         children.add(pid)
         conn.close()
+
+
+def _forget_fonts() -> None:
+    """os._exit skips what would remove WeasyPrint's copies of the fonts (render/pdf.py forget_fonts)."""
+    pdf = sys.modules.get("render.pdf")
+    if pdf is not None:
+        pdf.forget_fonts()
 
 
 def _inode(path: Path) -> int | None:
@@ -351,6 +405,7 @@ def _work(conn: Connection, hello: dict) -> None:
     """In a forked worker: the build's environment and folder, fonts loaded, then one job after another."""
     os.environ.clear()
     os.environ.update(hello["env"])
+    tempfile.tempdir = None  # the build's temp folder, not the one the server found when it started
     os.chdir(hello["cwd"])
     conn.send(("ready", os.getpid()))
     from . import pdf
@@ -361,9 +416,12 @@ def _work(conn: Connection, hello: dict) -> None:
         pass
     while True:
         try:
-            fn, args = conn.recv()
+            job = conn.recv()
         except (EOFError, OSError):
             return
+        if job is None:  # the build is done
+            return
+        fn, args = job
         try:
             answer = ("ok", fn(*args))
         except BaseException as e:  # handed to the build, as a pool would

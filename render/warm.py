@@ -9,8 +9,14 @@ way workers fork before any rendering, which keeps them clear of WeasyPrint's fo
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import sys
+import tempfile
+import threading
+from concurrent.futures import Future
+from functools import lru_cache
 from pathlib import Path
 
 from . import CODE, ROOT
@@ -51,13 +57,116 @@ def pool(count: int, use_server: bool = True):
         found = server.workers(asked or server.connect(count) or [], count)
         if found:
             return found
+    if sys.platform != "win32":
+        _start_fork_server()
+    return Sturdy(count)
+
+
+@lru_cache(maxsize=1)
+def scratch() -> dict[str, str]:
+    """The environment that puts this build's workers' temp files (WeasyPrint's copies of the fonts) in a
+    folder of the build's own, removed when the build ends: a worker that dies cannot clean up after itself."""
+    try:
+        folder = tempfile.mkdtemp(prefix="mubiaobiao-")
+    except OSError:
+        return {}
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return {"TMPDIR": folder}
+
+
+def _use_scratch(env: dict[str, str]) -> None:
+    """In a pool's worker, first."""
+    os.environ.update(env)
+    tempfile.tempdir = None
+
+
+def _process_pool(count: int):
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    if sys.platform == "win32":
-        return ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("spawn"))
-    _start_fork_server()
-    return ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("forkserver"))
+    method = "spawn" if sys.platform == "win32" else "forkserver"
+    return ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context(method),
+                               initializer=_use_scratch, initargs=(scratch(),))
+
+
+def _alone(fn, args):
+    """In a thread: the job in a process of its own, so that if the process dies, only this job fails."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    from .problems import RenderError
+
+    with _process_pool(1) as pool:
+        try:
+            return pool.submit(fn, *args).result()
+        except BrokenProcessPool:
+            raise RenderError("排版进程意外退出") from None
+
+
+class Sturdy:
+    """A process pool in which a worker that dies fails only its own job, as with the server's workers.
+
+    A dead worker breaks a ProcessPoolExecutor: every job it has not finished fails, and which one killed it
+    is not known. Those jobs run again, each alone in a process of its own, so that the one that dies again
+    fails alone; the jobs that come later go to a fresh pool.
+    """
+
+    def __init__(self, count: int):
+        from concurrent.futures import ThreadPoolExecutor
+
+        self._count = count
+        self._pools = [_process_pool(count)]
+        self._alone = ThreadPoolExecutor(max_workers=count)
+        self._lock = threading.Lock()
+
+    def submit(self, fn, *args) -> Future:
+        outer: Future = Future()
+        self._send(outer, fn, args)
+        return outer
+
+    def _send(self, outer: Future, fn, args) -> None:
+        from concurrent.futures.process import BrokenProcessPool
+
+        with self._lock:
+            pool = self._pools[-1]
+        try:
+            inner = pool.submit(fn, *args)
+        except BrokenProcessPool:  # broken by a job before this one: a fresh pool
+            self._replace(pool)
+            return self._send(outer, fn, args)
+        inner.add_done_callback(lambda done: self._done(outer, done, fn, args, pool))
+
+    def _replace(self, broken) -> None:
+        with self._lock:
+            if self._pools[-1] is broken:
+                self._pools.append(_process_pool(self._count))
+
+    def _done(self, outer: Future, inner: Future, fn, args, pool) -> None:
+        from concurrent.futures.process import BrokenProcessPool
+
+        if not inner.cancelled() and isinstance(inner.exception(), BrokenProcessPool):
+            self._replace(pool)
+            inner = self._alone.submit(_alone, fn, args)
+            inner.add_done_callback(lambda done: _pass(done, outer))
+        else:
+            _pass(inner, outer)
+
+    def shutdown(self, cancel_futures: bool = False) -> None:
+        with self._lock:
+            pools = list(self._pools)
+        for pool in pools:
+            pool.shutdown(cancel_futures=cancel_futures)
+        self._alone.shutdown(cancel_futures=cancel_futures)
+
+
+def _pass(inner: Future, outer: Future) -> None:
+    if outer.done():
+        return
+    if inner.cancelled():
+        outer.cancel()
+    elif inner.exception() is not None:
+        outer.set_exception(inner.exception())
+    else:
+        outer.set_result(inner.result())
 
 
 def _start_fork_server() -> None:

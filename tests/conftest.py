@@ -14,7 +14,10 @@ import pytest
 from pypdf import PdfReader
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT / "tests" / "data" / "seed.txt"
+DATA = ROOT / "tests" / "data"
+SEED = DATA / "seed.txt"
+# The seed's content as committed with the tests: what a bureau adds to content/ never changes them.
+CONTENT = DATA / "content"
 DEPT = "2025/018-平罗县司法局"
 
 
@@ -46,9 +49,9 @@ def seed_tables() -> list[list[str]]:
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Path:
-    """The committed content built once, as `python build.py --out DIR` would."""
+    """The seed's content built once, as `python build.py --content DIR --out DIR` would."""
     out = tmp_path_factory.mktemp("dist")
-    result = run_build("--out", str(out), "--jobs", "2")
+    result = run_build("--content", str(CONTENT), "--out", str(out), "--jobs", "2")
     assert result.returncode == 0, result.stdout + result.stderr
     return out
 
@@ -59,7 +62,7 @@ def manifest(built) -> dict:
 
 
 def copy_content(dest: Path) -> Path:
-    shutil.copytree(ROOT / "content", dest / "content")
+    shutil.copytree(CONTENT, dest / "content")
     return dest / "content"
 
 
@@ -105,3 +108,20 @@ def no_server_left_behind():
     from render import server
 
     server.stop()
+
+
+def pytest_unconfigure(config):
+    """pytest removes a passing run's temporary folders (tmp_path_retention_policy) but leaves their parent,
+    pytest-of-<user>, and a link to the run that is gone: the suite leaves the temp folder as it found it."""
+    factory = getattr(config, "_tmp_path_factory", None)
+    basetemp = getattr(factory, "_basetemp", None)
+    if basetemp is None or basetemp.exists() or getattr(factory, "_given_basetemp", None):
+        return
+    parent = basetemp.parent
+    current = parent / "pytest-current"
+    if current.is_symlink() and not current.exists():
+        current.unlink()
+    try:
+        parent.rmdir()
+    except OSError:  # earlier runs kept for their failures, or another run under way
+        pass

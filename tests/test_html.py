@@ -2,7 +2,7 @@
 
 from html.parser import HTMLParser
 
-from conftest import ROOT
+from conftest import CONTENT, DATA
 from render import html, load
 
 
@@ -36,7 +36,7 @@ def parse(text):
 
 
 def projects():
-    model, _ = load.load(ROOT / "content", ROOT)
+    model, _ = load.load(CONTENT, DATA)
     return model.projects
 
 

@@ -11,7 +11,7 @@ import pytest
 
 import fontcheck
 import readers
-from conftest import ROOT, SEED, copy_content, long_rows, pdf_pages, run_build, squash
+from conftest import CONTENT, SEED, copy_content, long_rows, pdf_pages, run_build, squash
 from render import fonts, model as m, scheme
 
 SEED_DEPT = "2025/018-平罗县司法局"
@@ -28,8 +28,7 @@ def files(root: Path) -> dict[str, bytes]:
 def test_the_seed_imports_to_the_committed_content_byte_for_byte(tmp_path):
     result = import_(str(SEED), "--content", str(tmp_path / "content"))
     assert result.returncode == 0, result.stdout + result.stderr
-    committed = files(ROOT / "content")
-    del committed["README.md"]  # written by hand, not imported
+    committed = files(CONTENT)
     assert files(tmp_path / "content") == committed
     assert "导入：写出 11 个文件，保留 0 个已有文件，0 个错误" in result.stdout
 
@@ -75,12 +74,12 @@ def test_existing_files_are_kept_unless_forced(tmp_path):
 
     forced = import_(str(SEED), "--content", str(content), "--force")
     assert forced.returncode == 0, forced.stdout + forced.stderr
-    assert project.read_bytes() == (ROOT / "content" / project.relative_to(content)).read_bytes()
+    assert project.read_bytes() == (CONTENT / project.relative_to(content)).read_bytes()
     assert f"写出：{project}" in forced.stdout
     assert "2025-03-01" in department.read_text(encoding="utf-8")  # the clerk's 编制日期 survives --force
     assert "导入：写出 10 个文件，保留 0 个已有文件" in forced.stdout
     assert sorted(p.name for p in (content / SEED_DEPT).iterdir()) == sorted(
-        p.name for p in (ROOT / "content" / SEED_DEPT).iterdir())
+        p.name for p in (CONTENT / SEED_DEPT).iterdir())
 
 
 def test_a_table_without_a_year_needs_year(tmp_path):

@@ -24,7 +24,7 @@ def test_a_cell_taller_than_a_page_warns_and_still_prints_every_character(tmp_pa
 
 
 def test_the_seed_has_nothing_too_long():
-    from conftest import ROOT
+    from conftest import CONTENT
 
-    result = run_build("check", "--content", str(ROOT / "content"))
+    result = run_build("check", "--content", str(CONTENT))
     assert "内容过长" not in result.stdout

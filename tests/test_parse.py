@@ -1,14 +1,13 @@
 """The committed content parses into the seed's tree, and the seed's quirks are kept, not fixed."""
 
 from decimal import Decimal
-from pathlib import Path
 
-from conftest import ROOT, seed_tables
+from conftest import CONTENT, DATA, seed_tables
 from render import load, scheme
 
 
 def content():
-    model, problems = load.load(ROOT / "content", ROOT)
+    model, problems = load.load(CONTENT, DATA)
     assert not [p for p in problems if p.severity == "error"], problems
     return model, problems
 
@@ -53,7 +52,7 @@ def test_quirks_are_kept():
 def test_fields_know_their_lines():
     model, _ = content()
     p = model.projects[0]
-    lines = (ROOT / p.source).read_text(encoding="utf-8").split("\n")
+    lines = (DATA / p.source).read_text(encoding="utf-8").split("\n")
     assert lines[p.lines["项目年度金额"] - 1] == "项目年度金额: 26"
     first = p.levels[0].groups[0].indicators[0]
     assert first.name in lines[first.line - 1]

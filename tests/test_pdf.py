@@ -21,7 +21,7 @@ def test_manifest_lists_every_project_with_true_checksums(built, manifest):
         data = (built / f["path"]).read_bytes()
         assert hashlib.sha256(data).hexdigest() == f["sha256"]
         assert f["pages"] == len(PdfReader(built / f["path"]).pages)
-        assert f["sources"][0].startswith("content/2025/018-平罗县司法局/")
+        assert f["sources"][0].startswith("tests/data/content/2025/018-平罗县司法局/")
     assert files[0]["path"] == f"{DEPT}/01-2025年全区安置帮教经费.pdf"
 
 

@@ -186,9 +186,10 @@ def test_a_long_summary_still_prints_the_pages_the_tables_fall_on(duplex):
     it fell, and the contents print every table's real page (odd ones in duplex)."""
     import dataclasses
 
-    from render import ROOT, html, load, paginate, pdf
+    from conftest import CONTENT, DATA
+    from render import html, load, paginate, pdf
 
-    seed = load.load(ROOT / "content", ROOT)[0].departments[0]
+    seed = load.load(CONTENT, DATA)[0].departments[0]
     projects = tuple(dataclasses.replace(p, name=f"{p.name}（第{k}批）") for k in (1, 2, 3) for p in seed.projects)
     department = dataclasses.replace(seed, projects=projects)
     pages = tuple(1 + (n % 4 == 0) for n in range(len(projects)))
