@@ -390,7 +390,8 @@ def publish(out: Path, made: dict[str, Made], projects: list[ProjectJob], volume
         outputs.append(output.Output(target, kind, title, item.pages, output.sha256(item.data),
                                      tuple(output.Source(s.path, output.sha256(s.data)) for s in sources),
                                      kc.versions()))
-    removed = output.remove_stale(out, previous, {o.path for o in outputs})
-    output.write_manifest(out, outputs, kc.versions())
+    kept = output.kept_reviews(out, previous)
+    removed = output.remove_stale(out, previous, {o.path for o in outputs} | {e["path"] for e in kept})
+    output.write_manifest(out, outputs, kc.versions(), kept)
     store.save(set(made) | {f"frame:{v.target}" for v in volumes if v.target in made})
     return removed
