@@ -102,7 +102,7 @@ def load(path: Path | None = None, base: Path = ROOT) -> tuple[Rules | None, lis
         if not isinstance(body, yaml.MappingNode):
             bad(key_node, f"规则 {rule_id} 应逐行写出{'、'.join(COMMON)}")
             continue
-        rule = _rule(rule_id, body, bad)
+        rule = _rule(rule_id, key_node, body, bad)
         if rule:
             rules.append(rule)
     if problems:
@@ -116,7 +116,8 @@ def _pairs(node: yaml.MappingNode):
     return [(k.value if isinstance(k, yaml.ScalarNode) else "", v) for k, v in node.value]
 
 
-def _rule(rule_id: str, body: yaml.MappingNode, bad) -> Rule | None:
+def _rule(rule_id: str, id_node: yaml.Node, body: yaml.MappingNode, bad) -> Rule | None:
+    """The rule, or None with every mistake in it said (a missing key at the rule's own line)."""
     fields = dict(_pairs(body))
     ok = True
     check = fields.get("检查")
@@ -130,12 +131,12 @@ def _rule(rule_id: str, body: yaml.MappingNode, bad) -> Rule | None:
     for key in COMMON:
         node = fields.get(key)
         if node is None:
-            bad(body, f"规则 {rule_id}：缺少“{key}”")
+            bad(id_node, f"规则 {rule_id}：缺少“{key}”")
             ok = False
         elif not isinstance(node, yaml.ScalarNode) or not node.value.strip():
             bad(node, f"规则 {rule_id}：“{key}”应为一段文字")
             ok = False
-    if not ok:
+    if not all(isinstance(fields.get(key), yaml.ScalarNode) for key in COMMON):
         return None
     level, check_name = fields["级别"], fields["检查"]
     if level.value not in LEVELS:
@@ -148,7 +149,7 @@ def _rule(rule_id: str, body: yaml.MappingNode, bad) -> Rule | None:
     for key, kind in known_params.items():
         node = fields.get(key)
         if node is None:
-            bad(body, f"规则 {rule_id}：检查“{check_name.value}”须写明参数“{key}”")
+            bad(id_node, f"规则 {rule_id}：检查“{check_name.value}”须写明参数“{key}”")
             ok = False
             continue
         value = _param(node, kind)
