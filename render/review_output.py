@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import zipfile
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 from . import cache as kc, html, model as m, output
@@ -52,6 +52,7 @@ def xlsx_bytes(r: DepartmentReview, stamp: datetime) -> bytes:
     """One row per finding, and the department's 汇总表 with the counts; the same bytes for the same review."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
+    from openpyxl.writer.excel import ExcelWriter
 
     d = r.department
     wb = Workbook()
@@ -85,13 +86,13 @@ def xlsx_bytes(r: DepartmentReview, stamp: datetime) -> bytes:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
         sheet.freeze_panes = "A2"
     summary.cell(row=summary.max_row, column=1).font = Font(bold=True)
-    local = stamp.replace(tzinfo=None)
     wb.properties.creator = d.dir_name
     wb.properties.title = title(d)
-    wb.properties.created = wb.properties.modified = local
+    # Workbook.save() stamps "modified" with the clock; the writer itself keeps what it is given (UTC).
+    wb.properties.created = wb.properties.modified = stamp.astimezone(timezone.utc).replace(tzinfo=None)
     buffer = io.BytesIO()
-    wb.save(buffer)
-    return _fixed_zip(buffer.getvalue(), local)
+    ExcelWriter(wb, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED)).save()
+    return _fixed_zip(buffer.getvalue(), stamp.replace(tzinfo=None))
 
 
 def _fixed_zip(data: bytes, when: datetime) -> bytes:
