@@ -1,5 +1,4 @@
-"""Turn a rules file (rules/审核规则.yml, or a bureau's own) into the rules `review` applies, or its
-mistakes by file and line."""
+"""Turn a rules file (rules/审核规则.yml or a bureau's own) into the rules `review` applies, or its mistakes."""
 
 from __future__ import annotations
 

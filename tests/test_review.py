@@ -240,3 +240,11 @@ def test_content_errors_are_reported_like_check(tmp_path):
     assert done.returncode == 1
     assert f"content/2025/{DEPT}/01-业务培训.md:8: 项目年度金额: “abc”不是数字" in done.stdout
     assert "== 02-宣传" in done.stdout and "1 个项目" in done.stdout
+
+
+def test_readme_lists_the_shipped_rules():
+    """The README's table of rules is the rules file's: number, name, level and source, in its order."""
+    rules, _ = rl.load()
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    listed = re.findall(r"^\| (R\d+) \| (\S+) \| (\S+) \| .* \| (.+) \|$", readme, re.M)
+    assert listed == [(r.id, r.name, r.level, r.basis) for r in rules.rules]
