@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Callable, Iterator
 
 from . import model as m, values
-from .rules import LEVELS, Rule, Rules  # noqa: F401 (LEVELS: the order callers print in)
+from .rules import Rule, Rules
 from .values import Value
 
 # The form's header fields, by the name the rules file uses for them.
@@ -163,7 +163,7 @@ def quantified(rule: Rule, p: m.Project, d: m.Department):
     if share < least:
         words = list(dict.fromkeys(r.indicator.value for r in filled if not r.value.quantified))
         shown = "、".join(f"“{w}”" for w in words[:6]) + ("等" if len(words) > 6 else "")
-        yield _table_line(p), (f"{len(filled)} 项指标中带单位的数值 {numbers} 项，占 {share:.0f}%，"
+        yield _table_line(p), (f"{len(filled)} 项指标中带单位的数值或日期 {numbers} 项，占 {share:.0f}%，"
                                f"低于 {values.format_number(least)}%；"
                                f"未量化的取值有 {shown}")
 
@@ -190,7 +190,8 @@ def years(rule: Rule, p: m.Project, d: m.Department):
 def signs(rule: Rule, p: m.Project, d: m.Department):
     for row in rows(p):
         v = row.value
-        if (row.group not in rule.param("不查二级") and v.kind in ("number", "range") and v.unit and not v.sign
+        # a range has no target to sign: R06's finding, not this one
+        if (row.group not in rule.param("不查二级") and v.kind == "number" and v.unit and not v.sign
                 and not (v.unit == "%" and v.low == 100)):
             yield row.indicator.line, f"{_named(row)}的绩效值“{row.indicator.value}”没有比较符号（≥、≤ 或 =）"
 
@@ -201,7 +202,7 @@ def satisfaction(rule: Rule, p: m.Project, d: m.Department):
         if row.group not in rule.param("二级指标") or row.value.kind == "empty":
             continue
         v = row.value
-        if v.kind != "number" or v.unit != "%":
+        if v.kind not in ("number", "range") or v.unit != "%":
             yield row.indicator.line, f"{_named(row)}的目标“{row.indicator.value}”不是百分数"
         elif v.low < least:
             yield row.indicator.line, f"{_named(row)}的目标“{row.indicator.value}”低于 {values.format_number(least)}%"

@@ -8,8 +8,8 @@ from pathlib import Path
 from . import load, model as m
 from .build import report, source_base
 from .problems import Problem
-from .review import LEVELS, review
-from .rules import load as load_rules
+from .review import review
+from .rules import LEVELS, load as load_rules
 
 
 def run(path: Path, rules_file: Path | None = None, strict: bool = False, out: Path | None = None, say=print) -> int:

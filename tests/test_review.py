@@ -134,6 +134,9 @@ FAULTS = [
     ("range_as_cost", swap("≤500元/人次", "300-500元/人次"), {"R06"}),
     ("bare_year", swap("2025年6月30日前", "2025年"), {"R07"}),
     ("no_sign", swap("≥10人", "10人"), {"R08"}),
+    ("range_as_count", swap("≥10人", "10-20人"), {"R06"}),  # no sign to ask for in a range
+    ("range_of_satisfaction", swap("| 参训人员对培训的满意度 | ≥95% |", "| 参训人员对培训的满意度 | 80%-95% |"),
+     {"R06", "R09"}),
     ("low_satisfaction", swap("| 参训人员对培训的满意度 | ≥95% |", "| 参训人员对培训的满意度 | ≥80% |"), {"R09"}),
     ("amount_too_small", swap("项目年度金额: 8", "项目年度金额: 5"), {"R10"}),
     ("amount_too_large", swap("项目年度金额: 8", "项目年度金额: 12"), {"R10"}),
