@@ -223,6 +223,9 @@ def test_cli_prints_findings_grouped_and_exits_by_strict(tmp_path):
                         "R01 表头填写完整: 项目属性是空的（请补填该栏）")
     assert "1 个项目" in lines[-1]
     assert run_build("review", "--strict", str(one)).returncode == 1
+    # the meeting's files are a department's: one table alone makes none
+    done = run_build("review", str(one), "--out", str(tmp_path / "out"))
+    assert "只审核了部分项目，本部门审核意见未生成" in done.stdout and not (tmp_path / "out").exists()
     # a bureau that only notes costs: nothing of the highest level is left
     relaxed = tmp_path / "本局规则.yml"
     text = (ROOT / "rules" / "审核规则.yml").read_text(encoding="utf-8")
