@@ -11,7 +11,7 @@ from pathlib import Path
 
 from . import ROOT
 
-COMMANDS = ("build", "check", "import", "verify")
+COMMANDS = ("build", "check", "import", "verify", "review")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -41,7 +41,14 @@ def parser() -> argparse.ArgumentParser:
 
     v = sub.add_parser("verify", help="核对输出文件夹与清单、PDF 内嵌源文件是否一致")
     v.add_argument("--out", type=Path, default=ROOT / "dist")
-    for p in (b, c, i, v):
+
+    r = sub.add_parser("review", help="按审核规则审核绩效目标表，列出审核意见")
+    r.add_argument("path", nargs="?", type=Path, default=ROOT / "content",
+                   help="内容文件夹、部门文件夹或一个项目文件（默认 content/）")
+    r.add_argument("--rules", type=Path, help="审核规则文件（默认 rules/审核规则.yml）")
+    r.add_argument("--strict", action="store_true", help="有“需修改”的意见时以非零状态退出")
+    r.add_argument("--out", type=Path, help="并把每个部门的审核意见.pdf 和 审核意见.xlsx 写入此输出文件夹（如 dist/）")
+    for p in (b, c, i, v, r):
         p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return top
 
@@ -115,6 +122,10 @@ def run(args) -> int:
 
         return run_import(args.files, args.content, force=args.force, year=args.year, date=args.date,
                           scheme=args.scheme)
+    if args.command == "review":
+        from .review_cmd import run as run_review
+
+        return run_review(args.path, args.rules, strict=args.strict, out=args.out)
     if args.command == "verify":
         from .verify import verify
 

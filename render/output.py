@@ -21,7 +21,7 @@ class Source:
 @dataclass(frozen=True)
 class Output:
     path: str  # relative to the output folder, with /
-    kind: str  # project | volume
+    kind: str  # project | volume | review
     title: str
     pages: int
     sha256: str
@@ -79,10 +79,17 @@ def manifest_entry(o: Output) -> dict:
     return entry
 
 
-def write_manifest(out: Path, outputs: list[Output], versions: dict, content: str) -> None:
-    files = sorted((manifest_entry(o) for o in outputs), key=lambda e: (e["path"].count("/"), e["path"]))
+def write_manifest(out: Path, outputs: list[Output], versions: dict, content: str, kept: list[dict] = ()) -> None:
+    """`content`: the content folder that made the output folder; `kept`: entries of the previous manifest
+    that another command made and this run leaves alone."""
+    files = sorted([*(manifest_entry(o) for o in outputs), *kept], key=lambda e: (e["path"].count("/"), e["path"]))
     data = {"generator": versions.get("tool", ""), "versions": versions, "content": content, "files": files}
     write_atomic(out / MANIFEST, (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+
+
+def kept_reviews(out: Path, previous: dict) -> list[dict]:
+    """`review --out` wrote these: a build does not make them, and must neither list them away nor delete them."""
+    return [e for e in previous.get("files", []) if e.get("kind") == "review" and (out / e.get("path", "")).is_file()]
 
 
 def content_name(out: Path, content: Path) -> str:

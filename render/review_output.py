@@ -1,0 +1,135 @@
+"""Turn a department's findings into 审核意见.pdf and 审核意见.xlsx for the meeting, listed in the manifest."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from . import cache as kc, html, model as m, output
+from .review import DepartmentReview, ProjectReview
+from .rules import LEVELS, Rules
+
+NAME = "审核意见"
+KIND = "review"
+
+
+@dataclass(frozen=True)
+class Item:
+    review: ProjectReview
+    anchor: str
+    amount: str
+
+
+def review_html(env, r: DepartmentReview, rules: Rules, stamp: str) -> str:
+    d = r.department
+    items = [Item(p, f"x{n + 1}", m.amount_text(p.project.amount, d.places)) for n, p in enumerate(r.projects)]
+    total = {level: r.count(level) for level in LEVELS} | {"all": len(r.findings)}
+    amount = sum((p.project.amount for p in r.projects), start=m.Decimal(0))
+    return env.get_template("review.html.j2").render(
+        title=title(d), items=items, levels=LEVELS, total=total, amount_total=m.amount_text(amount, d.places),
+        rules=rules, author=d.dir_name, generator=html.GENERATOR, stamp=stamp,
+        keywords=[d.year, d.code, d.name, NAME])
+
+
+def title(d: m.Department) -> str:
+    return f"{d.name}{d.year}年部门项目支出预算绩效目标{NAME}"
+
+
+def pdf_bytes(r: DepartmentReview, rules: Rules, sources: tuple[tuple[str, bytes], ...], stamp: datetime
+              ) -> tuple[bytes, int]:
+    """PDF/A-3b through the tables' own path (restricted fetcher, warnings fail), carrying the files it judged."""
+    from . import pdf
+
+    doc = pdf.layout(review_html(html.environment(), r, rules, stamp.isoformat()))
+    attached = tuple(pdf.Attached(name, data) for name, data in sources)
+    return pdf.write(doc, attached, stamp), len(doc.pages)
+
+
+def xlsx_bytes(r: DepartmentReview, stamp: datetime) -> bytes:
+    """One row per finding, and the department's 汇总表 with the counts; the same bytes for the same review."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.writer.excel import ExcelWriter
+
+    d = r.department
+    wb = Workbook()
+    ws = wb.active
+    ws.title = NAME
+    heads = ("序号", "项目名称", "文件", "行", "规则编号", "规则名称", "级别", "意见", "建议", "依据")
+    ws.append(heads)
+    n = 0
+    for p in r.projects:
+        for f in p.findings:
+            n += 1
+            ws.append((n, p.project.name, f.path, f.line, f.rule.id, f.rule.name, f.rule.level, f.message,
+                       f.rule.advice, f.rule.basis))
+    for column, width in zip("ABCDEFGHIJ", (6, 30, 40, 6, 9, 16, 10, 60, 40, 40)):
+        ws.column_dimensions[column].width = width
+    summary = wb.create_sheet("汇总表")
+    summary.append(("序号", "项目名称", "项目主管处室", "项目期限", "项目年度金额（万元）", *LEVELS, "意见合计"))
+    for k, p in enumerate(r.projects, 1):
+        pr = p.project
+        summary.append((k, pr.name, pr.office, pr.term, float(pr.amount), *(p.count(x) for x in LEVELS),
+                        len(p.findings)))
+    amount = sum((p.project.amount for p in r.projects), start=m.Decimal(0))
+    summary.append(("合计", "", "", "", float(amount), *(r.count(x) for x in LEVELS), len(r.findings)))
+    for column, width in zip("ABCDEFGHI", (6, 40, 16, 10, 18, 10, 10, 10, 10)):
+        summary.column_dimensions[column].width = width
+    for sheet in (ws, summary):
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.freeze_panes = "A2"
+    summary.cell(row=summary.max_row, column=1).font = Font(bold=True)
+    wb.properties.creator = d.dir_name
+    wb.properties.title = title(d)
+    # Workbook.save() stamps "modified" with the clock; the writer itself keeps what it is given (UTC).
+    wb.properties.created = wb.properties.modified = stamp.astimezone(timezone.utc).replace(tzinfo=None)
+    buffer = io.BytesIO()
+    ExcelWriter(wb, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED)).save()
+    return _fixed_zip(buffer.getvalue(), stamp.replace(tzinfo=None))
+
+
+def _fixed_zip(data: bytes, when: datetime) -> bytes:
+    """openpyxl stamps each zip member with the clock: give them the content's date instead."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(max(when.year, 1980),) + when.timetuple()[1:6])
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()
+
+
+def write(out: Path, reviews: tuple[DepartmentReview, ...], rules: Rules, base: Path, content: Path,
+          say=print) -> list[str]:
+    """Both files per department, written atomically, and the manifest with them (kind "review")."""
+    from .build import stamp_for
+
+    outputs = []
+    for r in reviews:
+        d = r.department
+        folder = f"{d.year}/{output.safe_part(d.dir_name)}"
+        stamp = stamp_for(d)
+        files = [d.source] + [p.project.source for p in r.projects]
+        sources = tuple((path, (base / path).read_bytes()) for path in files) + ((rules.source, rules.data),)
+        # Attachments by file name, as the tables carry theirs; the rules file's name cannot clash.
+        attached = tuple((Path(path).name, data) for path, data in sources)
+        listed = tuple(output.Source(path, output.sha256(data)) for path, data in sources)
+        pdf_data, pages = pdf_bytes(r, rules, attached, stamp)
+        for suffix, data, count in ((".pdf", pdf_data, pages), (".xlsx", xlsx_bytes(r, stamp), 0)):
+            target = f"{folder}/{NAME}{suffix}"
+            output.write_atomic(out / target, data)
+            outputs.append(output.Output(target, KIND, title(d), count, output.sha256(data), listed, kc.versions()))
+            say(f"  {target}" + (f"（{count} 页）" if count else ""))
+    previous = output.read_manifest(out)
+    made = {o.path for o in outputs}
+    kept = [e for e in previous.get("files", []) if e.get("path") not in made]
+    output.write_manifest(out, outputs, previous.get("versions") or kc.versions(),
+                          previous.get("content") or output.content_name(out, content), kept)
+    return [o.path for o in outputs]

@@ -1,0 +1,182 @@
+"""Turn a rules file (rules/审核规则.yml or a bureau's own) into the rules `review` applies, or its mistakes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from . import ROOT, model as m
+from .problems import Problem
+
+DEFAULT = ROOT / "rules" / "审核规则.yml"
+TOP = "规则"
+FIELD = "审核规则"
+# Most serious first: the order findings are printed in, and --strict fails on the first.
+LEVELS = ("需修改", "建议修改", "提示")
+COMMON = ("名称", "级别", "检查", "依据", "建议")
+# Each check the program knows, with the thresholds a rule of it may set: type and default.
+# Each check the program knows, with the thresholds a rule of it must set (their values live in the rules
+# file only) and their type.
+CHECKS: dict[str, dict[str, type]] = {
+    "表头": {"栏目": list},
+    "空格": {},
+    "结构": {"必有二级": list},
+    "量化": {"最低比例": float},
+    "产出定量": {"二级指标": list},
+    "区间": {},
+    "年份": {},
+    "比较符号": {"不查二级": list},
+    "满意度": {"最低": float, "二级指标": list},
+    "成本": {"容差": float},
+    "成本测算": {},
+    "重复": {},
+    "雷同": {"最短字数": float},
+}
+# Names a list threshold may hold, where the program can know them.
+ALLOWED = {("表头", "栏目"): m.PROJECT_KEYS + (m.GOAL,)}
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    name: str
+    level: str  # one of LEVELS
+    check: str  # a key of CHECKS
+    basis: str  # 依据: the document and article
+    advice: str  # 建议: printed after every finding of the rule
+    params: tuple[tuple[str, object], ...]  # every threshold of its check
+
+    def param(self, key: str):
+        return dict(self.params)[key]
+
+    @property
+    def rank(self) -> int:
+        return LEVELS.index(self.level)
+
+
+@dataclass(frozen=True)
+class Rules:
+    source: str  # the file, as messages name it
+    data: bytes  # its bytes: attached to the printed review, which it judged by
+    rules: tuple[Rule, ...]
+
+
+def load(path: Path | None = None, base: Path = ROOT) -> tuple[Rules | None, list[Problem]]:
+    """The rules of a file (the shipped one when None), or every mistake in it with its line."""
+    path = path or DEFAULT
+    try:
+        rel = path.resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        rel = str(path)
+    try:
+        data = path.read_bytes()
+        node = yaml.compose(data.decode("utf-8"), Loader=yaml.SafeLoader)
+    except OSError as e:
+        return None, [Problem(rel, 0, FIELD, f"无法读取：{e.strerror or e}")]
+    except UnicodeDecodeError:
+        return None, [Problem(rel, 1, FIELD, "不是 UTF-8 编码的文本：请用 UTF-8 保存")]
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        return None, [Problem(rel, mark.line + 1 if mark else 1, FIELD,
+                              f"YAML 格式错误（{getattr(e, 'problem', None) or e}）：请对照 rules/审核规则.yml 的写法")]
+    problems: list[Problem] = []
+
+    def bad(n: yaml.Node, message: str) -> None:
+        problems.append(Problem(rel, n.start_mark.line + 1, FIELD, message))
+
+    shape = f"应写作“{TOP}:”，其下每条规则以编号开头（如“R01:”），再逐行写名称、级别、检查、依据、建议和参数"
+    top = dict(_pairs(node)) if isinstance(node, yaml.MappingNode) else {}
+    rules_node = top.get(TOP)
+    if not isinstance(rules_node, yaml.MappingNode) or len(top) != 1:
+        return None, [Problem(rel, 1, FIELD, shape)]
+    rules, seen = [], {}
+    for rule_id, body in _pairs(rules_node):
+        key_node = next(k for k, v in rules_node.value if v is body)
+        if rule_id in seen:
+            bad(key_node, f"规则编号 {rule_id} 在第 {seen[rule_id]} 行已用过")
+            continue
+        seen[rule_id] = key_node.start_mark.line + 1
+        if not isinstance(body, yaml.MappingNode):
+            bad(key_node, f"规则 {rule_id} 应逐行写出{'、'.join(COMMON)}")
+            continue
+        rule = _rule(rule_id, key_node, body, bad)
+        if rule:
+            rules.append(rule)
+    if problems:
+        return None, problems
+    if not rules:
+        return None, [Problem(rel, 1, FIELD, "没有任何规则")]
+    return Rules(rel, data, tuple(rules)), []
+
+
+def _pairs(node: yaml.MappingNode):
+    return [(k.value if isinstance(k, yaml.ScalarNode) else "", v) for k, v in node.value]
+
+
+def _rule(rule_id: str, id_node: yaml.Node, body: yaml.MappingNode, bad) -> Rule | None:
+    """The rule, or None with every mistake in it said (a missing key at the rule's own line)."""
+    fields = dict(_pairs(body))
+    ok = True
+    check = fields.get("检查")
+    known_params = CHECKS.get(check.value, {}) if isinstance(check, yaml.ScalarNode) else {}
+    for key_node, value in body.value:
+        key = key_node.value if isinstance(key_node, yaml.ScalarNode) else ""
+        if key not in COMMON and key not in known_params:
+            allowed = "、".join(COMMON + tuple(known_params))
+            bad(key_node, f"规则 {rule_id}：不认识的键“{key}”；可用的有：{allowed}")
+            ok = False
+    for key in COMMON:
+        node = fields.get(key)
+        if node is None:
+            bad(id_node, f"规则 {rule_id}：缺少“{key}”")
+            ok = False
+        elif not isinstance(node, yaml.ScalarNode) or not node.value.strip():
+            bad(node, f"规则 {rule_id}：“{key}”应为一段文字")
+            ok = False
+    if not all(isinstance(fields.get(key), yaml.ScalarNode) for key in COMMON):
+        return None
+    level, check_name = fields["级别"], fields["检查"]
+    if level.value not in LEVELS:
+        bad(level, f"规则 {rule_id}：级别“{level.value}”应为 {' / '.join(LEVELS)} 之一")
+        ok = False
+    if check_name.value not in CHECKS:
+        bad(check_name, f"规则 {rule_id}：检查“{check_name.value}”不是已有的检查；可用的有：{'、'.join(CHECKS)}")
+        ok = False
+    params = []
+    for key, kind in known_params.items():
+        node = fields.get(key)
+        if node is None:
+            bad(id_node, f"规则 {rule_id}：检查“{check_name.value}”须写明参数“{key}”")
+            ok = False
+            continue
+        value = _param(node, kind)
+        allowed = ALLOWED.get((check_name.value, key))
+        if value is None:
+            what = "一串名称，如 [数量指标, 质量指标]" if kind is list else "一个数，如 90"
+            bad(node, f"规则 {rule_id}：“{key}”应为{what}")
+            ok = False
+        elif allowed and set(value) - set(allowed):
+            unknown = "、".join(v for v in value if v not in allowed)
+            bad(node, f"规则 {rule_id}：“{key}”中的“{unknown}”不是表中的栏目；可用的有：{'、'.join(allowed)}")
+            ok = False
+        else:
+            params.append((key, value))
+    if not ok:
+        return None
+    return Rule(rule_id, fields["名称"].value, level.value, check_name.value, fields["依据"].value,
+                fields["建议"].value, tuple(params))
+
+
+def _param(node: yaml.Node, kind: type):
+    if kind is list:
+        if isinstance(node, yaml.SequenceNode) and all(isinstance(n, yaml.ScalarNode) for n in node.value):
+            return tuple(n.value for n in node.value)
+        return None
+    if isinstance(node, yaml.ScalarNode):
+        try:
+            return float(node.value)
+        except ValueError:
+            return None
+    return None

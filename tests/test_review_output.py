@@ -1,0 +1,88 @@
+"""`review --out`: 审核意见.pdf and .xlsx for the meeting, read back by independent readers, listed in the
+manifest, and still there (and listed) after a plain build into the same folder."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pikepdf
+import pytest
+from openpyxl import load_workbook
+
+import fontcheck
+import readers
+from conftest import DEPT, ROOT, run_build, squash
+from render.verify import associated_files
+
+SEED = ROOT / "content" / DEPT
+
+
+@pytest.fixture(scope="module")
+def reviewed(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    done = run_build("review", str(SEED), "--out", str(out))
+    assert done.returncode == 0, done.stdout + done.stderr
+    return out
+
+
+def entries(out: Path) -> dict[str, dict]:
+    return {e["path"]: e for e in json.loads((out / "manifest.json").read_text(encoding="utf-8"))["files"]}
+
+
+def test_pdf_reads_alike_in_every_reader_and_shows_the_findings(reviewed):
+    pdf = reviewed / DEPT / "审核意见.pdf"
+    assert readers.compare(pdf) == []
+    assert fontcheck.problems(pdf) == []
+    text = squash(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout)
+    first = squash(subprocess.run(["pdftotext", "-l", "1", str(pdf), "-"], capture_output=True, text=True,
+                                  check=True).stdout)
+    assert "平罗县司法局2025年部门项目支出预算绩效目标审核意见" in first
+    assert "意见共57条：需修改15条，建议修改22条，提示20条" in first  # the first page counts them
+    # pdftotext reads a table's cells line by line across the row: check what stays on one line
+    for part in ("20人×4583.33", "12个月≈110.00万元", "39.05万元", "项目属性是空的", "200-1000元/人",
+                 "R10成本与金额不", "请核对成本标准"):
+        assert part in text, part
+    with pikepdf.open(pdf) as doc:
+        assert str(doc.open_metadata().get("pdfaid:part")) == "3"
+    attached = associated_files(pdf)
+    assert attached["审核规则.yml"] == (ROOT / "rules" / "审核规则.yml").read_bytes()
+    assert {"部门.yml", "10-政府长聘人员经费.md"} < set(attached) and len(attached) == 12
+
+
+def test_workbook_opens_in_openpyxl_and_libreoffice(reviewed, tmp_path):
+    xlsx = reviewed / DEPT / "审核意见.xlsx"
+    wb = load_workbook(xlsx)
+    rows = list(wb["审核意见"].iter_rows(values_only=True))
+    assert rows[0][:4] == ("序号", "项目名称", "文件", "行") and len(rows) == 1 + 57
+    cost = next(r for r in rows if r[4] == "R10" and "39.05" in r[7])
+    assert cost[6] == "需修改" and cost[3] == 22
+    summary = list(wb["汇总表"].iter_rows(values_only=True))
+    assert len(summary) == 1 + 10 + 1 and summary[-1][0] == "合计" and summary[-1][4] == pytest.approx(320.43)
+    if not shutil.which("soffice"):
+        pytest.skip("LibreOffice (soffice) is not installed: scripts/system-deps.sh installs it")
+    subprocess.run(["soffice", "--headless", "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1",
+                    "--outdir", str(tmp_path), str(xlsx)], capture_output=True, check=True, timeout=120)
+    with open(tmp_path / "审核意见.csv", encoding="utf-8") as f:
+        read = list(csv.reader(f))
+    assert len(read) == 1 + 57 and any("4583.33 元/人/月" in cell for row in read for cell in row)
+
+
+def test_a_build_keeps_the_review_and_the_same_review_gives_the_same_bytes(reviewed):
+    review_files = {p: e for p, e in entries(reviewed).items() if e["kind"] == "review"}
+    assert set(review_files) == {f"{DEPT}/审核意见.pdf", f"{DEPT}/审核意见.xlsx"}
+    done = run_build("--out", str(reviewed), "--jobs", "2")
+    assert done.returncode == 0, done.stdout + done.stderr
+    after = entries(reviewed)
+    assert {p: after[p] for p in review_files} == review_files  # listed as before, files still there
+    assert {e["kind"] for e in after.values()} == {"project", "volume", "review"}
+    done = run_build("verify", "--out", str(reviewed))
+    assert done.returncode == 0, done.stdout
+    done = run_build("review", str(SEED), "--out", str(reviewed))
+    assert done.returncode == 0
+    again = entries(reviewed)
+    assert {p: again[p]["sha256"] for p in review_files} == {p: e["sha256"] for p, e in review_files.items()}
+    assert len(again) == len(after)  # the build's entries kept too
