@@ -41,6 +41,7 @@ def preflight() -> list[str]:
     return missing
 
 
+@lru_cache(maxsize=1)
 def _has_harfbuzz_subset() -> bool:
     # WeasyPrint's own answer once it is loaded; before, the library lookup it makes, without the second
     # that loading WeasyPrint takes (`check` runs after every edit).

@@ -87,12 +87,23 @@ def _run(face: int, add, flags: int) -> int:
     return result
 
 
+def open_face(path: str, index: int) -> None:
+    """Load HarfBuzz and map the face now (`watch`, before the first saved edit needs them)."""
+    _face(path, index)
+
+
 def program(path: str, index: int, glyphs: Iterable[int]) -> bytes:
     """The OpenType program holding these glyphs at their own numbers, as WeasyPrint embeds it."""
-    hb, _ = _libraries()
-    used = sorted(set(glyphs))
+    used = tuple(sorted(set(glyphs)))
     if not used:
         raise SubsetError("没有要嵌入的字形")
+    return _program(path, index, used)
+
+
+@lru_cache(maxsize=16)
+def _program(path: str, index: int, used: tuple[int, ...]) -> bytes:
+    """Remembered: under `watch` an edited goal mostly uses glyphs the volume already has."""
+    hb, _ = _libraries()
 
     def add_used(glyph_set):
         for gid in used:
