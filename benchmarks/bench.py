@@ -4,15 +4,14 @@
 
 The anchor: plain WeasyPrint renders the ten seed tables as one naive volume (benchmarks/anchor.py).
 Cases (medians of --runs runs, each next to an anchor run):
-  cold    rm -rf dist, no fork server running (render/server.py), then python build.py: every project
-          PDF, the volume, the manifest; the build starts the server
+  cold    rm -rf dist, then python build.py: every project PDF, the volume, the manifest
   noop    python build.py again, nothing changed
-  edit    one project's 年度总体绩效目标 edited, python build.py (the server from the cold build is up)
-  edit-   the same with --no-server, for comparison: a build that starts its own fork server
+  edit    one project's 年度总体绩效目标 edited, python build.py
+  watch   the same edit saved while `python build.py watch` runs: from the save to its line saying the
+          table and the volume are rebuilt
   county  N projects in N/10 departments made from the seed with `build.py import`, --jobs 2, cold and
-          no server running, each run next to a seed cold build (the ratio is the median of the pairs);
-          also N/2 projects, to show the cost is linear; peak memory of the build's process tree and
-          the server's.
+          cold, each run next to a seed cold build (the ratio is the median of the pairs); also N/2
+          projects, to show the cost is linear; peak memory of the build's process tree.
 """
 
 from __future__ import annotations
@@ -21,6 +20,7 @@ import argparse
 import os
 import platform
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -30,16 +30,13 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-from render import server  # noqa: E402
-
 PY = sys.executable
 SEED = ROOT / "tests" / "data" / "seed.txt"
 
 
 def timed(cmd: list[str], cwd: Path = ROOT, sample: bool = False) -> tuple[float, int]:
-    """Wall seconds until the command returns (as /usr/bin/time counts: the build's fork server winds down
-    after it), and with `sample` the peak RSS (bytes) summed over the process tree, every 100 ms
+    """Wall seconds until the command returns (as /usr/bin/time counts), and with `sample` the peak RSS
+    (bytes) summed over the process tree, every 100 ms
     (walking /proc costs CPU: the seed's short cases are timed without it)."""
     start = time.monotonic()
     err_file = tempfile.TemporaryFile()
@@ -48,7 +45,7 @@ def timed(cmd: list[str], cwd: Path = ROOT, sample: bool = False) -> tuple[float
 
     def sampler():
         while proc.poll() is None:
-            peak[0] = max(peak[0], tree_rss(proc.pid, server.server_pid()))
+            peak[0] = max(peak[0], tree_rss(proc.pid))
             time.sleep(0.1)
 
     t = threading.Thread(target=sampler if sample else (lambda: None), daemon=True)
@@ -96,6 +93,26 @@ def build(content: Path, out: Path, *extra: str, sample: bool = False) -> tuple[
     return timed([PY, str(ROOT / "build.py"), "--content", str(content), "--out", str(out), *extra], sample=sample)
 
 
+def watched_edit(content: Path, out: Path, n: int) -> float:
+    """Seconds from saving an edit to the line of `watch` that names it rebuilt (the first build done)."""
+    proc = subprocess.Popen([PY, str(ROOT / "build.py"), "watch", "--content", str(content), "--out", str(out)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        for line in proc.stdout:
+            if "正在监视" in line:
+                break
+        time.sleep(1.5)  # the watcher is set up, and the workers primed, just after that line
+        saved = time.monotonic()
+        edit_goal(content, n)
+        for line in proc.stdout:
+            if "01-" in line and "用时" in line:
+                return time.monotonic() - saved
+        raise SystemExit("watch ended without rebuilding")
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=60)
+
+
 def edit_goal(content: Path, n: int) -> None:
     """Change the first project's 年度总体绩效目标, differently each time."""
     path = sorted(content.rglob("01-*.md"))[0]
@@ -136,14 +153,13 @@ def main() -> None:
     content = work / "seed" / "content"
     shutil.copytree(ROOT / "content", content)
     out = work / "seed" / "dist"
-    r: dict[str, list[float]] = {k: [] for k in ("anchor", "cold", "noop", "edit", "edit-", "cold-c", "county", "half")}
+    r: dict[str, list[float]] = {k: [] for k in ("anchor", "cold", "noop", "edit", "watch", "cold-c", "county", "half")}
     peaks: list[int] = []
     ratios: list[float] = []  # each county build against the seed cold build just before it
     edits = 0
     for run in range(args.runs):
         r["anchor"].append(anchor(work))
         shutil.rmtree(out, ignore_errors=True)
-        server.stop()
         r["cold"].append(build(content, out)[0])
         r["anchor"].append(anchor(work))
         r["noop"].append(build(content, out)[0])
@@ -152,26 +168,22 @@ def main() -> None:
         edit_goal(content, edits)
         r["edit"].append(build(content, out)[0])
         edits += 1
-        edit_goal(content, edits)
-        r["edit-"].append(build(content, out, "--no-server")[0])
+        r["watch"].append(watched_edit(content, out, edits))
         print(f"run {run + 1}: anchor {r['anchor'][-1]:.2f}s cold {r['cold'][-1]:.2f}s "
-              f"noop {r['noop'][-1]:.2f}s edit {r['edit'][-1]:.2f}s (no server {r['edit-'][-1]:.2f}s)", flush=True)
+              f"noop {r['noop'][-1]:.2f}s edit {r['edit'][-1]:.2f}s watch {r['watch'][-1]:.2f}s", flush=True)
     if not args.skip_county:
         big, half = make_county(work, args.county), make_county(work, args.county // 2)
         for run in range(args.runs):
             # A seed cold build next to each county build: the ratio compares runs made minutes apart
             # otherwise, and this machine's speed drifts by a third over minutes.
             shutil.rmtree(out, ignore_errors=True)
-            server.stop()
             r["cold-c"].append(build(content, out)[0])
             shutil.rmtree(big.parent / "dist", ignore_errors=True)
-            server.stop()
             seconds, peak = build(big, big.parent / "dist", "--jobs", "2", sample=True)
             r["county"].append(seconds)
             ratios.append(seconds / r["cold-c"][-1])
             peaks.append(peak)
             shutil.rmtree(half.parent / "dist", ignore_errors=True)
-            server.stop()
             r["half"].append(build(half, half.parent / "dist", "--jobs", "2")[0])
             r["anchor"].append(anchor(work))
             print(f"county run {run + 1}: seed cold {r['cold-c'][-1]:.2f}s, {args.county} projects {seconds:.1f}s "
@@ -185,13 +197,12 @@ def main() -> None:
     print(f"cold full build   {med['cold']:6.2f} s  {med['cold'] / a:5.2f}× anchor   (limit 1.5×, aim 1.2×)")
     print(f"no-op rebuild     {med['noop']:6.2f} s  {med['noop'] / a:5.2f}× anchor   (limit 0.2×)")
     print(f"one goal edited   {med['edit']:6.2f} s  {med['edit'] / a:5.2f}× anchor   (limit 0.5×)")
-    print(f"  --no-server     {med['edit-']:6.2f} s  {med['edit-'] / a:5.2f}× anchor   (for comparison)")
+    print(f"edit under watch  {med['watch']:6.2f} s  {med['watch'] / a:5.2f}× anchor   (limit 0.15×)")
     if not args.skip_county:
         print(f"county {args.county:4d} proj  {med['county']:6.2f} s  {statistics.median(ratios):5.2f}× seed cold "
               f"(limit 10×), peak {max(peaks) / 2**20:.0f} MiB (limit 1024), {pdfs} PDFs")
         print(f"county {args.county // 2:4d} proj  {med['half']:6.2f} s  → {args.county} projects cost "
               f"{med['county'] / med['half']:.2f}× {args.county // 2} (linear: 2.0)")
-    server.stop()
     shutil.rmtree(work, ignore_errors=True)
 
 

@@ -32,7 +32,6 @@ class Options:
     out: Path
     jobs: int = 0  # 0: one per core
     duplex: bool = False
-    server: bool = True  # workers from a fork server kept between builds (render/server.py)
 
     @property
     def workers(self) -> int:
@@ -73,8 +72,12 @@ class Made:
     rebuilt: bool
 
 
-def build(options: Options, say=print) -> int:
-    """Check, plan, render what changed, publish: the whole build, step by step."""
+def build(options: Options, say=print, pool=None) -> int:
+    """Check, plan, render what changed, publish: the whole build, step by step.
+
+    `pool`: workers kept by the caller (`watch`) from one build to the next; without it the build forks its
+    own and shuts them down before it returns.
+    """
     from . import load  # here, not at the top: workers unpickle their jobs from this module and need
     #                      neither Markdown nor YAML (0.1 s of the start of every build that renders)
 
@@ -100,7 +103,7 @@ def build(options: Options, say=print) -> int:
     report(problems, say)
     for line in skipped:
         say(line)
-    scheduler = Scheduler(options, store, say)
+    scheduler = Scheduler(options, store, say, pool)
     made = scheduler.run(projects, volumes)
     if scheduler.failures:
         report(scheduler.failures, say)
@@ -132,7 +135,7 @@ def check_changed(projects: list[ProjectJob], store: kc.Cache, options: Options)
     if not to_render:
         return [], []
     if options.workers > 1:
-        warm.start(options.workers, options.server)  # the guess at the start missed
+        warm.start()  # the guess at the start missed
     return fonts.preflight(), fonts.glyph_problems(j.project for j in to_render)
 
 
@@ -216,8 +219,8 @@ class Scheduler:
     of the last build (or a guess) and is laid out again only if the real counts differ.
     """
 
-    def __init__(self, options: Options, store: kc.Cache, say):
-        self.options, self.store, self.say = options, store, say
+    def __init__(self, options: Options, store: kc.Cache, say, pool=None):
+        self.options, self.store, self.say, self.given = options, store, say, pool
         self.made: dict[str, Made] = {}
         self.frames: dict[tuple[str, tuple[int, ...]], tuple | None] = {}  # None while being laid out
         self.pending: dict[Future, tuple] = {}
@@ -230,8 +233,10 @@ class Scheduler:
         frames = sum(not self._cached_frame(v, guesses[v.target]) for v in volumes)
         jobs = self.options.workers
         # Workers only for something to lay out; then even one beats importing WeasyPrint here.
-        self.pool = warm.pool(min(jobs, len(todo) + frames), self.options.server) if jobs > 1 and (
-            todo or frames) else _Inline()
+        if self.given is not None:
+            self.pool = self.given if todo or frames else _Inline()
+        else:
+            self.pool = warm.pool(min(jobs, len(todo) + frames)) if jobs > 1 and (todo or frames) else _Inline()
         waiting = list(volumes)
         if volumes:  # load pikepdf for the assembly while the workers lay out the tables
             threading.Thread(target=importlib.import_module, args=("pikepdf",), daemon=True).start()
@@ -265,9 +270,14 @@ class Scheduler:
                     else:
                         self._record(job.target, result, *extra)
         except BaseException:
-            self.pool.shutdown(cancel_futures=True)
+            if self.pool is not self.given:
+                self.pool.shutdown(cancel_futures=True)
+            else:  # the workers stay for the next build; this one's jobs do not
+                for future in self.pending:
+                    future.cancel()
             raise
-        self.pool.shutdown()
+        if self.pool is not self.given:
+            self.pool.shutdown()
         return self.made
 
     def _guess(self, job: ProjectJob) -> int:
@@ -364,6 +374,15 @@ def _environment():
     if _env is None:
         _env = html.environment()
     return _env
+
+
+def prime() -> None:
+    """In a worker that will stay (`watch`): load the fonts, the stylesheet and the faces' glyphs now, so
+    that the first saved edit costs only its own layout."""
+    from . import pdf
+
+    _environment()
+    pdf.write(pdf.layout('<html lang="zh-CN"><body><p>部门项目 <b>绩效目标</b> 2025</p></body></html>'))
 
 
 def render_project(job: ProjectJob) -> tuple[bytes, int]:

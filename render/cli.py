@@ -11,7 +11,7 @@ from pathlib import Path
 
 from . import ROOT
 
-COMMANDS = ("build", "check", "import", "verify", "review")
+COMMANDS = ("build", "watch", "check", "import", "verify", "review")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -20,12 +20,12 @@ def parser() -> argparse.ArgumentParser:
     sub = top.add_subparsers(dest="command")
 
     b = sub.add_parser("build", help="生成各项目 PDF、部门装订册和 dist/manifest.json（默认）")
-    b.add_argument("--content", type=Path, default=ROOT / "content", help="内容文件夹（默认 content/）")
-    b.add_argument("--out", type=Path, default=ROOT / "dist", help="输出文件夹（默认 dist/）")
-    b.add_argument("--jobs", type=int, default=0, help="并行进程数（默认：CPU 核数）")
-    b.add_argument("--duplex", action="store_true", help="双面印刷：每张表从右页（奇数页）开始，必要时加空白页")
-    b.add_argument("--no-server", dest="server", action="store_false",
-                   help="不使用后台排版进程（默认保留一个，下次生成更快；空闲 10 分钟后自动退出）")
+    w = sub.add_parser("watch", help="先生成一次，之后每保存一个内容文件就重新生成改动的 PDF；按 Ctrl-C 结束")
+    for p in (b, w):
+        p.add_argument("--content", type=Path, default=ROOT / "content", help="内容文件夹（默认 content/）")
+        p.add_argument("--out", type=Path, default=ROOT / "dist", help="输出文件夹（默认 dist/）")
+        p.add_argument("--jobs", type=int, default=0, help="并行进程数（默认：CPU 核数）")
+        p.add_argument("--duplex", action="store_true", help="双面印刷：每张表从右页（奇数页）开始，必要时加空白页")
 
     c = sub.add_parser("check", help="只检查内容，不生成 PDF")
     c.add_argument("--content", type=Path, default=ROOT / "content")
@@ -48,7 +48,7 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--rules", type=Path, help="审核规则文件（默认 rules/审核规则.yml）")
     r.add_argument("--strict", action="store_true", help="有“需修改”的意见时以非零状态退出")
     r.add_argument("--out", type=Path, help="并把每个部门的审核意见.pdf 和 审核意见.xlsx 写入此输出文件夹（如 dist/）")
-    for p in (b, c, i, v, r):
+    for p in (b, w, c, i, v, r):
         p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return top
 
@@ -133,8 +133,14 @@ def run(args) -> int:
     from . import warm
 
     jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
-    if jobs > 1 and args.content.is_dir() and warm.likely_needed(args.content, args.out):  # refused otherwise
-        warm.start(jobs, args.server)
+    watching = args.command == "watch"
+    if jobs > 1 and args.content.is_dir() and (watching or warm.likely_needed(args.content, args.out)):
+        warm.start()  # first: the fork server imports WeasyPrint while this process reads the content
     from .build import Options, build
 
-    return build(Options(args.content, args.out, jobs, args.duplex, args.server))
+    options = Options(args.content, args.out, jobs, args.duplex)
+    if watching:
+        from .watch import watch
+
+        return watch(options)
+    return build(options)

@@ -1,10 +1,10 @@
 """Turn the first moments of a build into workers that are ready when the first table is.
 
-Importing WeasyPrint takes most of a second (its cffi declarations). The workers come from a fork server
-that has imported it already (render/server.py) or, where none can run, from multiprocessing's fork server,
-started here so that it imports WeasyPrint on the other core while this process reads the content. Either
-way workers fork before any rendering, which keeps them clear of WeasyPrint's fork-safety problems
-(docs/weasyprint.md).
+Importing WeasyPrint takes most of a second (its cffi declarations). The workers come from
+multiprocessing's fork server, started here so that it imports WeasyPrint (render/worker.py) on the
+other core while this process reads the content. Workers fork from it before any rendering, which keeps
+them clear of WeasyPrint's fork-safety problems (docs/weasyprint.md). Nothing outlives the command that
+started it: the fork server ends with its process, and `watch` keeps its workers only while it runs.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import threading
@@ -21,44 +22,16 @@ from pathlib import Path
 
 from . import CODE, ROOT
 
-_asked: list = []  # connections to the server's workers, asked for at the start of this build
-_started = False  # asking twice could mean waiting twice for a server that will not come
-_server = False  # whether a server answered or was started
 
-
-def start(count: int, use_server: bool = True) -> None:
-    """Ask for `count` workers now; `pool` hands them out later. Once per build."""
-    global _started, _server
-    if _started:
-        return
-    _started = True
-    if use_server and sys.platform != "win32":
-        from . import server
-
-        asked = server.connect(count, wait=False)
-        if asked is not None:
-            _asked.extend(asked)
-            _server = True
-            return
+def start() -> None:
+    """Start the fork server now, so that it has imported WeasyPrint when the first table is laid out."""
     if sys.platform != "win32":
         _start_fork_server()
 
 
-def pool(count: int, use_server: bool = True):
-    """An executor with `count` workers: the server's if it answers, else a process pool."""
-    start(count, use_server)
-    asked, extra = _asked[:count], _asked[count:]
-    _asked.clear()
-    for conn in extra:
-        conn.close()
-    if _server:
-        from . import server
-
-        found = server.workers(asked or server.connect(count) or [], count)
-        if found:
-            return found
-    if sys.platform != "win32":
-        _start_fork_server()
+def pool(count: int):
+    """An executor with `count` workers, forked from the server `start` began."""
+    start()
     return Sturdy(count)
 
 
@@ -78,6 +51,9 @@ def _use_scratch(env: dict[str, str]) -> None:
     """In a pool's worker, first."""
     os.environ.update(env)
     tempfile.tempdir = None
+    # Ctrl-C is for the command, which shuts its workers down: a worker interrupted while it waits for
+    # work would only print a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _process_pool(count: int):
@@ -103,7 +79,7 @@ def _alone(fn, args):
 
 
 class Sturdy:
-    """A process pool in which a worker that dies fails only its own job, as with the server's workers.
+    """A process pool in which a worker that dies fails only its own job.
 
     A dead worker breaks a ProcessPoolExecutor: every job it has not finished fails, and which one killed it
     is not known. Those jobs run again, each alone in a process of its own, so that the one that dies again

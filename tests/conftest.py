@@ -101,15 +101,6 @@ def long_rows(n: int, scheme=None) -> list[tuple[str, str, str, str]]:
     return [r[:4] for r in rows]
 
 
-@pytest.fixture(scope="session", autouse=True)
-def no_server_left_behind():
-    """Builds keep a fork server for the next build (render/server.py); the suite leaves none running."""
-    yield
-    from render import server
-
-    server.stop()
-
-
 def pytest_unconfigure(config):
     """pytest removes a passing run's temporary folders (tmp_path_retention_policy) but leaves their parent,
     pytest-of-<user>, and a link to the run that is gone: the suite leaves the temp folder as it found it."""

@@ -78,7 +78,7 @@ def test_a_full_disk_keeps_the_earlier_pdfs(small, disk):
     before = pdfs(out)
     for path in copy_content(disk.parent / "all").rglob("*.md"):  # nine more tables and a thicker volume
         shutil.copy(path, small / path.relative_to(disk.parent / "all" / "content"))
-    result = run_build("--content", str(small), "--out", str(out), "--jobs", "2", "--no-server")
+    result = run_build("--content", str(small), "--out", str(out), "--jobs", "2")
     message = clerk_reads(result, out)
     assert "磁盘已满" in message
     after = pdfs(out)
@@ -185,9 +185,9 @@ def test_the_system_python_runs_the_build_in_the_venv(small, tmp_path):
     assert checked.returncode == 1 and "项目年度金额" in checked.stdout, checked.stdout + checked.stderr
 
 
-def test_a_worker_that_dies_without_the_server_fails_its_job_and_not_the_others():
-    """Without the server, a dead worker breaks the whole process pool: the jobs it took down run again."""
-    warm._start_fork_server()
+def test_a_worker_that_dies_fails_its_job_and_not_the_others():
+    """A dead worker breaks a process pool: the jobs it took down run again, each alone."""
+    warm.start()
     pool = warm.Sturdy(2)
     try:
         crash = pool.submit(os._exit, 3)

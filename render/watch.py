@@ -1,0 +1,102 @@
+"""Turn every saved edit of the content into rebuilt PDFs, for as long as the clerk keeps it running.
+
+`typst watch` in our terms: one build, then a build for each batch of saved files, in this one process,
+whose workers (WeasyPrint imported, fonts and stylesheet loaded) stay for the next build. A PDF viewer
+that reloads a changed file becomes the preview. Ctrl-C shuts the workers down; nothing stays behind.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from datetime import datetime
+from pathlib import Path
+
+from . import warm
+from .build import Options, build, prime
+
+SOURCES = (".md", ".yml", ".yaml")
+
+
+def _say(line: str) -> None:
+    print(line, flush=True)  # read as it comes, by a terminal or an editor's pane alike
+
+
+def watch(options: Options, say=_say) -> int:
+    """Build, then rebuild on every change until interrupted."""
+    from watchfiles import watch as watched
+
+    logging.getLogger("watchfiles").setLevel(logging.ERROR)  # its own "stopping watch" notice
+    pool = warm.pool(options.workers) if options.workers > 1 else None
+    if pool is not None:  # one each, most likely: a worker primes for about as long as it takes to start
+        for _ in range(options.workers):
+            pool.submit(prime)
+    threading.Thread(target=_prime_assembly, daemon=True).start()
+    shown: set[str] = set()
+    try:
+        before = _sources(options)
+        code = _once(options, say, pool, "首次生成", shown)
+        if not options.content.is_dir():  # the build has said why: nothing to watch
+            return code
+        # The watcher is set up when first asked for a batch: it yields an empty one once it is, so that
+        # a file saved during the first build is not missed, and the line below is true when it prints.
+        ready = False
+        for batch in watched(options.content, debounce=400, step=30, rust_timeout=200, yield_on_timeout=True,
+                             raise_interrupt=False):
+            if not ready:
+                ready = True
+                if _sources(options) != before:
+                    _once(options, say, pool, "首次生成时保存的文件", shown)
+                say(f"正在监视 {options.content}：保存文件后自动重新生成，按 Ctrl-C 结束。")
+            names = sorted({str(path) for _, path in batch if str(path).endswith(SOURCES)})
+            if not names:
+                continue
+            # A worker that dies fails its own table; the pool forks fresh ones (warm.Sturdy).
+            _once(options, say, pool, "、".join(Path(n).name for n in names[:3])
+                  + (f" 等 {len(names)} 个文件" if len(names) > 3 else ""), shown)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+    say("已停止监视。")
+    return 0
+
+
+def _sources(options: Options) -> dict[str, tuple[int, int]]:
+    return {str(p): (p.stat().st_mtime_ns, p.stat().st_size) for p in options.content.rglob("*")
+            if p.suffix in SOURCES and p.is_file()}
+
+
+def _prime_assembly() -> None:
+    """What the volume's assembly loads here, in this process: pikepdf, HarfBuzz and the faces."""
+    from . import assemble, fonts, subset  # noqa: F401  (assemble imports pikepdf)
+
+    for path, index in fonts.embedded_faces().values():
+        subset.open_face(path, index)
+
+
+def _once(options: Options, say, pool, what: str, shown: set[str]) -> int:
+    """One build told in one line; a problem is shown when it first appears, not again on every save."""
+    started = time.monotonic()
+    rebuilt: list[str] = []
+    problems: set[str] = set()
+
+    def keep(line: str) -> None:
+        if line.startswith("  "):  # one line per file rebuilt: the summary names them
+            rebuilt.append(Path(line.strip()).name)
+        elif line.startswith(("完成：", "检查：")):
+            pass
+        else:
+            problems.add(line)
+            if line not in shown:
+                say(line)
+
+    code = build(options, say=keep, pool=pool)
+    shown.clear()
+    shown.update(problems)
+    names = "、".join(rebuilt[:3]) + (f" 等 {len(rebuilt)} 个" if len(rebuilt) > 3 else "") if rebuilt else "无需重建"
+    state = "，有错误（见上）" if code else ""
+    say(f"{datetime.now():%H:%M:%S} {what}：{names}，用时 {time.monotonic() - started:.1f} 秒{state}")
+    return code
