@@ -22,7 +22,11 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--content", type=Path, default=ROOT / "content", help="内容文件夹（默认 content/）")
     b.add_argument("--out", type=Path, default=ROOT / "dist", help="输出文件夹（默认 dist/）")
     b.add_argument("--jobs", type=int, default=0, help="并行进程数（默认：CPU 核数）")
-    b.add_argument("--duplex", action="store_true", help="双面印刷：每张表从右页（奇数页）开始，必要时加空白页")
+    b.add_argument("--simplex", action="store_true",
+                   help="单面印刷的装订册（文件名加“（单面）”）：不加空白页；默认为双面印刷，各部分从右页开始")
+    b.add_argument("--duplex", action="store_false", dest="simplex", help=argparse.SUPPRESS)  # the default now
+    b.add_argument("--draft", nargs="?", const="征求意见稿", default="", metavar="文字",
+                   help="草稿：每页印水印（默认“征求意见稿”），写入 dist/草稿/，不覆盖正式 PDF")
     b.add_argument("--no-server", dest="server", action="store_false",
                    help="不使用后台排版进程（默认保留一个，下次生成更快；空闲 10 分钟后自动退出）")
 
@@ -85,4 +89,4 @@ def run(args) -> int:
         warm.start(jobs, args.server)
     from .build import Options, build
 
-    return build(Options(args.content, args.out, jobs, args.duplex, args.server))
+    return build(Options(args.content, args.out, jobs, args.simplex, args.draft.strip(), args.server))

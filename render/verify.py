@@ -8,6 +8,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
+from .build import DRAFTS
 from .output import MANIFEST
 
 
@@ -34,7 +35,7 @@ def verify(out: Path, say=print) -> int:
         problems += _embedded(rel, path, entry)
     for pdf in sorted(out.rglob("*.pdf")):
         rel = pdf.relative_to(out).as_posix()
-        if rel not in listed and not rel.startswith(".cache/"):
+        if rel not in listed and not rel.startswith((".cache/", DRAFTS + "/")):
             problems.append(f"{rel}: 清单中没有这个 PDF")
     for line in problems:
         say(line)

@@ -65,7 +65,7 @@ def test_a_break_inside_a_group_repeats_both_labels():
     cells = parse(text).cells
     assert cells[:5] == [("l1", 5, "1-产出指标"), ("l2", 4, "11-数量指标"), ("l2", 1, "12-质量指标"),
                          ("l1", 8, "1-产出指标"), ("l2", 2, "12-质量指标")]
-    assert text.count('class="continued"') == 1
+    assert text.count('class="continued-head"') == 1  # 续表, the name and unit above the second part
 
 
 def test_content_is_escaped_never_markup():

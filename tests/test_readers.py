@@ -93,3 +93,13 @@ def test_the_checks_fail_on_a_table_whose_codes_are_not_its_cids(tmp_path, built
     for reader in ("mupdf", "ghostscript", "ps2write"):
         assert readers.compare(broken, (reader,)) != [], reader
     assert any("lacks" in line for line in fontcheck.problems(broken))
+
+
+def test_a_draft_draws_alike_and_its_fonts_are_sound(draft_built):
+    """The mark is text under the table's text: every reader draws it, grey and opaque (no transparency
+    for ps2write to rasterise)."""
+    out, _, _ = draft_built
+    drafts = sorted((out / "草稿" / DEPT).glob("*.pdf"))
+    volume = next(p for p in drafts if not p.name[0].isdigit())
+    table = next(p for p in drafts if p.name.startswith("09-"))
+    assert [line for pdf in (volume, table) for line in readers.compare(pdf) + fontcheck.problems(pdf)] == []
