@@ -373,8 +373,7 @@ def render_project(job: ProjectJob) -> tuple[bytes, int]:
     from . import paginate, pdf
 
     doc = paginate.project(_environment(), job.project, job.stamp.isoformat(), job.draft)
-    return (pdf.write(doc, (pdf.Attached(job.source.name, job.source.data),), job.stamp, archive=not job.draft),
-            len(doc.pages))
+    return pdf.write(doc, (pdf.Attached(job.source.name, job.source.data),), job.stamp), len(doc.pages)
 
 
 def render_frame(v: VolumeJob, pages: tuple[int, ...]) -> tuple[bytes, tuple[Placement, ...], int]:
@@ -385,7 +384,7 @@ def render_frame(v: VolumeJob, pages: tuple[int, ...]) -> tuple[bytes, tuple[Pla
     at = pdf.anchor_pages(doc)
     placements = tuple(Placement(at[f"{html.anchor(n)}-{k + 1}"], n, k)
                        for n, count in enumerate(pages) for k in range(count))
-    return pdf.write(doc, (), v.stamp, archive=not v.draft), placements, len(doc.pages)
+    return pdf.write(doc, (), v.stamp), placements, len(doc.pages)
 
 
 def assemble_volume(v: VolumeJob, frame: bytes, tables: tuple[bytes, ...], placements: tuple[Placement, ...]) -> bytes:

@@ -132,13 +132,8 @@ class Attached:
     data: bytes
 
 
-def write(doc: weasyprint.Document, attachments: tuple[Attached, ...] = (), stamp: datetime | None = None,
-          archive: bool = True) -> bytes:
-    """PDF/A-3b carrying its sources, with every byte determined by the content (WEASYPRINT.md).
-
-    A draft (`archive` false) claims no PDF/A: it is no record, and an archive's intake, which looks
-    for the claim, should refuse it.
-    """
+def write(doc: weasyprint.Document, attachments: tuple[Attached, ...] = (), stamp: datetime | None = None) -> bytes:
+    """PDF/A-3b carrying its sources, with every byte determined by the content (WEASYPRINT.md)."""
     fetcher = ProjectFetcher()
     files = [weasyprint.Attachment(file_obj=io.BytesIO(a.data), name=a.name, relationship="Source",
                                    created=stamp, modified=stamp, url_fetcher=fetcher,
@@ -147,7 +142,7 @@ def write(doc: weasyprint.Document, attachments: tuple[Attached, ...] = (), stam
     parts = [(doc.metadata.title or "").encode()] + [a.name.encode() + a.data for a in attachments]
     digest = hashlib.sha256(b"\0".join(parts)).hexdigest()
     with _strict():
-        data = doc.write_pdf(pdf_variant="pdf/a-3b" if archive else None, attachments=files, pdf_identifier=digest[:32].encode("ascii"))
+        data = doc.write_pdf(pdf_variant="pdf/a-3b", attachments=files, pdf_identifier=digest[:32].encode("ascii"))
     # Pango falls back to any font that has a glyph; the fonts are known only once the pages are drawn.
     families = {font.family for font in doc.fonts.values()} - {FAST_FAMILY, FONT_FAMILY}
     if families:

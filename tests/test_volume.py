@@ -327,6 +327,11 @@ def test_a_draft_is_marked_on_every_page_and_leaves_the_final_pdfs_alone(draft_b
         reader = PdfReader(pdf)
         assert all("征求意见稿" in squash(p.extract_text()) for p in reader.pages), pdf.name
         assert "征求意见稿" in reader.metadata.title and "征求意见稿" in reader.metadata.subject
-        assert b"pdfaid" not in (reader.xmp_metadata.stream.get_data() if reader.xmp_metadata else b"")
+        xmp = reader.xmp_metadata.stream.get_data().decode()
+        for field in ("dc:title", "dc:description", "pdf:Keywords"):  # where an archive's intake reads
+            assert re.search(f"<{field}>(?:(?!</{field}>).)*征求意见稿", xmp), (pdf.name, field)
     manifest = (out / "草稿" / "manifest.json").read_text(encoding="utf-8")
     assert manifest.count("（征求意见稿）.pdf") == 11 and "草稿" not in (out / "manifest.json").read_text(encoding="utf-8")
+    for folder in (out, out / "草稿"):  # each checks against its own manifest; the final one ignores drafts
+        result = run_build("verify", "--out", str(folder))
+        assert result.returncode == 0, result.stdout + result.stderr
