@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from xml.sax.saxutils import escape
 
@@ -45,48 +46,65 @@ def wrap(text: str, width: float) -> list[str]:
     return lines + [line] if line else lines
 
 
-def bar_chart(department: m.Department) -> str:
-    """Every project by its full name (wrapped), a bar, and its amount as the summary prints it."""
+def bar_charts(department: m.Department) -> list[str]:
+    """Every project by its full name (wrapped), a bar, and its amount as the summary prints it: one
+    chart per page, on one scale, as many as the names need."""
     projects = department.projects
     amounts = [m.amount_text(p.amount, department.places) for p in projects]
     top = _nice_max(max((p.amount for p in projects), default=Decimal(0)))
-    value_width = max((_mm(a) for a in amounts), default=0) + 2
-    plot = WIDTH - LABEL - value_width
-    labels = []
-    for n, p in enumerate(projects, 1):
+    plot = WIDTH - LABEL - (max((_mm(a) for a in amounts), default=0) + 2)
+    rows = []
+    for n, (p, amount) in enumerate(zip(projects, amounts), 1):
         number = f"{n}. "
         lines = wrap(p.name, LABEL - 3 - _mm(number))
-        labels.append((number, lines))
-    needs = [len(lines) * LINE + 3 for _, lines in labels]
+        rows.append(Bar(number, tuple(lines), amount, float(p.amount / top) * plot if top else 0,
+                        len(lines) * LINE + 3))
+    pages: list[list[Bar]] = [[]]
+    for row in rows:
+        if pages[-1] and sum(r.need for r in pages[-1]) + row.need > HEIGHT - AXIS_Y - 3:
+            pages.append([])
+        pages[-1].append(row)
+    return [_chart(department.name, page, top, plot) for page in pages]
+
+
+@dataclass(frozen=True)
+class Bar:
+    number: str
+    lines: tuple[str, ...]  # the name, wrapped
+    amount: str
+    width: float  # mm
+    need: float  # mm: the height its label needs
+
+
+def _chart(name: str, bars: list[Bar], top: Decimal, plot: float) -> str:
     # The rows share the page: each at least as tall as its label, none taller than 20 mm.
-    spare = (HEIGHT - AXIS_Y - 2 - sum(needs)) / max(len(needs), 1)
-    rows = [need + max(0.0, min(spare, 20 - need)) for need in needs]
+    spare = (HEIGHT - AXIS_Y - 3 - sum(b.need for b in bars)) / max(len(bars), 1)
+    rows = [b.need + max(0.0, min(spare, 20 - b.need)) for b in bars]
     plot_height = sum(rows)
     height = AXIS_Y + 2 + plot_height + 1
     base = AXIS_Y + 2
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
              f'width="{WIDTH}mm" height="{height:.2f}mm" viewBox="0 0 {WIDTH} {height:.2f}" '
              f'font-family="Noto Serif CJK SC GB, Noto Serif CJK SC" font-size="{FONT:.3f}">',
-             f'<title>{escape(department.name)}各项目年度金额（万元）</title>']
+             f'<title>{escape(name)}各项目年度金额（万元）</title>']
     for i in range(5):
         x = LABEL + plot * i / 4
         parts.append(f'<line x1="{x:.2f}" y1="{base - 1}" x2="{x:.2f}" y2="{base + plot_height:.2f}" '
                      f'stroke="{GRID}" stroke-width="0.12"/>')
         parts.append(f'<text x="{x:.2f}" y="{AXIS_Y - 1}" text-anchor="middle">{_num(top * i / 4)}</text>')
     y = base
-    for (number, lines), row, p, amount in zip(labels, rows, projects, amounts):
+    for bar_, row in zip(bars, rows):
         middle = y + row / 2
-        first = middle - (len(lines) - 1) * LINE / 2 + FONT * 0.35
-        parts.append(f'<text x="0" y="{first:.2f}">{number}</text>')
-        for k, line in enumerate(lines):
-            parts.append(f'<text x="{_mm(number):.2f}" y="{first + k * LINE:.2f}">{escape(line)}</text>')
-        w = float(p.amount / top) * plot if top else 0
-        bar = min(row - 3, 7)
+        first = middle - (len(bar_.lines) - 1) * LINE / 2 + FONT * 0.35
+        parts.append(f'<text x="0" y="{first:.2f}">{bar_.number}</text>')
+        for k, line in enumerate(bar_.lines):
+            parts.append(f'<text x="{_mm(bar_.number):.2f}" y="{first + k * LINE:.2f}">{escape(line)}</text>')
+        w, bar = bar_.width, min(row - 3, 7)
         parts.append(f'<rect x="{LABEL}" y="{middle - bar / 2:.2f}" width="{w:.2f}" height="{bar:.2f}" fill="#4a4a4a"/>')
         # White under the figure: a gridline behind it would strike it through.
-        parts.append(f'<rect x="{LABEL + w + 0.6:.2f}" y="{middle - FONT * 0.6:.2f}" width="{_mm(amount) + 1.2:.2f}" '
+        parts.append(f'<rect x="{LABEL + w + 0.6:.2f}" y="{middle - FONT * 0.6:.2f}" width="{_mm(bar_.amount) + 1.2:.2f}" '
                      f'height="{FONT * 1.2:.2f}" fill="#fff"/>')
-        parts.append(f'<text x="{LABEL + w + 1.2:.2f}" y="{middle + FONT * 0.35:.2f}">{amount}</text>')
+        parts.append(f'<text x="{LABEL + w + 1.2:.2f}" y="{middle + FONT * 0.35:.2f}">{bar_.amount}</text>')
         y += row
     parts.append(f'<line x1="{LABEL}" y1="{base - 1}" x2="{LABEL}" y2="{base + plot_height:.2f}" '
                  f'stroke="#000" stroke-width="0.3"/>')

@@ -195,7 +195,7 @@ def volume_html(env: jinja2.Environment, department: m.Department, pages: tuple[
     return env.get_template("volume.html.j2").render(
         department=department, items=items, contents=contents, total=m.amount_text(department.total, places),
         summary_widths=summary_widths(department, [str(i.page) for i in items]),
-        chart=chart.bar_chart(department), cover_lines=cover_lines(department), cover_year=cover_year(department),
+        charts=chart.bar_charts(department), cover_lines=cover_lines(department), cover_year=cover_year(department),
         duplex=duplex, blank_back=duplex and last % 2 == 1, draft=draft,
         title=title, subject=draft_title(SUBJECT, draft), author=department.dir_name, generator=GENERATOR,
         stamp=stamp, keywords=[department.year, department.code, department.name] + ([draft] if draft else []),

@@ -85,7 +85,7 @@ def test_chart_gridlines_print_and_every_name_is_there_in_full():
 
     model, _ = load.load(ROOT / "content", ROOT)
     department = model.departments[0]
-    svg = chart.bar_chart(department)
+    svg = "".join(chart.bar_charts(department))
     grid = re.findall(r'<line [^>]*stroke="(#[0-9a-f]{3})" stroke-width="([\d.]+)"', svg)
     assert len(grid) >= 5
     for colour, width in grid:  # mm in the SVG: at least 0.25 pt, no lighter than #666

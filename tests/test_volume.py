@@ -121,13 +121,16 @@ def test_the_chart_names_every_project_in_full_with_the_summarys_amounts(volume)
     marks = {t: i for t, i, _ in outline(PdfReader(path))}
     with pdfplumber.open(path) as pdf:
         page = pdf.pages[marks["各项目年度金额"]]
-        words = page.extract_words()
-        amounts = [w for w in words if re.fullmatch(r"\d+\.\d\d", w["text"])]
-        assert {"26.00", "39.05", "82.38"} <= {w["text"] for w in amounts}
-        # the labels: everything left of the bars and their figures
-        labels = squash(page.crop((0, 0, min(w["x0"] for w in amounts) - 20, page.height)).extract_text())
+        assert {"26.00", "39.05", "82.38"} <= {w["text"] for w in page.extract_words()}
+        labels = chart_labels(page)
     for n, table in enumerate(seed_tables(), 1):
         assert f"{n}." + squash(table[table.index("项目名称") + 1]) in labels, n
+
+
+def chart_labels(page) -> str:
+    """A chart page's labels, whitespace removed: everything left of the bars and their figures."""
+    amounts = [w for w in page.extract_words() if re.fullmatch(r"\d+\.\d\d", w["text"])]
+    return squash(page.crop((0, 0, min(w["x0"] for w in amounts) - 20, page.height)).extract_text())
 
 
 def test_values_do_not_wrap_where_there_is_room(volume):
@@ -288,6 +291,11 @@ def test_a_long_summary_still_prints_the_pages_the_tables_fall_on(duplex):
 
     with pdfplumber.open(io.BytesIO(pdf.write(doc))) as frame:  # pypdf loses lines of the contents' table
         front = [page.extract_text() for page in frame.pages[:at["summary"]]]
+        # the chart goes on over as many pages as its names need, each inside the type area (262 mm)
+        charts = frame.pages[at["chart"]:at[f"{html.anchor(0)}-1"]]
+        assert len(charts) == 2
+        labels = "".join(chart_labels(page.crop((0, 0, page.width, 262 * 72 / 25.4))) for page in charts)
+        assert all(squash(f"{n}.{p.name}") in labels for n, p in enumerate(projects, 1))
     contents = squash("".join(front[next(i for i, t in enumerate(front) if squash(t).startswith("目录")):]))
     for n, (p, start) in enumerate(zip(projects, starts)):
         assert re.search(f"{n + 1}\\." + re.escape(squash(p.name)) + r"\.+" + f"{start}(?={n + 2}\\.|$)", contents), (p.name, start)
