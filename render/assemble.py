@@ -20,7 +20,7 @@ PARITY_SHIFT = 2 * MM
 
 
 def assemble(frame: bytes, tables: tuple[bytes, ...], placements,
-             attachments: tuple[tuple[str, bytes], ...], stamp: datetime) -> bytes:
+             attachments: tuple[tuple[str, bytes], ...], stamp: datetime, duplex: bool = True) -> bytes:
     """Lay each table page onto its numbered slot; the frame keeps its PDF/A metadata, bookmarks, links."""
     with pikepdf.open(io.BytesIO(frame)) as volume:
         for page in volume.pages:
@@ -33,7 +33,7 @@ def assemble(frame: bytes, tables: tuple[bytes, ...], placements,
                 form = volume.copy_foreign(page.as_form_xobject())
                 slot = volume.pages[p.frame_page]
                 width, height = float(slot.mediabox[2]), float(slot.mediabox[3])
-                dx = _shift(p.page, p.frame_page)
+                dx = _shift(p.page, p.frame_page if duplex else 0)
                 # A name of our own: pikepdf's add_underlay picks random ones, and the bytes must not vary.
                 name = Name(f"/Table{p.table + 1}p{p.page + 1}")
                 slot.add_resource(form, Name.XObject, name)
@@ -107,7 +107,8 @@ def _opaque(form, depth: int = 0) -> bool:
 
 
 def _shift(table_page: int, frame_page: int) -> float:
-    """A table's page k was laid out as a right page when k is even (0-based); the slot may be a left one."""
+    """A table's page k was laid out as a right page when k is even (0-based); the slot may be a left one
+    (single-sided, every slot is a right page: pass 0)."""
     table_right, slot_right = table_page % 2 == 0, frame_page % 2 == 0
     if table_right == slot_right:
         return 0.0

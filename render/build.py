@@ -7,7 +7,7 @@ import os
 import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, wait
-from dataclasses import astuple, dataclass
+from dataclasses import astuple, dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -15,6 +15,8 @@ from . import ROOT, cache as kc, fonts, model as m, output, warm
 from .problems import Problem, RenderError
 
 CHINA = timezone(timedelta(hours=8))
+# Drafts (--draft) are built here, under the output folder: `verify` of the final PDFs leaves it alone.
+DRAFTS = "草稿"
 
 
 @dataclass(frozen=True)
@@ -31,7 +33,8 @@ class Options:
     content: Path
     out: Path
     jobs: int = 0  # 0: one per core
-    duplex: bool = False
+    simplex: bool = False  # the volume for single-sided printing: no blank pages, no mirrored margins
+    draft: str = ""  # a draft's mark (征求意见稿): printed on every page, in its own folder (DRAFTS)
 
     @property
     def workers(self) -> int:
@@ -52,6 +55,7 @@ class ProjectJob:
     source: SourceFile
     stamp: datetime
     key: str
+    draft: str = ""
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,7 @@ class VolumeJob:
     projects: tuple[ProjectJob, ...]
     stamp: datetime
     duplex: bool
+    draft: str = ""
 
 
 @dataclass(frozen=True)
@@ -82,6 +87,8 @@ def build(options: Options, say=print, pool=None) -> int:
     #                      neither Markdown nor YAML (0.1 s of the start of every build that renders)
 
     started = time.monotonic()
+    if options.draft:  # never over the final PDFs: a folder of its own, with its own manifest and cache
+        options = replace(options, out=options.out / DRAFTS)
     refused = refuse(options)
     if refused:
         say(refused)
@@ -172,6 +179,7 @@ def plan(content: m.Content, problems: list[Problem], options: Options,
     def source(path: str) -> SourceFile:
         return SourceFile(path, Path(path).name, (base / path).read_bytes())
 
+    mark = f"（{options.draft}）" if options.draft else ""
     for d in content.departments:
         folder = f"{d.year}/{output.safe_part(d.dir_name)}"
         stamp = stamp_for(d)
@@ -180,10 +188,11 @@ def plan(content: m.Content, problems: list[Problem], options: Options,
             if p.source in bad:
                 continue
             src = source(p.source)
-            target = f"{folder}/{output.safe_part(p.stem)}.pdf"
+            target = f"{folder}/{output.safe_part(p.stem + mark)}.pdf"
             # repr(p): what the page shows beyond its source (the department's places, its scheme's order)
             jobs.append(ProjectJob(target, p, src, stamp, kc.key("project", target, src.path, src.data,
-                                                                 stamp.isoformat(), repr(p))))
+                                                                 stamp.isoformat(), repr(p), options.draft),
+                                   options.draft))
         projects += jobs
         broken = sorted(s for s in bad if s.startswith(d.folder + "/"))
         if not d.projects:
@@ -191,9 +200,11 @@ def plan(content: m.Content, problems: list[Problem], options: Options,
         if broken or len(jobs) != len(d.projects):
             skipped.append(f"{d.folder}: 有 {len(broken)} 个文件存在错误，本部门装订册未生成")
             continue
-        volumes.append(VolumeJob(f"{folder}/{output.safe_part(d.title)}.pdf", d,
+        # The two volumes are laid out differently: they never share a name.
+        name = d.title + ("（单面）" if options.simplex else "") + mark
+        volumes.append(VolumeJob(f"{folder}/{output.safe_part(name)}.pdf", d,
                                  (source(d.source),) + tuple(j.source for j in jobs), tuple(jobs), stamp,
-                                 options.duplex))
+                                 not options.simplex, options.draft))
     return projects, volumes, skipped
 
 
@@ -238,8 +249,12 @@ class Scheduler:
         else:
             self.pool = warm.pool(min(jobs, len(todo) + frames)) if jobs > 1 and (todo or frames) else _Inline()
         waiting = list(volumes)
-        if volumes:  # load pikepdf for the assembly while the workers lay out the tables
-            threading.Thread(target=importlib.import_module, args=("pikepdf",), daemon=True).start()
+        # Load pikepdf for the assembly while the workers lay out the tables; not when nothing is laid out
+        # (the volumes are then most likely unchanged), and joined before the build ends: an import still
+        # running at interpreter exit aborts the process (nanobind).
+        loader = threading.Thread(target=importlib.import_module, args=("pikepdf",), daemon=True)
+        if volumes and (todo or frames):
+            loader.start()
         try:
             for v in volumes:
                 self._frame(v, guesses[v.target])
@@ -278,6 +293,8 @@ class Scheduler:
             raise
         if self.pool is not self.given:
             self.pool.shutdown()
+        if loader.is_alive():
+            loader.join()
         return self.made
 
     def _guess(self, job: ProjectJob) -> int:
@@ -304,7 +321,8 @@ class Scheduler:
 
     def _frame_key(self, v: VolumeJob, pages: tuple[int, ...]) -> str:
         summary = "\n".join(f"{p.name}\t{p.office}\t{p.term}\t{p.amount}" for p in v.department.projects)
-        return kc.key("frame", v.target, v.sources[0].data, summary, repr(pages), str(v.duplex), v.stamp.isoformat())
+        return kc.key("frame", v.target, v.sources[0].data, summary, repr(pages), str(v.duplex), v.draft,
+                      v.stamp.isoformat())
 
     def _cached_frame(self, v: VolumeJob, pages: tuple[int, ...]) -> bool:
         """Take the frame for these page counts from the cache if it holds it; True also if it is already
@@ -389,7 +407,7 @@ def render_project(job: ProjectJob) -> tuple[bytes, int]:
     """In a worker: lay out one table (page breaks that keep its labels) and write its PDF/A."""
     from . import paginate, pdf
 
-    doc = paginate.project(_environment(), job.project, job.stamp.isoformat())
+    doc = paginate.project(_environment(), job.project, job.stamp.isoformat(), job.draft)
     return pdf.write(doc, (pdf.Attached(job.source.name, job.source.data),), job.stamp), len(doc.pages)
 
 
@@ -397,7 +415,7 @@ def render_frame(v: VolumeJob, pages: tuple[int, ...]) -> tuple[bytes, tuple[Pla
     """In a worker: the volume's cover, summary, chart and contents, and a numbered slot per table page."""
     from . import html, paginate, pdf
 
-    doc = paginate.frame(_environment(), v.department, pages, v.duplex, v.stamp.isoformat())
+    doc = paginate.frame(_environment(), v.department, pages, v.duplex, v.stamp.isoformat(), v.draft)
     at = pdf.anchor_pages(doc)
     placements = tuple(Placement(at[f"{html.anchor(n)}-{k + 1}"], n, k)
                        for n, count in enumerate(pages) for k in range(count))
@@ -407,7 +425,7 @@ def render_frame(v: VolumeJob, pages: tuple[int, ...]) -> tuple[bytes, tuple[Pla
 def assemble_volume(v: VolumeJob, frame: bytes, tables: tuple[bytes, ...], placements: tuple[Placement, ...]) -> bytes:
     from .assemble import assemble
 
-    return assemble(frame, tables, placements, tuple((s.name, s.data) for s in v.sources), v.stamp)
+    return assemble(frame, tables, placements, tuple((s.name, s.data) for s in v.sources), v.stamp, v.duplex)
 
 
 def publish(options: Options, made: dict[str, Made], projects: list[ProjectJob], volumes: list[VolumeJob],

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from xml.sax.saxutils import escape
 
-from . import model as m
+from . import fonts, model as m
 
-WIDTH = 156  # mm, the type area
-ROW = 7.5  # mm per project
-LABEL = 62  # mm for 序号 and name
-FONT = 3.2  # mm ≈ 9 pt
+WIDTH = 156  # mm, the type area (styles/form.css: A4 less its 28 and 26 mm margins)
+HEIGHT = 195  # mm the chart may take: the type area's 225 less the page's title and unit line
+LABEL = 70  # mm for 序号 and name
+FONT = 10.5 * 25.4 / 72  # mm: 五号, as the tables
+LINE = FONT * 1.3
+GRID = "#666"  # and 0.12 mm (0.34 pt): a laser printer draws it, a lighter or thinner one fades
+AXIS_Y = 7  # mm: the ticks' figures above the plot
+CLOSING = "，。、；：！？）》」』”’"
 
 
 def _nice_max(value: Decimal) -> Decimal:
@@ -25,35 +30,84 @@ def _nice_max(value: Decimal) -> Decimal:
     return Decimal(10).scaleb(exp)
 
 
-def _short(text: str, limit: int = 17) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _mm(text: str) -> float:
+    return fonts.text_em(text) * FONT
 
 
-def bar_chart(department: m.Department) -> str:
+def wrap(text: str, width: float) -> list[str]:
+    """Break a label into lines no wider than `width` mm, measured in the face that prints it."""
+    lines, line = [], ""
+    for char in text:
+        # a closing mark stays with what it closes, as Pango breaks the tables' lines
+        if line and _mm(line + char) > width and char not in CLOSING:
+            lines.append(line)
+            line = ""
+        line += char
+    return lines + [line] if line else lines
+
+
+def bar_charts(department: m.Department) -> list[str]:
+    """Every project by its full name (wrapped), a bar, and its amount as the summary prints it: one
+    chart per page, on one scale, as many as the names need."""
     projects = department.projects
+    amounts = [m.amount_text(p.amount, department.places) for p in projects]
     top = _nice_max(max((p.amount for p in projects), default=Decimal(0)))
-    plot = WIDTH - LABEL - 16
-    height = 12 + ROW * len(projects) + 8
+    plot = WIDTH - LABEL - (max((_mm(a) for a in amounts), default=0) + 2)
+    rows = []
+    for n, (p, amount) in enumerate(zip(projects, amounts), 1):
+        number = f"{n}. "
+        lines = wrap(p.name, LABEL - 3 - _mm(number))
+        rows.append(Bar(number, tuple(lines), amount, float(p.amount / top) * plot if top else 0,
+                        len(lines) * LINE + 3))
+    pages: list[list[Bar]] = [[]]
+    for row in rows:
+        if pages[-1] and sum(r.need for r in pages[-1]) + row.need > HEIGHT - AXIS_Y - 3:
+            pages.append([])
+        pages[-1].append(row)
+    return [_chart(department.name, page, top, plot) for page in pages]
+
+
+@dataclass(frozen=True)
+class Bar:
+    number: str
+    lines: tuple[str, ...]  # the name, wrapped
+    amount: str
+    width: float  # mm
+    need: float  # mm: the height its label needs
+
+
+def _chart(name: str, bars: list[Bar], top: Decimal, plot: float) -> str:
+    # The rows share the page: each at least as tall as its label, none taller than 20 mm.
+    spare = (HEIGHT - AXIS_Y - 3 - sum(b.need for b in bars)) / max(len(bars), 1)
+    rows = [b.need + max(0.0, min(spare, 20 - b.need)) for b in bars]
+    plot_height = sum(rows)
+    height = AXIS_Y + 2 + plot_height + 1
+    base = AXIS_Y + 2
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
-             f'width="{WIDTH}mm" height="{height}mm" viewBox="0 0 {WIDTH} {height}" '
-             f'font-family="Noto Serif CJK SC GB, Noto Serif CJK SC" font-size="{FONT}">',
-             f'<title>{escape(department.name)}各项目年度金额（万元）</title>']
-    base_y = 8
+             f'width="{WIDTH}mm" height="{height:.2f}mm" viewBox="0 0 {WIDTH} {height:.2f}" '
+             f'font-family="Noto Serif CJK SC GB, Noto Serif CJK SC" font-size="{FONT:.3f}">',
+             f'<title>{escape(name)}各项目年度金额（万元）</title>']
     for i in range(5):
-        tick = top * i / 4
         x = LABEL + plot * i / 4
-        parts.append(f'<line x1="{x:.2f}" y1="{base_y - 1}" x2="{x:.2f}" y2="{base_y + ROW * len(projects)}" '
-                     f'stroke="#999" stroke-width="0.15"/>')
-        parts.append(f'<text x="{x:.2f}" y="{base_y - 2}" text-anchor="middle" fill="#333">{_num(tick)}</text>')
-    for n, p in enumerate(projects):
-        y = base_y + ROW * n
-        w = float(p.amount / top) * plot if top else 0
-        parts.append(f'<text x="0" y="{y + ROW / 2 + FONT / 2.8:.2f}">{n + 1}. {escape(_short(p.name))}</text>')
-        parts.append(f'<rect x="{LABEL}" y="{y + 1.4:.2f}" width="{w:.2f}" height="{ROW - 2.8:.2f}" fill="#4a4a4a"/>')
-        parts.append(f'<text x="{LABEL + w + 1.2:.2f}" y="{y + ROW / 2 + FONT / 2.8:.2f}">{m.amount_text(p.amount, department.places)}</text>')
-    axis_y = base_y + ROW * len(projects)
-    parts.append(f'<line x1="{LABEL}" y1="{base_y - 1}" x2="{LABEL}" y2="{axis_y}" stroke="#000" stroke-width="0.3"/>')
-    parts.append(f'<text x="{LABEL + plot}" y="{axis_y + 6}" text-anchor="end" fill="#333">单位：万元</text>')
+        parts.append(f'<line x1="{x:.2f}" y1="{base - 1}" x2="{x:.2f}" y2="{base + plot_height:.2f}" '
+                     f'stroke="{GRID}" stroke-width="0.12"/>')
+        parts.append(f'<text x="{x:.2f}" y="{AXIS_Y - 1}" text-anchor="middle">{_num(top * i / 4)}</text>')
+    y = base
+    for bar_, row in zip(bars, rows):
+        middle = y + row / 2
+        first = middle - (len(bar_.lines) - 1) * LINE / 2 + FONT * 0.35
+        parts.append(f'<text x="0" y="{first:.2f}">{bar_.number}</text>')
+        for k, line in enumerate(bar_.lines):
+            parts.append(f'<text x="{_mm(bar_.number):.2f}" y="{first + k * LINE:.2f}">{escape(line)}</text>')
+        w, bar = bar_.width, min(row - 3, 7)
+        parts.append(f'<rect x="{LABEL}" y="{middle - bar / 2:.2f}" width="{w:.2f}" height="{bar:.2f}" fill="#4a4a4a"/>')
+        # White under the figure: a gridline behind it would strike it through.
+        parts.append(f'<rect x="{LABEL + w + 0.6:.2f}" y="{middle - FONT * 0.6:.2f}" width="{_mm(bar_.amount) + 1.2:.2f}" '
+                     f'height="{FONT * 1.2:.2f}" fill="#fff"/>')
+        parts.append(f'<text x="{LABEL + w + 1.2:.2f}" y="{middle + FONT * 0.35:.2f}">{bar_.amount}</text>')
+        y += row
+    parts.append(f'<line x1="{LABEL}" y1="{base - 1}" x2="{LABEL}" y2="{base + plot_height:.2f}" '
+                 f'stroke="#000" stroke-width="0.3"/>')
     parts.append("</svg>")
     return "\n".join(parts)
 

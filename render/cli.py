@@ -25,7 +25,11 @@ def parser() -> argparse.ArgumentParser:
         p.add_argument("--content", type=Path, default=ROOT / "content", help="内容文件夹（默认 content/）")
         p.add_argument("--out", type=Path, default=ROOT / "dist", help="输出文件夹（默认 dist/）")
         p.add_argument("--jobs", type=int, default=0, help="并行进程数（默认：CPU 核数）")
-        p.add_argument("--duplex", action="store_true", help="双面印刷：每张表从右页（奇数页）开始，必要时加空白页")
+        p.add_argument("--simplex", action="store_true",
+                       help="单面印刷的装订册（文件名加“（单面）”）：不加空白页；默认为双面印刷，各部分从右页开始")
+        p.add_argument("--duplex", action="store_false", dest="simplex", help=argparse.SUPPRESS)  # the default now
+        p.add_argument("--draft", nargs="?", const="征求意见稿", default="", metavar="文字",
+                       help="草稿：每页印水印（默认“征求意见稿”），写入 dist/草稿/，不覆盖正式 PDF")
 
     c = sub.add_parser("check", help="只检查内容，不生成 PDF")
     c.add_argument("--content", type=Path, default=ROOT / "content")
@@ -138,7 +142,7 @@ def run(args) -> int:
         warm.start()  # first: the fork server imports WeasyPrint while this process reads the content
     from .build import Options, build
 
-    options = Options(args.content, args.out, jobs, args.duplex)
+    options = Options(args.content, args.out, jobs, args.simplex, args.draft.strip())
     if watching:
         from .watch import watch
 

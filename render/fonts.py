@@ -134,3 +134,19 @@ def _texts(p: m.Project):
             for ind in group.indicators:
                 yield "三级指标", ind.line, ind.name
                 yield "绩效值", ind.line, ind.value
+
+
+@lru_cache(maxsize=None)
+def _advances(bold: bool) -> tuple[dict[int, int], int]:
+    from fontTools.ttLib import TTFont
+
+    face = TTFont(SHIPPED / f"NotoSerifCJKsc-GB-{'Bold' if bold else 'Regular'}.otf", lazy=True)
+    metrics = face["hmtx"].metrics
+    return {code: metrics[name][0] for code, name in face.getBestCmap().items()}, face["head"].unitsPerEm
+
+
+def text_em(text: str, bold: bool = False) -> float:
+    """The advance width of a line of text in ems, as the shipped face sets it (a character it lacks: 1 em,
+    the width of every Han character in the full face)."""
+    advances, upem = _advances(bold)
+    return sum(advances.get(ord(c), upem) for c in text) / upem

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import jinja2
 
-from . import ROOT, __version__, chart, model as m
+from . import ROOT, __version__, chart, fonts, model as m
 
 TEMPLATES = ROOT / "templates"
 STYLES = ROOT / "styles"
@@ -61,6 +61,57 @@ def blocks(project: m.Project, breaks: frozenset[str] = frozenset()) -> tuple[Bl
     return tuple(out)
 
 
+def by_page(blocks_: tuple[Block, ...]) -> tuple[tuple[Block, ...], ...]:
+    """The blocks of each page: a block that starts a new page opens a table of its own under 续表."""
+    pages: list[list[Block]] = [[]]
+    for block in blocks_:
+        if block.page_break and pages[-1]:
+            pages.append([])
+        pages[-1].append(block)
+    return tuple(tuple(p) for p in pages)
+
+
+EM = 10.5 * 25.4 / 72  # mm: 五号, the tables' type size (styles/form.css)
+CELL = 3.0 + 0.4  # mm: a cell's padding (1.5 mm a side, styles/form.css), its rules and a little air
+
+
+def cell_width(texts, bold: bool = False) -> float:
+    """The width (mm) a column needs to set the longest of these texts on one line."""
+    return max((fonts.text_em(t, bold) for t in texts), default=0.0) * EM + CELL
+
+
+def fit_columns(needs: list[float], grow: list[bool], least: float = 20.0) -> tuple[float, ...]:
+    """Column widths filling the type area: each column its need, the room left shared by the `grow`
+    columns in proportion to theirs; where room is short, those shrink in proportion (and wrap)."""
+    fixed = sum(n for n, g in zip(needs, grow) if not g)
+    flexible = sum(n for n, g in zip(needs, grow) if g) or 1.0
+    scale = max(chart.WIDTH - fixed, least * sum(grow)) / flexible
+    widths = [math.floor((n * scale if g else n) * 10) / 10 for n, g in zip(needs, grow)]
+    widths[-1] = round(chart.WIDTH - sum(widths[:-1]), 1)
+    return tuple(widths)
+
+
+def head_widths(p: m.Project) -> tuple[float, ...]:
+    """The header block's four columns: labels as wide as the longest label, the values sharing the rest."""
+    needs = [cell_width(("项目名称", "主管部门", "项目属性", "项目主管处室", m.GOAL), bold=True),
+             cell_width((p.department, p.attribute, p.office)),
+             cell_width(("实施单位", "项目期限", "项目年度金额"), bold=True),
+             cell_width((p.implementer, p.term, m.amount_text(p.amount, p.places)))]
+    return fit_columns(needs, [False, True, False, True])
+
+
+def summary_widths(d: m.Department, pages: list[str]) -> tuple[float, ...]:
+    """The 项目汇总表's columns: each as wide as its head or longest value, the names taking the rest."""
+    amounts = [m.amount_text(p.amount, d.places) for p in d.projects] + [m.amount_text(d.total, d.places)]
+    needs = [cell_width(["序号"], True), 0.0,
+             max(cell_width(["项目主管处室"], True), cell_width([p.office for p in d.projects])),
+             max(cell_width(["项目期限"], True), cell_width([p.term for p in d.projects])),
+             max(cell_width(["项目年度金额"], True), cell_width(amounts, True)),
+             max(cell_width(["页码"], True), cell_width(pages))]
+    widths = fit_columns(needs[:1] + needs[2:] + [1.0], [False] * 5 + [True], least=40.0)
+    return widths[:1] + widths[-1:] + widths[1:5]
+
+
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
@@ -86,12 +137,22 @@ class VolumeItem:
 GENERATOR = f"mubiaobiao {__version__}"
 
 
+SUBJECT = "部门项目支出预算绩效目标表"
+
+
+def draft_title(title: str, draft: str) -> str:
+    """A draft's title says so: a reader's window, a file list and the archive's intake (the XMP's
+    dc:title) all show it. A draft stays PDF/A-3b (README, Archive): the claim is about the file's form."""
+    return f"{title}（{draft}）" if draft else title
+
+
 def project_html(env: jinja2.Environment, project: m.Project, breaks: frozenset[str] = frozenset(),
-                 stamp: str = "") -> str:
+                 stamp: str = "", draft: str = "") -> str:
     return env.get_template("project.html.j2").render(
-        project=project, blocks=blocks(project, breaks), title=project.name,
+        project=project, pages=by_page(blocks(project, breaks)), widths=head_widths(project),
+        title=draft_title(project.name, draft), subject=draft_title(SUBJECT, draft), draft=draft,
         author=f"{project.department} / {project.implementer}", generator=GENERATOR, stamp=stamp,
-        keywords=[project.year, project.department_dir.split("-")[0], project.name],
+        keywords=[project.year, project.department_dir.split("-")[0], project.name] + ([draft] if draft else []),
     )
 
 
@@ -100,32 +161,55 @@ def anchor(n: int) -> str:
     return f"p{n + 1}"
 
 
-def volume_html(env: jinja2.Environment, department: m.Department, pages: tuple[int, ...],
-                duplex: bool, stamp: str, first: int) -> str:
-    """The volume's frame: cover, summary, chart, contents, then one numbered empty slot per table page.
+@dataclass(frozen=True)
+class Folios:
+    """Where the body's parts fall, as the volume numbers them (项目汇总表 = 1): guessed, then checked."""
 
-    `first` is the page index the first slot will fall on: the page numbers printed follow from it, and
-    render/paginate.py checks them against the layout.
+    chart: int  # the chart's page
+    first: int  # the first table's page, before any blank page a double-sided volume inserts
+
+
+@dataclass(frozen=True)
+class Entry:
+    no: str
+    title: str
+    anchor: str
+    page: int
+
+
+def volume_html(env: jinja2.Environment, department: m.Department, pages: tuple[int, ...],
+                duplex: bool, stamp: str, folios: Folios, draft: str = "") -> str:
+    """The volume's frame: cover, contents, then the body (summary, chart, one numbered empty slot per
+    table page).
+
+    The page numbers printed follow from `folios`: render/paginate.py checks them against the layout.
     """
     places = department.places
+    starts = table_starts(pages, folios.first, duplex)
     items = [VolumeItem(p, anchor(n), m.amount_text(p.amount, places), count, start)
-             for n, (p, count, start) in enumerate(zip(department.projects, pages, table_starts(pages, first, duplex)))]
+             for n, (p, count, start) in enumerate(zip(department.projects, pages, starts))]
+    contents = ([Entry("", "项目汇总表", "summary", 1), Entry("", "各项目年度金额", "chart", folios.chart)]
+                + [Entry(f"{n}.", i.project.name, f"{i.anchor}-1", i.page) for n, i in enumerate(items, 1)])
+    last = starts[-1] + pages[-1] - 1 if pages else folios.first - 1
+    title = draft_title(department.title, draft)
     return env.get_template("volume.html.j2").render(
-        department=department, items=items, total=m.amount_text(department.total, places),
-        chart=chart.bar_chart(department), cover_lines=cover_lines(department), duplex=duplex,
-        title=department.title, author=department.dir_name, generator=GENERATOR, stamp=stamp,
-        keywords=[department.year, department.code, department.name],
+        department=department, items=items, contents=contents, total=m.amount_text(department.total, places),
+        summary_widths=summary_widths(department, [str(i.page) for i in items]),
+        charts=chart.bar_charts(department), cover_lines=cover_lines(department), cover_year=cover_year(department),
+        duplex=duplex, blank_back=duplex and last % 2 == 1, draft=draft,
+        title=title, subject=draft_title(SUBJECT, draft), author=department.dir_name, generator=GENERATOR,
+        stamp=stamp, keywords=[department.year, department.code, department.name] + ([draft] if draft else []),
     )
 
 
 def table_starts(pages: tuple[int, ...], first: int, duplex: bool) -> list[int]:
-    """The page number of each table's first page when the first slot falls on page index `first`;
-    with `duplex` every table opens on a right-hand (odd-numbered) page."""
+    """The page number of each table's first page when the first table's page would be `first`; double-
+    sided, every table opens on a right-hand (odd-numbered) page."""
     starts, at = [], first
     for count in pages:
-        if duplex and at % 2:
+        if duplex and at % 2 == 0:
             at += 1
-        starts.append(at + 1)
+        starts.append(at)
         at += count
     return starts
 
@@ -136,6 +220,11 @@ def cover_lines(department: m.Department) -> list[str]:
     if title.startswith(department.name) and len(title) > len(department.name):
         return [department.name, title[len(department.name):]]
     return [title]
+
+
+def cover_year(department: m.Department) -> str:
+    """The year, printed once: on its own line only if the title does not carry it."""
+    return "" if department.year in department.title else f"{department.year}年度"
 
 
 def estimate_pages(p: m.Project) -> int:

@@ -8,17 +8,18 @@ import jinja2
 from . import html, model as m, pdf
 
 
-def project(env: jinja2.Environment, p: m.Project, stamp: str = "") -> pdf.weasyprint.Document:
-    """Lay out; where a page opens inside a merged group, break before that row and lay out again.
+def project(env: jinja2.Environment, p: m.Project, stamp: str = "", draft: str = "") -> pdf.weasyprint.Document:
+    """Lay out; where a page opens without a break of ours, break before its first row and lay out again.
 
-    WeasyPrint prints a split rowspan cell's text only on its first page (WEASYPRINT.md), so a group
-    that runs over a page is cut into two <tbody>s with the labels repeated. A cut moves the rows after
-    it, so only the first offending page is fixed per round; each round fixes one, so the loop ends.
+    A page we break opens with 续表, the project's name and unit, and the column heads, and repeats the
+    labels of its rows: WeasyPrint prints a split rowspan cell's text only on its first page
+    (WEASYPRINT.md). A cut moves the rows after it, so only the first page is fixed per round; each round
+    fixes one, so the loop ends. A table of one page is laid out once.
     """
     breaks: frozenset[str] = frozenset()
     for _ in range(500):
-        doc = pdf.layout(html.project_html(env, p, breaks, stamp))
-        allowed = {block.rows[0].id for block in html.blocks(p, breaks)}
+        doc = pdf.layout(html.project_html(env, p, breaks, stamp, draft))
+        allowed = {block.rows[0].id for block in html.blocks(p, breaks) if block.page_break}
         first_bad = next((ids[0] for ids in pdf.rows_by_page(doc)[1:] if ids and ids[0] not in allowed), None)
         if first_bad is None:
             return doc
@@ -27,18 +28,34 @@ def project(env: jinja2.Environment, p: m.Project, stamp: str = "") -> pdf.weasy
 
 
 def frame(env: jinja2.Environment, d: m.Department, pages: tuple[int, ...], duplex: bool,
-          stamp: str = "") -> pdf.weasyprint.Document:
+          stamp: str = "", draft: str = "") -> pdf.weasyprint.Document:
     """Lay the frame out with its page numbers printed as text, and check them against the layout.
 
     WeasyPrint's target-counter() would lay the frame out about twice over to find them (half the time
-    a frame takes). They follow from the page the first slot falls on: guessed (four pages of front
-    matter, six in duplex), checked, and if the guess was wrong laid out again from where it fell.
+    a frame takes). They follow from where the chart and the first table fall: guessed (a summary of one
+    page), checked, and if the guess was wrong laid out again from where they fell.
     """
-    first = 6 if duplex else 4
+    folios = html.Folios(chart=2, first=3)
     for _ in range(5):
-        doc = pdf.layout(html.volume_html(env, d, pages, duplex, stamp, first))
+        doc = pdf.layout(html.volume_html(env, d, pages, duplex, stamp, folios, draft))
         at = pdf.anchor_pages(doc)
-        if [at[f"{html.anchor(n)}-1"] + 1 for n in range(len(pages))] == html.table_starts(pages, first, duplex):
+        body = at["summary"]
+        starts = [at[f"{html.anchor(n)}-1"] - body + 1 for n in range(len(pages))]
+        found = html.Folios(at["chart"] - body + 1, starts[0] if starts else at["chart"] - body + 2)
+        if found == folios and starts == html.table_starts(pages, folios.first, duplex):
+            if duplex and len(doc.pages) % 2:
+                raise pdf.RenderError("双面装订册的页数不是偶数")
+            if draft:
+                _unmark([at[f"{html.anchor(n)}-{k + 1}"] for n, count in enumerate(pages) for k in range(count)], doc)
             return doc
-        first = at[f"{html.anchor(0)}-1"]
+        folios = found
     raise pdf.RenderError("装订册目录的页码未能与排版一致")
+
+
+def _unmark(slots: list[int], doc: pdf.weasyprint.Document) -> None:
+    """Take the draft mark off the slots: the table laid there brings its own, under its text, and one
+    drawn over it would grey the table's text (render/assemble.py lays the table under the slot)."""
+    for n in slots:
+        root = doc.pages[n]._page_box.children[0]
+        root.children = [box for box in root.children if "draft-mark" not in (
+            box.element.get("class", "") if getattr(box, "element", None) is not None else "")]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
+from .build import DRAFTS
 from .output import MANIFEST
 
 
@@ -37,7 +38,7 @@ def verify(out: Path, say=print) -> int:
             problems.append(f"{rel}: 已过期：最近一次生成时未能重建（见生成时的错误），这是更早生成的版本")
     for pdf in sorted(out.rglob("*.pdf")):
         rel = pdf.relative_to(out).as_posix()
-        if rel not in listed and not rel.startswith(".cache/"):
+        if rel not in listed and not rel.startswith((".cache/", DRAFTS + "/")):
             problems.append(f"{rel}: 清单中没有这个 PDF")
     for line in problems:
         say(line)

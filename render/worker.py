@@ -6,11 +6,14 @@ fontconfig or Pango here; that state is made in each worker after the fork (docs
 """
 
 from . import pdf  # first: it imports WeasyPrint without the slow library search
-from . import build, html, paginate  # noqa: F401
+from . import build, fonts, html, paginate  # noqa: F401
 from weasyprint.text.ffi import ffi  # noqa: E402
 
 for _name in ("project.html.j2", "volume.html.j2"):
     build._environment().get_template(_name)
+# The faces' advance widths, which size the tables' columns (render/html.py): 0.3 s to read.
+for _bold in (False, True):
+    fonts._advances(_bold)
 # cffi parses a C type the first time it is used, ~13 ms each: these are the ones every table needs.
 for _type in ("FcChar8 **", "PangoFcFontMap *", "PangoLogAttr[]", "PangoRectangle *", "char[4]", "char[]",
               "hb_tag_t[100]", "unsigned int *"):

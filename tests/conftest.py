@@ -116,3 +116,23 @@ def pytest_unconfigure(config):
         parent.rmdir()
     except OSError:  # earlier runs kept for their failures, or another run under way
         pass
+
+
+def hashes(folder: Path) -> dict[str, str]:
+    import hashlib
+
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*.pdf")) if ".cache" not in p.parts}
+
+
+@pytest.fixture(scope="session")
+def draft_built(built, tmp_path_factory) -> tuple[Path, dict[str, str], dict[str, str]]:
+    """`--draft` run over a copy of the committed content's dist/: the folder, and the final PDFs'
+    hashes before and after."""
+    out = tmp_path_factory.mktemp("draft") / "dist"
+    shutil.copytree(built, out)
+    before = hashes(out)
+    result = run_build("--out", str(out), "--jobs", "2", "--draft")
+    assert result.returncode == 0, result.stdout + result.stderr
+    after = {k: v for k, v in hashes(out).items() if not k.startswith("草稿/")}
+    return out, before, after

@@ -65,7 +65,7 @@ def test_a_break_inside_a_group_repeats_both_labels():
     cells = parse(text).cells
     assert cells[:5] == [("l1", 5, "1-产出指标"), ("l2", 4, "11-数量指标"), ("l2", 1, "12-质量指标"),
                          ("l1", 8, "1-产出指标"), ("l2", 2, "12-质量指标")]
-    assert text.count('class="continued"') == 1
+    assert text.count('class="continued-head"') == 1  # 续表, the name and unit above the second part
 
 
 def test_content_is_escaped_never_markup():
@@ -76,3 +76,20 @@ def test_content_is_escaped_never_markup():
     text = html.project_html(env, p)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;{{ 7*7 }}" in text
     assert "<script>" not in text
+
+
+def test_chart_gridlines_print_and_every_name_is_there_in_full():
+    import re
+
+    from render import chart
+
+    model, _ = load.load(CONTENT, DATA)
+    department = model.departments[0]
+    svg = "".join(chart.bar_charts(department))
+    grid = re.findall(r'<line [^>]*stroke="(#[0-9a-f]{3})" stroke-width="([\d.]+)"', svg)
+    assert len(grid) >= 5
+    for colour, width in grid:  # mm in the SVG: at least 0.25 pt, no lighter than #666
+        assert float(width) * 72 / 25.4 >= 0.25 and int(colour[1], 16) <= 6, (colour, width)
+    labels = "".join(re.findall(r"<text [^>]*>([^<]*)</text>", svg))
+    for p in department.projects:
+        assert p.name in labels

@@ -26,6 +26,9 @@ def test_spans_pages_with_heads_and_continued_mark(long_table):
     for n, text in enumerate(pages):
         assert squash("一级指标二级指标三级指标绩效值") in squash(text)
         assert ("续表" in text) == (n > 0)
+        if n:  # a loose sheet names its table and unit beside 续表
+            line = next(line for line in text.split("\n") if "续表" in line)
+            assert squash(line) == "续表四十项指标的项目单位：万元", line
         assert f"— {n + 1} —" in text
 
 

@@ -113,3 +113,13 @@ def test_pages_of_two_tables_share_one_program_per_face_or_keep_their_own_under_
     # the two tables' regular subsets differ; their bold ones hold the same glyphs, so are the same bytes
     assert len(regular) == (1 if known else 2) and len(set(names)) == len(names)
     assert fontcheck.problems(joined) == [] and readers.compare(joined, ("mupdf",)) == []
+
+
+def test_a_draft_draws_alike_and_its_fonts_are_sound(draft_built):
+    """The mark is text under the table's text: every reader draws it, grey and opaque (no transparency
+    for ps2write to rasterise)."""
+    out, _, _ = draft_built
+    drafts = sorted((out / "草稿" / DEPT).glob("*.pdf"))
+    volume = next(p for p in drafts if not p.name[0].isdigit())
+    table = next(p for p in drafts if p.name.startswith("09-"))
+    assert [line for pdf in (volume, table) for line in readers.compare(pdf) + fontcheck.problems(pdf)] == []

@@ -106,7 +106,10 @@ def test_the_pdf_prints_the_scheme_merged_and_in_order(tree):
     assert result.returncode == 0, result.stdout + result.stderr
     for stem in ("01-成本在前", "02-成本在后"):
         with pdfplumber.open(out / "2025" / DEPT / f"{stem}.pdf") as pdf:
-            table = pdf.pages[0].extract_tables()[-1]
+            page = pdf.pages[0]
+            # the indicator grid alone: the header block above it has columns of its own
+            heads = next(w for w in page.extract_words() if w["text"].startswith("一级指标"))
+            table = page.crop((0, heads["top"] - 12, page.width, page.height)).extract_tables()[-1]
         rows = [[squash(c) if c else c for c in row] for row in table]
         body = rows[next(k for k, row in enumerate(rows) if row[2] == "三级指标") + 1:]
         # a merged cell has its text on its first row and nothing on the rows it spans
@@ -170,7 +173,8 @@ def test_every_amount_prints_with_the_departments_one_precision(tree):
     total = str(sum(map(Decimal, amounts)))
     assert total == "297.985"
     pages = pdf_pages(seed_pdf(out, "平罗县司法局"))
-    summary, chart = pages[1], pages[2]
+    summary = next(t for t in pages if squash(t).startswith("项目汇总表"))
+    chart = next(t for t in pages if squash(t).startswith("各项目年度金额"))
     assert "合计" in summary and "各项目年度金额" in chart
     for text in shown:  # the summary table's column and the chart's bar
         for page in (summary, chart):

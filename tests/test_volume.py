@@ -50,10 +50,31 @@ def test_one_volume_for_the_department_with_all_its_sources(volume):
 
 def test_summary_prints_the_exact_total(volume):
     path, _ = volume
-    text = "\n".join(pdf_pages(path)[:4])
+    text = "\n".join(pdf_pages(path)[:6])
     assert "合计" in text and "320.43" in text
     for amount in ("26.00", "39.05", "82.38"):
         assert amount in text
+
+
+def test_bound_as_a_volume_is_bound(volume):
+    """封面, its blank back, 目录 (unnumbered), then the body from `— 1 —`; an even number of pages."""
+    path, _ = volume
+    reader = PdfReader(path)
+    pages = [p.extract_text() for p in reader.pages]
+    marks = outline(reader)
+    assert [t for t, _, _ in marks][:4] == ["封面", "目　录", "项目汇总表", "各项目年度金额"]
+    at = {t: i for t, i, _ in marks}
+    assert at["封面"] == 0 and not squash(pages[1]) and at["目　录"] == 2
+    body = at["项目汇总表"]
+    assert all(printed_number(t) is None for t in pages[:body])
+    first = next(i for i, t in enumerate(pages) if printed_number(t) is not None)
+    assert first == body and printed_number(pages[body]) == 1
+    assert len(pages) % 2 == 0
+    # every part opens on a right-hand page (an even index: page 1 is a right-hand one)
+    assert all(i % 2 == 0 for t, i, _ in marks if t not in ("封面", "各项目年度金额"))
+    # numbers run on from 1 on every page of the body that prints anything; blank pages print nothing
+    for i, text in enumerate(pages[body:]):
+        assert printed_number(text) == (i + 1 if squash(text) else None), i
 
 
 def test_contents_bookmarks_and_printed_numbers_agree(volume):
@@ -62,20 +83,85 @@ def test_contents_bookmarks_and_printed_numbers_agree(volume):
     pages = [p.extract_text() for p in reader.pages]
     names = [t[t.index("项目名称") + 1] for t in seed_tables()]
     marks = outline(reader)
-    titles = [t for t, _, _ in marks]
-    assert titles[:2] == ["封面", "项目汇总表"] and "目　录" in titles
-    toc_index = next(i for t, i, _ in marks if t == "目　录")
-    # keep line ends: each entry ends its line with leader dots and its page number
-    toc = "\n".join(squash(line) for line in pages[toc_index].split("\n"))
+    at = {t: i for t, i, _ in marks}
+    body = at["项目汇总表"]
+    # each entry ends its line (its name may wrap before the leader) with leader dots and its page number
+    import pdfplumber
+
+    with pdfplumber.open(path) as pdf:  # pypdf loses lines of the contents' table
+        toc = "\n".join(squash(line) for line in pdf.pages[at["目　录"]].extract_text().split("\n")) + "\n"
+    for title in ("项目汇总表", "各项目年度金额"):
+        assert re.search(title + r"\.{3,}" + str(at[title] - body + 1) + "\n", toc), title
     for name in names:
         (title, start, level) = next(m for m in marks if m[0] == name)
         assert level == 0
         printed = printed_number(pages[start])
-        assert printed == start + 1
+        assert printed == start - body + 1
         assert squash(name) in squash(pages[start])
-        assert re.search(re.escape(squash(name)) + r"\.{3,}" + str(printed) + "\n", toc), name
-    # continuous numbers on every page after the cover
-    assert [printed_number(t) for t in pages[1:]] == list(range(2, len(pages) + 1))
+        assert re.search(re.escape(squash(name)) + r"\n?\.{3,}" + str(printed) + "\n", toc), name
+
+
+def test_the_cover_text_is_searchable_and_nothing_is_invisible(volume, built):
+    path, _ = volume
+    import subprocess
+
+    cover = subprocess.run(["pdftotext", "-l", "1", str(path), "-"], capture_output=True, text=True).stdout
+    assert "平罗县司法局2025年部门项目支出预算绩效目标表" in squash(cover)
+    assert len(re.findall(r"2025年(?!\d)", cover)) == 1  # the year once (the date aside)
+    assert not re.search(r"\d \d", cover)
+    # the cover's bookmark comes from its visible title: no word is printed in white anywhere
+    for pdf in sorted((built / DEPT).glob("*.pdf")):
+        assert all("封面" not in t for t in pdf_pages(pdf)), pdf.name
+
+
+def test_the_chart_names_every_project_in_full_with_the_summarys_amounts(volume):
+    import pdfplumber
+
+    path, _ = volume
+    marks = {t: i for t, i, _ in outline(PdfReader(path))}
+    with pdfplumber.open(path) as pdf:
+        page = pdf.pages[marks["各项目年度金额"]]
+        assert {"26.00", "39.05", "82.38"} <= {w["text"] for w in page.extract_words()}
+        labels = chart_labels(page)
+    for n, table in enumerate(seed_tables(), 1):
+        assert f"{n}." + squash(table[table.index("项目名称") + 1]) in labels, n
+
+
+def chart_labels(page) -> str:
+    """A chart page's labels, whitespace removed: everything left of the bars and their figures."""
+    amounts = [w for w in page.extract_words() if re.fullmatch(r"\d+\.\d\d", w["text"])]
+    return squash(page.crop((0, 0, min(w["x0"] for w in amounts) - 20, page.height)).extract_text())
+
+
+def test_values_do_not_wrap_where_there_is_room(volume):
+    import pdfplumber
+
+    path, _ = volume
+    marks = {t: i for t, i, _ in outline(PdfReader(path))}
+    with pdfplumber.open(path) as pdf:
+        table = pdf.pages[marks["2025年全区法律援助案件补助经费"]].extract_text().split("\n")
+        summary = pdf.pages[marks["项目汇总表"]].extract_text()
+    for value in ("018001-平罗县司法局本级", "年度总体绩效目标", "05-行政教科文室", "018-平罗县司法局"):
+        assert any(value in line.replace(" ", "") for line in table), value
+    lines = [line.replace(" ", "") for line in summary.split("\n")]
+    offices = [t[t.index("项目主管处室") + 1] for t in seed_tables()]
+    for office in set(offices):  # every row's, none cut before 室
+        assert sum(office in line for line in lines) == offices.count(office), office
+    assert summary.count("单位：万元") == 1 and "（万元）" not in summary  # the unit, once
+
+
+def test_a_continuation_page_names_its_table_inside_the_type_area(volume):
+    import pdfplumber
+
+    path, _ = volume
+    name = "依法行政和行政复议、法治政府建设工作及行政执法人员培训经费8万元"
+    start = {t: i for t, i, _ in outline(PdfReader(path))}[name]
+    with pdfplumber.open(path) as pdf:
+        page = pdf.pages[start + 1]
+        line = next(l for l in page.extract_text().split("\n") if "续表" in l)
+        mark = next(w for w in page.extract_words() if w["text"].startswith("续表"))
+    assert name in line.replace(" ", "") and "单位：万元" in line.replace(" ", "")
+    assert mark["top"] >= 37 * 72 / 25.4  # the type area starts 37 mm from the top edge
 
 
 def test_summary_page_column_matches_the_tables(volume):
@@ -86,7 +172,9 @@ def test_summary_page_column_matches_the_tables(volume):
     for n, table in enumerate(seed_tables(), 1):
         name = table[table.index("项目名称") + 1]
         assert squash(name) in summary
-        assert str(marks[name] + 1) in summary
+        # its row ends with its amount and the number printed on its first page
+        page = marks[name] - marks["项目汇总表"] + 1
+        assert re.search(re.escape(squash(name)) + r"[^合]*?\d+\.\d\d" + f"{page}(?={n + 1}|合计)", summary), name
 
 
 def test_volume_pages_are_the_project_pages(built, volume, manifest):
@@ -94,13 +182,14 @@ def test_volume_pages_are_the_project_pages(built, volume, manifest):
     path, _ = volume
     reader = PdfReader(path)
     marks = outline(reader)
+    body = next(i for t, i, _ in marks if t == "项目汇总表")
     for f in [f for f in manifest["files"] if f["kind"] == "project"]:
         own = PdfReader(built / f["path"])
         title = own.metadata.title
         start = next(i for t, i, _ in marks if t == title)
         for k, page in enumerate(own.pages):
             a = squash(page.extract_text()).replace(f"—{k + 1}—", "")
-            b = squash(reader.pages[start + k].extract_text()).replace(f"—{start + k + 1}—", "")
+            b = squash(reader.pages[start + k].extract_text()).replace(f"—{start - body + k + 1}—", "")
             assert a == b, (title, k)
 
 
@@ -114,7 +203,7 @@ def two_departments(tmp_path_factory):
         for n, amount in enumerate(amounts, 1):
             project_file(folder, f"{n:02d}-{name}项目{n}", f"{name}项目{n}", f"{code}-{name}", amount, rows)
     out = root / "dist"
-    result = run_build("--content", str(root / "content"), "--out", str(out), "--jobs", "2", "--duplex")
+    result = run_build("--content", str(root / "content"), "--out", str(out), "--jobs", "2")
     assert result.returncode == 0, result.stdout + result.stderr
     import json
 
@@ -135,9 +224,11 @@ def test_duplex_starts_every_table_on_a_right_hand_page(two_departments):
     for v in volumes(manifest):
         reader = PdfReader(out / v["path"])
         pages = [p.extract_text() for p in reader.pages]
-        starts = [i for t, i, _ in outline(reader) if "项目" in t and t != "项目汇总表"]
+        marks = outline(reader)
+        body = next(i for t, i, _ in marks if t == "项目汇总表")
+        starts = [i for t, i, _ in marks if "局项目" in t]
         assert starts and all(i % 2 == 0 for i in starts)  # index 0 is page 1, a right-hand page
-        for i, text in enumerate(pages[1:], 1):
+        for i, text in enumerate(pages[body:]):
             if not squash(text):
                 continue  # a blank page: nothing printed, not even a number
             assert printed_number(text) == i + 1
@@ -157,8 +248,8 @@ def test_contents_entries_link_to_their_tables(volume):
             dest = annot.get("/Dest")
             dest = named[str(dest)] if isinstance(dest, str) else reader._build_destination("", dest)
             targets.append(reader.get_destination_page_number(dest))
-    starts = sorted(i for t, i in marks.items() if t not in ("封面", "项目汇总表", "各项目年度金额", "目　录"))
-    assert len(starts) == 10 and sorted(set(targets)) == starts  # an entry may have several link boxes
+    starts = sorted(i for t, i in marks.items() if t not in ("封面", "目　录"))  # the body's parts and tables
+    assert len(starts) == 12 and sorted(set(targets)) == starts  # an entry may have several link boxes
 
 
 @pytest.mark.parametrize("order", ["number last", "number first"])
@@ -195,9 +286,61 @@ def test_a_long_summary_still_prints_the_pages_the_tables_fall_on(duplex):
     pages = tuple(1 + (n % 4 == 0) for n in range(len(projects)))
     doc = paginate.frame(html.environment(), department, pages, duplex)
     at = pdf.anchor_pages(doc)
-    starts = [at[f"{html.anchor(n)}-1"] + 1 for n in range(len(projects))]
-    assert starts[0] > 5 and (not duplex or all(s % 2 for s in starts))
-    front = pdf_pages(io.BytesIO(pdf.write(doc)))[:starts[0] - 1]
-    contents = squash("".join(front[next(i for i, t in enumerate(front) if t.startswith("目\u3000录")):]))
+    starts = [at[f"{html.anchor(n)}-1"] - at["summary"] + 1 for n in range(len(projects))]
+    assert starts[0] > 3 and (not duplex or all(s % 2 for s in starts))
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(pdf.write(doc))) as frame:  # pypdf loses lines of the contents' table
+        front = [page.extract_text() for page in frame.pages[:at["summary"]]]
+        # the chart goes on over as many pages as its names need, each inside the type area (262 mm)
+        charts = frame.pages[at["chart"]:at[f"{html.anchor(0)}-1"]]
+        assert len(charts) == 2
+        labels = "".join(chart_labels(page.crop((0, 0, page.width, 262 * 72 / 25.4))) for page in charts)
+        assert all(squash(f"{n}.{p.name}") in labels for n, p in enumerate(projects, 1))
+    contents = squash("".join(front[next(i for i, t in enumerate(front) if squash(t).startswith("目录")):]))
     for n, (p, start) in enumerate(zip(projects, starts)):
-        assert re.search(f"{n + 1}\\." + re.escape(squash(p.name)) + r"\.+" + f"{start}(?={n + 2}\\.|—)", contents), (p.name, start)
+        assert re.search(f"{n + 1}\\." + re.escape(squash(p.name)) + r"\.+" + f"{start}(?={n + 2}\\.|$)", contents), (p.name, start)
+
+
+@pytest.fixture(scope="module")
+def simplex(built, tmp_path_factory):
+    """`--simplex` over a copy of dist/: only the volume is laid out again."""
+    import shutil
+
+    out = tmp_path_factory.mktemp("simplex") / "dist"
+    shutil.copytree(built, out)
+    result = run_build("--out", str(out), "--jobs", "2", "--simplex")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out
+
+
+def test_simplex_has_no_blank_pages_and_a_name_of_its_own(simplex, volume):
+    path, _ = volume
+    single = simplex / DEPT / path.name.replace(".pdf", "（单面）.pdf")
+    assert not (simplex / DEPT / path.name).exists()  # the double-sided one is another build's
+    reader = PdfReader(single)
+    pages = [p.extract_text() for p in reader.pages]
+    assert all(squash(t) for t in pages)
+    marks = {t: i for t, i, _ in outline(reader)}
+    assert (marks["封面"], marks["目　录"], marks["项目汇总表"]) == (0, 1, 2)
+    assert [printed_number(t) for t in pages[2:]] == list(range(1, len(pages) - 1))
+    assert len(pages) == 2 + 2 + sum(len(pdf_pages(p)) for p in (simplex / DEPT).glob("[0-9]*.pdf"))
+
+
+def test_a_draft_is_marked_on_every_page_and_leaves_the_final_pdfs_alone(draft_built):
+    out, before, after = draft_built
+    assert before == after
+    drafts = sorted((out / "草稿" / DEPT).glob("*.pdf"))
+    assert len(drafts) == 11 and all(p.stem.endswith("（征求意见稿）") for p in drafts)
+    for pdf in drafts:
+        reader = PdfReader(pdf)
+        assert all("征求意见稿" in squash(p.extract_text()) for p in reader.pages), pdf.name
+        assert "征求意见稿" in reader.metadata.title and "征求意见稿" in reader.metadata.subject
+        xmp = reader.xmp_metadata.stream.get_data().decode()
+        for field in ("dc:title", "dc:description", "pdf:Keywords"):  # where an archive's intake reads
+            assert re.search(f"<{field}>(?:(?!</{field}>).)*征求意见稿", xmp), (pdf.name, field)
+    manifest = (out / "草稿" / "manifest.json").read_text(encoding="utf-8")
+    assert manifest.count("（征求意见稿）.pdf") == 11 and "草稿" not in (out / "manifest.json").read_text(encoding="utf-8")
+    for folder in (out, out / "草稿"):  # each checks against its own manifest; the final one ignores drafts
+        result = run_build("verify", "--out", str(folder))
+        assert result.returncode == 0, result.stdout + result.stderr
