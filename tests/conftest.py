@@ -129,10 +129,10 @@ def hashes(folder: Path) -> dict[str, str]:
 def draft_built(built, tmp_path_factory) -> tuple[Path, dict[str, str], dict[str, str]]:
     """`--draft` run over a copy of the committed content's dist/: the folder, and the final PDFs'
     hashes before and after."""
-    out = tmp_path_factory.mktemp("draft") / "dist"
-    shutil.copytree(built, out)
+    out = tmp_path_factory.mktemp("draft")  # beside the original: the manifest names the content relatively
+    shutil.copytree(built, out, dirs_exist_ok=True)
     before = hashes(out)
-    result = run_build("--out", str(out), "--jobs", "2", "--draft")
+    result = run_build("--content", str(CONTENT), "--out", str(out), "--jobs", "2", "--draft")
     assert result.returncode == 0, result.stdout + result.stderr
     after = {k: v for k, v in hashes(out).items() if not k.startswith("草稿/")}
     return out, before, after

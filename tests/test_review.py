@@ -8,17 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, department_file, project_file, run_build
+from conftest import CONTENT, DATA, ROOT, department_file, project_file, run_build
 from render import load, rules as rl
 from render.review import review
 
-SEED = ROOT / "content" / "2025" / "018-平罗县司法局"
+SEED = CONTENT / "2025" / "018-平罗县司法局"
 
 
 @pytest.fixture(scope="module")
 def seed() -> dict[str, list]:
     """The seed's findings by project stem, judged by the shipped rules."""
-    content, _ = load.load(ROOT / "content", ROOT)
+    content, _ = load.load(CONTENT, DATA)
     rules, problems = rl.load()
     assert rules is not None, problems
     return {p.project.stem[:2]: list(p.findings) for d in review(content, rules) for p in d.projects}
@@ -219,7 +219,7 @@ def test_cli_prints_findings_grouped_and_exits_by_strict(tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
     lines = done.stdout.splitlines()
     assert lines[0].startswith("== 05-基层服务专项计划县配经费（司法协理员）：需修改 2")
-    assert lines[1] == ("content/2025/018-平罗县司法局/05-基层服务专项计划县配经费（司法协理员）.md:5: "
+    assert lines[1] == ("tests/data/content/2025/018-平罗县司法局/05-基层服务专项计划县配经费（司法协理员）.md:5: "
                         "R01 表头填写完整: 项目属性是空的（请补填该栏）")
     assert "1 个项目" in lines[-1]
     assert run_build("review", "--strict", str(one)).returncode == 1

@@ -15,10 +15,10 @@ from openpyxl import load_workbook
 
 import fontcheck
 import readers
-from conftest import DEPT, ROOT, run_build, squash
+from conftest import CONTENT, DEPT, ROOT, run_build, squash
 from render.verify import associated_files
 
-SEED = ROOT / "content" / DEPT
+SEED = CONTENT / DEPT
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +74,7 @@ def test_workbook_opens_in_openpyxl_and_libreoffice(reviewed, tmp_path):
 def test_a_build_keeps_the_review_and_the_same_review_gives_the_same_bytes(reviewed):
     review_files = {p: e for p, e in entries(reviewed).items() if e["kind"] == "review"}
     assert set(review_files) == {f"{DEPT}/审核意见.pdf", f"{DEPT}/审核意见.xlsx"}
-    done = run_build("--out", str(reviewed), "--jobs", "2")
+    done = run_build("--content", str(CONTENT), "--out", str(reviewed), "--jobs", "2")
     assert done.returncode == 0, done.stdout + done.stderr
     after = entries(reviewed)
     assert {p: after[p] for p in review_files} == review_files  # listed as before, files still there

@@ -6,7 +6,7 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from conftest import DEPT, department_file, pdf_pages, project_file, run_build, seed_tables, squash
+from conftest import CONTENT, DEPT, department_file, pdf_pages, project_file, run_build, seed_tables, squash
 
 
 def volumes(manifest):
@@ -307,9 +307,9 @@ def simplex(built, tmp_path_factory):
     """`--simplex` over a copy of dist/: only the volume is laid out again."""
     import shutil
 
-    out = tmp_path_factory.mktemp("simplex") / "dist"
-    shutil.copytree(built, out)
-    result = run_build("--out", str(out), "--jobs", "2", "--simplex")
+    out = tmp_path_factory.mktemp("simplex")  # beside the original: the manifest names the content relatively
+    shutil.copytree(built, out, dirs_exist_ok=True)
+    result = run_build("--content", str(CONTENT), "--out", str(out), "--jobs", "2", "--simplex")
     assert result.returncode == 0, result.stdout + result.stderr
     return out
 
