@@ -9,6 +9,7 @@ build: setup
 	$(BIN)/python build.py $(ARGS)
 
 test: setup
+	$(BIN)/python -m ruff check .
 	$(BIN)/python -m pytest $(ARGS)
 
 check: setup

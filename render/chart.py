@@ -54,7 +54,7 @@ def bar_charts(department: m.Department) -> list[str]:
     top = _nice_max(max((p.amount for p in projects), default=Decimal(0)))
     plot = WIDTH - LABEL - (max((_mm(a) for a in amounts), default=0) + 2)
     rows = []
-    for n, (p, amount) in enumerate(zip(projects, amounts), 1):
+    for n, (p, amount) in enumerate(zip(projects, amounts, strict=True), 1):
         number = f"{n}. "
         lines = wrap(p.name, LABEL - 3 - _mm(number))
         rows.append(Bar(number, tuple(lines), amount, float(p.amount / top) * plot if top else 0,
@@ -93,7 +93,7 @@ def _chart(name: str, bars: list[Bar], top: Decimal, plot: float) -> str:
                      f'stroke="{GRID}" stroke-width="0.12"/>')
         parts.append(f'<text x="{x:.2f}" y="{AXIS_Y - 1}" text-anchor="middle">{_num(top * i / 4)}</text>')
     y = base
-    for bar_, row in zip(bars, rows):
+    for bar_, row in zip(bars, rows, strict=False):
         middle = y + row / 2
         first = middle - (len(bar_.lines) - 1) * LINE / 2 + FONT * 0.35
         parts.append(f'<text x="0" y="{first:.2f}">{bar_.number}</text>')

@@ -48,7 +48,7 @@ def blocks(project: m.Project, breaks: frozenset[str] = frozenset()) -> tuple[Bl
         flat = [(g, ind, f"r{i}-{j}-{k}")
                 for j, g in enumerate(level.groups) for k, ind in enumerate(g.indicators)]
         cuts = [0] + [n for n, (_, _, rid) in enumerate(flat) if rid in breaks and n > 0] + [len(flat)]
-        for a, b in zip(cuts, cuts[1:]):
+        for a, b in zip(cuts, cuts[1:], strict=False):
             part = flat[a:b]
             rows = []
             for n, (group, ind, rid) in enumerate(part):
@@ -83,10 +83,10 @@ def cell_width(texts, bold: bool = False) -> float:
 def fit_columns(needs: list[float], grow: list[bool], least: float = 20.0) -> tuple[float, ...]:
     """Column widths filling the type area: each column its need, the room left shared by the `grow`
     columns in proportion to theirs; where room is short, those shrink in proportion (and wrap)."""
-    fixed = sum(n for n, g in zip(needs, grow) if not g)
-    flexible = sum(n for n, g in zip(needs, grow) if g) or 1.0
+    fixed = sum(n for n, g in zip(needs, grow, strict=False) if not g)
+    flexible = sum(n for n, g in zip(needs, grow, strict=False) if g) or 1.0
     scale = max(chart.WIDTH - fixed, least * sum(grow)) / flexible
-    widths = [math.floor((n * scale if g else n) * 10) / 10 for n, g in zip(needs, grow)]
+    widths = [math.floor((n * scale if g else n) * 10) / 10 for n, g in zip(needs, grow, strict=False)]
     widths[-1] = round(chart.WIDTH - sum(widths[:-1]), 1)
     return tuple(widths)
 
@@ -187,7 +187,7 @@ def volume_html(env: jinja2.Environment, department: m.Department, pages: tuple[
     places = department.places
     starts = table_starts(pages, folios.first, duplex)
     items = [VolumeItem(p, anchor(n), m.amount_text(p.amount, places), count, start)
-             for n, (p, count, start) in enumerate(zip(department.projects, pages, starts))]
+             for n, (p, count, start) in enumerate(zip(department.projects, pages, starts, strict=False))]
     contents = ([Entry("", "项目汇总表", "summary", 1), Entry("", "各项目年度金额", "chart", folios.chart)]
                 + [Entry(f"{n}.", i.project.name, f"{i.anchor}-1", i.page) for n, i in enumerate(items, 1)])
     last = starts[-1] + pages[-1] - 1 if pages else folios.first - 1

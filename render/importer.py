@@ -238,7 +238,7 @@ def _indicator_row(t: Table, n: int, cells: list[str], notes: list[Note], scheme
         cells = cells[:-1]
     if cells[:4] + [""] * (4 - len(cells[:4])) != standard or len(cells) > 4:
         shown = " | ".join(c or "（空）" for c in cells)
-        placed = "，".join(f"{h}“{v}”" for h, v in zip(m.INDICATOR_HEADS, row) if v) or "空行"
+        placed = "，".join(f"{h}“{v}”" for h, v in zip(m.INDICATOR_HEADS, row, strict=False) if v) or "空行"
         notes.append(Note(t.source, t.number, n, f"错位的行 [{shown}] 按编码归位为：{placed}"))
     t.rows.append(row)
 

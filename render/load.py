@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from . import model as m, scheme as sch
-from .parse import FRONT_MATTER, Entry, ParsedFile, decode, parse_markdown, parse_yaml
+from .parse import Entry, ParsedFile, decode, parse_markdown, parse_yaml
 from .problems import Problem
 
 # A cell holds about 14 (三级指标) or 9 (绩效值) characters a line, the goal about 33, and a page about 40
@@ -488,7 +488,7 @@ def _in_order(path: str, items: list[list], order: tuple[str, ...], field: str, 
               problems: list[Problem]) -> list[list]:
     """Groups in the scheme's order, as the paper form prints them; a table written otherwise is warned."""
     ordered = sorted(items, key=lambda item: order.index(item[0]))
-    moved = next((want for have, want in zip(items, ordered) if have is not want), None)
+    moved = next((want for have, want in zip(items, ordered, strict=False) if have is not want), None)
     if moved:
         after = items[items.index(moved) - 1][0]
         problems.append(Problem(path, moved[1], field, f"“{moved[0]}”在指标体系“{scheme.name}”中排在“{after}”之前："

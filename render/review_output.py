@@ -66,7 +66,7 @@ def xlsx_bytes(r: DepartmentReview, stamp: datetime) -> bytes:
             n += 1
             ws.append((n, p.project.name, f.path, f.line, f.rule.id, f.rule.name, f.rule.level, f.message,
                        f.rule.advice, f.rule.basis))
-    for column, width in zip("ABCDEFGHIJ", (6, 30, 40, 6, 9, 16, 10, 60, 40, 40)):
+    for column, width in zip("ABCDEFGHIJ", (6, 30, 40, 6, 9, 16, 10, 60, 40, 40), strict=True):
         ws.column_dimensions[column].width = width
     summary = wb.create_sheet("汇总表")
     summary.append(("序号", "项目名称", "项目主管处室", "项目期限", "项目年度金额（万元）", *LEVELS, "意见合计"))
@@ -76,7 +76,7 @@ def xlsx_bytes(r: DepartmentReview, stamp: datetime) -> bytes:
                         len(p.findings)))
     amount = sum((p.project.amount for p in r.projects), start=m.Decimal(0))
     summary.append(("合计", "", "", "", float(amount), *(r.count(x) for x in LEVELS), len(r.findings)))
-    for column, width in zip("ABCDEFGHI", (6, 40, 16, 10, 18, 10, 10, 10, 10)):
+    for column, width in zip("ABCDEFGHI", (6, 40, 16, 10, 18, 10, 10, 10, 10), strict=True):
         summary.column_dimensions[column].width = width
     for sheet in (ws, summary):
         for cell in sheet[1]:

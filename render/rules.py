@@ -121,7 +121,7 @@ def _rule(rule_id: str, id_node: yaml.Node, body: yaml.MappingNode, bad) -> Rule
     ok = True
     check = fields.get("检查")
     known_params = CHECKS.get(check.value, {}) if isinstance(check, yaml.ScalarNode) else {}
-    for key_node, value in body.value:
+    for key_node, _value in body.value:
         key = key_node.value if isinstance(key_node, yaml.ScalarNode) else ""
         if key not in COMMON and key not in known_params:
             allowed = "、".join(COMMON + tuple(known_params))

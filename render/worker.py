@@ -5,7 +5,7 @@ Only what is safe to fork: modules, Jinja templates, cffi's parsed declarations.
 fontconfig or Pango here; that state is made in each worker after the fork (docs/weasyprint.md).
 """
 
-from . import pdf  # first: it imports WeasyPrint without the slow library search
+from . import pdf  # noqa: F401  (first: it imports WeasyPrint without the slow library search)
 from . import build, fonts, html, paginate  # noqa: F401
 from weasyprint.text.ffi import ffi  # noqa: E402
 

@@ -90,7 +90,7 @@ def set_cids(font: TTFont, cids) -> TTFont:
     top = font["CFF "].cff.topDictIndex[0]
     names = [".notdef" if n == 0 else f"cid{cid:05d}" for n, cid in enumerate(cids)]
     charstrings = top.CharStrings
-    charstrings.charStrings = {new: charstrings.charStrings[old] for old, new in zip(top.charset, names)}
+    charstrings.charStrings = {new: charstrings.charStrings[old] for old, new in zip(top.charset, names, strict=True)}
     top.charset = names
     font.setGlyphOrder(names)
     return font

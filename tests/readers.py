@@ -120,7 +120,7 @@ def compare(pdf: Path, readers=READERS) -> list[str]:
         if len(drawing.pages) != len(reference.pages):
             problems.append(f"{pdf.name}: {reader} drew {len(drawing.pages)} pages, Poppler {len(reference.pages)}")
             continue
-        for n, (mine, theirs) in enumerate(zip(reference.pages, drawing.pages), 1):
+        for n, (mine, theirs) in enumerate(zip(reference.pages, drawing.pages, strict=True), 1):
             share = difference(mine, theirs)
             if share > MAX_SHARE:
                 problems.append(f"{pdf.name} page {n}: {reader} differs from Poppler on {share:.2%} of the page")

@@ -184,7 +184,7 @@ def checked(tmp_path_factory) -> dict[str, tuple[Path, object]]:
         return run_build("check", "--content", str(trees[name]), *strict)
 
     with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 1)) as pool:
-        results = dict(zip(trees, pool.map(run, trees)))
+        results = dict(zip(trees, pool.map(run, trees), strict=True))
     return {name: (trees[name], results[name]) for name in trees}
 
 

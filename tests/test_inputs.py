@@ -104,7 +104,7 @@ def checked(tmp_path_factory) -> dict[str, tuple[Path, object]]:
         trees[case.name] = content
     with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 1)) as pool:
         results = pool.map(lambda name: run_build("check", "--content", str(trees[name])), trees)
-    return {name: (trees[name], result) for name, result in zip(trees, results)}
+    return {name: (trees[name], result) for name, result in zip(trees, results, strict=True)}
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
@@ -139,7 +139,7 @@ def test_import_without_date_leaves_it_for_the_clerk(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     written = (content / DEPT / "部门.yml").read_text(encoding="utf-8").split("\n")
     committed = (copy_content(tmp_path / "seed") / DEPT / "部门.yml").read_text(encoding="utf-8").split("\n")
-    assert [n for n, (a, b) in enumerate(zip(written, committed)) if a != b] == [5]
+    assert [n for n, (a, b) in enumerate(zip(written, committed, strict=False)) if a != b] == [5]
     assert written[5] == "编制日期:"
     assert (f"编制日期未填写：请在 {content / DEPT / '部门.yml'} 中填写实际的编制日期（或导入时加 --date 2025-01-20）；"
             "填写之前，check 会提醒，封面上留空白") in result.stdout.splitlines()

@@ -24,7 +24,7 @@ def test_ten_projects_in_seed_order_with_the_seed_total():
 
 def test_every_indicator_row_of_the_seed_is_in_the_tree():
     model, _ = content()
-    for project, cells in zip(model.projects, seed_tables()):
+    for project, cells in zip(model.projects, seed_tables(), strict=True):
         start = cells.index("绩效值") + 1
         texts = [c for c in cells[start:] if c not in scheme.default().level1 + scheme.default().level2]
         tree = [x for l1 in project.levels for l2 in l1.groups for i in l2.indicators for x in (i.name, i.value) if x]

@@ -29,7 +29,7 @@ def test_every_seed_cell_is_in_its_own_projects_pdf(built, manifest):
     files = sorted(projects(manifest), key=lambda f: f["path"])
     tables = seed_tables()
     checked = 0
-    for f, cells in zip(files, tables):
+    for f, cells in zip(files, tables, strict=True):
         text = squash("".join(pdf_pages(built / f["path"])))
         for cell in cells:
             assert squash(cell) in text, (f["path"], cell)

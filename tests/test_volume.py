@@ -298,7 +298,7 @@ def test_a_long_summary_still_prints_the_pages_the_tables_fall_on(duplex):
         labels = "".join(chart_labels(page.crop((0, 0, page.width, 262 * 72 / 25.4))) for page in charts)
         assert all(squash(f"{n}.{p.name}") in labels for n, p in enumerate(projects, 1))
     contents = squash("".join(front[next(i for i, t in enumerate(front) if squash(t).startswith("目录")):]))
-    for n, (p, start) in enumerate(zip(projects, starts)):
+    for n, (p, start) in enumerate(zip(projects, starts, strict=True)):
         assert re.search(f"{n + 1}\\." + re.escape(squash(p.name)) + r"\.+" + f"{start}(?={n + 2}\\.|$)", contents), (p.name, start)
 
 
