@@ -445,10 +445,10 @@ def publish(options: Options, made: dict[str, Made], projects: list[ProjectJob],
         outputs.append(output.Output(target, kind, title, item.pages, output.sha256(item.data),
                                      tuple(output.Source(s.path, output.sha256(s.data)) for s in sources),
                                      kc.versions()))
-    kept = output.kept_reviews(out, previous)  # `review --out` made these: a build leaves them alone
-    removed, stale = output.settle(out, previous, {o.path for o in outputs} | {e["path"] for e in kept}, remove)
-    output.write_manifest(out, outputs + stale, kc.versions(), output.content_name(out, options.content), kept)
+    reviews = output.kept_reviews(out, previous)  # `review --out` made these: a build leaves them alone
+    removed, stale = output.settle(out, previous, {o.path for o in outputs} | {e["path"] for e in reviews}, remove)
+    output.write_manifest(out, outputs + stale, kc.versions(), output.content_name(out, options.content), reviews)
     # A stale file's cache entry stays: put right, its source rebuilds nothing that is already there.
-    kept_paths = set(made) | {o.path for o in stale}
-    store.save(kept_paths | {f"frame:{t}" for t in kept_paths})
+    kept = set(made) | {o.path for o in stale}
+    store.save(kept | {f"frame:{t}" for t in kept})
     return removed, [o.path for o in stale]

@@ -83,9 +83,10 @@ def main(argv: list[str] | None = None) -> int:
 
 # What each system error means to a clerk, and what to do about it.
 _LOCKED = "文件被占用（可能正在另一个程序中打开，如 PDF 阅读器）。请关闭打开它的程序后重新运行。"
+_DENIED = "没有权限读写这里。请换一个有写入权限的文件夹（如 --out 指定），或请管理员开放权限。"
 _SYSTEM = {
-    errno.EACCES: "没有权限读写这里。请换一个有写入权限的文件夹（如 --out 指定），或请管理员开放权限。",
-    errno.EPERM: "没有权限读写这里。请换一个有写入权限的文件夹（如 --out 指定），或请管理员开放权限。",
+    errno.EACCES: _DENIED,
+    errno.EPERM: _DENIED,
     errno.EROFS: "这个磁盘是只读的。请用 --out 指定另一个可写的文件夹。",
     errno.ENOSPC: "磁盘已满，写不下了。请清理磁盘空间，或用 --out 换到空间足够的磁盘，然后重新运行。",
     errno.EDQUOT: "磁盘配额已用完，写不下了。请清理空间，或用 --out 换到另一个磁盘，然后重新运行。",

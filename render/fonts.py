@@ -8,6 +8,7 @@ import sys
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
+from pathlib import Path
 
 from . import ROOT, model as m
 from .problems import Problem
@@ -19,11 +20,16 @@ SHIPPED = ROOT / "styles" / "fonts"
 STYLES = {"Regular": "", "Bold": "-Bold"}  # fontconfig's style, and what WeasyPrint appends to the PDF name
 
 
+def shipped_face(style: str) -> Path:
+    """The cut-down face of that style in styles/fonts/ (styles/form.css names the same files)."""
+    return SHIPPED / f"NotoSerifCJKsc-GB-{style}.otf"
+
+
 def embedded_faces() -> dict[str, tuple[str, int]]:
     """Each face the PDFs may embed, by the name WeasyPrint gives it there (tag aside), with its file."""
     faces = {}
     for style, suffix in STYLES.items():
-        faces[FAST_FAMILY.replace(" ", "-") + suffix] = (str(SHIPPED / f"NotoSerifCJKsc-GB-{style}.otf"), 0)
+        faces[FAST_FAMILY.replace(" ", "-") + suffix] = (str(shipped_face(style)), 0)
         found = font_file(FONT_FAMILY, style)
         if found:
             faces[FONT_FAMILY.replace(" ", "-") + suffix] = found
@@ -75,7 +81,7 @@ def font_file(family: str, style: str) -> tuple[str, int] | None:
 def coverage() -> frozenset[int]:
     """Code points that both embedded faces can draw, from fontconfig's own charset: what Pango sees."""
     sets = []
-    for style in ("Regular", "Bold"):
+    for style in STYLES:
         out = _fc_match(FONT_FAMILY, style, "%{charset}") if font_file(FONT_FAMILY, style) else None
         if out is None:
             return frozenset()
@@ -140,7 +146,7 @@ def _texts(p: m.Project):
 def _advances(bold: bool) -> tuple[dict[int, int], int]:
     from fontTools.ttLib import TTFont
 
-    face = TTFont(SHIPPED / f"NotoSerifCJKsc-GB-{'Bold' if bold else 'Regular'}.otf", lazy=True)
+    face = TTFont(shipped_face("Bold" if bold else "Regular"), lazy=True)
     metrics = face["hmtx"].metrics
     return {code: metrics[name][0] for code, name in face.getBestCmap().items()}, face["head"].unitsPerEm
 
