@@ -27,7 +27,7 @@ def run_in_venv() -> None:
 
 if __name__ == "__main__":
     run_in_venv()
-    from render.cli import main
+    from render.commands.cli import main
 
     code = main()
     # Everything made is written and closed. The collector's last passes over what Jinja, pikepdf and the

@@ -87,7 +87,7 @@ def project_file(folder: Path, stem: str, name: str, dept: str, amount: str, row
 def long_rows(n: int, scheme=None) -> list[tuple[str, str, str, str]]:
     """n indicators spread over every 二级 of the scheme (the default one unless given), each with a name
     and value found nowhere else."""
-    from render import scheme as sch
+    from render.source import scheme as sch
 
     scheme = scheme or sch.default()
     rows = []

@@ -16,7 +16,7 @@ import pikepdf
 from fontTools.pens.boundsPen import BoundsPen
 from fontTools.ttLib import TTFont
 
-from render.embed import widths
+from render.bind.embed import widths
 
 SHOW = {"Tj", "TJ", "'", '"'}
 

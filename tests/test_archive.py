@@ -10,9 +10,9 @@ import sys
 
 import pikepdf
 import pytest
-
 from conftest import ROOT, copy_content, run_build
-from render.verify import associated_files
+
+from render.commands.verify import associated_files
 
 
 def pdfs(manifest):

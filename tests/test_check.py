@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
-
 from conftest import department_file, project_file, run_build
 
 DEPT = "901-测试局"

@@ -3,7 +3,9 @@
 from html.parser import HTMLParser
 
 from conftest import CONTENT, DATA
-from render import html, load
+
+from render.source import load
+from render.typeset import markup as html
 
 
 class Cells(HTMLParser):
@@ -81,7 +83,7 @@ def test_content_is_escaped_never_markup():
 def test_chart_gridlines_print_and_every_name_is_there_in_full():
     import re
 
-    from render import chart
+    from render.typeset import chart
 
     model, _ = load.load(CONTENT, DATA)
     department = model.departments[0]

@@ -7,12 +7,22 @@ import datetime as dt
 import json
 from pathlib import Path
 
-import pytest
-
 import fontcheck
+import pytest
 import readers
-from conftest import CONTENT, SEED, copy_content, long_rows, pdf_pages, run_build, squash
-from render import fonts, model as m, scheme
+from conftest import (
+    CONTENT,
+    SEED,
+    copy_content,
+    long_rows,
+    pdf_pages,
+    run_build,
+    squash,
+)
+
+from render.source import model as m
+from render.source import scheme
+from render.typeset import fonts
 
 SEED_DEPT = "2025/018-平罗县司法局"
 
@@ -312,8 +322,8 @@ ROUND_TRIP = HOSTILE + ["#", "\\", "\\\\# 两个反斜杠", "\\x", "=== 等号",
 @pytest.mark.parametrize("text", ROUND_TRIP)
 def test_any_text_comes_back_unchanged_from_the_file_the_import_writes(text):
     """Whatever the clerk pasted into a field, the goal or a cell is what the content file gives back."""
-    from render import importer, load
-    from render.parse import parse_markdown
+    from render.source import importer, load
+    from render.source.parse import parse_markdown
 
     t = importer.Table("t.txt", 1, 1)
     t.fields = {k: "x" for k in m.PROJECT_KEYS} | {"项目名称": text.strip(), "实施单位": text.strip(),
@@ -359,7 +369,7 @@ def test_two_tables_of_one_project_are_refused_not_merged(tmp_path):
 
 
 def test_header_cells_dropped_or_shifted_by_the_copy_are_placed():
-    from render import importer
+    from render.source import importer
 
     rows = [["项目名称", "", "2025年测试项目"], ["主管部门", "901-测试局", "实施单位", "901001-本级"],
             ["项目属性", "项目期限", "1年"], ["项目主管处室", "01-综合办", "项目年度金额", "5"],

@@ -5,7 +5,6 @@ import re
 import shutil
 
 import pytest
-
 from conftest import copy_content, pdf_pages, run_build, squash
 
 

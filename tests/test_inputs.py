@@ -11,8 +11,16 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
-
-from conftest import ROOT, SEED as SEED_TEXT, copy_content, department_file, pdf_pages, project_file, run_build, squash
+from conftest import (
+    ROOT,
+    copy_content,
+    department_file,
+    pdf_pages,
+    project_file,
+    run_build,
+    squash,
+)
+from conftest import SEED as SEED_TEXT
 
 DEPT = "2025/018-平罗县司法局"
 FOLDER = f"content/{DEPT}"

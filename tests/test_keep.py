@@ -5,7 +5,6 @@ import json
 import shutil
 
 import pytest
-
 from conftest import copy_content, run_build
 
 

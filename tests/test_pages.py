@@ -1,10 +1,17 @@
 """A table taller than a page: heads repeated under 续表, no row split, labels shown on every page."""
 
 import pytest
+from conftest import (
+    department_file,
+    long_rows,
+    pdf_pages,
+    project_file,
+    run_build,
+    squash,
+)
 from pypdf import PdfReader
 
-from conftest import department_file, long_rows, pdf_pages, project_file, run_build, squash
-from render import scheme
+from render.source import scheme
 
 
 @pytest.fixture(scope="module")

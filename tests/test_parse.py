@@ -3,7 +3,8 @@
 from decimal import Decimal
 
 from conftest import CONTENT, DATA, seed_tables
-from render import load, scheme
+
+from render.source import load, scheme
 
 
 def content():

@@ -3,9 +3,8 @@
 import hashlib
 import subprocess
 
-from pypdf import PdfReader
-
 from conftest import DEPT, pdf_pages, seed_tables, squash
+from pypdf import PdfReader
 
 BOILERPLATE = {"部门项目支出预算绩效目标表", "单位：万元"}
 
@@ -67,7 +66,7 @@ def test_common_characters_come_first_in_the_shipped_faces():
     hanzi first, a table's fonts stay small (scripts/make-fonts.py)."""
     from fontTools.ttLib import TTFont
 
-    from render.html import STYLES
+    from render.typeset.markup import STYLES
 
     common = [bytes([hi, lo]).decode("gb2312") for hi in range(0xB0, 0xD8) for lo in range(0xA1, 0xFF)
               if (hi, lo) < (0xD7, 0xFA)]

@@ -10,14 +10,16 @@ import importlib.util
 import io
 import subprocess
 
+import fontcheck
 import pikepdf
 import pytest
-from fontTools.ttLib import TTFont
-
-import fontcheck
 import readers
 from conftest import DEPT
-from render import ROOT, embed, fonts, subset
+from fontTools.ttLib import TTFont
+
+from render import ROOT
+from render.bind import embed, subset
+from render.typeset import fonts
 
 # scripts/make-fonts.py is a script, not a module: load it by path
 _spec = importlib.util.spec_from_file_location("make_fonts", ROOT / "scripts" / "make-fonts.py")

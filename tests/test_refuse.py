@@ -5,9 +5,11 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import department_file, project_file, run_build
-from render import ROOT, fonts, pdf
+
+from render import ROOT
+from render.typeset import fonts
+from render.typeset import layout as pdf
 
 
 def test_a_character_the_font_cannot_draw_stops_that_table_only(tmp_path):
@@ -27,14 +29,14 @@ def test_a_character_the_font_cannot_draw_stops_that_table_only(tmp_path):
 
 def test_any_weasyprint_warning_fails_the_layout():
     with pytest.raises(pdf.RenderError):
-        pdf.layout('<html lang="zh-CN"><body style="text-spacing: auto; colour: red">文字</body></html>')
+        pdf.document('<html lang="zh-CN"><body style="text-spacing: auto; colour: red">文字</body></html>')
 
 
 def test_no_fetch_outside_the_project():
     with pytest.raises(pdf.RenderError, match="拒绝读取外部资源"):
-        pdf.layout('<html lang="zh-CN"><body><img src="file:///etc/passwd"></body></html>')
+        pdf.document('<html lang="zh-CN"><body><img src="file:///etc/passwd"></body></html>')
     with pytest.raises(pdf.RenderError):
-        pdf.layout('<html lang="zh-CN"><body><img src="http://example.com/x.png"></body></html>')
+        pdf.document('<html lang="zh-CN"><body><img src="http://example.com/x.png"></body></html>')
 
 
 def test_a_missing_subsetter_or_font_is_named(monkeypatch):
@@ -50,7 +52,7 @@ def test_a_missing_subsetter_or_font_is_named(monkeypatch):
 
 
 def test_a_font_other_than_the_embedded_face_is_refused():
-    doc = pdf.layout('<html lang="zh-CN"><body style="font-family: sans-serif">abc 文字</body></html>')
+    doc = pdf.document('<html lang="zh-CN"><body style="font-family: sans-serif">abc 文字</body></html>')
     with pytest.raises(pdf.RenderError, match="以外的字体"):
         pdf.write(doc)
 
@@ -67,7 +69,7 @@ def test_a_volume_that_would_print_wrong_is_refused_and_the_tables_still_build(t
 
 
 def test_a_character_outside_the_shipped_gb2312_face_prints_from_the_full_face():
-    doc = pdf.layout('<html lang="zh-CN"><body>王堃和张喆的项目</body></html>')
+    doc = pdf.document('<html lang="zh-CN"><body>王堃和张喆的项目</body></html>')
     pdf.write(doc)
     assert {f.family for f in doc.fonts.values()} == {fonts.FONT_FAMILY, fonts.FAST_FAMILY}
 
@@ -85,7 +87,7 @@ if sys.argv[1] == "plain names fail":
             raise OSError("dlopen cannot find " + name)
         return load(backend, name, flags)
     cffi.api._load_backend_lib = refuse_plain_names
-from render import pdf
+from render.typeset import layout as pdf
 import weasyprint.text.ffi as ffi
 print(len(searches), ffi.pango is not None, ffi.harfbuzz_subset is not None)
 """
@@ -111,6 +113,6 @@ def test_a_warning_in_the_stylesheet_fails_every_table_not_only_the_first(tmp_pa
     try:
         for _ in range(2):
             with pytest.raises(pdf.RenderError, match="colour"):
-                pdf.layout('<html lang="zh-CN"><body>文字</body></html>')
+                pdf.document('<html lang="zh-CN"><body>文字</body></html>')
     finally:
         pdf.stylesheet.cache_clear()

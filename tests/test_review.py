@@ -7,10 +7,11 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import CONTENT, DATA, ROOT, department_file, project_file, run_build
-from render import load, rules as rl
-from render.review import review
+
+from render.review import rules as rl
+from render.review.judge import review
+from render.source import load
 
 SEED = CONTENT / "2025" / "018-平罗县司法局"
 

@@ -9,14 +9,14 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import fontcheck
 import pikepdf
 import pytest
-from openpyxl import load_workbook
-
-import fontcheck
 import readers
 from conftest import CONTENT, DEPT, ROOT, run_build, squash
-from render.verify import associated_files
+from openpyxl import load_workbook
+
+from render.commands.verify import associated_files
 
 SEED = CONTENT / DEPT
 

@@ -13,10 +13,19 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
+from conftest import (
+    copy_content,
+    department_file,
+    pdf_pages,
+    project_file,
+    run_build,
+    squash,
+)
 from pypdf import PdfReader
 
-from conftest import copy_content, department_file, pdf_pages, project_file, run_build, squash
-from render import html, load, scheme as sch
+from render.source import load
+from render.source import scheme as sch
+from render.typeset import markup as html
 
 SEED = "2025/018-平罗县司法局"
 DEPT = "901-测试局"

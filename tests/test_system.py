@@ -9,10 +9,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, copy_content, run_build
-from render import warm
-from render.cli import system_message
+
+from render.build import workers as warm
+from render.commands.cli import system_message
 from render.problems import RenderError
 
 PYTHON_WORDS = re.compile(r"Errno|Error|Exception|Traceback|\[WinError")
@@ -142,7 +142,7 @@ def test_a_file_open_in_another_program_on_windows():
 
 
 def test_a_disk_full_while_writing_names_the_pdf_not_its_temp_file(tmp_path, monkeypatch):
-    from render import output
+    from render.build import publish as output
 
     def full(fd):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))

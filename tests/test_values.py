@@ -7,7 +7,7 @@ from itertools import product
 
 import pytest
 
-from render.values import parse
+from render.review.values import parse
 
 D = Decimal
 

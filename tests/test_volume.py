@@ -4,9 +4,17 @@ import io
 import re
 
 import pytest
+from conftest import (
+    CONTENT,
+    DEPT,
+    department_file,
+    pdf_pages,
+    project_file,
+    run_build,
+    seed_tables,
+    squash,
+)
 from pypdf import PdfReader
-
-from conftest import CONTENT, DEPT, department_file, pdf_pages, project_file, run_build, seed_tables, squash
 
 
 def volumes(manifest):
@@ -257,7 +265,7 @@ def test_only_the_tables_own_number_is_dropped(order):
     """The number is found where WeasyPrint draws it (last), and anywhere else by a full parse."""
     import pikepdf
 
-    from render import assemble
+    from render.bind import assemble
 
     number = b"BT\n1 0 0 -1 300 1037.4 Tm\n/F1 18 Tf\n[<0001>] TJ\nET\n"
     body = b"BT\n1 0 0 -1 100 500 Tm\n/F1 12 Tf\n[<0002>] TJ\nET\n"
@@ -278,7 +286,11 @@ def test_a_long_summary_still_prints_the_pages_the_tables_fall_on(duplex):
     import dataclasses
 
     from conftest import CONTENT, DATA
-    from render import html, load, paginate, pdf
+
+    from render.source import load
+    from render.typeset import layout as pdf
+    from render.typeset import markup as html
+    from render.typeset import paginate
 
     seed = load.load(CONTENT, DATA)[0].departments[0]
     projects = tuple(dataclasses.replace(p, name=f"{p.name}（第{k}批）") for k in (1, 2, 3) for p in seed.projects)

@@ -13,8 +13,10 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from . import warm
-from .build import Options, build, prime
+from render.build import workers
+from render.build.plan import Options
+from render.build.run import build
+from render.build.tasks import prime
 
 SOURCES = (".md", ".yml", ".yaml")
 
@@ -28,7 +30,7 @@ def watch(options: Options, say=_say) -> int:
     from watchfiles import watch as watched
 
     logging.getLogger("watchfiles").setLevel(logging.ERROR)  # its own "stopping watch" notice
-    pool = warm.pool(options.workers) if options.workers > 1 else None
+    pool = workers.pool(options.workers) if options.workers > 1 else None
     if pool is not None:  # one each, most likely: a worker primes for about as long as it takes to start
         for _ in range(options.workers):
             pool.submit(prime)
@@ -52,7 +54,7 @@ def watch(options: Options, say=_say) -> int:
             names = sorted({str(path) for _, path in batch if str(path).endswith(SOURCES)})
             if not names:
                 continue
-            # A worker that dies fails its own table; the pool forks fresh ones (warm.Sturdy).
+            # A worker that dies fails its own table; the pool forks fresh ones (workers.Sturdy).
             _once(options, say, pool, "、".join(Path(n).name for n in names[:3])
                   + (f" 等 {len(names)} 个文件" if len(names) > 3 else ""), shown)
     except KeyboardInterrupt:
@@ -71,7 +73,11 @@ def _sources(options: Options) -> dict[str, tuple[int, int]]:
 
 def _prime_assembly() -> None:
     """What the volume's assembly loads here, in this process: pikepdf, HarfBuzz and the faces."""
-    from . import assemble, fonts, subset  # noqa: F401  (assemble imports pikepdf)
+    from render.bind import (
+        assemble,  # noqa: F401  (assemble imports pikepdf)
+        subset,
+    )
+    from render.typeset import fonts
 
     for path, index in fonts.embedded_faces().values():
         subset.open_face(path, index)

@@ -9,7 +9,8 @@ from datetime import datetime
 import pikepdf
 from pikepdf import Name, Rectangle
 
-from . import embed, fonts
+from render.bind import embed
+from render.typeset import fonts
 
 MM = 72 / 25.4
 # Below the type area (top 37 mm + 225 mm) only the page number is drawn: WeasyPrint's content stream

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from xml.sax.saxutils import escape
 
-from . import fonts, model as m
+from render.source import model as m
+from render.typeset import fonts
 
 WIDTH = 156  # mm, the type area (styles/form.css: A4 less its 28 and 26 mm margins)
 HEIGHT = 195  # mm the chart may take: the type area's 225 less the page's title and unit line

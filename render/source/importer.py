@@ -12,9 +12,10 @@ from pathlib import Path
 
 import yaml
 
-from . import model as m, scheme as sch
-from .load import parse_date
-from .parse import ESCAPED, join_lines
+from render.source import model as m
+from render.source import scheme as sch
+from render.source.load import parse_date
+from render.source.parse import ESCAPED, join_lines
 
 TITLE = "部门项目支出预算绩效目标表"
 LABELS = m.PROJECT_KEYS + (m.GOAL,)

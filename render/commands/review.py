@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from . import load, model as m
-from .build import report, source_base
-from .problems import Problem
-from .review import review
-from .rules import LEVELS, load as load_rules
+from render.build.plan import source_base
+from render.problems import Problem, report
+from render.review.judge import review
+from render.review.rules import LEVELS
+from render.review.rules import load as load_rules
+from render.source import load
+from render.source import model as m
 
 
 def run(path: Path, rules_file: Path | None = None, strict: bool = False, out: Path | None = None, say=print) -> int:
@@ -64,9 +66,10 @@ def _within(p: Path, where: Path) -> bool:
 
 
 def _write(out: Path, reviews, rules, base: Path, root: Path, problems: list[Problem], say) -> None:
-    from . import output, review_output
+    from render.build import publish
+    from render.review import report as review_output
 
-    refused = output.other_content(out, root)
+    refused = publish.other_content(out, root)
     if refused:  # the meeting files go beside the PDFs of the same content, never among another's
         say(refused)
         return

@@ -18,9 +18,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
-from .fonts import FAST_FAMILY, FONT_FAMILY
-from .html import STYLES
-from .problems import RenderError
+from render.problems import RenderError
+from render.typeset.fonts import FAST_FAMILY, FONT_FAMILY
+from render.typeset.markup import STYLES
 
 
 def _import_weasyprint() -> None:
@@ -47,7 +47,6 @@ def _import_weasyprint() -> None:
 _import_weasyprint()
 import weasyprint  # noqa: E402
 from weasyprint.urls import URLFetcher  # noqa: E402
-
 
 
 class ProjectFetcher(URLFetcher):
@@ -124,7 +123,7 @@ def stylesheet() -> weasyprint.CSS:
                               font_config=font_config())
 
 
-def layout(html: str) -> weasyprint.Document:
+def document(html: str) -> weasyprint.Document:
     with _strict():
         doc = weasyprint.HTML(string=html, base_url=str(STYLES) + "/", url_fetcher=ProjectFetcher()).render(
             stylesheets=[stylesheet()], font_config=font_config())

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import fonts, load
-from .build import report, source_base
+from render.build.plan import source_base
+from render.problems import report
+from render.source import load
+from render.typeset import fonts
 
 
 def check(content: Path, strict: bool = False, say=print) -> int:

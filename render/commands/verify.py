@@ -8,8 +8,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from .build import DRAFTS
-from .output import MANIFEST
+from render.build.publish import DRAFTS, MANIFEST
 
 
 def verify(out: Path, say=print) -> int:

@@ -8,9 +8,12 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from . import cache as kc, html, model as m, output
-from .review import DepartmentReview, ProjectReview
-from .rules import LEVELS, Rules
+from render.build import cache as kc
+from render.build import files, publish
+from render.review.judge import DepartmentReview, ProjectReview
+from render.review.rules import LEVELS, Rules
+from render.source import model as m
+from render.typeset import markup
 
 NAME = "审核意见"
 KIND = "review"
@@ -30,7 +33,7 @@ def review_html(env, r: DepartmentReview, rules: Rules, stamp: str) -> str:
     amount = sum((p.project.amount for p in r.projects), start=m.Decimal(0))
     return env.get_template("review.html.j2").render(
         title=title(d), items=items, levels=LEVELS, total=total, amount_total=m.amount_text(amount, d.places),
-        rules=rules, author=d.dir_name, generator=html.GENERATOR, stamp=stamp,
+        rules=rules, author=d.dir_name, generator=markup.GENERATOR, stamp=stamp,
         keywords=[d.year, d.code, d.name, NAME])
 
 
@@ -41,11 +44,11 @@ def title(d: m.Department) -> str:
 def pdf_bytes(r: DepartmentReview, rules: Rules, sources: tuple[tuple[str, bytes], ...], stamp: datetime
               ) -> tuple[bytes, int]:
     """PDF/A-3b through the tables' own path (restricted fetcher, warnings fail), carrying the files it judged."""
-    from . import pdf
+    from render.typeset import layout
 
-    doc = pdf.layout(review_html(html.environment(), r, rules, stamp.isoformat()))
-    attached = tuple(pdf.Attached(name, data) for name, data in sources)
-    return pdf.write(doc, attached, stamp), len(doc.pages)
+    doc = layout.document(review_html(markup.environment(), r, rules, stamp.isoformat()))
+    attached = tuple(layout.Attached(name, data) for name, data in sources)
+    return layout.write(doc, attached, stamp), len(doc.pages)
 
 
 def xlsx_bytes(r: DepartmentReview, stamp: datetime) -> bytes:
@@ -109,27 +112,27 @@ def _fixed_zip(data: bytes, when: datetime) -> bytes:
 def write(out: Path, reviews: tuple[DepartmentReview, ...], rules: Rules, base: Path, content: Path,
           say=print) -> list[str]:
     """Both files per department, written atomically, and the manifest with them (kind "review")."""
-    from .build import stamp_for
+    from render.build.plan import stamp_for
 
     outputs = []
     for r in reviews:
         d = r.department
-        folder = f"{d.year}/{output.safe_part(d.dir_name)}"
+        folder = f"{d.year}/{files.safe_part(d.dir_name)}"
         stamp = stamp_for(d)
-        files = [d.source] + [p.project.source for p in r.projects]
-        sources = tuple((path, (base / path).read_bytes()) for path in files) + ((rules.source, rules.data),)
+        paths = [d.source] + [p.project.source for p in r.projects]
+        sources = tuple((path, (base / path).read_bytes()) for path in paths) + ((rules.source, rules.data),)
         # Attachments by file name, as the tables carry theirs; the rules file's name cannot clash.
         attached = tuple((Path(path).name, data) for path, data in sources)
-        listed = tuple(output.Source(path, output.sha256(data)) for path, data in sources)
+        listed = tuple(publish.Source(path, files.sha256(data)) for path, data in sources)
         pdf_data, pages = pdf_bytes(r, rules, attached, stamp)
         for suffix, data, count in ((".pdf", pdf_data, pages), (".xlsx", xlsx_bytes(r, stamp), 0)):
             target = f"{folder}/{NAME}{suffix}"
-            output.write_atomic(out / target, data)
-            outputs.append(output.Output(target, KIND, title(d), count, output.sha256(data), listed, kc.versions()))
+            files.write_atomic(out / target, data)
+            outputs.append(publish.Output(target, KIND, title(d), count, files.sha256(data), listed, kc.versions()))
             say(f"  {target}" + (f"（{count} 页）" if count else ""))
-    previous = output.read_manifest(out)
+    previous = publish.read_manifest(out)
     made = {o.path for o in outputs}
     kept = [e for e in previous.get("files", []) if e.get("path") not in made]
-    output.write_manifest(out, outputs, previous.get("versions") or kc.versions(),
-                          previous.get("content") or output.content_name(out, content), kept)
+    publish.write_manifest(out, outputs, previous.get("versions") or kc.versions(),
+                           previous.get("content") or publish.content_name(out, content), kept)
     return [o.path for o in outputs]

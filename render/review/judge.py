@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Callable, Iterator
 
-from . import model as m, values
-from .rules import Rule, Rules
-from .values import Value
+from render.review import values
+from render.review.rules import Rule, Rules
+from render.review.values import Value
+from render.source import model as m
 
 # The form's header fields, by the name the rules file uses for them.
 HEADER = {"项目名称": "name", "主管部门": "department", "实施单位": "implementer", "项目属性": "attribute",

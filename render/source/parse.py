@@ -9,7 +9,7 @@ from functools import lru_cache
 import yaml
 from markdown_it import MarkdownIt
 
-from .problems import Problem
+from render.problems import Problem
 
 FRONT_MATTER = "文件头"
 _md = MarkdownIt("commonmark", {"html": False}).enable("table")

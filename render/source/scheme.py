@@ -9,9 +9,9 @@ from functools import lru_cache
 
 import yaml
 
-from . import ROOT
-from .model import Scheme
-from .problems import Problem
+from render import ROOT
+from render.problems import Problem
+from render.source.model import Scheme
 
 SCHEMES = ROOT / "schemes"
 DEFAULT = "三类"  # the seed's: a 部门.yml without 指标体系 uses it

@@ -10,9 +10,10 @@ from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
-from . import model as m, scheme as sch
-from .parse import Entry, ParsedFile, decode, parse_markdown, parse_yaml
-from .problems import Problem
+from render.problems import Problem
+from render.source import model as m
+from render.source import scheme as sch
+from render.source.parse import Entry, ParsedFile, decode, parse_markdown, parse_yaml
 
 # A cell holds about 14 (三级指标) or 9 (绩效值) characters a line, the goal about 33, and a page about 40
 # lines: text beyond these cannot stay on one page, and WeasyPrint then splits the row (docs/weasyprint.md).

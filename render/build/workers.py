@@ -20,7 +20,7 @@ from concurrent.futures import Future
 from functools import lru_cache
 from pathlib import Path
 
-from . import CODE, ROOT
+from render import CODE, ROOT
 
 
 def start() -> None:
@@ -69,7 +69,7 @@ def _alone(fn, args):
     """In a thread: the job in a process of its own, so that if the process dies, only this job fails."""
     from concurrent.futures.process import BrokenProcessPool
 
-    from .problems import RenderError
+    from render.problems import RenderError
 
     with _process_pool(1) as pool:
         try:
@@ -149,7 +149,7 @@ def _start_fork_server() -> None:
     import multiprocessing
     from multiprocessing import forkserver
 
-    multiprocessing.get_context("forkserver").set_forkserver_preload(["render.worker"])
+    multiprocessing.get_context("forkserver").set_forkserver_preload(["render.build.preload"])
     forkserver.ensure_running()
 
 

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from render.build import cache as kc
+from render.build.files import sha256, write_atomic
+
+if TYPE_CHECKING:  # the records it publishes; the scheduler that makes them is no business of verify's
+    from render.build.plan import Options, ProjectJob, VolumeJob
+    from render.build.scheduler import Made
 
 MANIFEST = "manifest.json"
+# Drafts (--draft) are built here, under the output folder: `verify` of the final PDFs leaves it alone.
+DRAFTS = "草稿"
 
 
 @dataclass(frozen=True)
@@ -28,40 +36,6 @@ class Output:
     sources: tuple[Source, ...]
     versions: dict
     stale: bool = False  # an earlier build's file, kept because this build could not make it again
-
-
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def safe_part(text: str) -> str:
-    """A path component every file system takes, still readable."""
-    return re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", text).strip(" .") or "_"
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write beside the target and rename: a crash or Ctrl-C leaves the previous file whole."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except OSError as e:  # a full disk says so without a file name; the clerk knows the target, not the temp
-        e.filename, e.filename2 = str(path), None
-        raise
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-
-
-def writable(out: Path) -> None:
-    """Raise the OSError a write would (no permission, a file where the folder must be, a path too long)
-    now, before a minute of layout is spent on PDFs that could not be written."""
-    write_atomic(out / ".cache" / ".writable", b"")
-    (out / ".cache" / ".writable").unlink()
 
 
 def read_manifest(out: Path) -> dict:
@@ -136,3 +110,29 @@ def settle(out: Path, previous: dict, current: set[str], remove: bool) -> tuple[
 
 def _inside(path: Path, root: Path) -> bool:
     return path.resolve().is_relative_to(root.resolve())
+
+
+def publish(options: Options, made: dict[str, Made], projects: list[ProjectJob], volumes: list[VolumeJob],
+            store: kc.Cache, remove: bool) -> tuple[list[str], list[str]]:
+    """Write what was rebuilt, the manifest and the cache index; remove PDFs no longer made if `remove`,
+    else keep them, marked stale. Returns what was removed and what is stale."""
+    out = options.out
+    previous = read_manifest(out)
+    outputs = []
+    titles = {j.target: (j.project.name, (j.source,)) for j in projects}
+    titles |= {v.target: (v.department.title, v.sources) for v in volumes}
+    for target, item in made.items():
+        if item.rebuilt:
+            write_atomic(out / target, item.data)
+        kind = "volume" if target in {v.target for v in volumes} else "project"
+        title, sources = titles[target]
+        outputs.append(Output(target, kind, title, item.pages, sha256(item.data),
+                              tuple(Source(s.path, sha256(s.data)) for s in sources),
+                              kc.versions()))
+    reviews = kept_reviews(out, previous)  # `review --out` made these: a build leaves them alone
+    removed, stale = settle(out, previous, {o.path for o in outputs} | {e["path"] for e in reviews}, remove)
+    write_manifest(out, outputs + stale, kc.versions(), content_name(out, options.content), reviews)
+    # A stale file's cache entry stays: put right, its source rebuilds nothing that is already there.
+    kept = set(made) | {o.path for o in stale}
+    store.save(kept | {f"frame:{t}" for t in kept})
+    return removed, [o.path for o in stale]

@@ -17,7 +17,7 @@ from decimal import Decimal
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
-from . import subset
+from render.bind import subset
 
 TAG = re.compile(r"^[A-Z]{6}\+")
 BFCHAR = re.compile(rb"<([0-9a-fA-F]{4})>\s*<([0-9a-fA-F]+)>")

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import jinja2
 
-from . import html, model as m, pdf
+from render.source import model as m
+from render.typeset import layout, markup
 
 
-def project(env: jinja2.Environment, p: m.Project, stamp: str = "", draft: str = "") -> pdf.weasyprint.Document:
+def project(env: jinja2.Environment, p: m.Project, stamp: str = "", draft: str = "") -> layout.weasyprint.Document:
     """Lay out; where a page opens without a break of ours, break before its first row and lay out again.
 
     A page we break opens with 续表, the project's name and unit, and the column heads, and repeats the
@@ -18,41 +19,41 @@ def project(env: jinja2.Environment, p: m.Project, stamp: str = "", draft: str =
     """
     breaks: frozenset[str] = frozenset()
     for _ in range(500):
-        doc = pdf.layout(html.project_html(env, p, breaks, stamp, draft))
-        allowed = {block.rows[0].id for block in html.blocks(p, breaks) if block.page_break}
-        first_bad = next((ids[0] for ids in pdf.rows_by_page(doc)[1:] if ids and ids[0] not in allowed), None)
+        doc = layout.document(markup.project_html(env, p, breaks, stamp, draft))
+        allowed = {block.rows[0].id for block in markup.blocks(p, breaks) if block.page_break}
+        first_bad = next((ids[0] for ids in layout.rows_by_page(doc)[1:] if ids and ids[0] not in allowed), None)
         if first_bad is None:
             return doc
         breaks = breaks | {first_bad}
-    raise pdf.RenderError("分页未能收敛")
+    raise layout.RenderError("分页未能收敛")
 
 
 def frame(env: jinja2.Environment, d: m.Department, pages: tuple[int, ...], duplex: bool,
-          stamp: str = "", draft: str = "") -> pdf.weasyprint.Document:
+          stamp: str = "", draft: str = "") -> layout.weasyprint.Document:
     """Lay the frame out with its page numbers printed as text, and check them against the layout.
 
     WeasyPrint's target-counter() would lay the frame out about twice over to find them (half the time
     a frame takes). They follow from where the chart and the first table fall: guessed (a summary of one
     page), checked, and if the guess was wrong laid out again from where they fell.
     """
-    folios = html.Folios(chart=2, first=3)
+    folios = markup.Folios(chart=2, first=3)
     for _ in range(5):
-        doc = pdf.layout(html.volume_html(env, d, pages, duplex, stamp, folios, draft))
-        at = pdf.anchor_pages(doc)
+        doc = layout.document(markup.volume_html(env, d, pages, duplex, stamp, folios, draft))
+        at = layout.anchor_pages(doc)
         body = at["summary"]
-        starts = [at[f"{html.anchor(n)}-1"] - body + 1 for n in range(len(pages))]
-        found = html.Folios(at["chart"] - body + 1, starts[0] if starts else at["chart"] - body + 2)
-        if found == folios and starts == html.table_starts(pages, folios.first, duplex):
+        starts = [at[f"{markup.anchor(n)}-1"] - body + 1 for n in range(len(pages))]
+        found = markup.Folios(at["chart"] - body + 1, starts[0] if starts else at["chart"] - body + 2)
+        if found == folios and starts == markup.table_starts(pages, folios.first, duplex):
             if duplex and len(doc.pages) % 2:
-                raise pdf.RenderError("双面装订册的页数不是偶数")
+                raise layout.RenderError("双面装订册的页数不是偶数")
             if draft:
-                _unmark([at[f"{html.anchor(n)}-{k + 1}"] for n, count in enumerate(pages) for k in range(count)], doc)
+                _unmark([at[f"{markup.anchor(n)}-{k + 1}"] for n, count in enumerate(pages) for k in range(count)], doc)
             return doc
         folios = found
-    raise pdf.RenderError("装订册目录的页码未能与排版一致")
+    raise layout.RenderError("装订册目录的页码未能与排版一致")
 
 
-def _unmark(slots: list[int], doc: pdf.weasyprint.Document) -> None:
+def _unmark(slots: list[int], doc: layout.weasyprint.Document) -> None:
     """Take the draft mark off the slots: the table laid there brings its own, under its text, and one
     drawn over it would grey the table's text (render/assemble.py lays the table under the slot)."""
     for n in slots:

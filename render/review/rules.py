@@ -7,8 +7,9 @@ from pathlib import Path
 
 import yaml
 
-from . import ROOT, model as m
-from .problems import Problem
+from render import ROOT
+from render.problems import Problem
+from render.source import model as m
 
 DEFAULT = ROOT / "rules" / "审核规则.yml"
 TOP = "规则"

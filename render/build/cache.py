@@ -10,9 +10,9 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
-from . import CODE, ROOT, __version__
-from .fonts import package_version
-from .output import write_atomic
+from render import CODE, ROOT, __version__
+from render.build.files import write_atomic
+from render.typeset.fonts import package_version
 
 CACHE = ".cache"
 

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 import jinja2
 
-from . import ROOT, __version__, chart, fonts, model as m
+from render import ROOT, __version__
+from render.source import model as m
+from render.typeset import chart, fonts
 
 TEMPLATES = ROOT / "templates"
 STYLES = ROOT / "styles"

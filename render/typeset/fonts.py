@@ -10,8 +10,9 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
-from . import ROOT, model as m
-from .problems import Problem
+from render import ROOT
+from render.problems import Problem
+from render.source import model as m
 
 FONT_FAMILY = "Noto Serif CJK SC"
 # The same face cut down to GB 2312, shipped in styles/fonts/: what most text is set in (styles/form.css).

@@ -5,13 +5,18 @@ Only what is safe to fork: modules, Jinja templates, cffi's parsed declarations.
 fontconfig or Pango here; that state is made in each worker after the fork (docs/weasyprint.md).
 """
 
-from . import pdf  # noqa: F401  (first: it imports WeasyPrint without the slow library search)
-from . import build, fonts, html, paginate  # noqa: F401
 from weasyprint.text.ffi import ffi  # noqa: E402
 
+from render.build import tasks
+from render.typeset import (  # noqa: F401
+    fonts,
+    layout,  # noqa: F401  (first: it imports WeasyPrint without the slow library search)
+    paginate,
+)
+
 for _name in ("project.html.j2", "volume.html.j2"):
-    build._environment().get_template(_name)
-# The faces' advance widths, which size the tables' columns (render/html.py): 0.3 s to read.
+    tasks.environment().get_template(_name)
+# The faces' advance widths, which size the tables' columns (render/typeset/markup.py): 0.3 s to read.
 for _bold in (False, True):
     fonts._advances(_bold)
 # cffi parses a C type the first time it is used, ~13 ms each: these are the ones every table needs.

@@ -9,7 +9,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from . import ROOT
+from render import ROOT
 
 COMMANDS = ("build", "watch", "check", "import", "verify", "review")
 
@@ -119,33 +119,34 @@ def system_message(e: OSError) -> str:
 
 def run(args) -> int:
     if args.command == "check":
-        from .check import check
+        from render.commands.check import check
 
         return check(args.content, strict=args.strict)
     if args.command == "import":
-        from .importer import run_import
+        from render.source.importer import run_import
 
         return run_import(args.files, args.content, force=args.force, year=args.year, date=args.date,
                           scheme=args.scheme)
     if args.command == "review":
-        from .review_cmd import run as run_review
+        from render.commands.review import run as run_review
 
         return run_review(args.path, args.rules, strict=args.strict, out=args.out)
     if args.command == "verify":
-        from .verify import verify
+        from render.commands.verify import verify
 
         return verify(args.out)
-    from . import warm
+    from render.build import workers
 
     jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
     watching = args.command == "watch"
-    if jobs > 1 and args.content.is_dir() and (watching or warm.likely_needed(args.content, args.out)):
-        warm.start()  # first: the fork server imports WeasyPrint while this process reads the content
-    from .build import Options, build
+    if jobs > 1 and args.content.is_dir() and (watching or workers.likely_needed(args.content, args.out)):
+        workers.start()  # first: the fork server imports WeasyPrint while this process reads the content
+    from render.build.plan import Options
+    from render.build.run import build
 
     options = Options(args.content, args.out, jobs, args.simplex, args.draft.strip())
     if watching:
-        from .watch import watch
+        from render.commands.watch import watch
 
         return watch(options)
     return build(options)

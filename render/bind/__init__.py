@@ -1,0 +1,1 @@
+"""Turn a volume's frame and its tables' PDFs into one bound volume, each face embedded once."""

@@ -1,0 +1,1 @@
+"""Turn a content folder into an output folder: plan, render in workers, publish with a manifest."""

@@ -1,0 +1,111 @@
+"""Turn the loaded content into jobs: a table per sound project, a volume per sound department."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+from render import ROOT
+from render.build import cache as kc
+from render.build.files import safe_part
+from render.problems import Problem
+from render.source import model as m
+
+CHINA = timezone(timedelta(hours=8))
+
+
+@dataclass(frozen=True)
+class Options:
+    content: Path
+    out: Path
+    jobs: int = 0  # 0: one per core
+    simplex: bool = False  # the volume for single-sided printing: no blank pages, no mirrored margins
+    draft: str = ""  # a draft's mark (征求意见稿): printed on every page, in its own folder (DRAFTS)
+
+    @property
+    def workers(self) -> int:
+        return self.jobs or os.cpu_count() or 1
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: str  # as the manifest names it
+    name: str  # as the PDF's attachment names it
+    data: bytes
+
+
+@dataclass(frozen=True)
+class ProjectJob:
+    target: str  # relative to the output folder
+    project: m.Project
+    source: SourceFile
+    stamp: datetime
+    key: str
+    draft: str = ""
+
+
+@dataclass(frozen=True)
+class VolumeJob:
+    target: str
+    department: m.Department
+    sources: tuple[SourceFile, ...]  # 部门.yml, then the projects in order
+    projects: tuple[ProjectJob, ...]
+    stamp: datetime
+    duplex: bool
+    draft: str = ""
+
+
+def stamp_for(department: m.Department) -> datetime:
+    """The date written into PDFs: SOURCE_DATE_EPOCH, else the volume's 编制日期, else (not filled in yet)
+    1 January of its 年度: never the clock."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+    day = department.date or date(int(department.year), 1, 1)
+    return datetime.combine(day, datetime.min.time(), tzinfo=CHINA)
+
+
+def source_base(content: Path) -> Path:
+    """Sources are named relative to the repository, or to the content folder's parent outside it."""
+    resolved = content.resolve()
+    return ROOT if resolved.is_relative_to(ROOT) else resolved.parent
+
+
+def plan(content: m.Content, problems: list[Problem], options: Options,
+         base: Path = ROOT) -> tuple[list[ProjectJob], list[VolumeJob], list[str]]:
+    """A job per project without errors; a volume only for a department whose every table is sound."""
+    bad = {p.path for p in problems if p.severity == "error"}
+    projects, volumes, skipped = [], [], []
+
+    def source(path: str) -> SourceFile:
+        return SourceFile(path, Path(path).name, (base / path).read_bytes())
+
+    mark = f"（{options.draft}）" if options.draft else ""
+    for d in content.departments:
+        folder = f"{d.year}/{safe_part(d.dir_name)}"
+        stamp = stamp_for(d)
+        jobs = []
+        for p in d.projects:
+            if p.source in bad:
+                continue
+            src = source(p.source)
+            target = f"{folder}/{safe_part(p.stem + mark)}.pdf"
+            # repr(p): what the page shows beyond its source (the department's places, its scheme's order)
+            jobs.append(ProjectJob(target, p, src, stamp, kc.key("project", target, src.path, src.data,
+                                                                 stamp.isoformat(), repr(p), options.draft),
+                                   options.draft))
+        projects += jobs
+        broken = sorted(s for s in bad if s.startswith(d.folder + "/"))
+        if not d.projects:
+            continue  # load has warned: a volume of nothing is not printed
+        if broken or len(jobs) != len(d.projects):
+            skipped.append(f"{d.folder}: 有 {len(broken)} 个文件存在错误，本部门装订册未生成")
+            continue
+        # The two volumes are laid out differently: they never share a name.
+        name = d.title + ("（单面）" if options.simplex else "") + mark
+        volumes.append(VolumeJob(f"{folder}/{safe_part(name)}.pdf", d,
+                                 (source(d.source),) + tuple(j.source for j in jobs), tuple(jobs), stamp,
+                                 not options.simplex, options.draft))
+    return projects, volumes, skipped

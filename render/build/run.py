@@ -1,0 +1,111 @@
+"""Turn a content folder into project PDFs, department volumes and a manifest under the output folder."""
+
+from __future__ import annotations
+
+import importlib
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import replace
+
+from render.build import cache as kc
+from render.build import files, publish, workers
+from render.build.plan import Options, ProjectJob, plan, source_base
+from render.build.publish import DRAFTS
+from render.build.scheduler import Inline, Scheduler
+from render.problems import Problem, report
+from render.source import load
+from render.typeset import fonts
+
+
+def build(options: Options, say=print, pool=None) -> int:
+    """Check, plan, render what changed, publish: the whole build, step by step.
+
+    `pool`: workers kept by the caller (`watch`) from one build to the next; without it the build starts
+    its own, if there is anything to lay out, and shuts them down before it returns.
+    """
+    started = time.monotonic()
+    if options.draft:  # never over the final PDFs: a folder of its own, with its own manifest and cache
+        options = replace(options, out=options.out / DRAFTS)
+    refused = refuse(options)
+    if refused:
+        say(refused)
+        return 2
+    files.writable(options.out)
+    base = source_base(options.content)
+    content, problems = load.load(options.content, base)
+    store = kc.Cache(options.out)
+    projects, volumes, skipped = plan(content, problems, options, base)
+    missing, glyphs = check_changed(projects, store, options)
+    if missing:
+        report(problems, say)
+        for line in missing:
+            say(f"错误: {line}")
+        return 2
+    if glyphs:
+        problems += glyphs
+        projects, volumes, skipped = plan(content, problems, options, base)
+    report(problems, say)
+    for line in skipped:
+        say(line)
+    scheduler = Scheduler(options.out, store, say, projects, volumes)
+    with executor(options, scheduler.layouts(), pool) as running:
+        made = scheduler.run(running)
+    if scheduler.failures:
+        report(scheduler.failures, say)
+        problems += scheduler.failures
+    failed = any(p.severity == "error" for p in problems)
+    removed, stale = publish.publish(options, made, projects, volumes, store, remove=not failed)
+    for rel in removed:
+        say(f"已删除过期的 PDF（源文件已删除）：{rel}")
+    for rel in stale:
+        say(f"未能重建，保留上次生成的 PDF（已标为过期）：{rel}")
+    rebuilt = sum(x.rebuilt for x in made.values())
+    say(f"完成：{len(made)} 个 PDF，重建 {rebuilt}，复用 {len(made) - rebuilt}，"
+        f"用时 {time.monotonic() - started:.1f} 秒" + ("；有错误，部分 PDF 未生成" if failed else "")
+        + (f"；{len(stale)} 个 PDF 已过期" if stale else ""))
+    return 1 if failed else 0
+
+
+@contextmanager
+def executor(options: Options, layouts: int, pool=None):
+    """Where the layouts run: the caller's workers, or workers of this build's own (only for something to
+    lay out; then even one beats importing WeasyPrint here), shut down when it ends, whatever happens."""
+    if pool is not None and layouts:
+        yield pool  # the caller's, kept for its next build
+        return
+    own = workers.pool(min(options.workers, layouts)) if options.workers > 1 and layouts else Inline()
+    # Load pikepdf for the assembly while the workers lay out the tables; not when nothing is laid out (the
+    # volumes are then most likely unchanged), and joined before the build ends: an import still running at
+    # interpreter exit aborts the process (nanobind).
+    loader = threading.Thread(target=importlib.import_module, args=("pikepdf",), daemon=True)
+    if layouts:
+        loader.start()
+    try:
+        yield own
+    except BaseException:
+        own.shutdown(cancel_futures=True)
+        raise
+    else:
+        own.shutdown()
+    finally:
+        if loader.is_alive():
+            loader.join()
+
+
+def refuse(options: Options) -> str | None:
+    """Why this build must not touch the output folder at all: no content to build, or another's PDFs there."""
+    if not options.content.is_dir():
+        return (f"{options.content}: 内容目录: 找不到这个文件夹（请用 --content 指定内容文件夹）；"
+                f"输出文件夹 {options.out} 未改动")
+    return publish.other_content(options.out, options.content)
+
+
+def check_changed(projects: list[ProjectJob], store: kc.Cache, options: Options) -> tuple[list[str], list[Problem]]:
+    """Fonts and glyphs, for the tables that will be laid out: unchanged ones passed when they were made."""
+    to_render = [j for j in projects if not store.hit(j.target, j.key, options.out / j.target)]
+    if not to_render:
+        return [], []
+    if options.workers > 1:
+        workers.start()  # the guess at the start missed
+    return fonts.preflight(), fonts.glyph_problems(j.project for j in to_render)

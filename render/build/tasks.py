@@ -1,0 +1,59 @@
+"""Turn a job into PDF bytes, in a worker: a table, a volume's frame, or (here) the volume itself."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from render.build.plan import ProjectJob, VolumeJob
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Table page `page` (0-based) of table `table` goes onto volume page `frame_page` (0-based)."""
+
+    frame_page: int
+    table: int
+    page: int
+
+
+@lru_cache(maxsize=1)
+def environment():
+    """The templates, compiled once per worker (in the fork server, by render/build/preload.py)."""
+    from render.typeset import markup
+
+    return markup.environment()
+
+
+def prime() -> None:
+    """In a worker that will stay (`watch`): load the fonts, the stylesheet and the faces' glyphs now, so
+    that the first saved edit costs only its own layout."""
+    from render.typeset import layout
+
+    environment()
+    layout.write(layout.document('<html lang="zh-CN"><body><p>部门项目 <b>绩效目标</b> 2025</p></body></html>'))
+
+
+def render_project(job: ProjectJob) -> tuple[bytes, int]:
+    """In a worker: lay out one table (page breaks that keep its labels) and write its PDF/A."""
+    from render.typeset import layout, paginate
+
+    doc = paginate.project(environment(), job.project, job.stamp.isoformat(), job.draft)
+    return layout.write(doc, (layout.Attached(job.source.name, job.source.data),), job.stamp), len(doc.pages)
+
+
+def render_frame(v: VolumeJob, pages: tuple[int, ...]) -> tuple[bytes, tuple[Placement, ...], int]:
+    """In a worker: the volume's cover, summary, chart and contents, and a numbered slot per table page."""
+    from render.typeset import layout, markup, paginate
+
+    doc = paginate.frame(environment(), v.department, pages, v.duplex, v.stamp.isoformat(), v.draft)
+    at = layout.anchor_pages(doc)
+    placements = tuple(Placement(at[f"{markup.anchor(n)}-{k + 1}"], n, k)
+                       for n, count in enumerate(pages) for k in range(count))
+    return layout.write(doc, (), v.stamp), placements, len(doc.pages)
+
+
+def assemble_volume(v: VolumeJob, frame: bytes, tables: tuple[bytes, ...], placements: tuple[Placement, ...]) -> bytes:
+    from render.bind.assemble import assemble
+
+    return assemble(frame, tables, placements, tuple((s.name, s.data) for s in v.sources), v.stamp, v.duplex)
