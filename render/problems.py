@@ -3,7 +3,7 @@ on, and into the command's exit code."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum, IntEnum
 from typing import Literal
 
@@ -41,7 +41,7 @@ class Problem:
     field: str  # the form's own name for the field, e.g. 项目年度金额
     message: str
     severity: Severity = "error"
-    kind: Kind = Kind.CONTENT
+    kind: Kind = field(default=Kind.CONTENT, compare=False)  # Enums do not order
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
