@@ -1,4 +1,4 @@
-"""render/values.py: a 绩效值 read into number(s), unit and comparison, however the clerk typed it."""
+"""render/review/values.py: a 绩效值 read into number(s), unit and comparison, however the clerk typed it."""
 
 from __future__ import annotations
 
