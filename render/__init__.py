@@ -1,4 +1,4 @@
-"""Print and archive 部门项目支出预算绩效目标表 from Markdown content as PDF."""
+"""Turn Markdown content into 部门项目支出预算绩效目标表 as PDFs to print and to archive."""
 
 from pathlib import Path
 

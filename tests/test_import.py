@@ -20,8 +20,7 @@ from conftest import (
     squash,
 )
 
-from render.source import model as m
-from render.source import scheme
+from render.source import fields, scheme
 from render.typeset import fonts
 
 SEED_DEPT = "2025/018-平罗县司法局"
@@ -95,7 +94,7 @@ def test_existing_files_are_kept_unless_forced(tmp_path):
 def test_a_table_without_a_year_needs_year(tmp_path):
     table = TITLE_ROWS + [["项目名称", "村级道路养护"], ["主管部门", "904-某镇人民政府", "实施单位", "904001-某镇本级"],
                           ["项目属性", "", "项目期限", "1年"], ["项目主管处室", "01-综合办", "项目年度金额", "8"],
-                          ["年度总体绩效目标", "完成养护"], list(m.INDICATOR_HEADS),
+                          ["年度总体绩效目标", "完成养护"], list(fields.INDICATOR_HEADS),
                           ["1-产出指标", "11-数量指标", "养护里程", "≥10公里"]]
     paste = tmp_path / "无年份.txt"
     paste.write_text(tsv(table), encoding="utf-8")
@@ -121,16 +120,16 @@ def tsv(rows: list[list[str]]) -> str:
     return "\n".join("\t".join(r) for r in rows) + "\n"
 
 
-def form(name: str, dept: str, amount, goal: str, indicators: list[list], **fields) -> list[list]:
+def form(name: str, dept: str, amount, goal: str, indicators: list[list], **given) -> list[list]:
     """A table laid out as the budget system prints it: header pairs, then the indicator rows."""
-    f = {"实施单位": f"{dept.split('-')[0]}001-本级", "项目属性": "", "项目期限": "1年", "项目主管处室": "01-综合办", **fields}
+    f = {"实施单位": f"{dept.split('-')[0]}001-本级", "项目属性": "", "项目期限": "1年", "项目主管处室": "01-综合办", **given}
     return TITLE_ROWS + [
         ["项目名称", name, "", ""],
         ["主管部门", dept, "实施单位", f["实施单位"]],
         ["项目属性", f["项目属性"], "项目期限", f["项目期限"]],
         ["项目主管处室", f["项目主管处室"], "项目年度金额", amount],
         ["年度总体绩效目标", goal, "", ""],
-        list(m.INDICATOR_HEADS),
+        list(fields.INDICATOR_HEADS),
     ] + indicators
 
 
@@ -322,16 +321,17 @@ ROUND_TRIP = HOSTILE + ["#", "\\", "\\\\# 两个反斜杠", "\\x", "=== 等号",
 @pytest.mark.parametrize("text", ROUND_TRIP)
 def test_any_text_comes_back_unchanged_from_the_file_the_import_writes(text):
     """Whatever the clerk pasted into a field, the goal or a cell is what the content file gives back."""
-    from render.source import importer, load
-    from render.source.parse import parse_markdown
+    from render.source import importer
+    from render.source.project import project_file
 
     t = importer.Table("t.txt", 1, 1)
-    t.fields = {k: "x" for k in m.PROJECT_KEYS} | {"项目名称": text.strip(), "实施单位": text.strip(),
-                                                   "项目年度金额": "1", "主管部门": "901-测试局", m.GOAL: text.strip()}
+    t.fields = {k: "x" for k in fields.PROJECT_LABELS} | {"项目名称": text.strip(), "实施单位": text.strip(),
+                                                   "项目年度金额": "1", "主管部门": "901-测试局", fields.GOAL: text.strip()}
     t.rows = [("1-产出指标", "11-数量指标", text.strip(), text.strip())]
-    parsed, problems = parse_markdown("f.md", importer.project_markdown(t))
-    project, found = load._project(parsed, "01-x", "2025", "901-测试局", scheme.default())
-    assert not [p for p in problems + found if p.severity == "error"], problems + found
+    problems = []
+    project = project_file("f.md", importer.project_markdown(t), "01-x", "2025", "901-测试局", scheme.default(),
+                           problems)
+    assert not [p for p in problems if p.severity == "error"], problems
     assert project.name == project.implementer == text.strip()
     assert project.goal == ((text.strip(),) if text.strip() else ())
     (indicator,) = project.levels[0].groups[0].indicators
@@ -373,9 +373,9 @@ def test_header_cells_dropped_or_shifted_by_the_copy_are_placed():
 
     rows = [["项目名称", "", "2025年测试项目"], ["主管部门", "901-测试局", "实施单位", "901001-本级"],
             ["项目属性", "项目期限", "1年"], ["项目主管处室", "01-综合办", "项目年度金额", "5"],
-            ["年度总体绩效目标", "完成"], list(m.INDICATOR_HEADS), ["1-产出指标", "11-数量指标", "名", "值"]]
+            ["年度总体绩效目标", "完成"], list(fields.INDICATOR_HEADS), ["1-产出指标", "11-数量指标", "名", "值"]]
     (table,), notes = importer.parse_tables([("h.txt", n, r) for n, r in enumerate(rows, 1)])
     assert table.fields == {"项目名称": "2025年测试项目", "主管部门": "901-测试局", "实施单位": "901001-本级",
                             "项目属性": "", "项目期限": "1年", "项目主管处室": "01-综合办", "项目年度金额": "5",
-                            m.GOAL: "完成"}
+                            fields.GOAL: "完成"}
     assert [(n.row, n.error) for n in notes] == [(1, False), (3, False)]

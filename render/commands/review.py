@@ -10,8 +10,7 @@ from render.problems import Problem, report
 from render.review.judge import review
 from render.review.rules import LEVELS
 from render.review.rules import load as load_rules
-from render.source import load
-from render.source import model as m
+from render.source import fields, load
 
 
 def run(path: Path, rules_file: Path | None = None, strict: bool = False, out: Path | None = None, say=print) -> int:
@@ -24,7 +23,7 @@ def run(path: Path, rules_file: Path | None = None, strict: bool = False, out: P
     base = source_base(root)
     content, problems = load.load(root, base)
     problems = [p for p in problems if _within(base / p.path, target)
-                or base / p.path == department / m.DEPARTMENT_FILE]
+                or base / p.path == department / fields.DEPARTMENT_FILE]
     report(problems, say)
     reviews = review(content, rules, lambda p: _within(base / p.source, target))
     for d in reviews:
@@ -51,7 +50,7 @@ def _scope(path: Path) -> tuple[Path, Path, Path]:
     target = path.absolute()
     if target.is_file():
         root = target.parent.parent.parent
-    elif (target / m.DEPARTMENT_FILE).exists():
+    elif (target / fields.DEPARTMENT_FILE).exists():
         root = target.parent.parent
     elif re.fullmatch(r"\d{4}", target.name) and target.is_dir():
         root = target.parent

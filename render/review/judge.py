@@ -9,11 +9,9 @@ from typing import Callable, Iterator
 from render.review import values
 from render.review.rules import Rule, Rules
 from render.review.values import Value
+from render.source import fields
 from render.source import model as m
 
-# The form's header fields, by the name the rules file uses for them.
-HEADER = {"项目名称": "name", "主管部门": "department", "实施单位": "implementer", "项目属性": "attribute",
-          "项目期限": "term", "项目主管处室": "office", "项目年度金额": "amount"}
 CENT = Decimal("0.01")
 
 
@@ -112,7 +110,7 @@ def rows(p: m.Project) -> Iterator[Row]:
 
 
 def _table_line(p: m.Project) -> int:
-    return p.levels[0].line if p.levels else p.lines.get(m.GOAL, 1)
+    return p.levels[0].line if p.levels else p.lines.get(fields.GOAL, 1)
 
 
 def _named(row: Row) -> str:
@@ -123,10 +121,10 @@ def _named(row: Row) -> str:
 
 def header(rule: Rule, p: m.Project, d: m.Department):
     for field in rule.param("栏目"):
-        if field == m.GOAL:
+        if field == fields.GOAL:
             if not "".join(p.goal).strip():
-                yield p.lines.get(m.GOAL, 1), f"{m.GOAL}是空的"
-        elif not str(getattr(p, HEADER[field])).strip():
+                yield p.lines.get(fields.GOAL, 1), f"{fields.GOAL}是空的"
+        elif not str(getattr(p, fields.BY_LABEL[field].attr)).strip():
             yield p.lines.get(field, 1), f"{field}是空的"
 
 

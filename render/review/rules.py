@@ -9,7 +9,7 @@ import yaml
 
 from render import ROOT
 from render.problems import Problem
-from render.source import model as m
+from render.source import fields
 
 DEFAULT = ROOT / "rules" / "审核规则.yml"
 TOP = "规则"
@@ -36,7 +36,7 @@ CHECKS: dict[str, dict[str, type]] = {
     "雷同": {"最短字数": float},
 }
 # Names a list threshold may hold, where the program can know them.
-ALLOWED = {("表头", "栏目"): m.PROJECT_KEYS + (m.GOAL,)}
+ALLOWED = {("表头", "栏目"): fields.PROJECT_LABELS + (fields.GOAL,)}
 
 
 @dataclass(frozen=True)

@@ -12,13 +12,14 @@ from pathlib import Path
 
 import yaml
 
+from render.source import fields
 from render.source import model as m
 from render.source import scheme as sch
-from render.source.load import parse_date
+from render.source.entries import parse_date
 from render.source.parse import ESCAPED, join_lines
 
 TITLE = "部门项目支出预算绩效目标表"
-LABELS = m.PROJECT_KEYS + (m.GOAL,)
+LABELS = fields.PROJECT_LABELS + (fields.GOAL,)
 _YEAR = re.compile(r"(20\d\d)年")
 
 
@@ -160,7 +161,7 @@ def parse_tables(rows: list[Row], scheme: m.Scheme | None = None) -> tuple[list[
             in_indicators = False
         if changed:
             notes.append(Note(where, current.number, n, "删去了看不见的控制字符"))
-        if tuple(filled) == m.INDICATOR_HEADS:
+        if tuple(filled) == fields.INDICATOR_HEADS:
             in_indicators = True
             continue
         if not in_indicators:
@@ -168,7 +169,7 @@ def parse_tables(rows: list[Row], scheme: m.Scheme | None = None) -> tuple[list[
         else:
             _indicator_row(current, n, cells, notes, scheme)
     for t in tables:
-        missing = [k for k in m.PROJECT_KEYS if k not in t.fields]
+        missing = [k for k in fields.PROJECT_LABELS if k not in t.fields]
         if missing:
             notes.append(Note(t.source, t.number, t.line, f"缺少{'、'.join(missing)}", error=True))
         if not t.rows:
@@ -185,7 +186,7 @@ def _header_row(t: Table, n: int, cells: list[str], notes: list[Note]) -> None:
             if label in t.fields:
                 notes.append(Note(t.source, t.number, n, f"“{label}”出现两次，保留第一次的内容", error=True))
             else:
-                t.fields[label] = value if label == m.GOAL else _one_line(value)
+                t.fields[label] = value if label == fields.GOAL else _one_line(value)
         elif label:
             notes.append(Note(t.source, t.number, n, f"不认识的栏目“{label}”，未导入", error=True))
             k += 1
@@ -239,7 +240,7 @@ def _indicator_row(t: Table, n: int, cells: list[str], notes: list[Note], scheme
         cells = cells[:-1]
     if cells[:4] + [""] * (4 - len(cells[:4])) != standard or len(cells) > 4:
         shown = " | ".join(c or "（空）" for c in cells)
-        placed = "，".join(f"{h}“{v}”" for h, v in zip(m.INDICATOR_HEADS, row, strict=False) if v) or "空行"
+        placed = "，".join(f"{h}“{v}”" for h, v in zip(fields.INDICATOR_HEADS, row, strict=False) if v) or "空行"
         notes.append(Note(t.source, t.number, n, f"错位的行 [{shown}] 按编码归位为：{placed}"))
     t.rows.append(row)
 
@@ -328,14 +329,14 @@ def _prose(text: str) -> str:
 
 def project_markdown(t: Table) -> str:
     out = ["---"]
-    for key in m.PROJECT_KEYS:
+    for key in fields.PROJECT_LABELS:
         out.append(f"{key}:{_yaml_value(t.fields.get(key, ''))}")
-    out += ["---", "", f"## {m.GOAL}", ""]
+    out += ["---", "", f"## {fields.GOAL}", ""]
     # Line breaks inside the goal cell (Alt+Enter in Excel) separate its paragraphs.
-    for paragraph in t.fields.get(m.GOAL, "").split("\n"):
+    for paragraph in t.fields.get(fields.GOAL, "").split("\n"):
         if paragraph.strip():
             out += [_prose(paragraph.strip()), ""]
-    out += [f"## {m.INDICATORS}", "", "| " + " | ".join(m.INDICATOR_HEADS) + " |", "| --- | --- | --- | --- |"]
+    out += [f"## {fields.INDICATORS}", "", "| " + " | ".join(fields.INDICATOR_HEADS) + " |", "| --- | --- | --- | --- |"]
     for row in t.rows:
         out.append("| " + " | ".join(_cell(c) for c in row) + " |")
     return "\n".join(out) + "\n"
@@ -400,7 +401,7 @@ def import_files(paths: list[Path], content: Path, *, force: bool = False, year:
         folder = _folder(content, t, notes)
         if folder is None:
             continue
-        dept_file = folder / m.DEPARTMENT_FILE
+        dept_file = folder / fields.DEPARTMENT_FILE
         if not dept_file.exists():
             code, _, name = t.fields["主管部门"].partition("-")
             _write(dept_file, department_yaml(code, name, t.year, date, scheme))

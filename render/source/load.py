@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
 from render.problems import Problem
+from render.source import fields
 from render.source import model as m
 from render.source import scheme as sch
-from render.source.parse import Entry, ParsedFile, decode, parse_markdown, parse_yaml
+from render.source.entries import parse_date, read_amount, usable
+from render.source.parse import decode, parse_yaml
+from render.source.project import project_file
 
-# A cell holds about 14 (三级指标) or 9 (绩效值) characters a line, the goal about 33, and a page about 40
-# lines: text beyond these cannot stay on one page, and WeasyPrint then splits the row (docs/weasyprint.md).
-TALLEST_NAME, TALLEST_VALUE, TALLEST_GOAL = 500, 320, 1200
-_AMOUNT = re.compile(r"^[+-]?\d+(\.\d+)?$")
-_GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")  # 1,234.5: thousands separators
 _DEPT_DIR = re.compile(r"^(\d+)-(.+)$")
 _NUMBERED = re.compile(r"^\d{2,}-")
 
@@ -89,7 +85,7 @@ def _entries_of(folder: Path) -> list[Path]:
 
 def _unknown(path: Path, repo_root: Path) -> Problem:
     return Problem(_rel(path, repo_root), 0, "文件",
-                   f"不是项目文件（*.md）也不是{m.DEPARTMENT_FILE}，已忽略", "warning")
+                   f"不是项目文件（*.md）也不是{fields.DEPARTMENT_FILE}，已忽略", "warning")
 
 
 def _read(path: Path, repo_root: Path, problems: list[Problem]) -> str | None:
@@ -119,7 +115,7 @@ def _department(folder: Path, root: Path, repo_root: Path, problems: list[Proble
     numbers: dict[int, Path] = {}
     free = max([int(p.name.split("-")[0]) for p in entries if _NUMBERED.match(p.name)], default=0) + 1
     for path in entries:
-        if path.name == m.DEPARTMENT_FILE:
+        if path.name == fields.DEPARTMENT_FILE:
             continue
         if not _inside(path, root, repo_root, problems):
             complete = False
@@ -144,7 +140,9 @@ def _department(folder: Path, root: Path, repo_root: Path, problems: list[Proble
                                         f"请改名为“{free:02d}-{rest}”"))
                 free += 1
             numbers.setdefault(int(number), path)
-        project = _project_file(path, year, folder.name, scheme, repo_root, problems)
+        text = _read(path, repo_root, problems)
+        project = None if text is None else project_file(_rel(path, repo_root), text, path.stem, year, folder.name,
+                                                         scheme, problems)
         if project is None:
             complete = False
             continue
@@ -176,20 +174,6 @@ def _misnamed(name: str) -> str:
     return ""
 
 
-def _project_file(path: Path, year: str, dept_dir: str, scheme: m.Scheme | None, repo_root: Path,
-                  problems: list[Problem]) -> m.Project | None:
-    text = _read(path, repo_root, problems)
-    if text is None:
-        return None
-    parsed, found = parse_markdown(_rel(path, repo_root), text)
-    problems.extend(found)
-    if parsed is None:
-        return None
-    project, found = _project(parsed, path.stem, year, dept_dir, scheme)
-    problems.extend(found)
-    return project
-
-
 def _office_names(projects: list[m.Project]) -> list[Problem]:
     """One code, two names (05-行政教科室 / 05-行政教科文室): warn on the rarer spelling, change nothing."""
     by_code: dict[str, Counter] = {}
@@ -214,17 +198,17 @@ def _department_file(folder: Path, root: Path, year: str, match: re.Match, repo_
     """The department's header (None when it has an error), its stated 合计 with the line if it states one,
     and the scheme to check its tables against (the default when the file cannot say; None when it names
     one that cannot be used, so that its tables' codes are not judged by the wrong scheme)."""
-    path = folder / m.DEPARTMENT_FILE
+    path = folder / fields.DEPARTMENT_FILE
     rel = _rel(path, repo_root)
     field = "部门信息"
     fallback = sch.default()
     if not path.is_file() and not path.is_symlink():
-        problems.append(Problem(rel, 0, field, f"缺少部门信息文件 {m.DEPARTMENT_FILE}（部门名称、部门编码、年度、编制日期）"))
+        problems.append(Problem(rel, 0, field, f"缺少部门信息文件 {fields.DEPARTMENT_FILE}（部门名称、部门编码、年度、编制日期）"))
         return None, None, fallback
     if not _inside(path, root, repo_root, problems):
         return None, None, fallback
     if not path.is_file():
-        problems.append(Problem(rel, 0, field, f"{m.DEPARTMENT_FILE} 应为文件"))
+        problems.append(Problem(rel, 0, field, f"{fields.DEPARTMENT_FILE} 应为文件"))
         return None, None, fallback
     text = _read(path, repo_root, problems)
     if text is None:
@@ -234,8 +218,8 @@ def _department_file(folder: Path, root: Path, year: str, match: re.Match, repo_
     if found:
         return None, None, fallback
     found = []
-    values, lines = _entries(rel, entries, m.DEPARTMENT_KEYS + ("合计",), ("部门名称", "部门编码", "年度", "编制日期"),
-                             found)
+    values, lines = usable(rel, entries, fields.DEPARTMENT_LABELS + (fields.TOTAL,),
+                           tuple(f.label for f in fields.DEPARTMENT if f.required), found)
     code, name = match.group(1), match.group(2)
     checks = [("部门编码", code, "与文件夹名的编码"), ("部门名称", name, "与文件夹名的部门名称"), ("年度", year, "与年度文件夹")]
     for key, expected, what in checks:
@@ -260,238 +244,18 @@ def _department_file(folder: Path, root: Path, year: str, match: re.Match, repo_
     title = values.get("册名") or f"{name}{year}年部门项目支出预算绩效目标表"
     header = dict(source=rel, code=code, name=name, title=title, date=date, compiler=values.get("编制单位", ""),
                   scheme=scheme)
-    stated = (values["合计"], lines["合计"]) if values.get("合计") else None
+    stated = (values[fields.TOTAL], lines[fields.TOTAL]) if values.get(fields.TOTAL) else None
     return header, stated, scheme
 
 
 def _total(source: str, stated: tuple[str, int], projects: list[m.Project]) -> list[Problem]:
     """A wrong 合计 stops the volume (its file has an error), not the projects' own tables."""
     text, line = stated
-    written, problems = read_amount(source, line, "合计", text)
+    written, problems = read_amount(source, line, fields.TOTAL, text)
     total = sum((p.amount for p in projects), Decimal(0))
     if written is not None and written != total:
-        problems.append(Problem(source, line, "合计", f"写明的合计 {written} 万元与各项目年度金额之和 {total} 万元不符，"
+        problems.append(Problem(source, line, fields.TOTAL, f"写明的合计 {written} 万元与各项目年度金额之和 {total} 万元不符，"
                                                       f"相差 {written - total} 万元"))
     return problems
 
 
-def read_amount(path: str, line: int, field: str, text: str) -> tuple[Decimal | None, list[Problem]]:
-    """An amount in 万元 as a clerk types it: full-width digits and thousands separators are read (and
-    said), anything else that is not a plain number is an error, and so is a negative one or a fraction
-    of a fen."""
-    typed = text.strip()
-    plain = unicodedata.normalize("NFKC", typed)
-    how = ["全角字符"] if plain != typed else []
-    if _GROUPED.match(plain):
-        plain = plain.replace(",", "")
-        how.append("千位分隔符")
-    if not _AMOUNT.match(plain):
-        what = "是空的" if not typed else f"“{typed}”不是数字"
-        return None, [Problem(path, line, field, f"{what}（单位已是万元，只写数字，如 39.05）")]
-    value = Decimal(plain.lstrip("+"))
-    if value < 0:
-        return None, [Problem(path, line, field, f"“{typed}”不能为负数")]
-    places = -value.as_tuple().exponent
-    if places > m.MAX_PLACES:
-        return None, [Problem(path, line, field, f"“{typed}”有 {places} 位小数：单位是万元，"
-                                                 f"最多 {m.MAX_PLACES} 位小数（即精确到分）")]
-    if how:
-        return value, [Problem(path, line, field, f"“{typed}”含{'和'.join(how)}，已按 {plain} 读取", "warning")]
-    return value, []
-
-
-def parse_date(text: str) -> dt.date | None:
-    """Accept 2025-01-20, 2025/1/20 or 2025年1月20日."""
-    match = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?", text.strip())
-    if not match:
-        return None
-    try:
-        return dt.date(*map(int, match.groups()))
-    except ValueError:
-        return None
-
-
-def _entries(path: str, entries: tuple[Entry, ...] | list[Entry], known: tuple[str, ...],
-             required: tuple[str, ...], problems: list[Problem]) -> tuple[dict[str, str], dict[str, int]]:
-    """The usable `key: value`s (the first of a repeated key), with every other entry reported."""
-    values: dict[str, str] = {}
-    lines: dict[str, int] = {}
-    seen = set()
-    for e in entries:
-        if e.key not in known:
-            problems.append(Problem(path, e.line, e.key, f"不认识的栏目名；可用的有：{'、'.join(known)}"))
-        elif e.key in seen:
-            first = lines.get(e.key) or next(x.line for x in entries if x.key == e.key)
-            problems.append(Problem(path, e.line, e.key, f"重复出现（第 {first} 行已有）"))
-        elif e.value is None:
-            problems.append(Problem(path, e.line, e.key, "应为一段文字，不能是列表或多级内容"))
-        else:
-            values[e.key] = e.value.strip()
-            lines[e.key] = e.line
-        seen.add(e.key)
-    for key in required:
-        if key not in seen:
-            problems.append(Problem(path, 1, key, "缺少这一栏"))
-    return values, lines
-
-
-def _project(parsed: ParsedFile, stem: str, year: str, dept_dir: str,
-             scheme: m.Scheme | None = None) -> tuple[m.Project | None, list[Problem]]:
-    """One project file's model; `scheme` None: its department's scheme is unknown, its codes unchecked."""
-    problems: list[Problem] = []
-    path = parsed.path
-    lines: dict[str, int] = {}
-    values: dict[str, str] = {}
-    amount = None
-    if parsed.header_ok:  # else the YAML error is the one thing to say about the header
-        values, lines = _entries(path, parsed.entries, m.PROJECT_KEYS, m.PROJECT_KEYS, problems)
-        problems += _fields(path, values, lines, dept_dir)
-        if "项目年度金额" in values:
-            amount, found = read_amount(path, lines["项目年度金额"], "项目年度金额", values["项目年度金额"])
-            problems += found
-            if amount == 0:
-                problems.append(Problem(path, lines["项目年度金额"], "项目年度金额", "是 0：请核对金额", "warning"))
-    sections = _known_sections(path, parsed, problems)
-    goal = _goal(path, sections, lines, problems)
-    levels: tuple[m.Level1, ...] = ()
-    if m.INDICATORS not in sections:
-        problems.append(Problem(path, 1, m.INDICATORS, f"缺少“## {m.INDICATORS}”栏目"))
-    else:
-        levels = _indicators(path, sections[m.INDICATORS], scheme, problems)
-    if not parsed.header_ok or any(p.severity == "error" for p in problems):
-        return None, problems
-    return m.Project(
-        source=path, stem=stem, year=year, department_dir=dept_dir,
-        name=values["项目名称"], department=values["主管部门"], implementer=values["实施单位"],
-        attribute=values["项目属性"], term=values["项目期限"], office=values["项目主管处室"],
-        amount=amount, goal=goal, levels=levels, lines=lines,
-    ), problems
-
-
-def _fields(path: str, values: dict[str, str], lines: dict[str, int], dept_dir: str) -> list[Problem]:
-    """Each header field present, checked on its own, so that one mistake does not hide the next."""
-    problems = []
-    if values.get("项目名称") == "":
-        problems.append(Problem(path, lines["项目名称"], "项目名称", "不能为空"))
-    if "主管部门" in values and values["主管部门"] != dept_dir:
-        problems.append(Problem(path, lines["主管部门"], "主管部门",
-                                f"“{values['主管部门']}”与所在部门文件夹“{dept_dir}”不一致"))
-    for key in ("实施单位", "项目期限", "项目主管处室"):
-        if values.get(key) == "":
-            problems.append(Problem(path, lines[key], key, "是空的", "warning"))
-    return problems
-
-
-def _known_sections(path: str, parsed: ParsedFile, problems: list[Problem]) -> dict:
-    """The two sections of the form by title, each the first of its name."""
-    sections = {}
-    for s in parsed.sections:
-        if s.title not in (m.GOAL, m.INDICATORS):
-            problems.append(Problem(path, s.line, "栏目", f"不认识的栏目“{s.title}”；应为“{m.GOAL}”或“{m.INDICATORS}”"))
-        elif s.title in sections:
-            problems.append(Problem(path, s.line, s.title, f"栏目重复（第 {sections[s.title].line} 行已有）"))
-        else:
-            sections[s.title] = s
-    return sections
-
-
-def _goal(path: str, sections: dict, lines: dict[str, int], problems: list[Problem]) -> tuple[str, ...]:
-    if m.GOAL not in sections:
-        problems.append(Problem(path, 1, m.GOAL, f"缺少“## {m.GOAL}”栏目"))
-        return ()
-    s = sections[m.GOAL]
-    goal = tuple(text for text, _ in s.paragraphs)
-    if s.tables:
-        problems.append(Problem(path, s.tables[0][0].line, m.GOAL, "此栏只写文字，不能有表格"))
-    if not goal:
-        problems.append(Problem(path, s.line, m.GOAL, "是空的", "warning"))
-    lines[m.GOAL] = s.paragraphs[0][1] if s.paragraphs else s.line
-    if sum(map(len, goal)) > TALLEST_GOAL:
-        problems.append(Problem(path, lines[m.GOAL], m.GOAL, f"内容过长（{sum(map(len, goal))} 字）：超过一页，"
-                                "表头之后的指标表将从后面的页开始", "warning"))
-    return goal
-
-
-def _indicators(path: str, section, scheme: m.Scheme | None, problems: list[Problem]) -> tuple[m.Level1, ...]:
-    field = m.INDICATORS
-    if len(section.tables) != 1:
-        what = "没有表格" if not section.tables else "只能有一张表格"
-        problems.append(Problem(path, section.line, field, what))
-        return ()
-    for text, line in section.paragraphs:
-        problems.append(Problem(path, line, field, f"表格之外的文字“{text[:20]}”不会印出：请放进表格或删去"))
-    head, *rows = section.tables[0]
-    shape = f"| {' | '.join(m.INDICATOR_HEADS)} |"
-    if head.cells != m.INDICATOR_HEADS:
-        problems.append(Problem(path, head.line, field, f"表头应为 {shape}"))
-        return ()
-    if not rows:
-        problems.append(Problem(path, head.line, field, "表格没有指标行"))
-        return ()
-    tree: list[list] = []  # [label, line, [[label2, line, [Indicator]]]]
-    for row in rows:
-        if row.written_cells != 4:
-            # Markdown pads a short row and drops a long one's tail: the cells would land in the wrong column.
-            hint = "单元格中的“|”请写作“\\|”" if row.written_cells > 4 else "空着的格也要用“|”隔开"
-            problems.append(Problem(path, row.line, field,
-                                    f"本行有 {row.written_cells} 格，应为 4 格：{shape}（{hint}）"))
-            continue
-        l1, l2, name, value = row.cells
-        if l1:
-            if scheme and l1 not in scheme.level1:
-                problems.append(Problem(path, row.line, "一级指标", f"“{l1}”不是已知的一级指标{sch.suggest(scheme, l1, 1)}"))
-                continue
-            if not tree or tree[-1][0] != l1:
-                if any(t[0] == l1 for t in tree):
-                    problems.append(Problem(path, row.line, "一级指标", f"“{l1}”前面已出现过，同一一级指标的行应连在一起"))
-                    continue
-                if not l2:
-                    problems.append(Problem(path, row.line, "二级指标", "新的一级指标下须写明二级指标"))
-                    continue
-                tree.append([l1, row.line, []])
-        elif not tree:
-            problems.append(Problem(path, row.line, "一级指标", "第一行须写明一级指标"))
-            continue
-        current = tree[-1]
-        if l2:
-            if scheme and l2 not in scheme.level2:
-                problems.append(Problem(path, row.line, "二级指标", f"“{l2}”不是已知的二级指标{sch.suggest(scheme, l2, 2)}"))
-                continue
-            if scheme and scheme.parent(l2) != current[0]:
-                problems.append(Problem(path, row.line, "二级指标", f"“{l2}”不属于一级指标“{current[0]}”，"
-                                                                  f"而属于“{scheme.parent(l2)}”"))
-                continue
-            if not current[2] or current[2][-1][0] != l2:
-                if any(g[0] == l2 for g in current[2]):
-                    problems.append(Problem(path, row.line, "二级指标", f"“{l2}”前面已出现过，同一二级指标的行应连在一起"))
-                    continue
-                current[2].append([l2, row.line, []])
-        if not name:
-            problems.append(Problem(path, row.line, "三级指标", "是空的", "warning"))
-        if not value:
-            problems.append(Problem(path, row.line, "绩效值", "是空的", "warning"))
-        for field_name, text, limit in (("三级指标", name, TALLEST_NAME), ("绩效值", value, TALLEST_VALUE)):
-            if len(text) > limit:
-                problems.append(Problem(path, row.line, field_name, f"内容过长（{len(text)} 字）：这一行高过一页，"
-                                        "打印时会被拆到两页，列标题和一级、二级指标在后页不会重印", "warning"))
-        current[2][-1][2].append(m.Indicator(name, value, row.line))
-    if scheme:
-        tree = _in_order(path, tree, scheme.level1, "一级指标", scheme, problems)
-        for level in tree:
-            level[2] = _in_order(path, level[2], scheme.level2, "二级指标", scheme, problems)
-    return tuple(
-        m.Level1(l1, tuple(m.Level2(l2, tuple(ind), line2) for l2, line2, ind in groups), line1)
-        for l1, line1, groups in tree
-    )
-
-
-def _in_order(path: str, items: list[list], order: tuple[str, ...], field: str, scheme: m.Scheme,
-              problems: list[Problem]) -> list[list]:
-    """Groups in the scheme's order, as the paper form prints them; a table written otherwise is warned."""
-    ordered = sorted(items, key=lambda item: order.index(item[0]))
-    moved = next((want for have, want in zip(items, ordered, strict=False) if have is not want), None)
-    if moved:
-        after = items[items.index(moved) - 1][0]
-        problems.append(Problem(path, moved[1], field, f"“{moved[0]}”在指标体系“{scheme.name}”中排在“{after}”之前："
-                                                       f"打印时按指标体系的顺序排列", "warning"))
-    return ordered

@@ -6,14 +6,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-# Front matter keys of a project file, in the order of the paper form.
-PROJECT_KEYS = ("项目名称", "主管部门", "实施单位", "项目属性", "项目期限", "项目主管处室", "项目年度金额")
-GOAL = "年度总体绩效目标"
-INDICATORS = "绩效指标"
-INDICATOR_HEADS = ("一级指标", "二级指标", "三级指标", "绩效值")
-
-DEPARTMENT_FILE = "部门.yml"
-DEPARTMENT_KEYS = ("部门名称", "部门编码", "年度", "册名", "编制日期", "编制单位", "指标体系")
 # Amounts are 万元: more places than this is a typing mistake, not a sum of money.
 MAX_PLACES = 6
 

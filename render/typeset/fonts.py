@@ -12,6 +12,7 @@ from pathlib import Path
 
 from render import ROOT
 from render.problems import Problem
+from render.source import fields
 from render.source import model as m
 
 FONT_FAMILY = "Noto Serif CJK SC"
@@ -129,11 +130,11 @@ def glyph_problems(projects: Iterable[m.Project]) -> list[Problem]:
 
 
 def _texts(p: m.Project):
-    for key, value in (("项目名称", p.name), ("主管部门", p.department), ("实施单位", p.implementer),
-                       ("项目属性", p.attribute), ("项目期限", p.term), ("项目主管处室", p.office)):
-        yield key, p.lines.get(key, 1), value
+    for f in fields.PROJECT:
+        if f.kind == "text":
+            yield f.label, p.lines.get(f.label, 1), getattr(p, f.attr)
     for para in p.goal:
-        yield m.GOAL, p.lines.get(m.GOAL, 1), para
+        yield fields.GOAL, p.lines.get(fields.GOAL, 1), para
     for level in p.levels:  # the labels too: a bureau's own scheme may name them in any characters
         yield "一级指标", level.line, level.label
         for group in level.groups:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import jinja2
 
 from render import ROOT, __version__
+from render.source import fields
 from render.source import model as m
 from render.typeset import chart, fonts
 
@@ -93,12 +94,31 @@ def fit_columns(needs: list[float], grow: list[bool], least: float = 20.0) -> tu
     return tuple(widths)
 
 
+@dataclass(frozen=True)
+class HeadCell:
+    label: str
+    text: str
+    number: bool  # set as a figure (right-aligned, tabular)
+
+
+def head_rows(p: m.Project) -> tuple[tuple[HeadCell, ...], ...]:
+    """The header grid as the form prints it (fields.HEAD_ROWS), each field's label with its value."""
+    def cell(label: str) -> HeadCell:
+        f = fields.BY_LABEL[label]
+        value = getattr(p, f.attr)
+        return HeadCell(label, m.amount_text(value, p.places) if f.kind == "amount" else value, f.kind == "amount")
+
+    return tuple(tuple(cell(label) for label in row) for row in fields.HEAD_ROWS)
+
+
 def head_widths(p: m.Project) -> tuple[float, ...]:
     """The header block's four columns: labels as wide as the longest label, the values sharing the rest."""
-    needs = [cell_width(("项目名称", "主管部门", "项目属性", "项目主管处室", m.GOAL), bold=True),
-             cell_width((p.department, p.attribute, p.office)),
-             cell_width(("实施单位", "项目期限", "项目年度金额"), bold=True),
-             cell_width((p.implementer, p.term, m.amount_text(p.amount, p.places)))]
+    rows = head_rows(p)
+    left, right = [r[0] for r in rows if len(r) == 2], [r[1] for r in rows if len(r) == 2]
+    needs = [cell_width([r[0].label for r in rows] + [fields.GOAL], bold=True),
+             cell_width(c.text for c in left),
+             cell_width((c.label for c in right), bold=True),
+             cell_width(c.text for c in right)]
     return fit_columns(needs, [False, True, False, True])
 
 
@@ -151,7 +171,7 @@ def draft_title(title: str, draft: str) -> str:
 def project_html(env: jinja2.Environment, project: m.Project, breaks: frozenset[str] = frozenset(),
                  stamp: str = "", draft: str = "") -> str:
     return env.get_template("project.html.j2").render(
-        project=project, pages=by_page(blocks(project, breaks)), widths=head_widths(project),
+        project=project, head=head_rows(project), goal_label=fields.GOAL, pages=by_page(blocks(project, breaks)), widths=head_widths(project),
         title=draft_title(project.name, draft), subject=draft_title(SUBJECT, draft), draft=draft,
         author=f"{project.department} / {project.implementer}", generator=GENERATOR, stamp=stamp,
         keywords=[project.year, project.department_dir.split("-")[0], project.name] + ([draft] if draft else []),

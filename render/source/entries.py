@@ -1,0 +1,75 @@
+"""Turn front-matter entries into the values their fields hold: text, amounts in 万元, dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from decimal import Decimal
+
+from render.problems import Problem
+from render.source import model as m
+from render.source.parse import Entry
+
+_AMOUNT = re.compile(r"^[+-]?\d+(\.\d+)?$")
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")  # 1,234.5: thousands separators
+
+
+def read_amount(path: str, line: int, field: str, text: str) -> tuple[Decimal | None, list[Problem]]:
+    """An amount in 万元 as a clerk types it: full-width digits and thousands separators are read (and
+    said), anything else that is not a plain number is an error, and so is a negative one or a fraction
+    of a fen."""
+    typed = text.strip()
+    plain = unicodedata.normalize("NFKC", typed)
+    how = ["全角字符"] if plain != typed else []
+    if _GROUPED.match(plain):
+        plain = plain.replace(",", "")
+        how.append("千位分隔符")
+    if not _AMOUNT.match(plain):
+        what = "是空的" if not typed else f"“{typed}”不是数字"
+        return None, [Problem(path, line, field, f"{what}（单位已是万元，只写数字，如 39.05）")]
+    value = Decimal(plain.lstrip("+"))
+    if value < 0:
+        return None, [Problem(path, line, field, f"“{typed}”不能为负数")]
+    places = -value.as_tuple().exponent
+    if places > m.MAX_PLACES:
+        return None, [Problem(path, line, field, f"“{typed}”有 {places} 位小数：单位是万元，"
+                                                 f"最多 {m.MAX_PLACES} 位小数（即精确到分）")]
+    if how:
+        return value, [Problem(path, line, field, f"“{typed}”含{'和'.join(how)}，已按 {plain} 读取", "warning")]
+    return value, []
+
+
+def parse_date(text: str) -> dt.date | None:
+    """Accept 2025-01-20, 2025/1/20 or 2025年1月20日."""
+    match = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?", text.strip())
+    if not match:
+        return None
+    try:
+        return dt.date(*map(int, match.groups()))
+    except ValueError:
+        return None
+
+
+def usable(path: str, entries: tuple[Entry, ...] | list[Entry], known: tuple[str, ...],
+             required: tuple[str, ...], problems: list[Problem]) -> tuple[dict[str, str], dict[str, int]]:
+    """The usable `key: value`s (the first of a repeated key), with every other entry reported."""
+    values: dict[str, str] = {}
+    lines: dict[str, int] = {}
+    seen = set()
+    for e in entries:
+        if e.key not in known:
+            problems.append(Problem(path, e.line, e.key, f"不认识的栏目名；可用的有：{'、'.join(known)}"))
+        elif e.key in seen:
+            first = lines.get(e.key) or next(x.line for x in entries if x.key == e.key)
+            problems.append(Problem(path, e.line, e.key, f"重复出现（第 {first} 行已有）"))
+        elif e.value is None:
+            problems.append(Problem(path, e.line, e.key, "应为一段文字，不能是列表或多级内容"))
+        else:
+            values[e.key] = e.value.strip()
+            lines[e.key] = e.line
+        seen.add(e.key)
+    for key in required:
+        if key not in seen:
+            problems.append(Problem(path, 1, key, "缺少这一栏"))
+    return values, lines

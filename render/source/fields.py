@@ -1,0 +1,52 @@
+"""Turn the paper form's labels into the fields of the model: one table that loading, the glyph check, the
+importer, the review and the templates all read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+
+@dataclass(frozen=True)
+class Field:
+    label: str  # as the paper form prints it, and as the clerk writes it in the front matter
+    attr: str  # the attribute of the model's record that holds it
+    kind: Literal["text", "amount", "date"] = "text"
+    required: bool = True  # the line must be there (it may still be empty, see `empty`)
+    empty: Literal["error", "warning", ""] = ""  # what an empty value is: "" when the form allows it
+
+
+# A project file's front matter, in the order of the paper form.
+PROJECT = (
+    Field("项目名称", "name", empty="error"),
+    Field("主管部门", "department"),
+    Field("实施单位", "implementer", empty="warning"),
+    Field("项目属性", "attribute"),  # free text, often empty on the seed's forms
+    Field("项目期限", "term", empty="warning"),
+    Field("项目主管处室", "office", empty="warning"),
+    Field("项目年度金额", "amount", "amount"),
+)
+BY_LABEL = {f.label: f for f in PROJECT}
+PROJECT_LABELS = tuple(f.label for f in PROJECT)
+
+# The form's two sections, headed `## <title>` in a project file.
+GOAL = "年度总体绩效目标"
+INDICATORS = "绩效指标"
+INDICATOR_HEADS = ("一级指标", "二级指标", "三级指标", "绩效值")
+
+# The header grid as printed: a row holds one field across the grid, or two side by side.
+HEAD_ROWS = (("项目名称",), ("主管部门", "实施单位"), ("项目属性", "项目期限"), ("项目主管处室", "项目年度金额"))
+
+# A department's 部门.yml.
+DEPARTMENT_FILE = "部门.yml"
+DEPARTMENT = (
+    Field("部门名称", "name"),
+    Field("部门编码", "code"),
+    Field("年度", "year"),
+    Field("册名", "title", required=False),
+    Field("编制日期", "date", "date", empty="warning"),
+    Field("编制单位", "compiler", required=False),
+    Field("指标体系", "scheme", required=False),
+)
+DEPARTMENT_LABELS = tuple(f.label for f in DEPARTMENT)
+TOTAL = "合计"  # a 部门.yml may state the sum of its projects' amounts, to be checked

@@ -1,0 +1,183 @@
+"""Turn one project file into a Project: its header, its goal and its indicator tree, checked against the
+department's scheme, with every problem named by line and field."""
+
+from __future__ import annotations
+
+from render.problems import Problem
+from render.source import fields, model as m, scheme as sch
+from render.source.entries import read_amount, usable
+from render.source.parse import ParsedFile, parse_markdown
+
+# A cell holds about 14 (三级指标) or 9 (绩效值) characters a line, the goal about 33, and a page about 40
+# lines: text beyond these cannot stay on one page, and WeasyPrint then splits the row (docs/weasyprint.md).
+TALLEST_NAME, TALLEST_VALUE, TALLEST_GOAL = 500, 320, 1200
+
+
+def project_file(rel: str, text: str, stem: str, year: str, dept_dir: str, scheme: m.Scheme | None,
+                 problems: list[Problem]) -> m.Project | None:
+    """A project file's text → its Project, or None when it has an error (said in `problems`)."""
+    parsed, found = parse_markdown(rel, text)
+    problems.extend(found)
+    if parsed is None:
+        return None
+    result, found = project(parsed, stem, year, dept_dir, scheme)
+    problems.extend(found)
+    return result
+
+
+def project(parsed: ParsedFile, stem: str, year: str, dept_dir: str,
+             scheme: m.Scheme | None = None) -> tuple[m.Project | None, list[Problem]]:
+    """One project file's model; `scheme` None: its department's scheme is unknown, its codes unchecked."""
+    problems: list[Problem] = []
+    path = parsed.path
+    lines: dict[str, int] = {}
+    values: dict[str, str] = {}
+    amount = None
+    if parsed.header_ok:  # else the YAML error is the one thing to say about the header
+        values, lines = usable(path, parsed.entries, fields.PROJECT_LABELS, fields.PROJECT_LABELS, problems)
+        problems += _fields(path, values, lines, dept_dir)
+        if "项目年度金额" in values:
+            amount, found = read_amount(path, lines["项目年度金额"], "项目年度金额", values["项目年度金额"])
+            problems += found
+            if amount == 0:
+                problems.append(Problem(path, lines["项目年度金额"], "项目年度金额", "是 0：请核对金额", "warning"))
+    sections = _known_sections(path, parsed, problems)
+    goal = _goal(path, sections, lines, problems)
+    levels: tuple[m.Level1, ...] = ()
+    if fields.INDICATORS not in sections:
+        problems.append(Problem(path, 1, fields.INDICATORS, f"缺少“## {fields.INDICATORS}”栏目"))
+    else:
+        levels = _indicators(path, sections[fields.INDICATORS], scheme, problems)
+    if not parsed.header_ok or any(p.severity == "error" for p in problems):
+        return None, problems
+    texts = {f.attr: values[f.label] for f in fields.PROJECT if f.kind == "text"}
+    return m.Project(source=path, stem=stem, year=year, department_dir=dept_dir, amount=amount, goal=goal,
+                     levels=levels, lines=lines, **texts), problems
+
+
+def _fields(path: str, values: dict[str, str], lines: dict[str, int], dept_dir: str) -> list[Problem]:
+    """Each header field present, checked on its own, so that one mistake does not hide the next."""
+    problems = []
+    for f in fields.PROJECT:
+        if f.empty and values.get(f.label) == "":
+            problems.append(Problem(path, lines[f.label], f.label, "不能为空" if f.empty == "error" else "是空的",
+                                    f.empty))
+    if "主管部门" in values and values["主管部门"] != dept_dir:
+        problems.append(Problem(path, lines["主管部门"], "主管部门",
+                                f"“{values['主管部门']}”与所在部门文件夹“{dept_dir}”不一致"))
+    return problems
+
+
+def _known_sections(path: str, parsed: ParsedFile, problems: list[Problem]) -> dict:
+    """The two sections of the form by title, each the first of its name."""
+    sections = {}
+    for s in parsed.sections:
+        if s.title not in (fields.GOAL, fields.INDICATORS):
+            problems.append(Problem(path, s.line, "栏目", f"不认识的栏目“{s.title}”；应为“{fields.GOAL}”或“{fields.INDICATORS}”"))
+        elif s.title in sections:
+            problems.append(Problem(path, s.line, s.title, f"栏目重复（第 {sections[s.title].line} 行已有）"))
+        else:
+            sections[s.title] = s
+    return sections
+
+
+def _goal(path: str, sections: dict, lines: dict[str, int], problems: list[Problem]) -> tuple[str, ...]:
+    if fields.GOAL not in sections:
+        problems.append(Problem(path, 1, fields.GOAL, f"缺少“## {fields.GOAL}”栏目"))
+        return ()
+    s = sections[fields.GOAL]
+    goal = tuple(text for text, _ in s.paragraphs)
+    if s.tables:
+        problems.append(Problem(path, s.tables[0][0].line, fields.GOAL, "此栏只写文字，不能有表格"))
+    if not goal:
+        problems.append(Problem(path, s.line, fields.GOAL, "是空的", "warning"))
+    lines[fields.GOAL] = s.paragraphs[0][1] if s.paragraphs else s.line
+    if sum(map(len, goal)) > TALLEST_GOAL:
+        problems.append(Problem(path, lines[fields.GOAL], fields.GOAL, f"内容过长（{sum(map(len, goal))} 字）：超过一页，"
+                                "表头之后的指标表将从后面的页开始", "warning"))
+    return goal
+
+
+def _indicators(path: str, section, scheme: m.Scheme | None, problems: list[Problem]) -> tuple[m.Level1, ...]:
+    field = fields.INDICATORS
+    if len(section.tables) != 1:
+        what = "没有表格" if not section.tables else "只能有一张表格"
+        problems.append(Problem(path, section.line, field, what))
+        return ()
+    for text, line in section.paragraphs:
+        problems.append(Problem(path, line, field, f"表格之外的文字“{text[:20]}”不会印出：请放进表格或删去"))
+    head, *rows = section.tables[0]
+    shape = f"| {' | '.join(fields.INDICATOR_HEADS)} |"
+    if head.cells != fields.INDICATOR_HEADS:
+        problems.append(Problem(path, head.line, field, f"表头应为 {shape}"))
+        return ()
+    if not rows:
+        problems.append(Problem(path, head.line, field, "表格没有指标行"))
+        return ()
+    tree: list[list] = []  # [label, line, [[label2, line, [Indicator]]]]
+    for row in rows:
+        if row.written_cells != 4:
+            # Markdown pads a short row and drops a long one's tail: the cells would land in the wrong column.
+            hint = "单元格中的“|”请写作“\\|”" if row.written_cells > 4 else "空着的格也要用“|”隔开"
+            problems.append(Problem(path, row.line, field,
+                                    f"本行有 {row.written_cells} 格，应为 4 格：{shape}（{hint}）"))
+            continue
+        l1, l2, name, value = row.cells
+        if l1:
+            if scheme and l1 not in scheme.level1:
+                problems.append(Problem(path, row.line, "一级指标", f"“{l1}”不是已知的一级指标{sch.suggest(scheme, l1, 1)}"))
+                continue
+            if not tree or tree[-1][0] != l1:
+                if any(t[0] == l1 for t in tree):
+                    problems.append(Problem(path, row.line, "一级指标", f"“{l1}”前面已出现过，同一一级指标的行应连在一起"))
+                    continue
+                if not l2:
+                    problems.append(Problem(path, row.line, "二级指标", "新的一级指标下须写明二级指标"))
+                    continue
+                tree.append([l1, row.line, []])
+        elif not tree:
+            problems.append(Problem(path, row.line, "一级指标", "第一行须写明一级指标"))
+            continue
+        current = tree[-1]
+        if l2:
+            if scheme and l2 not in scheme.level2:
+                problems.append(Problem(path, row.line, "二级指标", f"“{l2}”不是已知的二级指标{sch.suggest(scheme, l2, 2)}"))
+                continue
+            if scheme and scheme.parent(l2) != current[0]:
+                problems.append(Problem(path, row.line, "二级指标", f"“{l2}”不属于一级指标“{current[0]}”，"
+                                                                  f"而属于“{scheme.parent(l2)}”"))
+                continue
+            if not current[2] or current[2][-1][0] != l2:
+                if any(g[0] == l2 for g in current[2]):
+                    problems.append(Problem(path, row.line, "二级指标", f"“{l2}”前面已出现过，同一二级指标的行应连在一起"))
+                    continue
+                current[2].append([l2, row.line, []])
+        if not name:
+            problems.append(Problem(path, row.line, "三级指标", "是空的", "warning"))
+        if not value:
+            problems.append(Problem(path, row.line, "绩效值", "是空的", "warning"))
+        for field_name, text, limit in (("三级指标", name, TALLEST_NAME), ("绩效值", value, TALLEST_VALUE)):
+            if len(text) > limit:
+                problems.append(Problem(path, row.line, field_name, f"内容过长（{len(text)} 字）：这一行高过一页，"
+                                        "打印时会被拆到两页，列标题和一级、二级指标在后页不会重印", "warning"))
+        current[2][-1][2].append(m.Indicator(name, value, row.line))
+    if scheme:
+        tree = _in_order(path, tree, scheme.level1, "一级指标", scheme, problems)
+        for level in tree:
+            level[2] = _in_order(path, level[2], scheme.level2, "二级指标", scheme, problems)
+    return tuple(
+        m.Level1(l1, tuple(m.Level2(l2, tuple(ind), line2) for l2, line2, ind in groups), line1)
+        for l1, line1, groups in tree
+    )
+
+
+def _in_order(path: str, items: list[list], order: tuple[str, ...], field: str, scheme: m.Scheme,
+              problems: list[Problem]) -> list[list]:
+    """Groups in the scheme's order, as the paper form prints them; a table written otherwise is warned."""
+    ordered = sorted(items, key=lambda item: order.index(item[0]))
+    moved = next((want for have, want in zip(items, ordered, strict=False) if have is not want), None)
+    if moved:
+        after = items[items.index(moved) - 1][0]
+        problems.append(Problem(path, moved[1], field, f"“{moved[0]}”在指标体系“{scheme.name}”中排在“{after}”之前："
+                                                       f"打印时按指标体系的顺序排列", "warning"))
+    return ordered

@@ -1,0 +1,79 @@
+"""The code's shape, as the team keeps it: stages that never import each other back, small modules, each
+saying its job in its first line."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RENDER = ROOT / "render"
+LIMIT = 300  # lines
+
+
+def modules() -> dict[str, Path]:
+    out = {}
+    for path in sorted(RENDER.rglob("*.py")):
+        parts = path.relative_to(ROOT).with_suffix("").parts
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        out[name] = path
+    return out
+
+
+def imports(path: Path, name: str, known: dict[str, Path]) -> set[str]:
+    """Every render module this one imports, at the top or inside a function: `from render.x import y`
+    imports render.x, and render.x.y too when y is a module."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join(anchor + ([base] if base else []))
+            found.add(base)
+            found |= {f"{base}.{a.name}" for a in node.names}
+    # a package's __init__ runs on the way to its modules, but imports nothing of theirs: not an edge
+    return {m for m in found if m in known and m != name and not name.startswith(m + ".")}
+
+
+def test_no_module_imports_one_that_imports_it_back():
+    known = modules()
+    graph = {name: imports(path, name, known) for name, path in known.items()}
+    cycles = []
+    for start in graph:
+        stack, seen = [(start, (start,))], set()
+        while stack:
+            node, trail = stack.pop()
+            for nxt in graph[node]:
+                if nxt == start:
+                    cycles.append(" → ".join(trail + (start,)))
+                elif nxt not in seen:
+                    seen.add(nxt)
+                    stack.append((nxt, trail + (nxt,)))
+    assert not cycles, "\n".join(sorted(set(cycles)))
+
+
+def test_the_graph_sees_imports_inside_functions(tmp_path):
+    """The check above can fail: a function-level import, relative or not, is an edge."""
+    known = {"render.x.a": Path("a.py"), "render.x.b": Path("b.py"), "render.x": Path("__init__.py")}
+    path = tmp_path / "a.py"
+    path.write_text("def f():\n    from render.x import b\n\ndef g():\n    from . import b\n", encoding="utf-8")
+    assert imports(path, "render.x.a", known) == {"render.x.b"}
+
+
+def test_no_module_is_over_the_limit():
+    long = {name: n for name, path in modules().items()
+            if (n := len(path.read_text(encoding="utf-8").splitlines())) > LIMIT}
+    assert not long, f"over {LIMIT} lines: {long}"
+
+
+def test_every_module_says_its_job_in_its_first_line():
+    vague = []
+    for name, path in modules().items():
+        doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
+        if not doc.startswith("Turn "):
+            vague.append(name)
+    assert not vague, f"no “Turn X into Y” docstring: {vague}"
