@@ -321,10 +321,10 @@ ROUND_TRIP = HOSTILE + ["#", "\\", "\\\\# 两个反斜杠", "\\x", "=== 等号",
 @pytest.mark.parametrize("text", ROUND_TRIP)
 def test_any_text_comes_back_unchanged_from_the_file_the_import_writes(text):
     """Whatever the clerk pasted into a field, the goal or a cell is what the content file gives back."""
-    from render.source import importer
+    from render.source import importer, pasted
     from render.source.project import project_file
 
-    t = importer.Table("t.txt", 1, 1)
+    t = pasted.Table("t.txt", 1, 1)
     t.fields = {k: "x" for k in fields.PROJECT_LABELS} | {"项目名称": text.strip(), "实施单位": text.strip(),
                                                    "项目年度金额": "1", "主管部门": "901-测试局", fields.GOAL: text.strip()}
     t.rows = [("1-产出指标", "11-数量指标", text.strip(), text.strip())]
@@ -369,12 +369,12 @@ def test_two_tables_of_one_project_are_refused_not_merged(tmp_path):
 
 
 def test_header_cells_dropped_or_shifted_by_the_copy_are_placed():
-    from render.source import importer
+    from render.source import pasted
 
     rows = [["项目名称", "", "2025年测试项目"], ["主管部门", "901-测试局", "实施单位", "901001-本级"],
             ["项目属性", "项目期限", "1年"], ["项目主管处室", "01-综合办", "项目年度金额", "5"],
             ["年度总体绩效目标", "完成"], list(fields.INDICATOR_HEADS), ["1-产出指标", "11-数量指标", "名", "值"]]
-    (table,), notes = importer.parse_tables([("h.txt", n, r) for n, r in enumerate(rows, 1)])
+    (table,), notes = pasted.parse_tables([("h.txt", n, r) for n, r in enumerate(rows, 1)])
     assert table.fields == {"项目名称": "2025年测试项目", "主管部门": "901-测试局", "实施单位": "901001-本级",
                             "项目属性": "", "项目期限": "1年", "项目主管处室": "01-综合办", "项目年度金额": "5",
                             fields.GOAL: "完成"}

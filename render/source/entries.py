@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from render.problems import Problem
 from render.source import model as m
-from render.source.parse import Entry
+from render.source.frontmatter import Entry
 
 _AMOUNT = re.compile(r"^[+-]?\d+(\.\d+)?$")
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")  # 1,234.5: thousands separators

@@ -13,7 +13,8 @@ from render.source import fields
 from render.source import model as m
 from render.source import scheme as sch
 from render.source.entries import parse_date, read_amount, usable
-from render.source.parse import decode, parse_yaml
+from render.source.frontmatter import parse_yaml
+from render.source.parse import decode
 from render.source.project import project_file
 
 _DEPT_DIR = re.compile(r"^(\d+)-(.+)$")

@@ -4,7 +4,9 @@ department's scheme, with every problem named by line and field."""
 from __future__ import annotations
 
 from render.problems import Problem
-from render.source import fields, model as m, scheme as sch
+from render.source import fields
+from render.source import model as m
+from render.source import scheme as sch
 from render.source.entries import read_amount, usable
 from render.source.parse import ParsedFile, parse_markdown
 
