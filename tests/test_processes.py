@@ -1,0 +1,94 @@
+"""No process of a command is left running once it has returned: not the fork server, not a worker, not a
+helper of a helper; and nothing it made is left in the temp folder."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, SEED, copy_content
+
+
+def session_members(sid: int) -> list[str]:
+    """The processes still in session `sid`, as `pid command`."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            # after the command name, which may hold spaces and parentheses: state ppid pgrp session …
+            fields = stat[stat.rindex(")") + 2:].split()
+            if int(fields[3]) == sid and fields[0] != "Z":
+                command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+                found.append(f"{entry.name} {command}")
+        except (OSError, ValueError, IndexError):
+            continue  # gone meanwhile
+    return found
+
+
+def run_alone(args: list[str], temp: Path) -> tuple[subprocess.CompletedProcess, list[str]]:
+    """Run a command in a session of its own; once it has returned, what of that session still runs."""
+    proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            start_new_session=True, env={**os.environ, "TMPDIR": str(temp)})
+    out, _ = proc.communicate(timeout=600)
+    time.sleep(0.2)  # a child the command failed to wait for would still be exiting
+    left = session_members(proc.pid)
+    for line in left:  # never let one outlive the test either
+        try:
+            os.kill(int(line.split()[0]), signal.SIGKILL)
+        except OSError:
+            pass
+    return subprocess.CompletedProcess(args, proc.returncode, out), left
+
+
+@pytest.fixture
+def temp():
+    # Short: a socket's path has at most 107 bytes, and multiprocessing's fork server's goes in here.
+    folder = Path(tempfile.mkdtemp(prefix="t"))
+    yield folder
+    shutil.rmtree(folder)
+
+
+def test_the_scan_finds_a_process_left_behind(temp):
+    """The check below can fail: a command that leaves a child running is caught."""
+    result, left = run_alone(["sh", "-c", "sleep 30 >/dev/null 2>&1 &"], temp)
+    assert result.returncode == 0
+    assert any("sleep 30" in line for line in left)
+
+
+def test_build_check_import_verify_and_review_leave_no_process_and_no_temp_file(tmp_path, temp):
+    content = copy_content(tmp_path)
+    for path in content.rglob("*.md"):  # three tables keep it quick; two workers still start
+        if path.name[:2] not in ("01", "03", "05"):
+            path.unlink()
+    out = tmp_path / "dist"
+    build = [sys.executable, str(ROOT / "build.py")]
+    project = next(content.rglob("03-*.md"))
+    commands = [
+        ("cold build", build + ["--content", str(content), "--out", str(out), "--jobs", "2"]),
+        ("no-op build", build + ["--content", str(content), "--out", str(out), "--jobs", "2"]),
+        ("edit", None),
+        ("build after an edit", build + ["--content", str(content), "--out", str(out), "--jobs", "2"]),
+        ("check", build + ["check", "--content", str(content)]),
+        ("import", build + ["import", str(SEED), "--content", str(tmp_path / "imported"), "--year", "2025"]),
+        ("verify", build + ["verify", "--out", str(out)]),
+        ("review", build + ["review", str(content), "--out", str(out)]),
+    ]
+    for what, args in commands:
+        if args is None:
+            text = project.read_text(encoding="utf-8")
+            project.write_text(text.replace("维护社会和谐稳定。", "维护社会和谐稳定，年内回访。"), encoding="utf-8")
+            continue
+        result, left = run_alone(args, temp)
+        assert result.returncode == 0, f"{what}: {result.stdout}"
+        assert left == [], f"{what} left running: {left}"
+        assert sorted(p.name for p in temp.rglob("*")) == [], f"{what} left in the temp folder"
