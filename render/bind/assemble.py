@@ -10,14 +10,8 @@ import pikepdf
 from pikepdf import Name, Rectangle
 
 from render.bind import embed
-from render.typeset import fonts
+from render.typeset import fonts, geometry
 
-MM = 72 / 25.4
-# Below the type area (top 37 mm + 225 mm) only the page number is drawn: WeasyPrint's content stream
-# works in CSS px (96 per inch), y growing downwards.
-NUMBER_ZONE_PX = (37 + 225) / 25.4 * 96
-# Odd and even pages mirror their margins (28 mm binding side, 26 mm outer side).
-PARITY_SHIFT = 2 * MM
 
 
 def assemble(frame: bytes, tables: tuple[bytes, ...], placements,
@@ -113,7 +107,9 @@ def _shift(table_page: int, frame_page: int) -> float:
     table_right, slot_right = table_page % 2 == 0, frame_page % 2 == 0
     if table_right == slot_right:
         return 0.0
-    return -PARITY_SHIFT if table_right else PARITY_SHIFT
+    # odd and even pages mirror their margins: the binding side is wider
+    shift = geometry.PAGE.parity_shift_pt
+    return -shift if table_right else shift
 
 
 def _drop_page_number(pdf: pikepdf.Pdf, page: pikepdf.Page) -> None:
@@ -142,11 +138,12 @@ def _drop_page_number(pdf: pikepdf.Pdf, page: pikepdf.Page) -> None:
 
 
 def _below_type_area(ops) -> bool:
-    """One text object (BT … ET) placed only below the type area."""
+    """One text object (BT … ET) placed only below the type area, where only the page number is drawn
+    (WeasyPrint's content stream works in CSS px, y growing downwards)."""
     names = [str(op) for _, op in ops]
     ys = [float(operands[5]) for operands, op in ops if str(op) == "Tm"]
     return (names[:1] == ["BT"] and names[-1:] == ["ET"] and names.count("BT") == 1 and bool(ys)
-            and all(y > NUMBER_ZONE_PX for y in ys))
+            and all(y > geometry.PAGE.number_zone_px for y in ys))
 
 
 def pdf_date(stamp: datetime) -> str:

@@ -33,7 +33,7 @@ def review_html(env, r: DepartmentReview, rules: Rules, stamp: str) -> str:
     amount = sum((p.project.amount for p in r.projects), start=m.Decimal(0))
     return env.get_template("review.html.j2").render(
         title=title(d), items=items, levels=LEVELS, total=total, amount_total=m.amount_text(amount, d.places),
-        rules=rules, author=d.dir_name, generator=markup.GENERATOR, stamp=stamp,
+        rules=rules, author=d.dir_name, subject="部门项目支出预算绩效目标" + NAME, generator=markup.GENERATOR, stamp=stamp,
         keywords=[d.year, d.code, d.name, NAME])
 
 

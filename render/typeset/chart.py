@@ -7,13 +7,28 @@ from decimal import Decimal
 from xml.sax.saxutils import escape
 
 from render.source import model as m
-from render.typeset import fonts
+from render.typeset import fonts, geometry
 
-WIDTH = 156  # mm, the type area (styles/form.css: A4 less its 28 and 26 mm margins)
-HEIGHT = 195  # mm the chart may take: the type area's 225 less the page's title and unit line
+HEADING = 30  # mm of the type area that the page's title and unit line take above the chart
+
+
+def _width() -> float:
+    return geometry.PAGE.type_width
+
+
+def _height() -> float:
+    """The height (mm) a chart may take: the type area less the page's title and unit line."""
+    return geometry.PAGE.type_height - HEADING
+
+
+def _font() -> float:
+    return geometry.PAGE.em  # 五号, as the tables
+
+
+def _line() -> float:
+    return _font() * LEADING
 LABEL = 70  # mm for 序号 and name
-FONT = 10.5 * 25.4 / 72  # mm: 五号, as the tables
-LINE = FONT * 1.3
+LEADING = 1.3  # a label's lines, a little closer than the tables'
 GRID = "#666"  # and 0.12 mm (0.34 pt): a laser printer draws it, a lighter or thinner one fades
 AXIS_Y = 7  # mm: the ticks' figures above the plot
 CLOSING = "，。、；：！？）》」』”’"
@@ -32,7 +47,7 @@ def _nice_max(value: Decimal) -> Decimal:
 
 
 def _mm(text: str) -> float:
-    return fonts.text_em(text) * FONT
+    return fonts.text_em(text) * _font()
 
 
 def wrap(text: str, width: float) -> list[str]:
@@ -53,16 +68,16 @@ def bar_charts(department: m.Department) -> list[str]:
     projects = department.projects
     amounts = [m.amount_text(p.amount, department.places) for p in projects]
     top = _nice_max(max((p.amount for p in projects), default=Decimal(0)))
-    plot = WIDTH - LABEL - (max((_mm(a) for a in amounts), default=0) + 2)
+    plot = _width() - LABEL - (max((_mm(a) for a in amounts), default=0) + 2)
     rows = []
     for n, (p, amount) in enumerate(zip(projects, amounts, strict=True), 1):
         number = f"{n}. "
         lines = wrap(p.name, LABEL - 3 - _mm(number))
         rows.append(Bar(number, tuple(lines), amount, float(p.amount / top) * plot if top else 0,
-                        len(lines) * LINE + 3))
+                        len(lines) * _line() + 3))
     pages: list[list[Bar]] = [[]]
     for row in rows:
-        if pages[-1] and sum(r.need for r in pages[-1]) + row.need > HEIGHT - AXIS_Y - 3:
+        if pages[-1] and sum(r.need for r in pages[-1]) + row.need > _height() - AXIS_Y - 3:
             pages.append([])
         pages[-1].append(row)
     return [_chart(department.name, page, top, plot) for page in pages]
@@ -79,14 +94,14 @@ class Bar:
 
 def _chart(name: str, bars: list[Bar], top: Decimal, plot: float) -> str:
     # The rows share the page: each at least as tall as its label, none taller than 20 mm.
-    spare = (HEIGHT - AXIS_Y - 3 - sum(b.need for b in bars)) / max(len(bars), 1)
+    spare = (_height() - AXIS_Y - 3 - sum(b.need for b in bars)) / max(len(bars), 1)
     rows = [b.need + max(0.0, min(spare, 20 - b.need)) for b in bars]
     plot_height = sum(rows)
     height = AXIS_Y + 2 + plot_height + 1
     base = AXIS_Y + 2
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
-             f'width="{WIDTH}mm" height="{height:.2f}mm" viewBox="0 0 {WIDTH} {height:.2f}" '
-             f'font-family="Noto Serif CJK SC GB, Noto Serif CJK SC" font-size="{FONT:.3f}">',
+             f'width="{_width()}mm" height="{height:.2f}mm" viewBox="0 0 {_width()} {height:.2f}" '
+             f'font-family="Noto Serif CJK SC GB, Noto Serif CJK SC" font-size="{_font():.3f}">',
              f'<title>{escape(name)}各项目年度金额（万元）</title>']
     for i in range(5):
         x = LABEL + plot * i / 4
@@ -96,16 +111,16 @@ def _chart(name: str, bars: list[Bar], top: Decimal, plot: float) -> str:
     y = base
     for bar_, row in zip(bars, rows, strict=False):
         middle = y + row / 2
-        first = middle - (len(bar_.lines) - 1) * LINE / 2 + FONT * 0.35
+        first = middle - (len(bar_.lines) - 1) * _line() / 2 + _font() * 0.35
         parts.append(f'<text x="0" y="{first:.2f}">{bar_.number}</text>')
         for k, line in enumerate(bar_.lines):
-            parts.append(f'<text x="{_mm(bar_.number):.2f}" y="{first + k * LINE:.2f}">{escape(line)}</text>')
+            parts.append(f'<text x="{_mm(bar_.number):.2f}" y="{first + k * _line():.2f}">{escape(line)}</text>')
         w, bar = bar_.width, min(row - 3, 7)
         parts.append(f'<rect x="{LABEL}" y="{middle - bar / 2:.2f}" width="{w:.2f}" height="{bar:.2f}" fill="#4a4a4a"/>')
         # White under the figure: a gridline behind it would strike it through.
-        parts.append(f'<rect x="{LABEL + w + 0.6:.2f}" y="{middle - FONT * 0.6:.2f}" width="{_mm(bar_.amount) + 1.2:.2f}" '
-                     f'height="{FONT * 1.2:.2f}" fill="#fff"/>')
-        parts.append(f'<text x="{LABEL + w + 1.2:.2f}" y="{middle + FONT * 0.35:.2f}">{bar_.amount}</text>')
+        parts.append(f'<rect x="{LABEL + w + 0.6:.2f}" y="{middle - _font() * 0.6:.2f}" width="{_mm(bar_.amount) + 1.2:.2f}" '
+                     f'height="{_font() * 1.2:.2f}" fill="#fff"/>')
+        parts.append(f'<text x="{LABEL + w + 1.2:.2f}" y="{middle + _font() * 0.35:.2f}">{bar_.amount}</text>')
         y += row
     parts.append(f'<line x1="{LABEL}" y1="{base - 1}" x2="{LABEL}" y2="{base + plot_height:.2f}" '
                  f'stroke="#000" stroke-width="0.3"/>')

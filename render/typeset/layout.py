@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 from render.problems import RenderError
+from render.typeset import geometry
 from render.typeset.fonts import FAST_FAMILY, FONT_FAMILY
 from render.typeset.markup import STYLES
 
@@ -106,12 +107,18 @@ def forget_fonts() -> None:
         return
     folder = font_config()._folder
     stylesheet.cache_clear()
+    _page_sheet.cache_clear()
     font_config.cache_clear()
     if folder:
         shutil.rmtree(folder, ignore_errors=True)
 
 
 atexit.register(forget_fonts)
+
+
+def stylesheets() -> list[weasyprint.CSS]:
+    """The page (from render/typeset/geometry.py), then the form (styles/form.css)."""
+    return [_page_sheet(geometry.PAGE), stylesheet()]
 
 
 @lru_cache(maxsize=None)
@@ -123,10 +130,16 @@ def stylesheet() -> weasyprint.CSS:
                               font_config=font_config())
 
 
+@lru_cache(maxsize=4)
+def _page_sheet(page: geometry.Page) -> weasyprint.CSS:
+    with _strict():
+        return weasyprint.CSS(string=geometry.page_css(), url_fetcher=ProjectFetcher(), font_config=font_config())
+
+
 def document(html: str) -> weasyprint.Document:
     with _strict():
         doc = weasyprint.HTML(string=html, base_url=str(STYLES) + "/", url_fetcher=ProjectFetcher()).render(
-            stylesheets=[stylesheet()], font_config=font_config())
+            stylesheets=stylesheets(), font_config=font_config())
     return doc
 
 

@@ -10,7 +10,9 @@ import jinja2
 from render import ROOT, __version__
 from render.source import fields
 from render.source import model as m
-from render.typeset import chart, fonts
+from markupsafe import Markup
+
+from render.typeset import chart, fonts, geometry
 
 TEMPLATES = ROOT / "templates"
 STYLES = ROOT / "styles"
@@ -74,13 +76,11 @@ def by_page(blocks_: tuple[Block, ...]) -> tuple[tuple[Block, ...], ...]:
     return tuple(tuple(p) for p in pages)
 
 
-EM = 10.5 * 25.4 / 72  # mm: 五号, the tables' type size (styles/form.css)
-CELL = 3.0 + 0.4  # mm: a cell's padding (1.5 mm a side, styles/form.css), its rules and a little air
-
-
 def cell_width(texts, bold: bool = False) -> float:
-    """The width (mm) a column needs to set the longest of these texts on one line."""
-    return max((fonts.text_em(t, bold) for t in texts), default=0.0) * EM + CELL
+    """The width (mm) a column needs to set the longest of these texts on one line: the text, a cell's
+    padding each side, its rules and a little air."""
+    page = geometry.PAGE
+    return max((fonts.text_em(t, bold) for t in texts), default=0.0) * page.em + 2 * page.cell_padding + 0.4
 
 
 def fit_columns(needs: list[float], grow: list[bool], least: float = 20.0) -> tuple[float, ...]:
@@ -88,9 +88,10 @@ def fit_columns(needs: list[float], grow: list[bool], least: float = 20.0) -> tu
     columns in proportion to theirs; where room is short, those shrink in proportion (and wrap)."""
     fixed = sum(n for n, g in zip(needs, grow, strict=False) if not g)
     flexible = sum(n for n, g in zip(needs, grow, strict=False) if g) or 1.0
-    scale = max(chart.WIDTH - fixed, least * sum(grow)) / flexible
+    width = geometry.PAGE.type_width
+    scale = max(width - fixed, least * sum(grow)) / flexible
     widths = [math.floor((n * scale if g else n) * 10) / 10 for n, g in zip(needs, grow, strict=False)]
-    widths[-1] = round(chart.WIDTH - sum(widths[:-1]), 1)
+    widths[-1] = round(width - sum(widths[:-1]), 1)
     return tuple(widths)
 
 
@@ -219,6 +220,7 @@ def volume_html(env: jinja2.Environment, department: m.Department, pages: tuple[
         summary_widths=summary_widths(department, [str(i.page) for i in items]),
         charts=chart.bar_charts(department), cover_lines=cover_lines(department), cover_year=cover_year(department),
         duplex=duplex, blank_back=duplex and last % 2 == 1, draft=draft,
+        simplex_css=Markup(geometry.simplex_css()),  # ours, made from the page's numbers: never content
         title=title, subject=draft_title(SUBJECT, draft), author=department.dir_name, generator=GENERATOR,
         stamp=stamp, keywords=[department.year, department.code, department.name] + ([draft] if draft else []),
     )
@@ -255,7 +257,7 @@ def estimate_pages(p: m.Project) -> int:
     Lets a volume's frame start alongside its tables; the guess is checked against the real count, and
     a wrong one only costs laying the frame out again.
     """
-    line = 5.0  # mm: 10.5 pt × 1.35
+    line, height_ = geometry.PAGE.line, geometry.PAGE.type_height
     used = 15 + 6.5 + 4 * 7 + 5  # title, unit line, four header rows (one of them wraps)
     used += sum(math.ceil(len(t) / 33) for t in p.goal) * line + 2 + 7.5  # goal, column heads
     pages = 1
@@ -264,7 +266,7 @@ def estimate_pages(p: m.Project) -> int:
             for ind in group.indicators:
                 lines = max(math.ceil(len(ind.name) / 14), math.ceil(len(ind.value) / 9), 1)
                 height = lines * line + 2
-                if used + height > 225:
+                if used + height > height_:
                     pages, used = pages + 1, 7.5
                 used += height
     return pages

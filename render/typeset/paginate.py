@@ -14,7 +14,7 @@ def project(env: jinja2.Environment, p: m.Project, stamp: str = "", draft: str =
 
     A page we break opens with 续表, the project's name and unit, and the column heads, and repeats the
     labels of its rows: WeasyPrint prints a split rowspan cell's text only on its first page
-    (WEASYPRINT.md). A cut moves the rows after it, so only the first page is fixed per round; each round
+    (docs/weasyprint.md). A cut moves the rows after it, so only the first page is fixed per round; each round
     fixes one, so the loop ends. A table of one page is laid out once.
     """
     breaks: frozenset[str] = frozenset()

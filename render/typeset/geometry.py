@@ -1,0 +1,94 @@
+"""Turn the page of GB/T 9704-2012 into the numbers every stage reads: the paper, its margins, the type
+area, where the page number sits, the tables' type size; and into the @page rules WeasyPrint lays out by.
+
+The one place for them (docs/form.md): the stylesheet's page rules are made from here, the volume's
+assembly finds the tables' own page numbers by them, and column widths, the chart and the page estimate
+fill the type area they give. A test moves a margin here and finds the numbers moved in every PDF.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+MM_PER_PT = 25.4 / 72
+PX_PER_MM = 96 / 25.4  # CSS px, in which WeasyPrint's content streams are drawn
+
+
+@dataclass(frozen=True)
+class Page:
+    width: float = 210  # mm: A4
+    height: float = 297
+    top: float = 37
+    bottom: float = 35
+    inner: float = 28  # the binding side: left on a right-hand (odd) page, right on a left-hand one
+    outer: float = 26
+    number_gap: float = 7  # mm from the type area's foot to the top of `— N —`
+    number_size: float = 14  # pt: 四号
+    type_size: float = 10.5  # pt: 五号, the tables' text (styles/form.css sets the same, a test checks it)
+    line_height: float = 1.35
+    cell_padding: float = 1.5  # mm, each side of a cell's text (styles/form.css, checked likewise)
+
+    @property
+    def type_width(self) -> float:
+        return self.width - self.inner - self.outer
+
+    @property
+    def type_height(self) -> float:
+        return self.height - self.top - self.bottom
+
+    @property
+    def em(self) -> float:
+        """The tables' em, in mm."""
+        return self.type_size * MM_PER_PT
+
+    @property
+    def line(self) -> float:
+        """A line of the tables' text, in mm."""
+        return self.em * self.line_height
+
+    @property
+    def number_zone_px(self) -> float:
+        """Below this (px from the page's top) a page holds only its number: the type area's foot."""
+        return (self.top + self.type_height) * PX_PER_MM
+
+    @property
+    def parity_shift_pt(self) -> float:
+        """How far a right-hand page's type area sits from a left-hand one's, in PDF points."""
+        return (self.inner - self.outer) / MM_PER_PT
+
+
+PAGE = Page()
+
+
+def page_css() -> str:
+    """The @page rules for `PAGE`: double-sided, odd pages bound on the left and numbered at the right,
+    even pages mirrored."""
+    return _page_css(PAGE)
+
+
+def simplex_css() -> str:
+    """The single-sided volume's own rules, after the stylesheet: every page laid out as a right-hand one,
+    the body's pages numbered at the right."""
+    return _simplex_css(PAGE)
+
+
+def _number(p: Page) -> str:
+    return (f'content: "— " counter(page) " —"; vertical-align: top; padding-top: {p.number_gap}mm; '
+            f"font-size: {p.number_size}pt;")
+
+
+@lru_cache(maxsize=8)
+def _page_css(p: Page) -> str:
+    return (f"@page {{ size: {p.width}mm {p.height}mm; margin: {p.top}mm {p.outer}mm {p.bottom}mm {p.inner}mm;\n"
+            f"  @bottom-right {{ {_number(p)} padding-right: 1em; }} }}\n"
+            f"@page :left {{ margin-left: {p.outer}mm; margin-right: {p.inner}mm;\n"
+            f"  @bottom-right {{ content: none; }}\n"
+            f"  @bottom-left {{ {_number(p)} padding-left: 1em; }} }}\n")
+
+
+@lru_cache(maxsize=8)
+def _simplex_css(p: Page) -> str:
+    return (f"@page :left {{ margin-left: {p.inner}mm; margin-right: {p.outer}mm;\n"
+            f"  @bottom-left {{ content: none; }} }}\n"
+            f"@page main:left {{ @bottom-right {{ {_number(p)} padding-right: 1em; }} }}\n")

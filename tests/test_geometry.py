@@ -1,0 +1,110 @@
+"""The page has one description (render/typeset/geometry.py): move a margin there and the tables, their page
+numbers and the volume's move with it; the stylesheet agrees with the sizes it shares."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import replace
+
+import pdfplumber
+import pytest
+
+from conftest import CONTENT
+from render.build.plan import Options
+from render.build.run import build
+from render.typeset import geometry
+
+MM = 72 / 25.4
+TITLE = "部门项目支出预算绩效目标表"
+
+
+def numbers(page) -> list[tuple[str, float]]:
+    """The `— N —` printed below the type area: (N, top in mm)."""
+    words = page.extract_words()
+    found = []
+    for a, b, c in zip(words, words[1:], words[2:], strict=False):
+        if a["text"] == c["text"] == "—" and b["text"].isdigit() and abs(a["top"] - b["top"]) < 1:
+            found.append((b["text"], b["top"] / MM))
+    return found
+
+
+def title_centre(page) -> float | None:
+    """The x (mm) of the middle of the table's title, if the page has one."""
+    chars = [c for c in page.chars if abs(c["size"] - 22) < 0.5]  # 二号: the form's title, not the cover's
+    text = "".join(c["text"] for c in chars)
+    if TITLE not in text:
+        return None
+    return (min(c["x0"] for c in chars) + max(c["x1"] for c in chars)) / 2 / MM
+
+
+def table_left(page) -> float | None:
+    """The x (mm) where a table page's text begins, if the page holds a table."""
+    if "三级指标" not in page.extract_text():
+        return None
+    return min(c["x0"] for c in page.chars if abs(c["size"] - 10.5) < 0.1) / MM
+
+
+def built(tmp_path, page: geometry.Page, monkeypatch, simplex: bool = False):
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    for path in content.rglob("*.md"):  # one table of one page, one of two: quick, and both kinds
+        if path.name[:2] not in ("01", "09"):
+            path.unlink()
+    monkeypatch.setattr(geometry, "PAGE", page)
+    out = tmp_path / "dist"
+    assert build(Options(content, out, jobs=1, simplex=simplex), say=lambda line: None) == 0
+    tables = sorted(p for p in out.glob("2025/*/*.pdf") if p.name[:2].isdigit())
+    volumes = [p for p in out.glob("2025/*/*.pdf") if not p.name[:2].isdigit()]
+    assert len(volumes) == 1, volumes
+    volume = volumes[0]
+    return tables, volume
+
+
+MOVED = geometry.Page(bottom=55, inner=34, outer=20)
+
+
+@pytest.mark.parametrize(("page", "simplex"), [(geometry.Page(), False), (MOVED, False), (MOVED, True)],
+                         ids=["as printed", "margins moved", "margins moved, single-sided"])
+def test_a_margin_moves_the_tables_and_the_volumes_page_numbers_together(tmp_path, monkeypatch, page, simplex):
+    tables, volume = built(tmp_path, page, monkeypatch, simplex)
+    # The number's glyphs stand about 1.9 mm below the top of its line box.
+    expected_top = page.height - page.bottom + page.number_gap + 1.9
+    for path in tables:
+        with pdfplumber.open(path) as pdf:
+            for n, p in enumerate(pdf.pages, 1):
+                assert [(text, round(top)) for text, top in numbers(p)] == [(str(n), round(expected_top))], path.name
+                centre = title_centre(p)
+                if centre is not None:  # a table's own pages are right-hand pages, bound on the left
+                    assert centre == pytest.approx(page.inner + page.type_width / 2, abs=1)
+    with pdfplumber.open(volume) as pdf:
+        body = [p for p in pdf.pages if numbers(p)]
+        slots = [p for p in pdf.pages if title_centre(p) is not None]
+        assert slots, "no table laid into the volume"
+        for p in body:
+            # exactly one number, the volume's: the table's own was taken off by the assembly
+            (found,) = numbers(p)
+            assert round(found[1]) == round(expected_top)
+        for p in slots:
+            assert numbers(p), "a table page of the volume without its number"
+        laid = [p for p in body if table_left(p) is not None]
+        assert len(laid) == 3  # 01's page, 09's two
+        for p in laid:
+            # bound on the left on a right-hand page (odd number; every page, single-sided), else mirrored
+            right = simplex or int(numbers(p)[0][0]) % 2 == 1
+            side = page.inner if right else page.outer
+            assert side - 0.5 < table_left(p) < side + 4, f"page {numbers(p)[0][0]}"
+            if title_centre(p) is not None:
+                assert title_centre(p) == pytest.approx(side + page.type_width / 2, abs=1)
+
+
+def test_the_stylesheet_sets_the_sizes_the_geometry_reckons_with():
+    from render.typeset.layout import STYLES
+
+    css = (STYLES / "form.css").read_text(encoding="utf-8")
+    html = re.search(r"^html \{(.*?)\}", css, re.S | re.M).group(1)
+    assert f"font-size: {geometry.PAGE.type_size}pt" in html
+    assert f"line-height: {geometry.PAGE.line_height}" in html
+    grid = re.search(r"^\.grid th, \.grid td \{(.*?)\}", css, re.S | re.M)
+    assert grid and f"{geometry.PAGE.cell_padding}mm" in grid.group(1).split("padding:")[1].split(";")[0]
+    assert "@page {" not in css, "the page's rules are made from the geometry module, not written here"
