@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import shutil
-from dataclasses import replace
 
 import pdfplumber
 import pytest
