@@ -298,14 +298,14 @@ def test_a_long_summary_still_prints_the_pages_the_tables_fall_on(duplex):
     pages = tuple(1 + (n % 4 == 0) for n in range(len(projects)))
     doc = paginate.frame(html.environment(), department, pages, duplex)
     at = pdf.anchor_pages(doc)
-    starts = [at[f"{html.anchor(n)}-1"] - at["summary"] + 1 for n in range(len(projects))]
+    starts = [at[html.slot(n, 0)] - at["summary"] + 1 for n in range(len(projects))]
     assert starts[0] > 3 and (not duplex or all(s % 2 for s in starts))
     import pdfplumber
 
     with pdfplumber.open(io.BytesIO(pdf.write(doc))) as frame:  # pypdf loses lines of the contents' table
         front = [page.extract_text() for page in frame.pages[:at["summary"]]]
         # the chart goes on over as many pages as its names need, each inside the type area (262 mm)
-        charts = frame.pages[at["chart"]:at[f"{html.anchor(0)}-1"]]
+        charts = frame.pages[at["chart"]:at[html.slot(0, 0)]]
         assert len(charts) == 2
         labels = "".join(chart_labels(page.crop((0, 0, page.width, 262 * 72 / 25.4))) for page in charts)
         assert all(squash(f"{n}.{p.name}") in labels for n, p in enumerate(projects, 1))

@@ -48,7 +48,7 @@ def render_frame(v: VolumeJob, pages: tuple[int, ...]) -> tuple[bytes, tuple[Pla
 
     doc = paginate.frame(environment(), v.department, pages, v.duplex, v.stamp.isoformat(), v.draft)
     at = layout.anchor_pages(doc)
-    placements = tuple(Placement(at[f"{markup.anchor(n)}-{k + 1}"], n, k)
+    placements = tuple(Placement(at[markup.slot(n, k)], n, k)
                        for n, count in enumerate(pages) for k in range(count))
     return layout.write(doc, (), v.stamp), placements, len(doc.pages)
 

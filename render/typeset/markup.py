@@ -151,9 +151,8 @@ def environment() -> jinja2.Environment:
 @dataclass(frozen=True)
 class VolumeItem:
     project: m.Project
-    anchor: str
+    slots: tuple[str, ...]  # one empty page per page of the table's own PDF, by id (`slot`)
     amount: str
-    pages: int  # of the table's own PDF: one slot page each in the volume
     page: int  # the volume's page number of its first page, printed in the summary and the contents
 
 
@@ -179,9 +178,10 @@ def project_html(env: jinja2.Environment, project: m.Project, breaks: frozenset[
     )
 
 
-def anchor(n: int) -> str:
-    """The id of the n-th table (0-based) in a volume; its k-th page's slot is `<anchor>-<k>`."""
-    return f"p{n + 1}"
+def slot(table: int, page: int) -> str:
+    """The id of the volume's empty page that page `page` of table `table` (both 0-based) is laid onto:
+    the frame's layout finds the pages by it, the contents link to it, assembly fills it."""
+    return f"p{table + 1}-{page + 1}"
 
 
 @dataclass(frozen=True)
@@ -209,10 +209,10 @@ def volume_html(env: jinja2.Environment, department: m.Department, pages: tuple[
     """
     places = department.places
     starts = table_starts(pages, folios.first, duplex)
-    items = [VolumeItem(p, anchor(n), m.amount_text(p.amount, places), count, start)
+    items = [VolumeItem(p, tuple(slot(n, k) for k in range(count)), m.amount_text(p.amount, places), start)
              for n, (p, count, start) in enumerate(zip(department.projects, pages, starts, strict=False))]
     contents = ([Entry("", "项目汇总表", "summary", 1), Entry("", "各项目年度金额", "chart", folios.chart)]
-                + [Entry(f"{n}.", i.project.name, f"{i.anchor}-1", i.page) for n, i in enumerate(items, 1)])
+                + [Entry(f"{n}.", i.project.name, i.slots[0], i.page) for n, i in enumerate(items, 1)])
     last = starts[-1] + pages[-1] - 1 if pages else folios.first - 1
     title = draft_title(department.title, draft)
     return env.get_template("volume.html.j2").render(

@@ -41,13 +41,13 @@ def frame(env: jinja2.Environment, d: m.Department, pages: tuple[int, ...], dupl
         doc = layout.document(markup.volume_html(env, d, pages, duplex, stamp, folios, draft))
         at = layout.anchor_pages(doc)
         body = at["summary"]
-        starts = [at[f"{markup.anchor(n)}-1"] - body + 1 for n in range(len(pages))]
+        starts = [at[markup.slot(n, 0)] - body + 1 for n in range(len(pages))]
         found = markup.Folios(at["chart"] - body + 1, starts[0] if starts else at["chart"] - body + 2)
         if found == folios and starts == markup.table_starts(pages, folios.first, duplex):
             if duplex and len(doc.pages) % 2:
                 raise layout.RenderError("双面装订册的页数不是偶数")
             if draft:
-                _unmark([at[f"{markup.anchor(n)}-{k + 1}"] for n, count in enumerate(pages) for k in range(count)], doc)
+                _unmark([at[markup.slot(n, k)] for n, count in enumerate(pages) for k in range(count)], doc)
             return doc
         folios = found
     raise layout.RenderError("装订册目录的页码未能与排版一致")
