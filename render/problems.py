@@ -11,14 +11,44 @@ Severity = Literal["error", "warning"]
 
 
 class Exit(IntEnum):
-    """Every command's exit codes (README, 退出状态): the one place they are defined."""
+    """Every command's exit codes: the one place they are defined (README's 退出状态 and `--help` list
+    `MEANING`; a test keeps README in step)."""
 
     OK = 0
-    PROBLEMS = 1  # the content or the outputs have errors (with --strict: warnings too); see the messages
-    CANNOT = 2  # the command cannot run here: wrong command line, machine not set up, output folder refused
-    BUG = 3  # a fault in this program: the message, and with --debug the trace, are for its maintainers
-    SYSTEM = 4  # the system refused a read or write (disk full, no permission, file locked)
-    INTERRUPTED = 130  # Ctrl-C
+    PROBLEMS = 1
+    CANNOT = 2
+    BUG = 3
+    SYSTEM = 4
+    INTERRUPTED = 130
+
+
+MEANING = {
+    Exit.OK: "完成，没有错误",
+    Exit.PROBLEMS: "内容或输出有错误（加 --strict 时警告也算）：按提示修改所指的文件后重新运行",
+    Exit.CANNOT: "无法运行：命令行有误、本机缺少字体或程序库（运行 make setup），或输出文件夹不能写入这次的结果；未改动任何文件",
+    Exit.BUG: "本程序的故障：请把提示（加 --debug 可看详细信息）交给维护人员",
+    Exit.SYSTEM: "系统拒绝了读写（磁盘已满、没有权限、文件被占用等）：按提示处理后重新运行",
+    Exit.INTERRUPTED: "被 Ctrl-C 中断：已写出的文件完整，未写完的没有留下",
+}
+
+
+class Level(Enum):
+    """How much a line matters, and so at which verbosity (-q 0, default 1, -v 2) it is shown."""
+
+    PROBLEM = 0  # an error or warning, and its count: always shown
+    FAILED = "failed"  # a closing count of problems, or of a run that failed: shown even with -q
+    DONE = "done"  # the closing line of a run that succeeded
+    MADE = "made"  # a file written
+    DETAIL = "detail"  # a file reused, a step's time: only with -v
+
+    @property
+    def verbosity(self) -> int:
+        return {"PROBLEM": 0, "FAILED": 0, "DONE": 1, "MADE": 1, "DETAIL": 2}[self.name]
+
+
+def plain(line: str, level: Level = Level.DONE) -> None:
+    """The default `say` of every command called from code: every line, as it comes."""
+    print(line, flush=True)
 
 
 class Kind(Enum):
@@ -66,7 +96,7 @@ class RenderError(Exception):
 
 def report(problems: list[Problem], say) -> None:
     for p in sorted(problems, key=lambda p: (p.path, p.line, p.severity)):
-        say(str(p))
+        say(str(p), Level.PROBLEM)
     errors = sum(p.severity == "error" for p in problems)
     if problems:
-        say(f"检查：{errors} 个错误，{len(problems) - errors} 个警告")
+        say(f"检查：{errors} 个错误，{len(problems) - errors} 个警告", Level.FAILED)

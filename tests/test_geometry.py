@@ -8,8 +8,8 @@ import shutil
 
 import pdfplumber
 import pytest
-
 from conftest import CONTENT
+
 from render.build.plan import Options
 from render.build.run import build
 from render.typeset import geometry

@@ -43,11 +43,11 @@ def test_a_missing_subsetter_or_font_is_named(monkeypatch):
     import weasyprint.text.ffi as ffi
 
     monkeypatch.setattr(ffi, "harfbuzz_subset", None)
-    assert any("libharfbuzz-subset0" in line for line in fonts.preflight())
+    assert any("libharfbuzz-subset0" in str(p) for p in fonts.preflight())
     monkeypatch.undo()
     fonts.font_file.cache_clear()
     monkeypatch.setattr(fonts, "FONT_FAMILY", "No Such Family SC")
-    assert any("fonts-noto-cjk" in line for line in fonts.preflight())
+    assert any("fonts-noto-cjk" in str(p) for p in fonts.preflight())
     fonts.font_file.cache_clear()
 
 

@@ -13,7 +13,6 @@ from render.bind import embed
 from render.typeset import fonts, geometry
 
 
-
 def assemble(frame: bytes, tables: tuple[bytes, ...], placements,
              attachments: tuple[tuple[str, bytes], ...], stamp: datetime, duplex: bool = True) -> bytes:
     """Lay each table page onto its numbered slot; the frame keeps its PDF/A metadata, bookmarks, links."""

@@ -23,10 +23,18 @@ class Options:
     jobs: int = 0  # 0: one per core
     simplex: bool = False  # the volume for single-sided printing: no blank pages, no mirrored margins
     draft: str = ""  # a draft's mark (征求意见稿): printed on every page, in its own folder (DRAFTS)
+    only: Path | None = None  # `build.py PATH`: just this project file, or this department folder and its volume
 
     @property
     def workers(self) -> int:
         return self.jobs or os.cpu_count() or 1
+
+    def chosen(self, source: str, base: Path) -> bool:
+        """Whether the file `source` (relative to `base`) is part of this build."""
+        if self.only is None:
+            return True
+        path, only = (base / source).resolve(), self.only.resolve()
+        return path == only or path.is_relative_to(only)
 
 
 @dataclass(frozen=True)
@@ -88,7 +96,7 @@ def plan(content: m.Content, problems: list[Problem], options: Options,
         stamp = stamp_for(d)
         jobs = []
         for p in d.projects:
-            if p.source in bad:
+            if p.source in bad or not options.chosen(p.source, base):
                 continue
             src = source(p.source)
             target = f"{folder}/{safe_part(p.stem + mark)}.pdf"
@@ -98,8 +106,8 @@ def plan(content: m.Content, problems: list[Problem], options: Options,
                                    options.draft))
         projects += jobs
         broken = sorted(s for s in bad if s.startswith(d.folder + "/"))
-        if not d.projects:
-            continue  # load has warned: a volume of nothing is not printed
+        if not d.projects or not options.chosen(d.source, base):
+            continue  # load has warned: a volume of nothing is not printed; or only a project was asked for
         if broken or len(jobs) != len(d.projects):
             skipped.append(f"{d.folder}: 有 {len(broken)} 个文件存在错误，本部门装订册未生成")
             continue

@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING
 
 from render.build import cache as kc
 from render.build.files import sha256, write_atomic
+from render.build.plan import Options, ProjectJob, VolumeJob, source_base
 
-if TYPE_CHECKING:  # the records it publishes; the scheduler that makes them is no business of verify's
-    from render.build.plan import Options, ProjectJob, VolumeJob
+if TYPE_CHECKING:  # the scheduler that makes them is no business of verify's
     from render.build.scheduler import Made
 
 MANIFEST = "manifest.json"
@@ -81,7 +81,7 @@ def other_content(out: Path, content: Path) -> str | None:
     if not isinstance(recorded, str) or not previous.get("files") or recorded == content_name(out, content):
         return None
     made_from = os.path.normpath(out.resolve() / recorded)
-    return (f"{out}: 这个输出文件夹里的 PDF 是由内容文件夹 {made_from} 生成的，不能混入 {content.resolve()} 的 PDF；"
+    return (f"这个输出文件夹里的 PDF 是由内容文件夹 {made_from} 生成的，不能混入 {content.resolve()} 的 PDF；"
             f"请用 --out 另指一个输出文件夹（或确认不再需要后删除 {out}），未改动任何文件")
 
 
@@ -130,9 +130,15 @@ def publish(options: Options, made: dict[str, Made], projects: list[ProjectJob],
                               tuple(Source(s.path, sha256(s.data)) for s in sources),
                               kc.versions()))
     reviews = kept_reviews(out, previous)  # `review --out` made these: a build leaves them alone
-    removed, stale = settle(out, previous, {o.path for o in outputs} | {e["path"] for e in reviews}, remove)
-    write_manifest(out, outputs + stale, kc.versions(), content_name(out, options.content), reviews)
+    # `build.py PATH` builds part of the content: the rest of the folder stays exactly as it was listed.
+    base = source_base(options.content)
+    # An output is asked for by its first source: a table's file, a volume's 部门.yml.
+    carried = [e for e in previous.get("files", []) if e.get("kind") != "review" and e.get("path") not in made
+               and not options.chosen((e.get("sources") or [""])[0], base)] if options.only else []
+    current = {o.path for o in outputs} | {e["path"] for e in reviews + carried}
+    removed, stale = settle(out, previous, current, remove)
+    write_manifest(out, outputs + stale, kc.versions(), content_name(out, options.content), reviews + carried)
     # A stale file's cache entry stays: put right, its source rebuilds nothing that is already there.
-    kept = set(made) | {o.path for o in stale}
+    kept = set(made) | {o.path for o in stale} | {e["path"] for e in carried}
     store.save(kept | {f"frame:{t}" for t in kept})
     return removed, [o.path for o in stale]

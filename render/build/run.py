@@ -13,12 +13,12 @@ from render.build import files, publish, workers
 from render.build.plan import Options, ProjectJob, plan, source_base
 from render.build.publish import DRAFTS
 from render.build.scheduler import Inline, Scheduler
-from render.problems import Problem, report
+from render.problems import Exit, Kind, Level, Problem, exit_code, plain, report
 from render.source import load
 from render.typeset import fonts
 
 
-def build(options: Options, say=print, pool=None) -> int:
+def build(options: Options, say=plain, pool=None) -> Exit:
     """Check, plan, render what changed, publish: the whole build, step by step.
 
     `pool`: workers kept by the caller (`watch`) from one build to the next; without it the build starts
@@ -29,25 +29,24 @@ def build(options: Options, say=print, pool=None) -> int:
         options = replace(options, out=options.out / DRAFTS)
     refused = refuse(options)
     if refused:
-        say(refused)
-        return 2
+        report(refused, say)
+        return exit_code(refused)
     files.writable(options.out)
     base = source_base(options.content)
     content, problems = load.load(options.content, base)
+    problems = [p for p in problems if p.kind is not Kind.CONTENT or options.chosen(p.path, base)]
     store = kc.Cache(options.out)
     projects, volumes, skipped = plan(content, problems, options, base)
     missing, glyphs = check_changed(projects, store, options)
     if missing:
-        report(problems, say)
-        for line in missing:
-            say(f"错误: {line}")
-        return 2
+        report(problems + missing, say)
+        return exit_code(missing)
     if glyphs:
         problems += glyphs
         projects, volumes, skipped = plan(content, problems, options, base)
     report(problems, say)
     for line in skipped:
-        say(line)
+        say(line, Level.PROBLEM)
     scheduler = Scheduler(options.out, store, say, projects, volumes)
     with executor(options, scheduler.layouts(), pool) as running:
         made = scheduler.run(running)
@@ -57,14 +56,17 @@ def build(options: Options, say=print, pool=None) -> int:
     failed = any(p.severity == "error" for p in problems)
     removed, stale = publish.publish(options, made, projects, volumes, store, remove=not failed)
     for rel in removed:
-        say(f"已删除过期的 PDF（源文件已删除）：{rel}")
+        say(f"已删除过期的 PDF（源文件已删除）：{rel}", Level.DONE)
     for rel in stale:
-        say(f"未能重建，保留上次生成的 PDF（已标为过期）：{rel}")
+        say(f"未能重建，保留上次生成的 PDF（已标为过期）：{rel}", Level.PROBLEM)
+    if options.only is not None and options.only.is_file():
+        say(f"装订册未重新生成：要连同装订册一起更新，请生成整个部门文件夹：python build.py {options.only.parent}",
+            Level.DONE)
     rebuilt = sum(x.rebuilt for x in made.values())
     say(f"完成：{len(made)} 个 PDF，重建 {rebuilt}，复用 {len(made) - rebuilt}，"
         f"用时 {time.monotonic() - started:.1f} 秒" + ("；有错误，部分 PDF 未生成" if failed else "")
-        + (f"；{len(stale)} 个 PDF 已过期" if stale else ""))
-    return 1 if failed else 0
+        + (f"；{len(stale)} 个 PDF 已过期" if stale else ""), Level.FAILED if failed else Level.DONE)
+    return exit_code(problems)
 
 
 @contextmanager
@@ -93,15 +95,19 @@ def executor(options: Options, layouts: int, pool=None):
             loader.join()
 
 
-def refuse(options: Options) -> str | None:
+def refuse(options: Options) -> list[Problem]:
     """Why this build must not touch the output folder at all: no content to build, or another's PDFs there."""
     if not options.content.is_dir():
-        return (f"{options.content}: 内容目录: 找不到这个文件夹（请用 --content 指定内容文件夹）；"
-                f"输出文件夹 {options.out} 未改动")
-    return publish.other_content(options.out, options.content)
+        return [Problem(str(options.content), 0, "内容目录", f"找不到这个文件夹（请用 --content 指定内容文件夹）；"
+                        f"输出文件夹 {options.out} 未改动", kind=Kind.REFUSED)]
+    misplaced = load.not_a_content_folder(options.content)
+    if misplaced:
+        return [misplaced]
+    other = publish.other_content(options.out, options.content)
+    return [Problem(str(options.out), 0, "输出文件夹", other, kind=Kind.REFUSED)] if other else []
 
 
-def check_changed(projects: list[ProjectJob], store: kc.Cache, options: Options) -> tuple[list[str], list[Problem]]:
+def check_changed(projects: list[ProjectJob], store: kc.Cache, options: Options) -> tuple[list[Problem], list[Problem]]:
     """Fonts and glyphs, for the tables that will be laid out: unchanged ones passed when they were made."""
     to_render = [j for j in projects if not store.hit(j.target, j.key, options.out / j.target)]
     if not to_render:

@@ -10,7 +10,7 @@ from render.build import cache as kc
 from render.build.files import sha256, write_atomic
 from render.build.plan import ProjectJob, VolumeJob
 from render.build.tasks import Placement, assemble_volume, render_frame, render_project
-from render.problems import Problem, RenderError
+from render.problems import Level, Problem, RenderError
 
 
 @dataclass(frozen=True)
@@ -145,12 +145,13 @@ class Scheduler:
         entry = self.store.hit(job.target, job.key, self.out / job.target)
         if entry:
             self.made[job.target] = Made(job.target, (self.out / job.target).read_bytes(), entry["pages"], False)
+            self.say(f"  {job.target}（未改动，沿用）", Level.DETAIL)
         return bool(entry)
 
     def _record(self, target: str, data: bytes, pages: int, key: str) -> None:
         self.made[target] = Made(target, data, pages, True)
         self.store.put(target, key=key, sha256=sha256(data), pages=pages)
-        self.say(f"  {target}（{pages} 页）")
+        self.say(f"  {target}（{pages} 页）", Level.MADE)
 
     def _frame_key(self, v: VolumeJob, pages: tuple[int, ...]) -> str:
         summary = "\n".join(f"{p.name}\t{p.office}\t{p.term}\t{p.amount}" for p in v.department.projects)

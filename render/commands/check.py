@@ -1,27 +1,31 @@
-"""Turn a content folder into every problem it has, writing nothing."""
+"""Turn a content folder into every problem it has, writing nothing: as lines for the clerk, or as JSON for
+another program."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from render.build.plan import source_base
-from render.problems import report
+from render.problems import Exit, Level, exit_code, plain, report
 from render.source import load
 from render.typeset import fonts
 
 
-def check(content: Path, strict: bool = False, say=print) -> int:
-    missing = fonts.preflight()
-    for line in missing:
-        say(f"错误: {line}")
+def check(content: Path, strict: bool = False, say=plain, as_json: bool = False) -> Exit:
     model, problems = load.load(content, source_base(content))
-    problems += fonts.glyph_problems(model.projects)
+    problems = fonts.preflight() + problems + fonts.glyph_problems(model.projects)
+    code = exit_code(problems, strict)
+    if as_json:
+        errors = sum(p.severity == "error" for p in problems)
+        say(json.dumps({"departments": len(model.departments), "projects": len(model.projects), "errors": errors,
+                        "warnings": len(problems) - errors, "exit": int(code),
+                        "problems": [{"path": p.path, "line": p.line, "field": p.field, "message": p.message,
+                                      "severity": p.severity, "kind": p.kind.name.lower()}
+                                     for p in sorted(problems, key=lambda p: (p.path, p.line))]},
+                       ensure_ascii=False, indent=1), Level.PROBLEM)
+        return code
     report(problems, say)
-    errors = sum(p.severity == "error" for p in problems)
-    projects = len(model.projects)
     if not problems:
-        say(f"检查通过：{len(model.departments)} 个部门，{projects} 个项目，没有发现问题")
-    if errors or missing:
-        return 1
-    return 1 if strict and problems else 0
-
+        say(f"检查通过：{len(model.departments)} 个部门，{len(model.projects)} 个项目，没有发现问题", Level.DONE)
+    return code

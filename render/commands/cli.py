@@ -1,152 +1,207 @@
-"""Turn the command line into a build, check, import or verify run and its exit code."""
+"""Turn the command line into a run of one command, and its outcome into the exit code (render/problems.py)."""
 
 from __future__ import annotations
 
 import argparse
-import errno
 import os
+import re
 import sys
 import traceback
 from pathlib import Path
 
 from render import ROOT
+from render.commands.arguments import Parser, invalid_choice
+from render.commands.system import system_message
+from render.problems import MEANING, Exit, Level
 
-COMMANDS = ("build", "watch", "check", "import", "verify", "review")
+COMMANDS = {
+    "build": "生成各项目 PDF、部门装订册和 dist/manifest.json（默认的命令）",
+    "watch": "先生成一次，之后每保存一个内容文件就重新生成改动的 PDF；按 Ctrl-C 结束",
+    "check": "只检查内容，不生成 PDF",
+    "import": "把从预算系统或 Excel 复制的表格导入为内容文件",
+    "verify": "核对输出文件夹与清单、PDF 内嵌源文件是否一致",
+    "review": "按审核规则审核绩效目标表，列出审核意见",
+}
+CONTENT = ROOT / "content"
 
 
-def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="build.py", description="部门项目支出预算绩效目标表：生成 PDF、装订册与清单")
-    top.add_argument("--debug", action="store_true", help="出错时显示完整的 Python 回溯")
-    sub = top.add_subparsers(dest="command")
+class Version(argparse.Action):
+    """--version: this program's and the versions that shape the PDFs' bytes, read only when asked."""
 
-    b = sub.add_parser("build", help="生成各项目 PDF、部门装订册和 dist/manifest.json（默认）")
-    w = sub.add_parser("watch", help="先生成一次，之后每保存一个内容文件就重新生成改动的 PDF；按 Ctrl-C 结束")
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help=None):
+        super().__init__(option_strings, dest, nargs=0, default=default, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from render.build.cache import versions
+
+        v = versions()
+        print(f"{v['tool']}（WeasyPrint {v['weasyprint']}，pikepdf {v['pikepdf']}，Pango {v['pango']}，"
+              f"HarfBuzz {v['harfbuzz']}，fonts-noto-cjk {v['fonts-noto-cjk']}）")
+        parser.exit(Exit.OK)
+
+
+def _common(p: Parser, top: bool) -> None:
+    """Options every command takes, before or after its name."""
+    hide = {} if top else {"default": argparse.SUPPRESS}
+    p.options.add_argument("-q", "--quiet", dest="verbosity", action="store_const", const=0,
+                           help="只显示错误和警告" if top else argparse.SUPPRESS, **({"default": 1} if top else hide))
+    p.options.add_argument("-v", "--verbose", dest="verbosity", action="store_const", const=2,
+                           help="也显示沿用的文件等详细信息" if top else argparse.SUPPRESS, **hide)
+    p.options.add_argument("--debug", action="store_true", help="出错时显示完整的 Python 回溯" if top else argparse.SUPPRESS,
+                           **hide)
+    p.options.add_argument("--version", action=Version, help="显示版本（及决定 PDF 内容的各组件版本）并退出"
+                           if top else argparse.SUPPRESS)
+
+
+def parser() -> Parser:
+    codes = "\n".join(f"  {int(code):<4}{meaning}" for code, meaning in MEANING.items())
+    top = Parser(prog="build.py", description="部门项目支出预算绩效目标表：生成 PDF、装订册与清单。\n"
+                 "不写命令时为 build；python build.py 路径 只生成这个项目文件或部门文件夹。",
+                 epilog=f"退出状态：\n{codes}")
+    _common(top, True)
+    sub = top.add_subparsers(dest="command", title="命令", metavar="命令", parser_class=Parser)
+    made = {name: sub.add_parser(name, help=text, description=text) for name, text in COMMANDS.items()}
+    b, w, c, i, v, r = (made[n] for n in COMMANDS)
+    b.arguments.add_argument("path", nargs="?", type=Path, metavar="路径",
+                             help="只生成这个项目文件（.md），或这个部门文件夹的各表和装订册")
     for p in (b, w):
-        p.add_argument("--content", type=Path, default=ROOT / "content", help="内容文件夹（默认 content/）")
-        p.add_argument("--out", type=Path, default=ROOT / "dist", help="输出文件夹（默认 dist/）")
-        p.add_argument("--jobs", type=int, default=0, help="并行进程数（默认：CPU 核数）")
-        p.add_argument("--simplex", action="store_true",
-                       help="单面印刷的装订册（文件名加“（单面）”）：不加空白页；默认为双面印刷，各部分从右页开始")
-        p.add_argument("--duplex", action="store_false", dest="simplex", help=argparse.SUPPRESS)  # the default now
-        p.add_argument("--draft", nargs="?", const="征求意见稿", default="", metavar="文字",
-                       help="草稿：每页印水印（默认“征求意见稿”），写入 dist/草稿/，不覆盖正式 PDF")
-
-    c = sub.add_parser("check", help="只检查内容，不生成 PDF")
-    c.add_argument("--content", type=Path, default=ROOT / "content")
-    c.add_argument("--strict", action="store_true", help="有警告也以非零状态退出")
-
-    i = sub.add_parser("import", help="把从预算系统或 Excel 复制的表格导入为内容文件")
-    i.add_argument("files", nargs="+", type=Path, help="制表符分隔的文本文件或 .xlsx 工作簿")
-    i.add_argument("--content", type=Path, default=ROOT / "content")
-    i.add_argument("--force", action="store_true", help="覆盖已有的内容文件")
-    i.add_argument("--year", help="年度（表中没有写明年份时使用）")
-    i.add_argument("--date", help="新建部门信息文件的编制日期，如 2025-01-20（不写则留空，待填写）")
-    i.add_argument("--scheme", help="指标体系，schemes/ 中的文件名，如 四类（默认 三类）")
-
-    v = sub.add_parser("verify", help="核对输出文件夹与清单、PDF 内嵌源文件是否一致")
-    v.add_argument("--out", type=Path, default=ROOT / "dist")
-
-    r = sub.add_parser("review", help="按审核规则审核绩效目标表，列出审核意见")
-    r.add_argument("path", nargs="?", type=Path, default=ROOT / "content",
-                   help="内容文件夹、部门文件夹或一个项目文件（默认 content/）")
-    r.add_argument("--rules", type=Path, help="审核规则文件（默认 rules/审核规则.yml）")
-    r.add_argument("--strict", action="store_true", help="有“需修改”的意见时以非零状态退出")
-    r.add_argument("--out", type=Path, help="并把每个部门的审核意见.pdf 和 审核意见.xlsx 写入此输出文件夹（如 dist/）")
-    for p in (b, w, c, i, v, r):
-        p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+        p.options.add_argument("--content", type=Path, metavar="文件夹", help="内容文件夹（默认 content/）")
+        p.options.add_argument("--out", type=Path, default=ROOT / "dist", metavar="文件夹", help="输出文件夹（默认 dist/）")
+        p.options.add_argument("--jobs", type=int, default=0, metavar="数目", help="并行进程数（默认：CPU 核数）")
+        p.options.add_argument("--simplex", action="store_true",
+                               help="单面印刷的装订册（文件名加“（单面）”）：不加空白页；默认为双面印刷，各部分从右页开始")
+        p.options.add_argument("--duplex", action="store_false", dest="simplex", help=argparse.SUPPRESS)  # the default
+        p.options.add_argument("--draft", nargs="?", const="征求意见稿", default="", metavar="文字",
+                               help="草稿：每页印水印（默认“征求意见稿”），写入 dist/草稿/，不覆盖正式 PDF")
+    c.options.add_argument("--content", type=Path, default=CONTENT, metavar="文件夹", help="内容文件夹（默认 content/）")
+    c.options.add_argument("--strict", action="store_true", help="有警告也以非零状态退出")
+    c.options.add_argument("--json", action="store_true", help="以 JSON 输出问题（供其他程序读取）")
+    i.arguments.add_argument("files", nargs="+", type=Path, metavar="文件", help="制表符分隔的文本文件或 .xlsx 工作簿")
+    i.options.add_argument("--content", type=Path, default=CONTENT, metavar="文件夹", help="内容文件夹（默认 content/）")
+    i.options.add_argument("--force", action="store_true", help="覆盖已有的内容文件")
+    i.options.add_argument("--year", metavar="年度", help="年度（表中没有写明年份时使用）")
+    i.options.add_argument("--date", metavar="日期", help="新建部门信息文件的编制日期，如 2025-01-20（不写则留空，待填写）")
+    i.options.add_argument("--scheme", metavar="名称", help="指标体系，schemes/ 中的文件名，如 四类（默认 三类）")
+    v.options.add_argument("--out", type=Path, default=ROOT / "dist", metavar="文件夹", help="输出文件夹（默认 dist/）")
+    r.arguments.add_argument("path", nargs="?", type=Path, default=CONTENT, metavar="路径",
+                             help="内容文件夹、部门文件夹或一个项目文件（默认 content/）")
+    r.options.add_argument("--rules", type=Path, metavar="文件", help="审核规则文件（默认 rules/审核规则.yml）")
+    r.options.add_argument("--strict", action="store_true", help="有“需修改”的意见时以非零状态退出")
+    r.options.add_argument("--out", type=Path, metavar="文件夹", help="并把每个部门的审核意见.pdf 和 审核意见.xlsx 写入此输出文件夹（如 dist/）")
+    for p in made.values():
+        _common(p, False)
     return top
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    first = next((a for a in argv if not a.startswith("-")), None)
-    if first not in COMMANDS and not {"-h", "--help"} & set(argv):
-        argv.insert(0, "build")
+    if not {"-h", "--help", "--version"} & set(argv) and not set(COMMANDS) & set(argv[:1] + _positionals(argv)[:1]):
+        argv.insert(0, "build")  # the default command; a first word that is no command is build's path
     args = parser().parse_args(argv)
+    say = printer(args.verbosity)
     try:
-        return run(args)
+        return run(args, say)
     except KeyboardInterrupt:
-        print("已中断：已写出的文件完整，未写完的没有留下。", file=sys.stderr)
-        return 130
+        print(f"已中断：{MEANING[Exit.INTERRUPTED].partition('：')[2]}。", file=sys.stderr)
+        return Exit.INTERRUPTED
     except OSError as e:  # the machine, not the content: what to do about it, the trace on --debug
         if args.debug:
             traceback.print_exc()
         print(f"错误：{system_message(e)}已写出的文件完整，之前生成的 PDF 未受影响。", file=sys.stderr)
-        return 4
+        return Exit.SYSTEM
     except Exception as e:  # a bug: one line for the clerk, the trace on --debug
         if args.debug:
             traceback.print_exc()
         else:
             print(f"错误：{type(e).__name__}: {e}（加 --debug 可查看详细信息）", file=sys.stderr)
-        return 3
+        return Exit.BUG
 
 
-# What each system error means to a clerk, and what to do about it.
-_LOCKED = "文件被占用（可能正在另一个程序中打开，如 PDF 阅读器）。请关闭打开它的程序后重新运行。"
-_DENIED = "没有权限读写这里。请换一个有写入权限的文件夹（如 --out 指定），或请管理员开放权限。"
-_SYSTEM = {
-    errno.EACCES: _DENIED,
-    errno.EPERM: _DENIED,
-    errno.EROFS: "这个磁盘是只读的。请用 --out 指定另一个可写的文件夹。",
-    errno.ENOSPC: "磁盘已满，写不下了。请清理磁盘空间，或用 --out 换到空间足够的磁盘，然后重新运行。",
-    errno.EDQUOT: "磁盘配额已用完，写不下了。请清理空间，或用 --out 换到另一个磁盘，然后重新运行。",
-    errno.ENAMETOOLONG: "路径太长。请把内容文件夹或输出文件夹移到路径更短的位置（如磁盘根目录下），或缩短文件名。",
-    errno.ENOTDIR: "路径中有一个文件占了文件夹的位置。请移走或改名这个文件，或用 --out 换一个文件夹。",
-    errno.EEXIST: "这里已有一个同名的文件，需要的是文件夹。请移走或改名这个文件，或用 --out 换一个文件夹。",
-    errno.EISDIR: "这里是一个文件夹，需要的是文件。请移走或改名这个文件夹。",
-    errno.ENOENT: "找不到这个文件或文件夹。请检查路径是否写对。",
-    errno.EBUSY: _LOCKED,
-    errno.ETXTBSY: _LOCKED,
-}
-_WINDOWS_LOCKED = {32, 33}  # ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION
+def _positionals(argv: list[str]) -> list[str]:
+    """The words that are not options nor, as far as can be told, an option's value."""
+    valued = {"--content", "--out", "--jobs", "--year", "--date", "--scheme", "--rules"}
+    words, skip = [], False
+    for a in argv:
+        if skip:
+            skip = False
+        elif a in valued:
+            skip = True
+        elif not a.startswith("-"):
+            words.append(a)
+    return words
 
 
-def system_message(e: OSError) -> str:
-    """An OSError as the clerk should read it: the path and what to do, in Chinese, with no Python in it."""
-    paths = [str(p) for p in (e.filename, e.filename2) if p not in (None, "")]
-    if e.errno in (errno.ENOTDIR, errno.EEXIST) and paths:  # name the file in the way, not the path beyond it
-        paths = [str(next((p for p in (Path(paths[0]), *Path(paths[0]).parents) if p.exists() and not p.is_dir()),
-                          paths[0]))]
-    where = f"{' → '.join(paths)}：" if paths else ""
-    if getattr(e, "winerror", None) in _WINDOWS_LOCKED:
-        what = _LOCKED
-    else:
-        # the system's own words where no errno names the case (e.g. "AF_UNIX path too long")
-        said = errno.errorcode.get(e.errno or 0) or (e.strerror or (str(e.args[0]) if e.args else "")) or "原因不明"
-        what = _SYSTEM.get(e.errno, f"系统无法完成读写（{said}）。请检查磁盘和文件夹后重新运行，或加 --debug 查看详细信息。")
-    return where + what
+def printer(verbosity: int):
+    def say(line: str, level: Level = Level.DONE) -> None:
+        if level.verbosity <= verbosity:
+            print(line, flush=True)
+
+    return say
 
 
-def run(args) -> int:
+def run(args, say) -> int:
     if args.command == "check":
         from render.commands.check import check
 
-        return check(args.content, strict=args.strict)
+        return check(args.content, strict=args.strict, say=say if not args.json else print, as_json=args.json)
     if args.command == "import":
         from render.source.importer import run_import
 
         return run_import(args.files, args.content, force=args.force, year=args.year, date=args.date,
-                          scheme=args.scheme)
+                          scheme=args.scheme, say=say)
     if args.command == "review":
         from render.commands.review import run as run_review
 
-        return run_review(args.path, args.rules, strict=args.strict, out=args.out)
+        return run_review(args.path, args.rules, strict=args.strict, out=args.out, say=say)
     if args.command == "verify":
         from render.commands.verify import verify
 
-        return verify(args.out)
+        return verify(args.out, say=say)
+    chosen = _chosen(args)
+    if isinstance(chosen, str):
+        print(f"build.py：错误：{chosen}", file=sys.stderr)
+        return Exit.CANNOT
+    content, only = chosen
     from render.build import workers
 
     jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
     watching = args.command == "watch"
-    if jobs > 1 and args.content.is_dir() and (watching or workers.likely_needed(args.content, args.out)):
+    if jobs > 1 and content.is_dir() and (watching or workers.likely_needed(content, args.out)):
         workers.start()  # first: the fork server imports WeasyPrint while this process reads the content
     from render.build.plan import Options
     from render.build.run import build
 
-    options = Options(args.content, args.out, jobs, args.simplex, args.draft.strip())
+    options = Options(content, args.out, jobs, args.simplex, args.draft.strip(), only)
     if watching:
         from render.commands.watch import watch
 
-        return watch(options)
-    return build(options)
+        return watch(options, say)
+    return build(options, say)
+
+
+def _chosen(args) -> tuple[Path, Path | None] | str:
+    """The content folder, and the project file or department folder asked for (None: all of it); or why
+    the path given cannot be built."""
+    path = getattr(args, "path", None)
+    if path is None:
+        return args.content or CONTENT, None
+    if not path.exists():
+        if "/" not in str(path) and "\\" not in str(path) and not path.suffix:
+            return invalid_choice(str(path), list(COMMANDS)) + "（或一个项目文件、部门文件夹的路径）"
+        return f"{path}：找不到这个文件或文件夹"
+    from render.source import load
+
+    root, target, _ = load.scope(path)
+    content = (args.content or root).absolute()
+    if target == content:
+        return content, None
+    if not target.is_relative_to(content):
+        return f"{path} 不在内容文件夹 {content} 之中"
+    parts = target.relative_to(content).parts
+    shape = "应为 <内容文件夹>/<年度>/<编码-部门名称>/<项目>.md，或其中的部门文件夹"
+    if target.is_file() and target.suffix != ".md":
+        return f"{path}：只能生成项目文件（.md）或部门文件夹；{shape}"
+    if not re.fullmatch(r"\d{4}", parts[0]) or (len(parts) > 1 and not re.fullmatch(r"\d+-.+", parts[1])) \
+            or len(parts) > 3:
+        return f"{path}：{shape}"
+    return content, target

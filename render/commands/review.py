@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from render.build.plan import source_base
-from render.problems import Problem, report
+from render.problems import Exit, Kind, Level, Problem, exit_code, plain, report
 from render.review.judge import review
 from render.review.rules import LEVELS
 from render.review.rules import load as load_rules
 from render.source import fields, load
 
 
-def run(path: Path, rules_file: Path | None = None, strict: bool = False, out: Path | None = None, say=print) -> int:
+def run(path: Path, rules_file: Path | None = None, strict: bool = False, out: Path | None = None,
+        say=plain) -> Exit:
     """Exit 1 when the content or the rules file has an error, or with `strict` a finding of the highest level."""
     rules, bad = load_rules(rules_file)
     if rules is None:
         report(bad, say)
-        return 1
-    root, target, department = _scope(path)
+        return exit_code(bad)
+    root, target, department = load.scope(path)
     base = source_base(root)
     content, problems = load.load(root, base)
     problems = [p for p in problems if _within(base / p.path, target)
@@ -29,34 +29,20 @@ def run(path: Path, rules_file: Path | None = None, strict: bool = False, out: P
     for d in reviews:
         for r in d.projects:
             counts = "，".join(f"{level} {r.count(level)}" for level in LEVELS if r.count(level))
-            say(f"== {r.project.stem}：{counts or '未发现问题'}")
+            say(f"== {r.project.stem}：{counts or '未发现问题'}", Level.PROBLEM if counts else Level.DONE)
             for f in r.findings:
-                say(str(f))
+                say(str(f), Level.PROBLEM)
     found = [f for d in reviews for f in d.findings]
     projects = sum(len(d.projects) for d in reviews)
     by_level = "，".join(f"{level} {sum(f.rule.level == level for f in found)}" for level in LEVELS)
-    say(f"审核：{len(reviews)} 个部门，{projects} 个项目，{len(found)} 条意见（{by_level}），规则 {rules.source}")
-    errors = any(p.severity == "error" for p in problems)
+    say(f"审核：{len(reviews)} 个部门，{projects} 个项目，{len(found)} 条意见（{by_level}），规则 {rules.source}",
+        Level.DONE)
     if out is not None:
-        _write(out, reviews, rules, base, root, problems, say)
-    if errors:
-        return 1
-    return 1 if strict and any(f.rule.level == LEVELS[0] for f in found) else 0
-
-
-def _scope(path: Path) -> tuple[Path, Path, Path]:
-    """The content folder to load, what of it was asked for (all, a year, a department or one file), and
-    the department folder of a single file, whose 部门.yml it needs."""
-    target = path.absolute()
-    if target.is_file():
-        root = target.parent.parent.parent
-    elif (target / fields.DEPARTMENT_FILE).exists():
-        root = target.parent.parent
-    elif re.fullmatch(r"\d{4}", target.name) and target.is_dir():
-        root = target.parent
-    else:
-        root = target
-    return root, target, target.parent if target.is_file() else target
+        problems += _write(out, reviews, rules, base, root, problems, say)
+    code = exit_code(problems)
+    if code == Exit.OK and strict and any(f.rule.level == LEVELS[0] for f in found):
+        return Exit.PROBLEMS
+    return code
 
 
 def _within(p: Path, where: Path) -> bool:
@@ -64,22 +50,24 @@ def _within(p: Path, where: Path) -> bool:
     return p == where or where in p.parents
 
 
-def _write(out: Path, reviews, rules, base: Path, root: Path, problems: list[Problem], say) -> None:
+def _write(out: Path, reviews, rules, base: Path, root: Path, problems: list[Problem], say) -> list[Problem]:
     from render.build import publish
     from render.review import report as review_output
 
     refused = publish.other_content(out, root)
     if refused:  # the meeting files go beside the PDFs of the same content, never among another's
-        say(refused)
-        return
+        found = [Problem(str(out), 0, "输出文件夹", refused, kind=Kind.REFUSED)]
+        report(found, say)
+        return found
 
     whole = []
     for d in reviews:
         broken = any(p.severity == "error" and p.path.startswith(d.department.folder + "/") for p in problems)
         if broken or len(d.projects) != len(d.department.projects):
             say(f"{d.department.folder}: {'有文件存在错误' if broken else '只审核了部分项目'}，"
-                f"本部门{review_output.NAME}未生成（请审核整个部门文件夹）")
+                f"本部门{review_output.NAME}未生成（请审核整个部门文件夹）", Level.PROBLEM)
         else:
             whole.append(d)
     if whole:
         review_output.write(out, tuple(whole), rules, base, root, say)
+    return []

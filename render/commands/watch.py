@@ -17,15 +17,12 @@ from render.build import workers
 from render.build.plan import Options
 from render.build.run import build
 from render.build.tasks import prime
+from render.problems import Exit, Level, plain
 
 SOURCES = (".md", ".yml", ".yaml")
 
 
-def _say(line: str) -> None:
-    print(line, flush=True)  # read as it comes, by a terminal or an editor's pane alike
-
-
-def watch(options: Options, say=_say) -> int:
+def watch(options: Options, say=plain) -> Exit:
     """Build, then rebuild on every change until interrupted."""
     from watchfiles import watch as watched
 
@@ -50,7 +47,7 @@ def watch(options: Options, say=_say) -> int:
                 ready = True
                 if _sources(options) != before:
                     _once(options, say, pool, "首次生成时保存的文件", shown)
-                say(f"正在监视 {options.content}：保存文件后自动重新生成，按 Ctrl-C 结束。")
+                say(f"正在监视 {options.content}：保存文件后自动重新生成，按 Ctrl-C 结束。", Level.DONE)
             names = sorted({str(path) for _, path in batch if str(path).endswith(SOURCES)})
             if not names:
                 continue
@@ -62,8 +59,8 @@ def watch(options: Options, say=_say) -> int:
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
-    say("已停止监视。")
-    return 0
+    say("已停止监视。", Level.DONE)
+    return Exit.OK
 
 
 def _sources(options: Options) -> dict[str, tuple[int, int]]:
@@ -89,20 +86,20 @@ def _once(options: Options, say, pool, what: str, shown: set[str]) -> int:
     rebuilt: list[str] = []
     problems: set[str] = set()
 
-    def keep(line: str) -> None:
-        if line.startswith("  "):  # one line per file rebuilt: the summary names them
+    def keep(line: str, level: Level = Level.DONE) -> None:
+        if level is Level.MADE:  # one line per file rebuilt: the summary names them
             rebuilt.append(Path(line.strip()).name)
-        elif line.startswith(("完成：", "检查：")):
-            pass
-        else:
+        elif level is Level.PROBLEM:
             problems.add(line)
             if line not in shown:
-                say(line)
+                say(line, Level.PROBLEM)
+        # the build's closing lines (DONE, FAILED) give way to the one line below; DETAIL is for -v builds
 
     code = build(options, say=keep, pool=pool)
     shown.clear()
     shown.update(problems)
     names = "、".join(rebuilt[:3]) + (f" 等 {len(rebuilt)} 个" if len(rebuilt) > 3 else "") if rebuilt else "无需重建"
     state = "，有错误（见上）" if code else ""
-    say(f"{datetime.now():%H:%M:%S} {what}：{names}，用时 {time.monotonic() - started:.1f} 秒{state}")
+    say(f"{datetime.now():%H:%M:%S} {what}：{names}，用时 {time.monotonic() - started:.1f} 秒{state}",
+        Level.FAILED if code else Level.DONE)
     return code

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from render.build import cache as kc
 from render.build import files, publish
+from render.problems import Level
 from render.review.judge import DepartmentReview, ProjectReview
 from render.review.rules import LEVELS, Rules
 from render.source import model as m
@@ -129,7 +130,7 @@ def write(out: Path, reviews: tuple[DepartmentReview, ...], rules: Rules, base: 
             target = f"{folder}/{NAME}{suffix}"
             files.write_atomic(out / target, data)
             outputs.append(publish.Output(target, KIND, title(d), count, files.sha256(data), listed, kc.versions()))
-            say(f"  {target}" + (f"（{count} 页）" if count else ""))
+            say(f"  {target}" + (f"（{count} 页）" if count else ""), Level.MADE)
     previous = publish.read_manifest(out)
     made = {o.path for o in outputs}
     kept = [e for e in previous.get("files", []) if e.get("path") not in made]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import yaml
 
+from render.problems import Exit, Kind, Level, Problem, exit_code, plain
 from render.source import fields
 from render.source import model as m
 from render.source import scheme as sch
@@ -204,35 +205,37 @@ def _write(path: Path, text: str) -> None:
 
 
 def run_import(files: list[Path], content: Path, *, force: bool, year: str | None, date: str | None = None,
-               scheme: str | None = None, say=print) -> int:
-    problems = [f"{f}: 找不到这个文件" for f in files if not f.is_file()]
+               scheme: str | None = None, say=plain) -> Exit:
+    # What the command line asks for that cannot be: said before anything is read or written.
+    problems = [Problem(str(f), 0, "文件", "找不到这个文件", kind=Kind.REFUSED) for f in files if not f.is_file()]
     if year is not None and not re.fullmatch(r"\d{4}", year):
-        problems.append(f"--year {year}: 年度应为四位数字，如 2025")
+        problems.append(Problem("--year", 0, year, "年度应为四位数字，如 2025", kind=Kind.REFUSED))
     if date is not None and parse_date(date) is None:
-        problems.append(f"--date {date}: 不是日期，应写作 2025-01-20")
+        problems.append(Problem("--date", 0, date, "不是日期，应写作 2025-01-20", kind=Kind.REFUSED))
     chosen = None
     if scheme is not None:
         chosen, bad = sch.load(scheme) if scheme in sch.names() else (None, ())
-        problems += [str(p) for p in bad] or ([] if chosen else [f"--scheme {scheme}: 不是已有的指标体系"
-                                                                 f"{sch.suggest_name(scheme)}"])
-    for line in problems:
-        say(line)
+        problems += list(bad) or ([] if chosen else [Problem("--scheme", 0, scheme, f"不是已有的指标体系"
+                                                             f"{sch.suggest_name(scheme)}", kind=Kind.REFUSED)])
+    for p in problems:
+        say(str(p), Level.PROBLEM)
     if problems:
-        return 1
+        return exit_code(problems)
     report = import_files(files, content, force=force, year=year, date=date, scheme=chosen)
     order = {f.name: k for k, f in enumerate(files)}
     for note in sorted(report.notes, key=lambda n: (order.get(n.source.split("[")[0], 0), n.source, n.row)):
-        say(str(note))
+        say(str(note), Level.PROBLEM)
     for path in report.written:
-        say(f"写出：{path}")
+        say(f"写出：{path}", Level.MADE)
     for path in report.kept:
-        say(f"已存在，未覆盖（加 --force 覆盖）：{path}")
+        say(f"已存在，未覆盖（加 --force 覆盖）：{path}", Level.PROBLEM)
     for path in report.departments_kept:
-        say(f"已有部门信息文件，未改动：{path}")
+        say(f"已有部门信息文件，未改动：{path}", Level.DETAIL)
     for path in report.undated:
         say(f"编制日期未填写：请在 {path} 中填写实际的编制日期（或导入时加 --date 2025-01-20）；"
-            f"填写之前，check 会提醒，封面上留空白")
+            f"填写之前，check 会提醒，封面上留空白", Level.PROBLEM)
     say(f"导入：写出 {len(report.written)} 个文件，保留 {len(report.kept)} 个已有文件，"
         f"{sum(n.error for n in report.notes)} 个错误，{sum(not n.error for n in report.notes)} 处修复"
-        + (f"，{len(report.undated)} 个部门的编制日期待填" if report.undated else ""))
-    return 1 if report.failed else 0
+        + (f"，{len(report.undated)} 个部门的编制日期待填" if report.undated else ""),
+        Level.FAILED if report.failed else Level.DONE)
+    return Exit.PROBLEMS if report.failed else Exit.OK

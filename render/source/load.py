@@ -8,7 +8,7 @@ from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
-from render.problems import Problem
+from render.problems import Kind, Problem
 from render.source import fields
 from render.source import model as m
 from render.source import scheme as sch
@@ -28,6 +28,9 @@ def load(content_root: Path, repo_root: Path) -> tuple[m.Content, list[Problem]]
     root = content_root.resolve()
     if not root.is_dir():
         return m.Content(str(content_root), ()), [Problem(str(content_root), 0, "内容目录", "找不到这个文件夹")]
+    misplaced = not_a_content_folder(content_root)
+    if misplaced:
+        return m.Content(str(content_root), ()), [misplaced]
     for year_dir in _entries_of(content_root):
         if not _inside(year_dir, root, repo_root, problems):
             continue
@@ -52,6 +55,19 @@ def load(content_root: Path, repo_root: Path) -> tuple[m.Content, list[Problem]]
         problems.append(Problem(_rel(content_root, repo_root), 0, "内容目录",
                                 "没有找到任何部门：应为 <年度>/<编码-部门名称>/<项目>.md"))
     return m.Content(str(content_root), tuple(departments)), problems
+
+
+def not_a_content_folder(folder: Path) -> Problem | None:
+    """A department or year folder given as the content folder: it would build nothing and say nothing."""
+    if (folder / fields.DEPARTMENT_FILE).is_file():
+        what, root = "部门文件夹", folder.absolute().parent.parent
+    elif re.fullmatch(r"\d{4}", folder.name) and any((d / fields.DEPARTMENT_FILE).is_file() for d in folder.iterdir()):
+        what, root = "年度文件夹", folder.absolute().parent
+    else:
+        return None
+    return Problem(str(folder), 0, "内容目录", f"这是一个{what}，不是内容文件夹：内容文件夹是其上的 {root}"
+                   f"（其下为 <年度>/<编码-部门名称>/）；只生成这个{what[:2]}，请运行 python build.py {folder}",
+                   kind=Kind.REFUSED)
 
 
 def _rel(path: Path, repo_root: Path) -> str:
@@ -260,3 +276,21 @@ def _total(source: str, stated: tuple[str, int], projects: list[m.Project]) -> l
     return problems
 
 
+
+
+def scope(path: Path) -> tuple[Path, Path, Path]:
+    """For a path given on the command line: the content folder to load (<content>/<年度>/<编码-名称>/),
+    what of it was asked for (all, a year, a department or one file), and the department folder of a
+    single file, whose 部门.yml it needs."""
+    target = path.absolute()
+    if target.is_file() and target.name == fields.DEPARTMENT_FILE:
+        target = target.parent  # the department's file stands for its folder
+    if target.is_file():
+        root = target.parent.parent.parent
+    elif (target / fields.DEPARTMENT_FILE).exists():
+        root = target.parent.parent
+    elif re.fullmatch(r"\d{4}", target.name) and target.is_dir():
+        root = target.parent
+    else:
+        root = target
+    return root, target, target.parent if target.is_file() else target

@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from render import ROOT
-from render.problems import Problem
+from render.problems import Kind, Problem
 from render.source import fields
 from render.source import model as m
 
@@ -38,14 +38,15 @@ def embedded_faces() -> dict[str, tuple[str, int]]:
     return faces
 
 
-def preflight() -> list[str]:
+def preflight() -> list[Problem]:
     """What this machine lacks to print correctly, in words a clerk can pass on."""
     missing = []
     if not _has_harfbuzz_subset():
-        missing.append("缺少 HarfBuzz 字体子集库（libharfbuzz-subset0）：请运行 make setup，"
-                       "或 apt-get install libharfbuzz-subset0")
+        missing.append(Problem("本机", 0, "程序库", "缺少 HarfBuzz 字体子集库（libharfbuzz-subset0）：请运行 make setup，"
+                               "或 apt-get install libharfbuzz-subset0", kind=Kind.SETUP))
     if font_file(FONT_FAMILY, "Regular") is None or font_file(FONT_FAMILY, "Bold") is None:
-        missing.append(f"缺少字体 {FONT_FAMILY}（常规与粗体）：请运行 make setup，或 apt-get install fonts-noto-cjk")
+        missing.append(Problem("本机", 0, "字体", f"缺少字体 {FONT_FAMILY}（常规与粗体）：请运行 make setup，"
+                               "或 apt-get install fonts-noto-cjk", kind=Kind.SETUP))
     return missing
 
 

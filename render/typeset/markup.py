@@ -6,12 +6,11 @@ import math
 from dataclasses import dataclass
 
 import jinja2
+from markupsafe import Markup
 
 from render import ROOT, __version__
 from render.source import fields
 from render.source import model as m
-from markupsafe import Markup
-
 from render.typeset import chart, fonts, geometry
 
 TEMPLATES = ROOT / "templates"
