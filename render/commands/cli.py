@@ -143,7 +143,8 @@ def run(args, say) -> int:
     if args.command == "check":
         from render.commands.check import check
 
-        return check(args.content, strict=args.strict, say=say if not args.json else print, as_json=args.json)
+        # --json: the one document on stdout, whatever -q or -v say
+        return check(args.content, strict=args.strict, say=printer(0) if args.json else say, as_json=args.json)
     if args.command == "import":
         from render.source.importer import run_import
 

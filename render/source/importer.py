@@ -230,7 +230,7 @@ def run_import(files: list[Path], content: Path, *, force: bool, year: str | Non
     for path in report.kept:
         say(f"已存在，未覆盖（加 --force 覆盖）：{path}", Level.PROBLEM)
     for path in report.departments_kept:
-        say(f"已有部门信息文件，未改动：{path}", Level.DETAIL)
+        say(f"已有部门信息文件，未改动：{path}", Level.DONE)
     for path in report.undated:
         say(f"编制日期未填写：请在 {path} 中填写实际的编制日期（或导入时加 --date 2025-01-20）；"
             f"填写之前，check 会提醒，封面上留空白", Level.PROBLEM)
