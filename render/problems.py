@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from enum import Enum, IntEnum
 from typing import Literal
 
-Severity = Literal["error", "warning"]
+Severity = Literal["error", "warning", "note"]  # note: a repair made, for the clerk to check
 
 
 class Exit(IntEnum):
@@ -75,8 +75,8 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
-        tag = "" if self.severity == "error" else "（警告）"
-        return f"{where}: {self.field}: {tag}{self.message}"
+        tag = "（警告）" if self.severity == "warning" else ""
+        return f"{where}: {self.field + ': ' if self.field else ''}{tag}{self.message}"
 
 
 def exit_code(problems, strict: bool = False) -> Exit:
@@ -85,7 +85,7 @@ def exit_code(problems, strict: bool = False) -> Exit:
     errors = [p.kind.exit for p in problems if p.severity == "error"]
     if errors:
         return max(errors)
-    return Exit.PROBLEMS if strict and problems else Exit.OK
+    return Exit.PROBLEMS if strict and any(p.severity == "warning" for p in problems) else Exit.OK
 
 
 class RenderError(Exception):
@@ -98,5 +98,6 @@ def report(problems: list[Problem], say) -> None:
     for p in sorted(problems, key=lambda p: (p.path, p.line, p.severity)):
         say(str(p), Level.PROBLEM)
     errors = sum(p.severity == "error" for p in problems)
-    if problems:
-        say(f"检查：{errors} 个错误，{len(problems) - errors} 个警告", Level.FAILED)
+    warnings = sum(p.severity == "warning" for p in problems)
+    if errors or warnings:
+        say(f"检查：{errors} 个错误，{warnings} 个警告", Level.FAILED)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -90,13 +90,13 @@ def department_yaml(code: str, name: str, year: str, date: str | None, scheme: m
 class ImportReport:
     written: tuple[str, ...]
     kept: tuple[str, ...]  # existing project files left alone (no --force)
-    notes: tuple[Note, ...]
+    problems: tuple[Problem, ...]  # what it repaired (notes) and refused (errors)
     departments_kept: tuple[str, ...] = ()  # existing 部门.yml: never rewritten, the clerk may have edited it
     undated: tuple[str, ...] = ()  # 部门.yml written without 编制日期, for the clerk to fill in
 
     @property
     def failed(self) -> bool:
-        return any(n.error for n in self.notes)
+        return any(p.severity == "error" for p in self.problems)
 
 
 def import_files(paths: list[Path], content: Path, *, force: bool = False, year: str | None = None,
@@ -159,8 +159,8 @@ def import_files(paths: list[Path], content: Path, *, force: bool = False, year:
         _write(target, project_markdown(t))
         written.append(str(target))
     names = {(t.source, t.number): t.fields.get("项目名称", "") for t in tables}
-    notes = [replace(n, project=names.get((n.source, n.table), "")) for n in notes]
-    return ImportReport(tuple(written), tuple(kept), tuple(notes), tuple(departments), tuple(undated))
+    problems = tuple(n.problem(names.get((n.source, n.table), "")) for n in notes)
+    return ImportReport(tuple(written), tuple(kept), problems, tuple(departments), tuple(undated))
 
 
 def _scheme_of(dept_file: Path) -> str:
@@ -223,8 +223,8 @@ def run_import(files: list[Path], content: Path, *, force: bool, year: str | Non
         return exit_code(problems)
     report = import_files(files, content, force=force, year=year, date=date, scheme=chosen)
     order = {f.name: k for k, f in enumerate(files)}
-    for note in sorted(report.notes, key=lambda n: (order.get(n.source.split("[")[0], 0), n.source, n.row)):
-        say(str(note), Level.PROBLEM)
+    for p in sorted(report.problems, key=lambda p: (order.get(p.path.split("[")[0], 0), p.path, p.line)):
+        say(str(p), Level.PROBLEM)
     for path in report.written:
         say(f"写出：{path}", Level.MADE)
     for path in report.kept:
@@ -235,7 +235,8 @@ def run_import(files: list[Path], content: Path, *, force: bool, year: str | Non
         say(f"编制日期未填写：请在 {path} 中填写实际的编制日期（或导入时加 --date 2025-01-20）；"
             f"填写之前，check 会提醒，封面上留空白", Level.PROBLEM)
     say(f"导入：写出 {len(report.written)} 个文件，保留 {len(report.kept)} 个已有文件，"
-        f"{sum(n.error for n in report.notes)} 个错误，{sum(not n.error for n in report.notes)} 处修复"
+        f"{sum(p.severity == 'error' for p in report.problems)} 个错误，"
+        f"{sum(p.severity == 'note' for p in report.problems)} 处修复"
         + (f"，{len(report.undated)} 个部门的编制日期待填" if report.undated else ""),
         Level.FAILED if report.failed else Level.DONE)
-    return Exit.PROBLEMS if report.failed else Exit.OK
+    return exit_code(report.problems)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from render.problems import Problem
 from render.source import fields
 from render.source import model as m
 from render.source import scheme as sch
@@ -29,14 +30,12 @@ class Note:
     row: int  # line in a text file, row in a sheet; 0: the file as a whole
     message: str
     error: bool = False
-    project: str = ""  # the table's 项目名称, when it has one: what the clerk recognises it by
 
-    def __str__(self) -> str:
-        tag = "错误" if self.error else "已修复"
-        where = f"{self.source}:{self.row}" if self.row else self.source
-        if self.table:
-            where += f": 表{self.table}" + (f"（{self.project}）" if self.project else "")
-        return f"{where}: {tag}：{self.message}"
+    def problem(self, project: str = "") -> Problem:
+        """As every command reports: the table (and its 项目名称, what the clerk knows it by) as the field."""
+        where = f"表{self.table}" + (f"（{project}）" if project else "") if self.table else ""
+        return Problem(self.source, self.row, where, ("错误：" if self.error else "已修复：") + self.message,
+                       "error" if self.error else "note")
 
 
 @dataclass
