@@ -1,7 +1,7 @@
 """Turn the first moments of a build into workers that are ready when the first table is.
 
 Importing WeasyPrint takes most of a second (its cffi declarations). The workers come from
-multiprocessing's fork server, started here so that it imports WeasyPrint (render/worker.py) on the
+multiprocessing's fork server, started here so that it imports WeasyPrint (render/build/preload.py) on the
 other core while this process reads the content. Workers fork from it before any rendering, which keeps
 them clear of WeasyPrint's fork-safety problems (docs/weasyprint.md). Nothing outlives the command that
 started it: the fork server ends with its process, and `watch` keeps its workers only while it runs.
