@@ -5,14 +5,14 @@ Only what is safe to fork: modules, Jinja templates, cffi's parsed declarations.
 fontconfig or Pango here; that state is made in each worker after the fork (docs/weasyprint.md).
 """
 
-from weasyprint.text.ffi import ffi  # noqa: E402
+# First: it imports WeasyPrint without the slow library search (render/typeset/layout.py).
+from render.typeset import layout  # noqa: F401
+
+# isort: split
+from weasyprint.text.ffi import ffi
 
 from render.build import tasks
-from render.typeset import (  # noqa: F401
-    fonts,
-    layout,  # noqa: F401  (first: it imports WeasyPrint without the slow library search)
-    paginate,
-)
+from render.typeset import fonts, paginate  # noqa: F401
 
 for _name in ("project.html.j2", "volume.html.j2"):
     tasks.environment().get_template(_name)
