@@ -22,7 +22,10 @@ from fontTools import subset
 from fontTools.ttLib import TTFont
 from fontTools.ttLib.reorderGlyphs import reorderGlyphs
 
-OUT = Path(__file__).resolve().parent.parent / "styles" / "fonts"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from render.typeset import fonts  # noqa: E402  (the repository's own, run from anywhere)
+
+OUT = fonts.SHIPPED
 RANGES = [(0x20, 0x7E), (0xA0, 0xFF), (0x2000, 0x206F), (0x2100, 0x218F), (0x2190, 0x21FF), (0x2200, 0x22FF),
           (0x2460, 0x24FF), (0x2500, 0x257F), (0x25A0, 0x25FF), (0x2600, 0x26FF), (0x3000, 0x303F),
           (0x3200, 0x32FF), (0x3300, 0x33FF), (0xFE30, 0xFE4F), (0xFF00, 0xFFEF)]
@@ -123,6 +126,8 @@ def main() -> None:
         target = OUT / f"NotoSerifCJKsc-GB-{style}.otf"
         font.save(target)
         print(target, target.stat().st_size, file=sys.stderr)
+    fonts.write_advances()  # what sizes the columns, read from the faces just made
+    print(fonts.ADVANCES, file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -52,7 +52,7 @@ def fingerprint() -> str:
     h = hashlib.sha256(json.dumps(versions(), sort_keys=True).encode())
     for folder in CODE:
         for path in sorted((ROOT / folder).rglob("*")):
-            if path.is_file() and path.suffix in (".py", ".j2", ".css", ".html", ".otf"):
+            if path.is_file() and path.suffix in (".py", ".j2", ".css", ".html", ".otf", ".json"):
                 h.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()
 

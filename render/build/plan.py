@@ -11,6 +11,7 @@ from render import ROOT
 from render.build import cache as kc
 from render.build.files import safe_part
 from render.problems import Problem
+from render.source import fields
 from render.source import model as m
 
 CHINA = timezone(timedelta(hours=8))
@@ -35,6 +36,13 @@ class Options:
             return True
         path, only = (base / source).resolve(), self.only.resolve()
         return path == only or path.is_relative_to(only)
+
+    def concerns(self, source: str, base: Path) -> bool:
+        """Whether a problem in `source` bears on this build: a chosen file, or the 部门.yml of a chosen project."""
+        if self.chosen(source, base):
+            return True
+        path, only = (base / source).resolve(), self.only.resolve()
+        return only.is_file() and path == only.parent / fields.DEPARTMENT_FILE
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes.util
+import json
 import subprocess
 import sys
 import unicodedata
@@ -145,17 +146,37 @@ def _texts(p: m.Project):
                 yield "绩效值", ind.line, ind.value
 
 
-@lru_cache(maxsize=None)
-def _advances(bold: bool) -> tuple[dict[int, int], int]:
+# The shipped faces' advance widths where they are not 1 em (Latin, digits, some punctuation), made from the
+# faces by `write_advances` (scripts/make-fonts.py calls it; a test checks it against the faces): reading
+# them from the faces takes 0.2 s, in the critical path of every build's first table.
+ADVANCES = SHIPPED / "advances.json"
+
+
+def measured_advances(style: str) -> tuple[dict[int, int], int]:
+    """The face's own advance widths, by code point, and its units per em."""
     from fontTools.ttLib import TTFont
 
-    face = TTFont(shipped_face("Bold" if bold else "Regular"), lazy=True)
+    face = TTFont(shipped_face(style), lazy=True)
     metrics = face["hmtx"].metrics
     return {code: metrics[name][0] for code, name in face.getBestCmap().items()}, face["head"].unitsPerEm
 
 
+def write_advances() -> None:
+    table = {}
+    for style in STYLES:
+        advances, upem = measured_advances(style)
+        table[style] = {"upem": upem, "advances": {str(c): a for c, a in sorted(advances.items()) if a != upem}}
+    ADVANCES.write_text(json.dumps(table, indent=0, sort_keys=True) + "\n", encoding="utf-8")
+
+
+@lru_cache(maxsize=None)
+def _advances(bold: bool) -> tuple[dict[int, int], int]:
+    face = json.loads(ADVANCES.read_text(encoding="utf-8"))["Bold" if bold else "Regular"]
+    return {int(c): a for c, a in face["advances"].items()}, face["upem"]
+
+
 def text_em(text: str, bold: bool = False) -> float:
-    """The advance width of a line of text in ems, as the shipped face sets it (a character it lacks: 1 em,
-    the width of every Han character in the full face)."""
+    """The advance width of a line of text in ems, as the shipped face sets it (a character it lacks, like
+    every Han character: 1 em)."""
     advances, upem = _advances(bold)
     return sum(advances.get(ord(c), upem) for c in text) / upem
