@@ -7,3 +7,5 @@ __version__ = "0.1.0"
 ROOT = Path(__file__).resolve().parent.parent
 # The folders whose files shape the PDFs: a change in any of them invalidates the build cache.
 CODE = ("render", "templates", "styles")
+TEMPLATES = ROOT / "templates"
+STYLES = ROOT / "styles"  # and the only files a PDF may fetch (render/typeset/layout.py)

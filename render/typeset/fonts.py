@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
-from render import ROOT
+from render import STYLES
 from render.problems import Kind, Problem
 from render.source import fields
 from render.source import model as m
@@ -19,7 +19,7 @@ from render.source import model as m
 FONT_FAMILY = "Noto Serif CJK SC"
 # The same face cut down to GB 2312, shipped in styles/fonts/: what most text is set in (styles/form.css).
 FAST_FAMILY = FONT_FAMILY + " GB"
-SHIPPED = ROOT / "styles" / "fonts"
+SHIPPED = STYLES / "fonts"
 STYLES = {"Regular": "", "Bold": "-Bold"}  # fontconfig's style, and what WeasyPrint appends to the PDF name
 
 

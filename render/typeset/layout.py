@@ -19,9 +19,9 @@ from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 from render.problems import RenderError
+from render import STYLES
 from render.typeset import geometry
 from render.typeset.fonts import FAST_FAMILY, FONT_FAMILY
-from render.typeset.markup import STYLES
 
 
 def _import_weasyprint() -> None:

@@ -8,13 +8,11 @@ from dataclasses import dataclass
 import jinja2
 from markupsafe import Markup
 
-from render import ROOT, __version__
+from render import TEMPLATES, __version__
 from render.source import fields
 from render.source import model as m
 from render.typeset import chart, fonts, geometry
 
-TEMPLATES = ROOT / "templates"
-STYLES = ROOT / "styles"
 
 
 @dataclass(frozen=True)
