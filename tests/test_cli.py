@@ -130,3 +130,17 @@ def test_a_path_outside_the_layout_is_refused(tmp_path, capsys):
     assert main([str(stray), "--out", str(tmp_path / "dist")]) == Exit.CANNOT
     assert "应为 <内容文件夹>/<年度>/<编码-部门名称>/<项目>.md" in capsys.readouterr().err
     assert not (tmp_path / "dist").exists()
+
+
+def test_one_project_is_told_of_its_departments_file_and_of_nothing_else(tmp_path, capsys):
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    department = next(content.glob("2025/*"))
+    yml = department / "部门.yml"
+    yml.write_text(yml.read_text(encoding="utf-8").replace("编制日期: 2025-01-20", "编制日期: 去年"), encoding="utf-8")
+    project = next(department.glob("03-*.md"))
+    code = main([str(project), "--out", str(tmp_path / "dist"), "--jobs", "1"])
+    out = capsys.readouterr().out
+    assert code == Exit.PROBLEMS
+    assert "部门.yml:" in out and "编制日期" in out  # why the table could not be built
+    assert "01-2025" not in out  # another project's warning is not this build's business
