@@ -136,3 +136,20 @@ def draft_built(built, tmp_path_factory) -> tuple[Path, dict[str, str], dict[str
     assert result.returncode == 0, result.stdout + result.stderr
     after = {k: v for k, v in hashes(out).items() if not k.startswith("草稿/")}
     return out, before, after
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    """`build.py ARGS` run in this process: what a test of a command's output needs, without starting
+    Python and importing everything again (spawn `run_build` where the process itself is the point)."""
+    import contextlib
+    import io
+
+    from render.commands.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(list(args))
+        except SystemExit as e:
+            code = e.code if isinstance(e.code, int) else 2
+    return subprocess.CompletedProcess(["build.py", *args], int(code), out.getvalue(), err.getvalue())

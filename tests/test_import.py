@@ -17,6 +17,7 @@ from conftest import (
     long_rows,
     pdf_pages,
     run_build,
+    run_cli,
     squash,
 )
 
@@ -27,7 +28,7 @@ SEED_DEPT = "2025/018-平罗县司法局"
 
 
 def import_(*args: str):
-    return run_build("import", *args, "--date", "2025-01-20")
+    return run_cli("import", *args, "--date", "2025-01-20")
 
 
 def files(root: Path) -> dict[str, bytes]:
@@ -277,7 +278,7 @@ def test_a_hostile_paste_imports_its_quirks_placed_by_their_codes(imported):
                 "|  | 22-社会效益 | 二级编码在第一列 | 明显改善 |"):
         assert row in quirks
     assert len([line for line in result.stdout.splitlines() if "已修复：错位的行" in line]) == 5
-    check = run_build("check", "--content", str(content))
+    check = run_cli("check", "--content", str(content))
     assert check.returncode == 0, check.stdout
 
 

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import CONTENT, DATA, ROOT, department_file, project_file, run_build
+from conftest import CONTENT, DATA, ROOT, department_file, project_file, run_cli
 
 from render.review import rules as rl
 from render.review.judge import review
@@ -216,25 +216,25 @@ def test_rules_file_mistakes_by_line(tmp_path):
 
 def test_cli_prints_findings_grouped_and_exits_by_strict(tmp_path):
     one = SEED / "05-基层服务专项计划县配经费（司法协理员）.md"
-    done = run_build("review", str(one))
+    done = run_cli("review", str(one))
     assert done.returncode == 0, done.stdout + done.stderr
     lines = done.stdout.splitlines()
     assert lines[0].startswith("== 05-基层服务专项计划县配经费（司法协理员）：需修改 2")
     assert lines[1] == ("tests/data/content/2025/018-平罗县司法局/05-基层服务专项计划县配经费（司法协理员）.md:5: "
                         "R01 表头填写完整: 项目属性是空的（请补填该栏）")
     assert "1 个项目" in lines[-1]
-    assert run_build("review", "--strict", str(one)).returncode == 1
+    assert run_cli("review", "--strict", str(one)).returncode == 1
     # the meeting's files are a department's: one table alone makes none
-    done = run_build("review", str(one), "--out", str(tmp_path / "out"))
+    done = run_cli("review", str(one), "--out", str(tmp_path / "out"))
     assert "只审核了部分项目，本部门审核意见未生成" in done.stdout and not (tmp_path / "out").exists()
     # a bureau that only notes costs: nothing of the highest level is left
     relaxed = tmp_path / "本局规则.yml"
     text = (ROOT / "rules" / "审核规则.yml").read_text(encoding="utf-8")
     relaxed.write_text(text.replace("级别: 需修改", "级别: 提示"), encoding="utf-8")
-    done = run_build("review", "--strict", "--rules", str(relaxed), str(one))
+    done = run_cli("review", "--strict", "--rules", str(relaxed), str(one))
     assert done.returncode == 0 and "需修改 0" in done.stdout, done.stdout
     relaxed.write_text(text.replace("级别: 需修改", "级别: 必须改", 1), encoding="utf-8")
-    done = run_build("review", "--rules", str(relaxed), str(one))
+    done = run_cli("review", "--rules", str(relaxed), str(one))
     assert done.returncode == 1 and re.search(r"本局规则\.yml:\d+: 审核规则: 规则 R01：级别“必须改”", done.stdout)
 
 
@@ -243,7 +243,7 @@ def test_content_errors_are_reported_like_check(tmp_path):
     department_file(folder, "901", "测试局")
     project_file(folder, "01-业务培训", "业务培训", DEPT, "abc", GOOD)
     project_file(folder, "02-宣传", "宣传", DEPT, "8", GOOD)
-    done = run_build("review", str(tmp_path / "content"))
+    done = run_cli("review", str(tmp_path / "content"))
     assert done.returncode == 1
     assert f"content/2025/{DEPT}/01-业务培训.md:8: 项目年度金额: “abc”不是数字" in done.stdout
     assert "== 02-宣传" in done.stdout and "1 个项目" in done.stdout
