@@ -10,7 +10,7 @@ import sys
 
 import pikepdf
 import pytest
-from conftest import ROOT, copy_content, run_build
+from conftest import ROOT, copy_content, run_build, run_cli
 
 from render.commands.verify import associated_files
 
@@ -104,7 +104,7 @@ def dist_copy(built, tmp_path):
 
 
 def test_verify_passes_on_an_intact_dist(dist_copy):
-    result = run_build("verify", "--out", str(dist_copy))
+    result = run_cli("verify", "--out", str(dist_copy))
     assert result.returncode == 0, result.stdout
     assert "核对通过" in result.stdout
 
@@ -116,7 +116,7 @@ def test_verify_names_the_pdf_with_a_flipped_byte(dist_copy):
     victim.write_bytes(bytes(data))
     stray = dist_copy / "2025" / "stray.pdf"
     stray.write_bytes(b"%PDF-1.7\n")
-    result = run_build("verify", "--out", str(dist_copy))
+    result = run_cli("verify", "--out", str(dist_copy))
     assert result.returncode == 1
     assert victim.relative_to(dist_copy).as_posix() in result.stdout
     assert "stray.pdf" in result.stdout

@@ -5,7 +5,7 @@ import re
 import shutil
 
 import pytest
-from conftest import copy_content, pdf_pages, run_build, squash
+from conftest import copy_content, pdf_pages, run_build, run_cli, squash
 
 
 def shas(out):
@@ -85,7 +85,7 @@ def test_a_pdf_changed_by_hand_is_rebuilt(workspace):
     victim = next(out.rglob("05-*.pdf"))
     victim.write_bytes(victim.read_bytes()[:-10])
     assert closing(build(content, out))[0] >= 1
-    assert run_build("verify", "--out", str(out)).returncode == 0
+    assert run_cli("verify", "--out", str(out)).returncode == 0
 
 
 def test_removing_the_output_folder_is_a_cold_build(workspace):

@@ -5,7 +5,7 @@ import json
 import shutil
 
 import pytest
-from conftest import copy_content, run_build
+from conftest import copy_content, run_build, run_cli
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +65,7 @@ def test_a_missing_department_file_keeps_every_pdf_marked_stale(ws):
     assert stale(ws / "dist") == sorted(before)
     for rel in before:
         assert f"未能重建，保留上次生成的 PDF（已标为过期）：{rel}" in result.stdout
-    check = run_build("verify", "--out", str(ws / "dist"))
+    check = run_cli("verify", "--out", str(ws / "dist"))
     assert check.returncode == 1
     assert [line.split(":")[0] for line in check.stdout.splitlines() if "已过期" in line] == sorted(before)
 
@@ -85,14 +85,14 @@ def test_a_project_with_an_error_keeps_its_pdf_and_the_volume_and_the_others_bui
     rebuilt = next(rel for rel in before if "/03-" in rel)
     assert after[rebuilt] != before[rebuilt]  # the sound edit is built all the same
     assert stale(ws / "dist") == sorted(rel for rel in kept if "/01-" not in rel)
-    verdict = run_build("verify", "--out", str(ws / "dist")).stdout
+    verdict = run_cli("verify", "--out", str(ws / "dist")).stdout
     assert sorted(line.split(":")[0] for line in verdict.splitlines() if "已过期" in line) == stale(ws / "dist")
 
     path.write_text(path.read_text(encoding="utf-8").replace("项目年度金额: 约", "项目年度金额: "), encoding="utf-8")
     assert build(ws).returncode == 0
     assert stale(ws / "dist") == []
     assert pdfs(ws / "dist")[kept[0]] == before[kept[0]]
-    assert run_build("verify", "--out", str(ws / "dist")).returncode == 0
+    assert run_cli("verify", "--out", str(ws / "dist")).returncode == 0
 
 
 def test_another_content_folder_into_the_same_output_is_refused(ws, tmp_path):
@@ -128,4 +128,4 @@ def test_a_deleted_source_removes_its_pdf_only_when_the_rest_is_sound(ws):
     gone = [line for line in result.stdout.splitlines() if line.startswith("已删除过期的 PDF（源文件已删除）：")]
     assert len(gone) == 1 and "/02-" in gone[0]
     assert not list((ws / "dist").rglob("02-*.pdf")) and stale(ws / "dist") == []
-    assert run_build("verify", "--out", str(ws / "dist")).returncode == 0
+    assert run_cli("verify", "--out", str(ws / "dist")).returncode == 0

@@ -13,7 +13,7 @@ import fontcheck
 import pikepdf
 import pytest
 import readers
-from conftest import CONTENT, DEPT, ROOT, run_build, squash
+from conftest import CONTENT, DEPT, ROOT, run_build, run_cli, squash
 from openpyxl import load_workbook
 
 from render.commands.verify import associated_files
@@ -24,7 +24,7 @@ SEED = CONTENT / DEPT
 @pytest.fixture(scope="module")
 def reviewed(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("dist")
-    done = run_build("review", str(SEED), "--out", str(out))
+    done = run_cli("review", str(SEED), "--out", str(out))
     assert done.returncode == 0, done.stdout + done.stderr
     return out
 
@@ -79,9 +79,9 @@ def test_a_build_keeps_the_review_and_the_same_review_gives_the_same_bytes(revie
     after = entries(reviewed)
     assert {p: after[p] for p in review_files} == review_files  # listed as before, files still there
     assert {e["kind"] for e in after.values()} == {"project", "volume", "review"}
-    done = run_build("verify", "--out", str(reviewed))
+    done = run_cli("verify", "--out", str(reviewed))
     assert done.returncode == 0, done.stdout
-    done = run_build("review", str(SEED), "--out", str(reviewed))
+    done = run_cli("review", str(SEED), "--out", str(reviewed))
     assert done.returncode == 0
     again = entries(reviewed)
     assert {p: again[p]["sha256"] for p in review_files} == {p: e["sha256"] for p, e in review_files.items()}

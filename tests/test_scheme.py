@@ -14,6 +14,7 @@ from pathlib import Path
 import pdfplumber
 import pytest
 from conftest import (
+    run_cli,
     copy_content,
     department_file,
     pdf_pages,
@@ -139,7 +140,7 @@ def test_check_rejects_a_seed_code_in_a_four_level_department(tmp_path):
         ("1-产出指标", "11-数量指标", "培训人次", "≥100人次"),
         ("2-产出指标", "11-数量指标", "培训场次", "≥4场"),
         ("", "14-成本指标", "人均培训费", "≤300元")])
-    result = run_build("check", "--content", str(tmp_path / "content"))
+    result = run_cli("check", "--content", str(tmp_path / "content"))
     assert result.returncode == 1, result.stdout
     where = f"content/2025/{DEPT}/03-旧编码.md"
     for expected in (f"{where}:19: 一级指标: “1-产出指标”不是已知的一级指标：是否应为“2-产出指标”？",

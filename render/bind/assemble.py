@@ -23,7 +23,7 @@ def assemble(frame: bytes, tables: tuple[bytes, ...], placements,
         try:
             for p in placements:
                 page = sources[p.table].pages[p.page]
-                _drop_page_number(sources[p.table], page)
+                drop_page_number(sources[p.table], page)
                 form = volume.copy_foreign(page.as_form_xobject())
                 slot = volume.pages[p.frame_page]
                 width, height = float(slot.mediabox[2]), float(slot.mediabox[3])
@@ -111,7 +111,7 @@ def _shift(table_page: int, frame_page: int) -> float:
     return -shift if table_right else shift
 
 
-def _drop_page_number(pdf: pikepdf.Pdf, page: pikepdf.Page) -> None:
+def drop_page_number(pdf: pikepdf.Pdf, page: pikepdf.Page) -> None:
     """Remove the text drawn below the type area: the table's own `— N —`; the slot prints the volume's."""
     data = page.Contents.read_bytes() if isinstance(page.Contents, pikepdf.Stream) else b""
     # WeasyPrint draws the margin boxes last, the bottom one after the top one: the number is the last
