@@ -95,8 +95,11 @@ def parser() -> Parser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not {"-h", "--help", "--version"} & set(argv) and not set(COMMANDS) & set(argv[:1] + _positionals(argv)[:1]):
-        argv.insert(0, "build")  # the default command; a first word that is no command is build's path
+    # The command follows the top-level flags; without one, the command is build, and a word there that
+    # names no command is build's path.
+    at = next((n for n, a in enumerate(argv) if a not in ("-q", "--quiet", "-v", "--verbose", "--debug")), len(argv))
+    if at == len(argv) or argv[at] not in COMMANDS and argv[at] not in ("-h", "--help", "--version"):
+        argv.insert(at, "build")
     args = parser().parse_args(argv)
     say = printer(args.verbosity)
     try:
@@ -115,20 +118,6 @@ def main(argv: list[str] | None = None) -> int:
         else:
             print(f"错误：{type(e).__name__}: {e}（加 --debug 可查看详细信息）", file=sys.stderr)
         return Exit.BUG
-
-
-def _positionals(argv: list[str]) -> list[str]:
-    """The words that are not options nor, as far as can be told, an option's value."""
-    valued = {"--content", "--out", "--jobs", "--year", "--date", "--scheme", "--rules"}
-    words, skip = [], False
-    for a in argv:
-        if skip:
-            skip = False
-        elif a in valued:
-            skip = True
-        elif not a.startswith("-"):
-            words.append(a)
-    return words
 
 
 def printer(verbosity: int):
