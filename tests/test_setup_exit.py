@@ -11,6 +11,7 @@ from render.typeset import fonts
 
 def test_check_without_the_font_exits_as_setup_and_says_so(monkeypatch, capsys):
     fonts.font_file.cache_clear()  # an earlier test in this process found the real face
+    fonts.coverage.cache_clear()
     monkeypatch.setattr(fonts, "FONT_FAMILY", "No Such Family SC")
     try:
         assert main(["check", "--content", str(CONTENT)]) == Exit.CANNOT
@@ -22,6 +23,7 @@ def test_check_without_the_font_exits_as_setup_and_says_so(monkeypatch, capsys):
     finally:
         monkeypatch.undo()
         fonts.font_file.cache_clear()
+        fonts.coverage.cache_clear()  # else what the missing face covers (nothing) would stay for later tests
 
 
 def test_quiet_check_shows_problems_only(tmp_path, capsys):
