@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from render.build.plan import ProjectJob, VolumeJob
+from render.build.plan import ProjectJob, SourceFile, VolumeJob
 
 
 @dataclass(frozen=True)
@@ -26,12 +26,22 @@ def environment():
 
 
 def prime() -> None:
-    """In a worker that will stay (`watch`): load the fonts, the stylesheet and the faces' glyphs now, so
-    that the first saved edit costs only its own layout."""
-    from render.typeset import layout
+    """In a worker that will stay (`watch`): lay out and write a table of the form's own words now, so that
+    the first saved edit costs only its own layout, not the fonts, the stylesheet, the faces' glyphs and
+    the first pass through every code path a table takes."""
+    from datetime import datetime, timezone
+    from decimal import Decimal
 
-    environment()
-    layout.write(layout.document('<html lang="zh-CN"><body><p>部门项目 <b>绩效目标</b> 2025</p></body></html>'))
+    from render.source import fields, model as m
+
+    words = "、".join(fields.PROJECT_LABELS + fields.INDICATOR_HEADS + (fields.GOAL,)) + "，2025年（≥95%）。"
+    rows = tuple(m.Indicator(words[k:k + 12], f"≥{k}%", 0) for k in range(0, 36, 6))
+    project = m.Project("prime.md", "00-prime", "2025", "000-部门", words[:20], "000-部门", "000001-部门本级", "",
+                        "1年", "01-综合办", Decimal("1.00"), (words,),
+                        (m.Level1("1-产出指标", (m.Level2("11-数量指标", rows, 0),), 0),))
+    job = ProjectJob("prime.pdf", project, SourceFile("prime.md", "prime.md", words.encode()),
+                     datetime(2025, 1, 1, tzinfo=timezone.utc), "")
+    render_project(job)
 
 
 def render_project(job: ProjectJob) -> tuple[bytes, int]:
