@@ -52,7 +52,7 @@ def built(tmp_path, page: geometry.Page, monkeypatch, simplex: bool = False):
             path.unlink()
     monkeypatch.setattr(geometry, "PAGE", page)
     out = tmp_path / "dist"
-    assert build(Options(content, out, jobs=1, simplex=simplex), say=lambda line, level=None: None) == 0
+    assert build(Options(content, out, jobs=1, simplex=simplex), say=lambda line, level=None: None).exit == 0
     tables = sorted(p for p in out.glob("2025/*/*.pdf") if p.name[:2].isdigit())
     volumes = [p for p in out.glob("2025/*/*.pdf") if not p.name[:2].isdigit()]
     assert len(volumes) == 1, volumes

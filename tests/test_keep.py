@@ -125,7 +125,8 @@ def test_a_deleted_source_removes_its_pdf_only_when_the_rest_is_sound(ws):
     broken.write_text(sound, encoding="utf-8")
     result = build(ws)
     assert result.returncode == 0, result.stdout + result.stderr
-    gone = [line for line in result.stdout.splitlines() if line.startswith("已删除过期的 PDF（源文件已删除）：")]
-    assert len(gone) == 1 and "/02-" in gone[0]
+    gone = [line for line in result.stdout.splitlines() if line.startswith("已删除过期的 PDF（源文件 ")]
+    assert gone == [f"已删除过期的 PDF（源文件 {path.relative_to(ws).as_posix()} 已删除）："
+                    f"2025/018-平罗县司法局/{path.stem}.pdf"]
     assert not list((ws / "dist").rglob("02-*.pdf")) and stale(ws / "dist") == []
     assert run_cli("verify", "--out", str(ws / "dist")).returncode == 0

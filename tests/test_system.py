@@ -142,16 +142,18 @@ def test_a_file_open_in_another_program_on_windows():
 
 
 def test_a_disk_full_while_writing_names_the_pdf_not_its_temp_file(tmp_path, monkeypatch):
-    from render.build import publish as output
+    from render.build.commit import Transaction
 
     def full(fd):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
     monkeypatch.setattr(os, "fsync", full)
+    staged = Transaction(tmp_path)
     with pytest.raises(OSError) as raised:
-        output.write_atomic(tmp_path / "表.pdf", b"%PDF")
-    assert system_message(raised.value).startswith(f"{tmp_path / '表.pdf'}：磁盘已满")
-    assert list(tmp_path.iterdir()) == []
+        staged.write("2025/表.pdf", b"%PDF")
+    assert system_message(raised.value).startswith(f"{tmp_path / '2025/表.pdf'}：磁盘已满")
+    staged.abort()
+    assert [p.name for p in tmp_path.rglob("*") if p.is_file()] == []
 
 
 def test_debug_keeps_the_traceback(small, tmp_path):

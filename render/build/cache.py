@@ -11,10 +11,8 @@ from importlib import metadata
 from pathlib import Path
 
 from render import CODE, ROOT, __version__
-from render.build.files import write_atomic
+from render.build.files import CACHE
 from render.typeset.fonts import package_version
-
-CACHE = ".cache"
 
 
 def _library_version(name: str, symbol: str) -> str:
@@ -65,15 +63,23 @@ def key(*parts: str | bytes) -> str:
     return h.hexdigest()
 
 
+INDEX_PATH = f"{CACHE}/index.json"  # relative to the output folder: published with the PDFs it describes
+
+
 class Cache:
-    """What the previous build made: {name: {key, sha256, pages, ...}}, and frames kept as files."""
+    """What the previous build made: {name: {key, sha256, pages, ...}}, and frames kept as files. An index
+    the program did not write (another shape, damaged) is only a cache: it is ignored and written anew."""
 
     def __init__(self, out: Path):
         self.dir = out / CACHE
         try:
-            self.entries: dict = json.loads((self.dir / "index.json").read_text(encoding="utf-8"))
+            entries = json.loads((out / INDEX_PATH).read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            self.entries = {}
+            entries = {}
+        if not isinstance(entries, dict):
+            entries = {}
+        self.entries: dict = {k: v for k, v in entries.items() if isinstance(v, dict)}
+        self.kept: set[str] = set(self.entries)
 
     def hit(self, name: str, key_: str, path: Path) -> dict | None:
         """The entry, if it was made from this key and the file on disk is still exactly what was made."""
@@ -90,13 +96,17 @@ class Cache:
     def frame_path(self, name: str) -> Path:
         return self.dir / "frames" / (hashlib.sha256(name.encode()).hexdigest()[:24] + ".pdf")
 
-    def save(self, keep: set[str]) -> None:
-        self.entries = {k: v for k, v in self.entries.items() if k in keep}
-        write_atomic(self.dir / "index.json",
-                     json.dumps(self.entries, ensure_ascii=False, indent=1, sort_keys=True).encode())
+    def index_bytes(self, keep: set[str]) -> bytes:
+        """The index of what is kept, to be published with the outputs (render/build/publish.py)."""
+        self.kept = set(keep)
+        entries = {k: v for k, v in self.entries.items() if k in keep}
+        return json.dumps(entries, ensure_ascii=False, indent=1, sort_keys=True).encode()
+
+    def prune_frames(self) -> None:
+        """Frames of volumes no longer kept go, once the index that named them is replaced."""
         frames = self.dir / "frames"
         if frames.is_dir():
-            wanted = {self.frame_path(k).name for k in keep}
+            wanted = {self.frame_path(k).name for k in self.kept}
             for f in frames.iterdir():
                 if f.name not in wanted:
-                    f.unlink()
+                    f.unlink(missing_ok=True)

@@ -5,7 +5,13 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import time
+from contextlib import contextmanager
 from pathlib import Path
+
+# Beside the outputs: the build's cache, its staging folder and its lock (render/build/commit.py).
+CACHE = ".cache"
+LOCK = "lock"
 
 
 def sha256(data: bytes) -> str:
@@ -38,5 +44,52 @@ def write_atomic(path: Path, data: bytes) -> None:
 def writable(out: Path) -> None:
     """Raise the OSError a write would (no permission, a file where the folder must be, a path too long)
     now, before a minute of layout is spent on PDFs that could not be written."""
-    write_atomic(out / ".cache" / ".writable", b"")
-    (out / ".cache" / ".writable").unlink()
+    write_atomic(out / CACHE / ".writable", b"")
+    (out / CACHE / ".writable").unlink()
+
+
+@contextmanager
+def locked(out: Path, waiting=None):
+    """Hold the output folder for one command: a second build (or review, or verify) into the same folder
+    waits until the first is done, after `waiting(pid)` has said so. The system releases the lock when the
+    process ends, however it ends."""
+    (out / CACHE).mkdir(parents=True, exist_ok=True)
+    path = out / CACHE / LOCK
+    with open(path, "a+b") as f:
+        if not _try_lock(f, blocking=False):
+            f.seek(0)
+            holder = f.read(32).decode("ascii", "replace").strip()
+            if waiting is not None:
+                waiting(holder or "?")
+            _try_lock(f, blocking=True)
+        f.seek(0)
+        f.truncate()
+        f.write(str(os.getpid()).encode())
+        f.flush()
+        try:
+            yield
+        finally:
+            f.seek(0)
+            f.truncate()
+
+
+def _try_lock(f, blocking: bool) -> bool:
+    try:
+        import fcntl
+    except ImportError:  # Windows: lock the first byte instead
+        import msvcrt
+
+        while True:
+            try:
+                f.seek(0)
+                msvcrt.locking(f.fileno(), msvcrt.LK_NBLCK, 1)
+                return True
+            except OSError:
+                if not blocking:
+                    return False
+                time.sleep(0.2)
+    try:
+        fcntl.flock(f.fileno(), fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
+        return True
+    except BlockingIOError:
+        return False

@@ -60,6 +60,7 @@ class ProjectJob:
     stamp: datetime
     key: str
     draft: str = ""
+    reuse_only: bool = False  # another table of the department of `build.py PROJECT`: taken as it is, or not at all
 
 
 @dataclass(frozen=True)
@@ -103,19 +104,22 @@ def plan(content: m.Content, problems: list[Problem], options: Options,
         folder = f"{d.year}/{safe_part(d.dir_name)}"
         stamp = stamp_for(d)
         jobs = []
+        # `build.py PROJECT` also brings the project's volume up to date, from the other tables as they are
+        beside = options.only is not None and options.only.is_file() and any(
+            options.chosen(p.source, base) for p in d.projects)
         for p in d.projects:
-            if p.source in bad or not options.chosen(p.source, base):
+            if p.source in bad or not (beside or options.chosen(p.source, base)):
                 continue
             src = source(p.source)
             target = f"{folder}/{safe_part(p.stem + mark)}.pdf"
             # repr(p): what the page shows beyond its source (the department's places, its scheme's order)
             jobs.append(ProjectJob(target, p, src, stamp, kc.key("project", target, src.path, src.data,
                                                                  stamp.isoformat(), repr(p), options.draft),
-                                   options.draft))
+                                   options.draft, reuse_only=not options.chosen(p.source, base)))
         projects += jobs
         broken = sorted(s for s in bad if s.startswith(d.folder + "/"))
-        if not d.projects or not options.chosen(d.source, base):
-            continue  # load has warned: a volume of nothing is not printed; or only a project was asked for
+        if not d.projects or not (beside or options.chosen(d.source, base)):
+            continue  # load has warned: a volume of nothing is not printed; or nothing of it was asked for
         if broken or len(jobs) != len(d.projects):
             skipped.append(f"{d.folder}: 有 {len(broken)} 个文件存在错误，本部门装订册未生成")
             continue

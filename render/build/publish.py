@@ -1,16 +1,19 @@
-"""Turn rendered PDFs into files under the output folder and a manifest, never leaving a half-written file."""
+"""Turn rendered PDFs into files under the output folder and a manifest, all of them or none (commit.py)."""
 
 from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict, dataclass
+import stat
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from render.build import cache as kc
-from render.build.files import sha256, write_atomic
+from render.build.commit import Transaction
+from render.build.files import sha256
 from render.build.plan import Options, ProjectJob, VolumeJob, source_base
+from render.problems import Kind, Problem
 
 if TYPE_CHECKING:  # the scheduler that makes them is no business of verify's
     from render.build.scheduler import Made
@@ -18,6 +21,8 @@ if TYPE_CHECKING:  # the scheduler that makes them is no business of verify's
 MANIFEST = "manifest.json"
 # Drafts (--draft) are built here, under the output folder: `verify` of the final PDFs leaves it alone.
 DRAFTS = "草稿"
+# What a build makes and may therefore replace, mark stale or delete; anything else (review) it carries.
+BUILT = ("project", "volume")
 
 
 @dataclass(frozen=True)
@@ -36,13 +41,66 @@ class Output:
     sources: tuple[Source, ...]
     versions: dict
     stale: bool = False  # an earlier build's file, kept because this build could not make it again
+    # The options that made it: a variant (the single-sided volume, a draft's text) is an output of its
+    # own, which a build with other options never replaces, marks stale or deletes.
+    variant: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Published:
+    """What a build did to the output folder, in content order."""
+
+    written: tuple[tuple[str, int], ...]  # (path, pages) of each file written
+    removed: tuple[tuple[str, str], ...]  # (path, the deleted source it was made from)
+    stale: tuple[tuple[str, str], ...]  # (path, why it is stale)
+    problems: tuple[Problem, ...]
+
+
+def variant_of(kind: str, options: Options) -> dict:
+    """The options an output of this kind depends on: a table is the same PDF single- or double-sided."""
+    if kind == "volume":
+        return {"simplex": options.simplex, "draft": options.draft}
+    return {"draft": options.draft}
 
 
 def read_manifest(out: Path) -> dict:
+    """The manifest as the program wrote it; {} if there is none or it is not one (see `unreadable`)."""
     try:
-        return json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+    return data if _well_formed(data) else {}
+
+
+def unreadable(out: Path) -> str | None:
+    """Why the manifest that is there is not one the program wrote, or None (none there, or a good one)."""
+    path = out / MANIFEST
+    if not path.exists():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        return "不是有效的 JSON" if isinstance(e, ValueError) else "无法读取"
+    return None if _well_formed(data) else "格式不对（不是本程序写的清单）"
+
+
+def _well_formed(data) -> bool:
+    if not isinstance(data, dict) or not isinstance(data.get("files", []), list):
+        return False
+    return all(isinstance(e, dict) and isinstance(e.get("path"), str) and isinstance(e.get("sources", []), list)
+               and isinstance(e.get("source_sha256", {}), dict) for e in data.get("files", []))
+
+
+def set_aside(out: Path) -> str | None:
+    """A manifest the program did not write is renamed, not trusted and not deleted: the new name, or None."""
+    why = unreadable(out)
+    if why is None:
+        return None
+    n = 1
+    while (out / f"{MANIFEST}.无法读取-{n}").exists():
+        n += 1
+    os.replace(out / MANIFEST, out / f"{MANIFEST}.无法读取-{n}")
+    return f"{MANIFEST}.无法读取-{n}（{why}）"
 
 
 def manifest_entry(o: Output) -> dict:
@@ -53,17 +111,12 @@ def manifest_entry(o: Output) -> dict:
     return entry
 
 
-def write_manifest(out: Path, outputs: list[Output], versions: dict, content: str, kept: list[dict] = ()) -> None:
+def manifest_bytes(outputs: list[Output], versions: dict, content: str, kept: list[dict] = ()) -> bytes:
     """`content`: the content folder that made the output folder; `kept`: entries of the previous manifest
-    that another command made and this run leaves alone."""
+    that this run leaves as they are."""
     files = sorted([*(manifest_entry(o) for o in outputs), *kept], key=lambda e: (e["path"].count("/"), e["path"]))
     data = {"generator": versions.get("tool", ""), "versions": versions, "content": content, "files": files}
-    write_atomic(out / MANIFEST, (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
-
-
-def kept_reviews(out: Path, previous: dict) -> list[dict]:
-    """`review --out` wrote these: a build does not make them, and must neither list them away nor delete them."""
-    return [e for e in previous.get("files", []) if e.get("kind") == "review" and (out / e.get("path", "")).is_file()]
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 def content_name(out: Path, content: Path) -> str:
@@ -85,60 +138,120 @@ def other_content(out: Path, content: Path) -> str | None:
             f"请用 --out 另指一个输出文件夹（或确认不再需要后删除 {out}），未改动任何文件")
 
 
-def settle(out: Path, previous: dict, current: set[str], remove: bool) -> tuple[list[str], list[Output]]:
-    """PDFs an earlier build wrote that this one did not: removed only when the content says they are gone
-    (`remove`: it loaded and built without an error), else kept and marked stale. An old figure must never
-    pass for a current one, and a typo must never empty the shelf."""
-    removed, stale = [], []
-    for entry in previous.get("files", []):
-        rel = entry.get("path", "")
-        path = out / rel
-        if not rel or rel in current or path.suffix != ".pdf" or not path.is_file() or not _inside(path, out):
-            continue
-        if remove:
-            path.unlink()
-            removed.append(rel)
-            continue
-        try:
-            stale.append(Output(rel, entry["kind"], entry["title"], entry["pages"], entry["sha256"],
-                                tuple(Source(p, entry.get("source_sha256", {}).get(p, "")) for p in entry["sources"]),
-                                entry.get("versions", {}), stale=True))
-        except (KeyError, TypeError):  # a manifest edited by hand: the file stays, unlisted, and verify says so
-            continue
-    return removed, stale
+def _variant(entry: dict) -> dict:
+    """An entry's variant; a manifest from before variants were recorded says it by the file's name."""
+    if isinstance(entry.get("variant"), dict):
+        return entry["variant"]
+    draft = Path(entry["path"]).parts[0] == DRAFTS
+    return {"simplex": "（单面）" in entry["path"]} if entry.get("kind") == "volume" and not draft else \
+        ({"draft": "?"} if draft else {})
 
 
-def _inside(path: Path, root: Path) -> bool:
-    return path.resolve().is_relative_to(root.resolve())
+def _as_output(entry: dict, stale: bool) -> Output | None:
+    try:
+        return Output(entry["path"], entry["kind"], entry["title"], entry["pages"], entry["sha256"],
+                      tuple(Source(p, entry.get("source_sha256", {}).get(p, "")) for p in entry["sources"]),
+                      entry.get("versions", {}), stale=stale, variant=_variant(entry))
+    except (KeyError, TypeError):  # a manifest edited by hand: the file stays, unlisted, and verify says so
+        return None
+
+
+def _read_only(path: Path) -> bool:
+    """A file the clerk made read-only is theirs to keep: root could replace it, we do not."""
+    try:
+        return not path.stat().st_mode & stat.S_IWUSR
+    except OSError:
+        return False
+
+
+def _changed(entry: dict, base: Path) -> tuple[bool, bool]:
+    """Whether the file an entry was made from (a table's .md, a volume's 部门.yml) is gone, and whether
+    any of its sources is gone or differs from what made it."""
+    sources = entry.get("sources", [])
+    changed = False
+    for path in sources:
+        file = base / path
+        if not file.is_file() or sha256(file.read_bytes()) != entry.get("source_sha256", {}).get(path):
+            changed = True
+            break
+    return bool(sources) and not (base / sources[0]).is_file(), changed
 
 
 def publish(options: Options, made: dict[str, Made], projects: list[ProjectJob], volumes: list[VolumeJob],
-            store: kc.Cache, remove: bool) -> tuple[list[str], list[str]]:
-    """Write what was rebuilt, the manifest and the cache index; remove PDFs no longer made if `remove`,
-    else keep them, marked stale. Returns what was removed and what is stale."""
-    out = options.out
+            store: kc.Cache, remove: bool) -> Published:
+    """Write what was rebuilt, the manifest and the cache index as one set. An earlier output this build did
+    not make is deleted only when the file it was made from is gone (and `remove`: the content loaded
+    without an error); otherwise kept, and marked stale if this build should have made it or if its
+    sources changed (another variant, or a volume `build.py PROJECT` could not bring up to date)."""
+    out, base = options.out, source_base(options.content)
     previous = read_manifest(out)
-    outputs = []
-    titles = {j.target: (j.project.name, (j.source,)) for j in projects}
-    titles |= {v.target: (v.department.title, v.sources) for v in volumes}
-    for target, item in made.items():
+    jobs = {j.target: ("project", j.project.name, (j.source,)) for j in projects}
+    jobs |= {v.target: ("volume", v.department.title, v.sources) for v in volumes}
+    order = {target: n for n, target in enumerate(_content_order(projects, volumes))}
+    transaction = Transaction(out)
+    try:
+        return _publish(options, made, jobs, order, previous, base, store, remove, transaction)
+    except BaseException:  # a full disk, Ctrl-C: nothing of this set is in place, and nothing of it stays
+        transaction.abort()
+        raise
+
+
+def _publish(options, made, jobs, order, previous, base, store, remove, transaction) -> Published:
+    out = options.out
+    outputs, written, problems = [], [], []
+    for target in sorted(made, key=order.__getitem__):
+        item = made[target]
+        kind, title, sources = jobs[target]
+        if item.rebuilt and _read_only(out / target):
+            problems.append(Problem(target, 0, "输出文件", "这个 PDF 是只读的，未替换（已标为过期）；要更新它，请先取消只读属性",
+                                    kind=Kind.OUTPUT))
+            continue
         if item.rebuilt:
-            write_atomic(out / target, item.data)
-        kind = "volume" if target in {v.target for v in volumes} else "project"
-        title, sources = titles[target]
+            transaction.write(target, item.data)
+            written.append((target, item.pages))
         outputs.append(Output(target, kind, title, item.pages, sha256(item.data),
-                              tuple(Source(s.path, sha256(s.data)) for s in sources),
-                              kc.versions()))
-    reviews = kept_reviews(out, previous)  # `review --out` made these: a build leaves them alone
-    # `build.py PATH` builds part of the content: the rest of the folder stays exactly as it was listed.
-    base = source_base(options.content)
-    # An output is asked for by its first source: a table's file, a volume's 部门.yml.
-    carried = [e for e in previous.get("files", []) if e.get("kind") != "review" and e.get("path") not in made
-               and not options.chosen((e.get("sources") or [""])[0], base)] if options.only else []
-    current = {o.path for o in outputs} | {e["path"] for e in reviews + carried}
-    removed, stale = settle(out, previous, current, remove)
-    write_manifest(out, outputs + stale, kc.versions(), content_name(out, options.content), reviews + carried)
+                              tuple(Source(s.path, sha256(s.data)) for s in sources), kc.versions(),
+                              variant=variant_of(kind, options)))
+    current = {o.path for o in outputs}
+    kept, removed, stale = [], [], []
+    for entry in previous.get("files", []):
+        rel = entry["path"]
+        if rel in current or not (out / rel).is_file() or not (out / rel).resolve().is_relative_to(out.resolve()):
+            continue
+        if entry.get("kind") not in BUILT:  # review --out made it: a build leaves it alone, verify judges it
+            kept.append(entry)
+            continue
+        own = _variant(entry) == variant_of(entry["kind"], options)
+        gone, changed = _changed(entry, base)
+        if gone and remove:
+            transaction.delete(rel)
+            removed.append((rel, entry["sources"][0]))
+            continue
+        if own and options.chosen((entry.get("sources") or [""])[0], base):
+            why = "未能重建，保留上次生成的 PDF（已标为过期）"
+        elif changed or gone:
+            why = "源文件已改动，这个 PDF 已标为过期（用生成它的选项重新生成即可更新）"
+        else:  # another variant's, or outside `build.py PATH`: as it was
+            kept.append(entry)
+            continue
+        output = _as_output(entry, stale=True)
+        if output is not None:
+            outputs.append(output)
+            stale.append((rel, why))
+    manifest = manifest_bytes(outputs, kc.versions(), content_name(out, options.content), kept)
+    listed = {o.path for o in outputs} | {e["path"] for e in kept}
     # A stale file's cache entry stays: put right, its source rebuilds nothing that is already there.
-    kept = set(made) | {o.path for o in stale} | {e["path"] for e in carried}
-    store.save(kept | {f"frame:{t}" for t in kept})
-    return removed, [o.path for o in stale]
+    transaction.write(kc.INDEX_PATH, store.index_bytes(listed | {f"frame:{t}" for t in listed}))
+    transaction.write(MANIFEST, manifest)
+    transaction.commit()
+    store.prune_frames()
+    return Published(tuple(written), tuple(removed), tuple(stale), tuple(problems))
+
+
+def _content_order(projects: list[ProjectJob], volumes: list[VolumeJob]) -> list[str]:
+    """Department by department as the content lists them: its tables, then its volume."""
+    folders = list(dict.fromkeys(str(Path(j.target).parent) for j in [*projects, *volumes]))
+    rank = {folder: n for n, folder in enumerate(folders)}
+    items = [(rank[str(Path(j.target).parent)], 0, n, j.target) for n, j in enumerate(projects)]
+    items += [(rank[str(Path(v.target).parent)], 1, n, v.target) for n, v in enumerate(volumes)]
+    return [target for *_, target in sorted(items)]

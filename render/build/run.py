@@ -6,10 +6,10 @@ import importlib
 import threading
 import time
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from render.build import cache as kc
-from render.build import files, publish, workers
+from render.build import commit, files, publish, workers
 from render.build.plan import Options, ProjectJob, plan, source_base
 from render.build.publish import DRAFTS
 from render.build.scheduler import Inline, Scheduler
@@ -18,7 +18,19 @@ from render.source import load
 from render.typeset import fonts
 
 
-def build(options: Options, say=plain, pool=None) -> Exit:
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build did, for the command line and `watch` to tell: nothing is read back from printed text."""
+
+    exit: Exit
+    written: tuple[tuple[str, int], ...] = ()  # (path, pages), in content order
+    reused: int = 0
+    removed: tuple[tuple[str, str], ...] = ()  # (path, the deleted source it was made from)
+    stale: tuple[tuple[str, str], ...] = ()  # (path, why)
+    problems: tuple[Problem, ...] = ()
+
+
+def build(options: Options, say=plain, pool=None) -> BuildResult:
     """Check, plan, render what changed, publish: the whole build, step by step.
 
     `pool`: workers kept by the caller (`watch`) from one build to the next; without it the build starts
@@ -30,8 +42,23 @@ def build(options: Options, say=plain, pool=None) -> Exit:
     refused = refuse(options)
     if refused:
         report(refused, say)
-        return exit_code(refused)
+        return BuildResult(exit_code(refused), problems=tuple(refused))
     files.writable(options.out)
+    with files.locked(options.out, lambda pid: say(f"输出文件夹 {options.out} 正由另一个命令（进程 {pid}）写入，"
+                                                  "等它结束后继续……", Level.PROBLEM)):
+        refused = refuse(options)  # the other one may have just made it another content folder's
+        if refused:
+            report(refused, say)
+            return BuildResult(exit_code(refused), problems=tuple(refused))
+        return _build(options, say, pool, started)
+
+
+def _build(options: Options, say, pool, started: float) -> BuildResult:
+    if commit.apply(options.out):
+        say("已完成上次被中断的写出", Level.DONE)
+    aside = publish.set_aside(options.out)
+    if aside:
+        say(f"{options.out / publish.MANIFEST}: 清单不是本程序写的，已改名为 {aside}，本次重新生成", Level.PROBLEM)
     base = source_base(options.content)
     content, problems = load.load(options.content, base)
     problems = [p for p in problems if p.kind is not Kind.CONTENT or options.concerns(p.path, base)]
@@ -40,7 +67,7 @@ def build(options: Options, say=plain, pool=None) -> Exit:
     missing, glyphs = check_changed(projects, store, options)
     if missing:
         report(problems + missing, say)
-        return exit_code(missing)
+        return BuildResult(exit_code(missing), problems=tuple(problems + missing))
     if glyphs:
         problems += glyphs
         projects, volumes, skipped = plan(content, problems, options, base)
@@ -50,23 +77,23 @@ def build(options: Options, say=plain, pool=None) -> Exit:
     scheduler = Scheduler(options.out, store, say, projects, volumes)
     with executor(options, scheduler.layouts(), pool) as running:
         made = scheduler.run(running)
-    if scheduler.failures:
-        report(scheduler.failures, say)
-        problems += scheduler.failures
+    problems += scheduler.failures
     failed = any(p.severity == "error" for p in problems)
-    removed, stale = publish.publish(options, made, projects, volumes, store, remove=not failed)
-    for rel in removed:
-        say(f"已删除过期的 PDF（源文件已删除）：{rel}", Level.DONE)
-    for rel in stale:
-        say(f"未能重建，保留上次生成的 PDF（已标为过期）：{rel}", Level.PROBLEM)
-    if options.only is not None and options.only.is_file():
-        say(f"装订册未重新生成：要连同装订册一起更新，请生成整个部门文件夹：python build.py {options.only.parent}",
-            Level.DONE)
-    rebuilt = sum(x.rebuilt for x in made.values())
-    say(f"完成：{len(made)} 个 PDF，重建 {rebuilt}，复用 {len(made) - rebuilt}，"
+    done = publish.publish(options, made, projects, volumes, store, remove=not failed)
+    report([*scheduler.failures, *done.problems], say)
+    problems += done.problems
+    failed = failed or bool(done.problems)
+    for rel, pages in done.written:
+        say(f"  {rel}（{pages} 页）", Level.MADE)
+    for rel, source in done.removed:
+        say(f"已删除过期的 PDF（源文件 {source} 已删除）：{rel}", Level.DONE)
+    for rel, why in done.stale:
+        say(f"{why}：{rel}", Level.PROBLEM)
+    reused = len(made) - len(done.written) - len(done.problems)
+    say(f"完成：{len(made)} 个 PDF，重建 {len(done.written)}，复用 {reused}，"
         f"用时 {time.monotonic() - started:.1f} 秒" + ("；有错误，部分 PDF 未生成" if failed else "")
-        + (f"；{len(stale)} 个 PDF 已过期" if stale else ""), Level.FAILED if failed else Level.DONE)
-    return exit_code(problems)
+        + (f"；{len(done.stale)} 个 PDF 已过期" if done.stale else ""), Level.FAILED if failed else Level.DONE)
+    return BuildResult(exit_code(problems), done.written, reused, done.removed, done.stale, tuple(problems))
 
 
 @contextmanager

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import astuple, dataclass
+from pathlib import Path
 
 from render.build import cache as kc
 from render.build.files import sha256, write_atomic
@@ -76,12 +77,19 @@ class Scheduler:
 
     def __init__(self, out, store: kc.Cache, say, projects: list[ProjectJob], volumes: list[VolumeJob]):
         self.out, self.store, self.say = out, store, say
-        self.volumes = volumes
         self.made: dict[str, Made] = {}
         self.frames: dict[tuple[str, tuple[int, ...]], Frame | None] = {}  # None while being laid out
         self.pending: dict[Future, TableWork | FrameWork | VolumeWork] = {}
         self.failures: list[Problem] = []
-        self.todo = [j for j in projects if not self._reuse_project(j)]
+        self.todo = [j for j in projects if not self._reuse_project(j) and not j.reuse_only]
+        # `build.py PROJECT` brings the volume up to date only if the department's other tables are
+        # (reuse_only): else the volume stays as it was, and publish marks it stale.
+        behind = {j.target for j in projects if j.reuse_only and j.target not in self.made}
+        self.volumes = [v for v in volumes if not any(p.target in behind for p in v.projects)]
+        for v in volumes:
+            if v not in self.volumes:
+                say(f"{v.target}: 装订册未更新：本部门还有别的项目表需要重新生成，请生成整个部门文件夹："
+                    f"python build.py {Path(v.department.folder)}", Level.PROBLEM)
         self.guesses = {v.target: tuple(self._guess(p) for p in v.projects) for v in volumes}
 
     def layouts(self) -> int:
@@ -151,7 +159,6 @@ class Scheduler:
     def _record(self, target: str, data: bytes, pages: int, key: str) -> None:
         self.made[target] = Made(target, data, pages, True)
         self.store.put(target, key=key, sha256=sha256(data), pages=pages)
-        self.say(f"  {target}（{pages} 页）", Level.MADE)
 
     def _frame_key(self, v: VolumeJob, pages: tuple[int, ...]) -> str:
         summary = "\n".join(f"{p.name}\t{p.office}\t{p.term}\t{p.amount}" for p in v.department.projects)

@@ -166,7 +166,7 @@ def run(args, say) -> int:
         from render.commands.watch import watch
 
         return watch(options, say)
-    return build(options, say)
+    return build(options, say).exit
 
 
 def _chosen(args) -> tuple[Path, Path | None] | str:

@@ -1,29 +1,49 @@
-"""Turn an output folder and its manifest into a verdict: every file as listed, every source as embedded."""
+"""Turn an output folder and its manifest into a verdict: every file as listed, every source as embedded, and
+every output in step with the others and with the content folder it was made from."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections import defaultdict
 from pathlib import Path
 
 from pypdf import PdfReader
 
-from render.build.publish import DRAFTS, MANIFEST
+from render.build import commit, files
+from render.build.plan import source_base
+from render.build.publish import DRAFTS, MANIFEST, unreadable
+from render.commands.system import system_message
 from render.problems import Exit, Kind, Level, Problem, exit_code, plain, report
+
+# The kinds of file a command of ours writes into the output folder: one there that the manifest does not
+# list is a finding.
+OUTPUT_SUFFIXES = (".pdf", ".xlsx", ".zip")
 
 
 def verify(out: Path, say=plain) -> Exit:
-    try:
-        manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-        files = manifest["files"]
-    except (OSError, ValueError, KeyError, TypeError) as e:
-        unread = [Problem(str(out / MANIFEST), 0, "清单", f"无法读取：{e}", kind=Kind.OUTPUT)]
-        report(unread, say)
-        return exit_code(unread)
+    if not out.is_dir():
+        missing = [Problem(str(out), 0, "输出文件夹", "找不到这个文件夹（请用 --out 指定输出文件夹）", kind=Kind.REFUSED)]
+        report(missing, say)
+        return exit_code(missing)
+    with files.locked(out, lambda pid: say(f"输出文件夹正由另一个命令（进程 {pid}）写入，等它结束后核对……", Level.PROBLEM)):
+        if commit.apply(out):
+            say("已完成上次被中断的写出", Level.DONE)
+        return _verify(out, say)
+
+
+def _verify(out: Path, say) -> Exit:
+    why = unreadable(out) if (out / MANIFEST).exists() else "不存在（这个文件夹还没有生成过）"
+    if why:
+        found = [Problem(str(out / MANIFEST), 0, "清单", f"无法核对：清单{why}", kind=Kind.OUTPUT)]
+        report(found, say)
+        return exit_code(found)
+    manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    files_ = manifest.get("files", [])
     problems: list[Problem] = []
     listed = set()
-    for entry in files:
-        rel = entry.get("path", "")
+    for entry in files_:
+        rel = entry["path"]
         listed.add(rel)
         path = out / rel
         if not path.is_file():
@@ -35,29 +55,83 @@ def verify(out: Path, say=plain) -> Exit:
             continue
         if path.suffix == ".pdf":  # 审核意见.xlsx lists what it judged but carries nothing
             problems += _embedded(rel, path, entry)
-        if entry.get("stale"):
-            problems.append(_finding(rel, "已过期：最近一次生成时未能重建（见生成时的错误），这是更早生成的版本"))
-    for pdf in sorted(out.rglob("*.pdf")):
-        rel = pdf.relative_to(out).as_posix()
-        if rel not in listed and not rel.startswith((".cache/", DRAFTS + "/")):
-            problems.append(_finding(rel, "清单中没有这个 PDF"))
+        if entry.get("stale"):  # said once: the reason, if a source changed, follows from the content
+            problems.append(_finding(rel, "已过期：最近一次生成时未能重建，或它的源文件已改动；这是更早生成的版本"))
+    found, checked = _against_content(out, manifest)
+    problems += found + _in_step(files_, checked)
+    for path in sorted(out.rglob("*")):
+        rel = path.relative_to(out).as_posix()
+        if path.suffix in OUTPUT_SUFFIXES and path.is_file() and rel not in listed \
+                and not rel.startswith((".cache/", DRAFTS + "/")):
+            problems.append(_finding(rel, "清单中没有这个文件"))
     for p in problems:
         say(str(p), Level.PROBLEM)
-    say(f"核对{'未通过' if problems else '通过'}：清单列出 {len(files)} 个文件，发现 {len(problems)} 个问题",
-        Level.FAILED if problems else Level.DONE)
+    errors = sum(p.severity == "error" for p in problems)
+    warned = f"，{len(problems) - errors} 个警告" if len(problems) > errors else ""
+    say(f"核对{'未通过' if errors else '通过'}：清单列出 {len(files_)} 个文件，发现 {errors} 个问题{warned}",
+        Level.FAILED if errors else Level.DONE)
     return exit_code(problems)
 
 
-def _finding(rel: str, message: str) -> Problem:
-    return Problem(rel, 0, "核对", message, kind=Kind.OUTPUT)
+def _finding(rel: str, message: str, severity: str = "error") -> Problem:
+    return Problem(rel, 0, "核对", message, severity, kind=Kind.OUTPUT)
+
+
+def _in_step(entries: list[dict], checked: set[str]) -> list[Problem]:
+    """Two outputs made from different versions of one source (not `checked` against the content folder):
+    one of them (a volume holding an old table, most likely) no longer shows what the other does."""
+    seen: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for entry in entries:
+        for source, sha in entry.get("source_sha256", {}).items():
+            if source not in checked:
+                seen[source][sha].append(entry["path"])
+    problems = []
+    for source, versions in seen.items():
+        if len(versions) > 1:
+            groups = sorted(versions.values(), key=len)
+            for paths in groups[:-1]:
+                for rel in paths:
+                    problems.append(_finding(rel, f"与 {groups[-1][0]} 不是由同一版本的 {source} 生成的：请重新生成"))
+    return problems
+
+
+def _against_content(out: Path, manifest: dict) -> tuple[list[Problem], set[str]]:
+    """Each source as the content folder that made the output folder holds it now; and the sources checked."""
+    recorded = manifest.get("content")
+    if not isinstance(recorded, str):
+        return [], set()
+    content = (out / recorded).resolve()
+    if not content.is_dir():
+        return [_finding(MANIFEST, f"找不到生成它的内容文件夹 {content}，未与源文件核对", "warning")], set()
+    base = source_base(content)
+    problems = []
+    current: dict[str, str | None] = {}
+    for entry in manifest.get("files", []):
+        for source, sha in entry.get("source_sha256", {}).items():
+            path = (base / source).resolve()
+            if not path.is_relative_to(content):  # the rules file a review used: not the content's
+                continue
+            if source not in current:
+                try:
+                    current[source] = hashlib.sha256(path.read_bytes()).hexdigest()
+                except FileNotFoundError:
+                    current[source] = None
+                except OSError as e:
+                    problems.append(_finding(entry["path"], f"无法读取源文件：{system_message(e)}"))
+                    current[source] = sha
+            if current[source] is None:
+                problems.append(_finding(entry["path"], f"源文件 {source} 已不存在：请重新生成"))
+            elif current[source] != sha:
+                problems.append(_finding(entry["path"], f"源文件 {source} 已改动，这个文件与它不符：请重新生成"))
+    return problems, set(current)
 
 
 def _embedded(rel: str, path: Path, entry: dict) -> list[Problem]:
     expected = {Path(p).name: sha for p, sha in entry.get("source_sha256", {}).items()}
     try:
         found = {name: hashlib.sha256(data).hexdigest() for name, data in associated_files(path).items()}
-    except Exception as e:  # a PDF pypdf cannot read is a finding, not a crash
-        return [_finding(rel, f"PDF 无法读取：{e}")]
+    except Exception:  # a PDF pypdf cannot read is a finding, not a crash
+        return [_finding(rel, "PDF 已损坏，无法读取")]
     problems = []
     for name, sha in expected.items():
         if name not in found:

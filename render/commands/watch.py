@@ -83,23 +83,22 @@ def _prime_assembly() -> None:
 def _once(options: Options, say, pool, what: str, shown: set[str]) -> int:
     """One build told in one line; a problem is shown when it first appears, not again on every save."""
     started = time.monotonic()
-    rebuilt: list[str] = []
     problems: set[str] = set()
 
     def keep(line: str, level: Level = Level.DONE) -> None:
-        if level is Level.MADE:  # one line per file rebuilt: the summary names them
-            rebuilt.append(Path(line.strip()).name)
-        elif level is Level.PROBLEM:
+        if level is Level.PROBLEM:
             problems.add(line)
             if line not in shown:
                 say(line, Level.PROBLEM)
-        # the build's closing lines (DONE, FAILED) give way to the one line below; DETAIL is for -v builds
+        # files written and the closing lines give way to the one line below; DETAIL is for -v builds
 
-    code = build(options, say=keep, pool=pool)
+    result = build(options, say=keep, pool=pool)
     shown.clear()
     shown.update(problems)
-    names = "、".join(rebuilt[:3]) + (f" 等 {len(rebuilt)} 个" if len(rebuilt) > 3 else "") if rebuilt else "无需重建"
-    state = "，有错误（见上）" if code else ""
+    made = [f"{Path(rel).name}（{pages} 页）" for rel, pages in result.written]
+    made += [f"已删除 {Path(rel).name}（源文件已删除）" for rel, _ in result.removed]
+    names = "、".join(made[:3]) + (f" 等 {len(made)} 个" if len(made) > 3 else "") if made else "无需重建"
+    state = "，有错误（见上）" if result.exit else ""
     say(f"{datetime.now():%H:%M:%S} {what}：{names}，用时 {time.monotonic() - started:.1f} 秒{state}",
-        Level.FAILED if code else Level.DONE)
-    return code
+        Level.FAILED if result.exit else Level.DONE)
+    return result.exit

@@ -112,28 +112,41 @@ def _fixed_zip(data: bytes, when: datetime) -> bytes:
 
 def write(out: Path, reviews: tuple[DepartmentReview, ...], rules: Rules, base: Path, content: Path,
           say=print) -> list[str]:
-    """Both files per department, written atomically, and the manifest with them (kind "review")."""
+    """Both files per department and the manifest with them (kind "review"), all written or none."""
+    from render.build.commit import Transaction
     from render.build.plan import stamp_for
 
-    outputs = []
-    for r in reviews:
-        d = r.department
-        folder = f"{d.year}/{files.safe_part(d.dir_name)}"
-        stamp = stamp_for(d)
-        paths = [d.source] + [p.project.source for p in r.projects]
-        sources = tuple((path, (base / path).read_bytes()) for path in paths) + ((rules.source, rules.data),)
-        # Attachments by file name, as the tables carry theirs; the rules file's name cannot clash.
-        attached = tuple((Path(path).name, data) for path, data in sources)
-        listed = tuple(publish.Source(path, files.sha256(data)) for path, data in sources)
-        pdf_data, pages = pdf_bytes(r, rules, attached, stamp)
-        for suffix, data, count in ((".pdf", pdf_data, pages), (".xlsx", xlsx_bytes(r, stamp), 0)):
-            target = f"{folder}/{NAME}{suffix}"
-            files.write_atomic(out / target, data)
-            outputs.append(publish.Output(target, KIND, title(d), count, files.sha256(data), listed, kc.versions()))
-            say(f"  {target}" + (f"（{count} 页）" if count else ""), Level.MADE)
-    previous = publish.read_manifest(out)
-    made = {o.path for o in outputs}
-    kept = [e for e in previous.get("files", []) if e.get("path") not in made]
-    publish.write_manifest(out, outputs, previous.get("versions") or kc.versions(),
-                           previous.get("content") or publish.content_name(out, content), kept)
+    outputs, written = [], []
+    files.writable(out)
+    with files.locked(out, lambda pid: say(f"输出文件夹正由另一个命令（进程 {pid}）写入，等它结束后继续……", Level.PROBLEM)):
+        transaction = Transaction(out)
+        try:
+            for r in reviews:
+                d = r.department
+                folder = f"{d.year}/{files.safe_part(d.dir_name)}"
+                stamp = stamp_for(d)
+                paths = [d.source] + [p.project.source for p in r.projects]
+                sources = tuple((path, (base / path).read_bytes()) for path in paths) + ((rules.source, rules.data),)
+                # Attachments by file name, as the tables carry theirs; the rules file's name cannot clash.
+                attached = tuple((Path(path).name, data) for path, data in sources)
+                listed = tuple(publish.Source(path, files.sha256(data)) for path, data in sources)
+                pdf_data, pages = pdf_bytes(r, rules, attached, stamp)
+                for suffix, data, count in ((".pdf", pdf_data, pages), (".xlsx", xlsx_bytes(r, stamp), 0)):
+                    target = f"{folder}/{NAME}{suffix}"
+                    transaction.write(target, data)
+                    outputs.append(publish.Output(target, KIND, title(d), count, files.sha256(data), listed,
+                                                  kc.versions()))
+                    written.append(f"  {target}" + (f"（{count} 页）" if count else ""))
+            previous = publish.read_manifest(out)
+            made = {o.path for o in outputs}
+            kept = [e for e in previous.get("files", []) if e.get("path") not in made]
+            transaction.write(publish.MANIFEST, publish.manifest_bytes(
+                outputs, previous.get("versions") or kc.versions(),
+                previous.get("content") or publish.content_name(out, content), kept))
+            transaction.commit()
+        except BaseException:
+            transaction.abort()
+            raise
+    for line in written:
+        say(line, Level.MADE)
     return [o.path for o in outputs]
