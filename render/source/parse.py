@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -41,14 +42,44 @@ class ParsedFile:
 
 
 def decode(path: str, data: bytes) -> tuple[str | None, list[Problem]]:
+    """A source's text, however Notepad saved it: UTF-8 with or without a BOM, GBK, UTF-16; CRLF or CR line
+    ends. The file itself is never rewritten: what is not UTF-8 is read, and the clerk is told how to save it."""
     if not data.strip():
         return None, [Problem(path, 1, "文件", "文件是空的")]
+    problems = []
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Notepad's "Unicode"
+        text = data.decode("utf-16")
+        problems.append(Problem(path, 1, "文件", f"是 UTF-16 编码（记事本的“Unicode”），已照常读取；请{SAVE_AS_UTF8}",
+                                "warning"))
+    else:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as e:
+            text = _gbk(data)
+            if text is None:
+                line = data[: e.start].count(b"\n") + 1
+                return None, [Problem(path, line, "文件", "这一行有不是 UTF-8 编码的字符（文件可能混有别的编码或已损坏）："
+                                      f"请检查这一行，并{SAVE_AS_UTF8}")]
+            problems.append(Problem(path, 1, "文件", f"不是 UTF-8 编码，已按 GBK（GB18030）读取；请{SAVE_AS_UTF8}",
+                                    "warning"))
+    # one line end for one line: the line numbers are those the clerk's editor shows
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n"), problems
+
+
+SAVE_AS_UTF8 = "另存为 UTF-8：记事本“文件 → 另存为”，编码选“UTF-8”后保存（本程序不会改动这个文件）"
+
+
+def _gbk(data: bytes) -> str | None:
+    """The text of a file saved as GBK (Notepad's "ANSI" on Chinese Windows); None when it is rather UTF-8
+    with a few bad bytes, which GB18030 would turn into a whole file of wrong characters."""
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = data[: e.start].count(b"\n") + 1
-        return None, [Problem(path, line, "文件", "不是 UTF-8 编码（请在编辑器中另存为 UTF-8）")]
-    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n"), []
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return None
+    as_utf8 = data.decode("utf-8", errors="replace")
+    bad = as_utf8.count("\ufffd")
+    good = sum(1 for c in as_utf8 if c > "\x7f") - bad
+    return text if bad > good else None
 
 
 def parse_markdown(path: str, text: str) -> tuple[ParsedFile | None, list[Problem]]:
