@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 import threading
 
+import pytest
+
 from conftest import DEPT, copy_content, department_file, project_file, run_cli
 
 FOLDER = f"content/{DEPT}"
@@ -103,3 +105,39 @@ def test_a_utf8_file_with_one_bad_byte_is_not_read_as_gbk(tmp_path):
     said = run_cli("check", "--content", str(content)).stdout.splitlines()
     assert (f"{FOLDER}/{F10}:4: 文件: 这一行有不是 UTF-8 编码的字符（文件可能混有别的编码或已损坏）：请检查这一行，"
             "并另存为 UTF-8：记事本“文件 → 另存为”，编码选“UTF-8”后保存（本程序不会改动这个文件）") in said, said
+
+
+F01 = "01-2025年全区安置帮教经费.md"
+ROW_20 = "|  | 12-质量指标 | 刑满释放人员安置帮教率 | ≥95% |"
+
+
+def edited(tmp_path, *edits: tuple[str, str]) -> list[str]:
+    """`check` of the seed with F01's text edited: the lines it says about F01."""
+    content = copy_content(tmp_path)
+    path = content / DEPT / F01
+    text = path.read_text(encoding="utf-8")
+    for old, new in edits:
+        assert old in text
+        text = text.replace(old, new, 1)
+    path.write_text(text, encoding="utf-8")
+    return [line for line in run_cli("check", "--content", str(content)).stdout.splitlines()
+            if line.startswith(f"{FOLDER}/{F01}") and "（警告）" not in line]
+
+
+@pytest.mark.parametrize(("edits", "said"), [
+    ([("\n主管部门:", "\n\t主管部门:")], ["3: 文件头: YAML 格式错误：行首有 Tab：请删去行首的 Tab（YAML 用空格缩进）"]),
+    ([("项目名称: ", "项目名称:\t")], ["2: 文件头: YAML 格式错误：冒号“:”后面是 Tab：请把它换成一个空格，写作“栏目名: 内容”"]),
+    ([("项目期限: 1年", "项目期限: 1年\t")], ["6: 文件头: YAML 格式错误：行尾有 Tab：请删去行尾的 Tab"]),
+    ([("\n主管部门:", "\n  主管部门:")], ["3: 文件头: YAML 格式错误：行首有空格：请删去行首的空格，每栏顶格写作“栏目名: 内容”"]),
+    ([("## 年度总体绩效目标", "##年度总体绩效目标")], ["11: 栏目: “##”后面要有一个空格：写成“## 年度总体绩效目标”"]),
+    ([("## 绩效指标", "###绩效指标")], ["15: 栏目: 栏目标题以两个“#”开头，后面一个空格，不是“###”：写成“## 绩效指标”"]),
+    # without the delimiter line the rows keep their own lines: the short one below is still line 20
+    ([("| --- | --- | --- | --- |\n", ""), (ROW_20, "|  | 12-质量指标 | 刑满释放人员安置帮教率 |")],
+     ["17: 绩效指标: 表格缺少第二行的分隔行“| --- | --- | --- | --- |”，请在表头下一行加上",
+      "19: 绩效指标: 本行有 3 格，应为 4 格：| 一级指标 | 二级指标 | 三级指标 | 绩效值 |（空着的格也要用“|”隔开）"]),
+    ([("| --- | --- | --- | --- |\n", "| --- | --- |\n")],
+     ["18: 绩效指标: 表格第二行的分隔行应与表头格数相同，写成“| --- | --- | --- | --- |”"]),
+], ids=["leading_tab", "tab_after_colon", "trailing_tab", "leading_spaces", "no_space_after_hashes",
+        "three_hashes", "no_delimiter_row", "short_delimiter_row"])
+def test_a_slip_in_the_file_is_named_with_what_to_type_instead(tmp_path, edits, said):
+    assert edited(tmp_path, *edits) == [f"{FOLDER}/{F01}:{s}" for s in said]
