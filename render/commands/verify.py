@@ -9,15 +9,21 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from render.build.publish import DRAFTS, MANIFEST
+from render.commands.system import system_message
 from render.problems import Exit, Kind, Level, Problem, exit_code, plain, report
 
 
 def verify(out: Path, say=plain) -> Exit:
+    if not out.is_dir():  # nothing to verify: the command, not an output, is wrong
+        refused = [Problem(str(out), 0, "输出文件夹", "找不到这个文件夹（请用 --out 指定输出文件夹）", kind=Kind.REFUSED)]
+        report(refused, say)
+        return exit_code(refused)
     try:
         manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
         files = manifest["files"]
     except (OSError, ValueError, KeyError, TypeError) as e:
-        unread = [Problem(str(out / MANIFEST), 0, "清单", f"无法读取：{e}", kind=Kind.OUTPUT)]
+        why = system_message(OSError(e.errno, e.strerror)) if isinstance(e, OSError) else "不是本程序写的清单（内容已损坏）"
+        unread = [Problem(str(out / MANIFEST), 0, "清单", f"无法读取：{why}", kind=Kind.OUTPUT)]
         report(unread, say)
         return exit_code(unread)
     problems: list[Problem] = []

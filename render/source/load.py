@@ -33,8 +33,8 @@ def load(content_root: Path, repo_root: Path) -> tuple[m.Content, list[Problem]]
     root = content_root.resolve()
     if not root.is_dir():
         # a folder that is not there is a command that cannot run, as for a build: nothing to check
-        return m.Content(str(content_root), ()), [Problem(str(content_root), 0, "内容目录", "找不到这个文件夹"
-                                                          "（请用 --content 指定内容文件夹）", kind=Kind.REFUSED)]
+        return m.Content(str(content_root), ()), [Problem(str(content_root), 0, "内容目录", "找不到这个文件夹",
+                                                          kind=Kind.REFUSED)]
     misplaced = not_a_content_folder(content_root)
     if misplaced:
         return m.Content(str(content_root), ()), [misplaced]
