@@ -122,6 +122,14 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
         print(f"错误：{system_message(e)}已写出的文件完整，之前生成的 PDF 未受影响。", file=sys.stderr)
         return Exit.SYSTEM
+    except ModuleNotFoundError as e:
+        if (e.name or "render").partition(".")[0] != "render":
+            raise  # a package not installed: build.py says to run make build
+        if args.debug:
+            traceback.print_exc()
+        else:
+            print(f"错误：{type(e).__name__}: {e}（加 --debug 可查看详细信息）", file=sys.stderr)
+        return Exit.BUG
     except Exception as e:  # a bug: one line for the clerk, the trace on --debug
         if args.debug:
             traceback.print_exc()
