@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 ARGS   ?=
 
-.PHONY: build test check setup system clean bench
+.PHONY: build test check setup python system clean bench
 build: setup
 	$(BIN)/python build.py $(ARGS)
 
@@ -18,12 +18,16 @@ check: setup
 bench: setup
 	$(BIN)/python benchmarks/bench.py $(ARGS)
 
-setup: system $(VENV)/.installed
+setup: python system $(VENV)/.installed
+
+# Before anything is installed: a Python too old says so in one line, not in pip's dozens.
+python:
+	@$(PYTHON) -B -c 'import sys; sys.path.insert(0, "."); import build; sys.exit(build.refuse_old_python())'
 
 system:
 	@bash scripts/system-deps.sh
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml | python
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'

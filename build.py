@@ -8,6 +8,33 @@ from pathlib import Path
 
 VENV = Path(__file__).resolve().parent / ".venv"
 AGAIN = "MUBIAOBIAO_IN_VENV"  # set for the second run: whatever happens, there is no third
+NEED = (3, 11)
+# This file is read by whatever Python the clerk has (make's check too): it stays free of syntax newer
+# than 3.6, so that an old Python gets to say it is too old (tests/test_setup.py parses it as 3.6).
+
+
+def too_old(version=None) -> str:
+    """Why this Python cannot run the program, in the clerk's words; "" when it can."""
+    version = tuple(sys.version_info[:3] if version is None else version[:3])
+    if version >= NEED:
+        return ""
+    need = "{}.{}".format(*NEED)
+    return ("本程序需要 Python {0} 或更新的版本，这里是 Python {1}：请安装 Python {0} 或更新的版本"
+            "（Debian/Ubuntu：sudo apt-get install python{0}；Windows：从 python.org 下载），"
+            "再运行 make build PYTHON=python{0}").format(need, ".".join(map(str, version)))
+
+
+def refuse_old_python() -> int:
+    """The exit code for this Python: 2, said in one line, when it is too old (the Makefile's check too)."""
+    said = too_old()
+    if said:
+        sys.stderr.write("错误：" + said + "\n")
+        return 2
+    return 0
+
+
+def missing_package(name: str) -> str:
+    return "错误：缺少程序包 {}：请先运行 make build".format(name)
 
 
 def run_in_venv() -> None:
@@ -26,10 +53,18 @@ def run_in_venv() -> None:
 
 
 if __name__ == "__main__":
-    run_in_venv()
-    from render.commands.cli import main
+    run_in_venv()  # the venv's Python is recent: only the one first run can be too old
+    if refuse_old_python():
+        sys.exit(2)
+    try:
+        from render.commands.cli import main
 
-    code = main()
+        code = main()
+    except ModuleNotFoundError as e:  # before `make build`: what to run, not a traceback
+        if (e.name or "render").partition(".")[0] == "render" or "--debug" in sys.argv:
+            raise
+        sys.stderr.write(missing_package(e.name) + "\n")
+        sys.exit(2)
     # Everything made is written and closed. The collector's last passes over what Jinja, pikepdf and the
     # content left behind would only cost time: 0.08 s, a twentieth of a rebuild after an edit.
     gc.freeze()

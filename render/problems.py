@@ -94,10 +94,13 @@ class RenderError(Exception):
     worker without loading WeasyPrint."""
 
 
-def report(problems: list[Problem], say) -> None:
+def report(problems: list[Problem], say, strict: bool = False) -> None:
+    """Each problem, then their count: with -q the count only when they fail the run, since the warnings
+    themselves are shown anyway."""
     for p in sorted(problems, key=lambda p: (p.path, p.line, p.severity)):
         say(str(p), Level.PROBLEM)
     errors = sum(p.severity == "error" for p in problems)
     warnings = sum(p.severity == "warning" for p in problems)
     if errors or warnings:
-        say(f"检查：{errors} 个错误，{warnings} 个警告", Level.FAILED)
+        failed = errors or (strict and warnings)
+        say(f"检查：{errors} 个错误，{warnings} 个警告", Level.FAILED if failed else Level.DONE)

@@ -34,8 +34,20 @@ class Parser(argparse.ArgumentParser):
         self.options.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help="显示本帮助并退出")
 
     def error(self, message: str):
+        self.refuse(chinese(message))
+
+    def refuse(self, said: str):
+        """A command line that cannot run, said in Chinese: usage, the reason, exit 2."""
         self.print_usage(sys.stderr)
-        self.exit(Exit.CANNOT, f"{self.prog}：错误：{chinese(message)}\n")
+        self.exit(Exit.CANNOT, f"{self.prog}：错误：{said}\n")
+
+    def unrecognized(self, extra: list[str]) -> str:
+        """What was typed that this command does not take, and the option probably meant."""
+        options = [o for o in self._option_string_actions if o.startswith("--")]
+        close = [m for a in extra if a.startswith("--")
+                 for m in difflib.get_close_matches(a.partition("=")[0], options, n=1, cutoff=0.6)]
+        hint = f"；是否应为 {'、'.join(dict.fromkeys(close))}？" if close else ""
+        return f"不认识的参数：{' '.join(extra)}{hint}（加 -h 查看可用的参数）"
 
 
 # argparse's messages (Python 3.11), each with what the clerk reads instead.

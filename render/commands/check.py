@@ -7,25 +7,51 @@ import json
 from pathlib import Path
 
 from render.build.plan import source_base
-from render.problems import Exit, Level, exit_code, plain, report
-from render.source import load
+from render import ROOT
+from render.problems import Exit, Kind, Level, Problem, exit_code, plain, report
+from render.source import fields, load
 from render.typeset import fonts
 
+CONTENT = ROOT / "content"
 
-def check(content: Path, strict: bool = False, say=plain, as_json: bool = False) -> Exit:
-    model, problems = load.load(content, source_base(content))
-    problems = fonts.preflight() + problems + fonts.glyph_problems(model.projects)
+
+def check(content: Path | None, strict: bool = False, say=plain, as_json: bool = False, only: Path | None = None
+          ) -> Exit:
+    """`only`: a content folder, department folder or project file, as for `review`: the content folder that
+    holds it is read, and only its problems (and its department file's) are said."""
+    if only is not None and not only.exists():
+        problems = [Problem(str(only), 0, "路径", "找不到这个文件或文件夹", kind=Kind.REFUSED)]
+        report(problems, say)
+        return exit_code(problems)
+    root, target, department = load.scope(only) if only is not None else (content, None, None)
+    content = content or root or CONTENT
+    base = source_base(content)
+    model, problems = load.load(content, base)
+    projects = list(model.projects)
+    departments = len(model.departments)
+    if target is not None and target != content.absolute():
+        problems = [p for p in problems if _within(base / p.path, target)
+                    or base / p.path == department / fields.DEPARTMENT_FILE]
+        projects = [p for p in projects if _within(base / p.source, target)]
+        departments = sum(_within(base / d.folder, target) or _within(target, base / d.folder)
+                          for d in model.departments)
+    problems = fonts.preflight() + problems + fonts.glyph_problems(projects)
     code = exit_code(problems, strict)
     if as_json:
         errors = sum(p.severity == "error" for p in problems)
-        say(json.dumps({"departments": len(model.departments), "projects": len(model.projects), "errors": errors,
+        say(json.dumps({"departments": departments, "projects": len(projects), "errors": errors,
                         "warnings": len(problems) - errors, "exit": int(code),
                         "problems": [{"path": p.path, "line": p.line, "field": p.field, "message": p.message,
                                       "severity": p.severity, "kind": p.kind.name.lower()}
                                      for p in sorted(problems, key=lambda p: (p.path, p.line))]},
                        ensure_ascii=False, indent=1), Level.PROBLEM)
         return code
-    report(problems, say)
+    report(problems, say, strict)
     if not problems:
-        say(f"检查通过：{len(model.departments)} 个部门，{len(model.projects)} 个项目，没有发现问题", Level.DONE)
+        say(f"检查通过：{departments} 个部门，{len(projects)} 个项目，没有发现问题", Level.DONE)
     return code
+
+
+def _within(p: Path, where: Path) -> bool:
+    p = p.absolute()
+    return p == where or where in p.parents

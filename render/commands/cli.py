@@ -73,7 +73,9 @@ def parser() -> Parser:
         p.options.add_argument("--duplex", action="store_false", dest="simplex", help=argparse.SUPPRESS)  # the default
         p.options.add_argument("--draft", nargs="?", const="征求意见稿", default="", metavar="文字",
                                help="草稿：每页印水印（默认“征求意见稿”），写入 dist/草稿/，不覆盖正式 PDF")
-    c.options.add_argument("--content", type=Path, default=CONTENT, metavar="文件夹", help="内容文件夹（默认 content/）")
+    c.arguments.add_argument("path", nargs="?", type=Path, metavar="路径",
+                             help="只检查这个内容文件夹、部门文件夹或项目文件（默认 content/ 全部）")
+    c.options.add_argument("--content", type=Path, metavar="文件夹", help="内容文件夹（默认 content/）")
     c.options.add_argument("--strict", action="store_true", help="有警告也以非零状态退出")
     c.options.add_argument("--json", action="store_true", help="以 JSON 输出问题（供其他程序读取）")
     i.arguments.add_argument("files", nargs="+", type=Path, metavar="文件", help="制表符分隔的文本文件或 .xlsx 工作簿")
@@ -90,6 +92,7 @@ def parser() -> Parser:
     r.options.add_argument("--out", type=Path, metavar="文件夹", help="并把每个部门的审核意见.pdf 和 审核意见.xlsx 写入此输出文件夹（如 dist/）")
     for p in made.values():
         _common(p, False)
+    top.commands = made
     return top
 
 
@@ -100,7 +103,14 @@ def main(argv: list[str] | None = None) -> int:
     at = next((n for n, a in enumerate(argv) if a not in ("-q", "--quiet", "-v", "--verbose", "--debug")), len(argv))
     if at == len(argv) or argv[at] not in COMMANDS and argv[at] not in ("-h", "--help", "--version"):
         argv.insert(at, "build")
-    args = parser().parse_args(argv)
+    top = parser()
+    args, extra = top.parse_known_args(argv)
+    options = [a for a in extra if a.startswith("-")]
+    if _mistyped_command(args) and not options:  # `imprt file.txt`: a command mistyped, not a path to build
+        top.refuse(invalid_choice(str(args.path), list(COMMANDS)) + "（或一个项目文件、部门文件夹的路径）")
+    if extra:
+        command = top.commands[args.command]
+        command.refuse(command.unrecognized(extra))
     say = printer(args.verbosity)
     try:
         return run(args, say)
@@ -112,6 +122,14 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
         print(f"错误：{system_message(e)}已写出的文件完整，之前生成的 PDF 未受影响。", file=sys.stderr)
         return Exit.SYSTEM
+    except ModuleNotFoundError as e:
+        if (e.name or "render").partition(".")[0] != "render":
+            raise  # a package not installed: build.py says to run make build
+        if args.debug:
+            traceback.print_exc()
+        else:
+            print(f"错误：{type(e).__name__}: {e}（加 --debug 可查看详细信息）", file=sys.stderr)
+        return Exit.BUG
     except Exception as e:  # a bug: one line for the clerk, the trace on --debug
         if args.debug:
             traceback.print_exc()
@@ -133,7 +151,8 @@ def run(args, say) -> int:
         from render.commands.check import check
 
         # --json: the one document on stdout, whatever -q or -v say
-        return check(args.content, strict=args.strict, say=printer(0) if args.json else say, as_json=args.json)
+        return check(args.content, strict=args.strict, say=printer(0) if args.json else say, as_json=args.json,
+                     only=args.path)
     if args.command == "import":
         from render.source.importer import run_import
 
@@ -169,6 +188,13 @@ def run(args, say) -> int:
     return build(options, say).exit
 
 
+def _mistyped_command(args) -> bool:
+    """A word where build takes a path, naming nothing there: a command, mistyped."""
+    path = getattr(args, "path", None) if args.command == "build" else None
+    return path is not None and not path.exists() and "/" not in str(path) and "\\" not in str(path) \
+        and not path.suffix
+
+
 def _chosen(args) -> tuple[Path, Path | None] | str:
     """The content folder, and the project file or department folder asked for (None: all of it); or why
     the path given cannot be built."""
@@ -176,8 +202,6 @@ def _chosen(args) -> tuple[Path, Path | None] | str:
     if path is None:
         return args.content or CONTENT, None
     if not path.exists():
-        if "/" not in str(path) and "\\" not in str(path) and not path.suffix:
-            return invalid_choice(str(path), list(COMMANDS)) + "（或一个项目文件、部门文件夹的路径）"
         return f"{path}：找不到这个文件或文件夹"
     from render.source import load
 

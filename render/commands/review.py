@@ -29,9 +29,11 @@ def run(path: Path, rules_file: Path | None = None, strict: bool = False, out: P
     for d in reviews:
         for r in d.projects:
             counts = "，".join(f"{level} {r.count(level)}" for level in LEVELS if r.count(level))
-            say(f"== {r.project.stem}：{counts or '未发现问题'}", Level.PROBLEM if counts else Level.DONE)
+            # -q: only what must be changed (需修改); the advice and hints are for a full review
+            must = r.count(LEVELS[0])
+            say(f"== {r.project.stem}：{counts or '未发现问题'}", Level.PROBLEM if must else Level.DONE)
             for f in r.findings:
-                say(str(f), Level.PROBLEM)
+                say(str(f), Level.PROBLEM if f.rule.level == LEVELS[0] else Level.DONE)
     found = [f for d in reviews for f in d.findings]
     projects = sum(len(d.projects) for d in reviews)
     by_level = "，".join(f"{level} {sum(f.rule.level == level for f in found)}" for level in LEVELS)

@@ -84,13 +84,29 @@ def _yaml_error(text: str, e: yaml.MarkedYAMLError) -> tuple[int, str]:
                                                                     "while parsing a tag"))
     mark = e.context_mark if use_context else (e.problem_mark or e.context_mark)
     line = mark.line if mark else 0
-    for k, raw in enumerate(text.split("\n")[: line + 1]):
+    lines = text.split("\n")
+    for k, raw in enumerate(lines[: line + 1]):
         if raw.strip() and not raw.startswith((" ", "#")) and not _KEY_LINE.match(raw):
             return k, _not_a_key_line(raw)
+    if "'\\t'" in (e.problem or "") and e.problem_mark and e.problem_mark.line < len(lines):
+        return e.problem_mark.line, _tab(lines[e.problem_mark.line], e.problem_mark.column)
+    if line < len(lines) and lines[line].startswith(" ") and _KEY_LINE.match(lines[line].lstrip(" ")):
+        return line, "行首有空格：请删去行首的空格，每栏顶格写作“栏目名: 内容”"
     return line, _yaml_reason(e)
 
 
+def _tab(raw: str, column: int) -> str:
+    """Where the Tab YAML refuses is, and what to type instead."""
+    if not raw[column:].strip():
+        return "行尾有 Tab：请删去行尾的 Tab"
+    if raw[:column].rstrip("\t").endswith(":"):
+        return "冒号“:”后面是 Tab：请把它换成一个空格，写作“栏目名: 内容”"
+    return "这一行有 Tab：请把 Tab 换成空格"
+
+
 def _not_a_key_line(raw: str) -> str:
+    if raw.startswith("\t"):
+        return "行首有 Tab：请删去行首的 Tab（YAML 用空格缩进）"
     if ":" not in raw and "：" in raw:
         return "栏目名后应为英文冒号“:”，不是中文冒号“：”"
     if re.match(r"^[^:]*:\S", raw):

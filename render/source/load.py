@@ -14,8 +14,13 @@ from render.source import model as m
 from render.source import scheme as sch
 from render.source.entries import parse_date, read_amount, usable
 from render.source.frontmatter import parse_yaml
-from render.source.parse import decode
 from render.source.project import project_file
+from render.source.reading import entries_of as _entries_of
+from render.source.reading import inside as _inside
+from render.source.reading import read as _read
+from render.source.reading import rel as _rel
+from render.source.reading import special
+from render.source.reading import unknown as _unknown
 
 _DEPT_DIR = re.compile(r"^(\d+)-(.+)$")
 _NUMBERED = re.compile(r"^\d{2,}-")
@@ -27,15 +32,17 @@ def load(content_root: Path, repo_root: Path) -> tuple[m.Content, list[Problem]]
     departments = []
     root = content_root.resolve()
     if not root.is_dir():
-        return m.Content(str(content_root), ()), [Problem(str(content_root), 0, "内容目录", "找不到这个文件夹")]
+        # a folder that is not there is a command that cannot run, as for a build: nothing to check
+        return m.Content(str(content_root), ()), [Problem(str(content_root), 0, "内容目录", "找不到这个文件夹",
+                                                          kind=Kind.REFUSED)]
     misplaced = not_a_content_folder(content_root)
     if misplaced:
         return m.Content(str(content_root), ()), [misplaced]
     for year_dir in _entries_of(content_root):
         if not _inside(year_dir, root, repo_root, problems):
             continue
-        if year_dir.is_file():
-            if year_dir.name != "README.md":
+        if not year_dir.is_dir():
+            if year_dir.name != "README.md" or special(year_dir):
                 problems.append(_unknown(year_dir, repo_root))
             continue
         if not re.fullmatch(r"\d{4}", year_dir.name):
@@ -45,7 +52,7 @@ def load(content_root: Path, repo_root: Path) -> tuple[m.Content, list[Problem]]
         for dept_dir in _entries_of(year_dir):
             if not _inside(dept_dir, root, repo_root, problems):
                 continue
-            if dept_dir.is_file():
+            if not dept_dir.is_dir():
                 problems.append(_unknown(dept_dir, repo_root))
                 continue
             dept = _department(dept_dir, root, repo_root, problems)
@@ -70,52 +77,6 @@ def not_a_content_folder(folder: Path) -> Problem | None:
                    kind=Kind.REFUSED)
 
 
-def _rel(path: Path, repo_root: Path) -> str:
-    try:
-        return path.absolute().relative_to(repo_root.absolute()).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
-def _inside(path: Path, root: Path, repo_root: Path, problems: list[Problem]) -> bool:
-    """Refuse links that lead out of the content folder: they are reported, never followed."""
-    line = 0 if path.is_dir() else 1
-    try:
-        path.resolve().relative_to(root)
-    except ValueError:
-        problems.append(Problem(_rel(path, repo_root), line, "文件",
-                                "是指向内容文件夹以外的链接，已拒绝读取"))
-        return False
-    except (OSError, RuntimeError):  # a link that points back at itself
-        problems.append(Problem(_rel(path, repo_root), 1, "文件", "是循环的链接，无法读取"))
-        return False
-    if not path.exists():
-        problems.append(Problem(_rel(path, repo_root), 1, "文件", "是失效的链接"))
-        return False
-    return True
-
-
-def _entries_of(folder: Path) -> list[Path]:
-    """A folder's entries in name order, without hidden ones (.DS_Store, ._name from a Mac, editor files)."""
-    return sorted(p for p in folder.iterdir() if not p.name.startswith("."))
-
-
-def _unknown(path: Path, repo_root: Path) -> Problem:
-    return Problem(_rel(path, repo_root), 0, "文件",
-                   f"不是项目文件（*.md）也不是{fields.DEPARTMENT_FILE}，已忽略", "warning")
-
-
-def _read(path: Path, repo_root: Path, problems: list[Problem]) -> str | None:
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        problems.append(Problem(_rel(path, repo_root), 1, "文件", f"无法读取：{e.strerror or e}"))
-        return None
-    text, found = decode(_rel(path, repo_root), data)
-    problems.extend(found)
-    return text
-
-
 def _department(folder: Path, root: Path, repo_root: Path, problems: list[Problem]) -> m.Department | None:
     rel = _rel(folder, repo_root)
     match = _DEPT_DIR.match(folder.name)
@@ -129,7 +90,7 @@ def _department(folder: Path, root: Path, repo_root: Path, problems: list[Proble
     complete = True  # every project file loaded: only then can a stated 合计 be checked
     seen_files = False
     entries = _entries_of(folder)
-    numbers: dict[int, Path] = {}
+    first = _first_of_each_number(entries)
     free = max([int(p.name.split("-")[0]) for p in entries if _NUMBERED.match(p.name)], default=0) + 1
     for path in entries:
         if path.name == fields.DEPARTMENT_FILE:
@@ -151,12 +112,11 @@ def _department(folder: Path, root: Path, repo_root: Path, problems: list[Proble
                                     "应以两位序号开头，如 11-项目名称.md：序号决定装订册中的顺序", "warning"))
         else:
             number, _, rest = path.name.partition("-")
-            if int(number) in numbers:
+            if first.get(int(number), path) != path:
                 problems.append(Problem(_rel(path, repo_root), 1, "文件名",
-                                        f"序号 {number} 与“{numbers[int(number)].name}”重复：序号决定装订册中的顺序，"
+                                        f"序号 {number} 与“{first[int(number)].name}”重复：序号决定装订册中的顺序，"
                                         f"请改名为“{free:02d}-{rest}”"))
                 free += 1
-            numbers.setdefault(int(number), path)
         text = _read(path, repo_root, problems)
         project = None if text is None else project_file(_rel(path, repo_root), text, path.stem, year, folder.name,
                                                          scheme, problems)
@@ -180,6 +140,22 @@ def _department(folder: Path, root: Path, repo_root: Path, problems: list[Proble
     places = m.places(p.amount for p in projects)
     projects = [replace(p, places=places) for p in projects]
     return m.Department(projects=tuple(projects), folder=rel, year=year, **header)
+
+
+def _first_of_each_number(entries: list[Path]) -> dict[int, Path]:
+    """The file that had each number first. A copy not yet renumbered is the newcomer, and the one to rename:
+    the later saved (a copy is then edited), and of two saved at once the later name."""
+    first: dict[int, Path] = {}
+    for path in entries:
+        if _NUMBERED.match(path.name) and path.suffix == ".md" and path.is_file():
+            number = int(path.name.split("-")[0])
+            if number not in first or _saved(path) < _saved(first[number]):
+                first[number] = path
+    return first
+
+
+def _saved(path: Path) -> tuple[int, str]:
+    return path.stat().st_mtime_ns, path.name
 
 
 def _misnamed(name: str) -> str:
@@ -219,13 +195,14 @@ def _department_file(folder: Path, root: Path, year: str, match: re.Match, repo_
     rel = _rel(path, repo_root)
     field = "部门信息"
     fallback = sch.default()
-    if not path.is_file() and not path.is_symlink():
+    if not path.exists() and not path.is_symlink():
         problems.append(Problem(rel, 0, field, f"缺少部门信息文件 {fields.DEPARTMENT_FILE}（部门名称、部门编码、年度、编制日期）"))
         return None, None, fallback
     if not _inside(path, root, repo_root, problems):
         return None, None, fallback
     if not path.is_file():
-        problems.append(Problem(rel, 0, field, f"{fields.DEPARTMENT_FILE} 应为文件"))
+        what = special(path) or "文件夹"
+        problems.append(Problem(rel, 0, field, f"{fields.DEPARTMENT_FILE} 是{what}，应为普通文件"))
         return None, None, fallback
     text = _read(path, repo_root, problems)
     if text is None:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import codecs
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
 
 from render.problems import Problem
+from render.source import fields
 from render.source.frontmatter import Entry, parse_yaml
 
 FRONT_MATTER = "文件头"
@@ -41,14 +43,44 @@ class ParsedFile:
 
 
 def decode(path: str, data: bytes) -> tuple[str | None, list[Problem]]:
+    """A source's text, however Notepad saved it: UTF-8 with or without a BOM, GBK, UTF-16; CRLF or CR line
+    ends. The file itself is never rewritten: what is not UTF-8 is read, and the clerk is told how to save it."""
     if not data.strip():
         return None, [Problem(path, 1, "文件", "文件是空的")]
+    problems = []
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Notepad's "Unicode"
+        text = data.decode("utf-16")
+        problems.append(Problem(path, 1, "文件", f"是 UTF-16 编码（记事本的“Unicode”），已照常读取；请{SAVE_AS_UTF8}",
+                                "warning"))
+    else:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as e:
+            text = _gbk(data)
+            if text is None:
+                line = data[: e.start].count(b"\n") + 1
+                return None, [Problem(path, line, "文件", "这一行有不是 UTF-8 编码的字符（文件可能混有别的编码或已损坏）："
+                                      f"请检查这一行，并{SAVE_AS_UTF8}")]
+            problems.append(Problem(path, 1, "文件", f"不是 UTF-8 编码，已按 GBK（GB18030）读取；请{SAVE_AS_UTF8}",
+                                    "warning"))
+    # one line end for one line: the line numbers are those the clerk's editor shows
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n"), problems
+
+
+SAVE_AS_UTF8 = "另存为 UTF-8：记事本“文件 → 另存为”，编码选“UTF-8”后保存（本程序不会改动这个文件）"
+
+
+def _gbk(data: bytes) -> str | None:
+    """The text of a file saved as GBK (Notepad's "ANSI" on Chinese Windows); None when it is rather UTF-8
+    with a few bad bytes, which GB18030 would turn into a whole file of wrong characters."""
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = data[: e.start].count(b"\n") + 1
-        return None, [Problem(path, line, "文件", "不是 UTF-8 编码（请在编辑器中另存为 UTF-8）")]
-    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n"), []
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return None
+    as_utf8 = data.decode("utf-8", errors="replace")
+    bad = as_utf8.count("\ufffd")
+    good = sum(1 for c in as_utf8 if c > "\x7f") - bad
+    return text if bad > good else None
 
 
 def parse_markdown(path: str, text: str) -> tuple[ParsedFile | None, list[Problem]]:
@@ -73,9 +105,8 @@ def _parse_markdown(path: str, text: str) -> tuple[ParsedFile | None, tuple[Prob
 
 
 def _sections(path: str, lines: list[str], body_start: int) -> tuple[list[Section], list[Problem]]:
-    body = lines[body_start:]
+    body, problems = _headings(path, lines[body_start:], body_start)
     tokens = _md.parse("\n".join(body))
-    problems: list[Problem] = []
     heads: list[tuple[str, int]] = []  # (title, body index)
     tables: dict[int, list[TableRow]] = {}  # table start -> rows
     blocks: list[tuple[int, int]] = []  # top-level block spans that are not headings or tables
@@ -93,6 +124,12 @@ def _sections(path: str, lines: list[str], body_start: int) -> tuple[list[Sectio
         elif tok.type == "table_open":
             rows, i = _table(tokens, i, body, body_start)
             tables[tok.map[0]] = rows
+        elif tok.type == "paragraph_open" and tok.level == 0 and _table_lines(body, *tok.map):
+            where = heads[-1][0] if heads else "栏目"
+            rows = _undelimited(path, body, *tok.map, body_start, where, problems)
+            if rows:
+                tables[tok.map[0]] = rows
+            i += 3  # the paragraph's open, inline and close
         elif tok.level == 0 and tok.map:
             blocks.append((tok.map[0], tok.map[1]))
             depth = 0
@@ -119,6 +156,48 @@ def _sections(path: str, lines: list[str], body_start: int) -> tuple[list[Sectio
         problems.append(Problem(path, body_start + a + 1, "栏目",
                                 "这段内容不属于任何栏目：请放在“## 年度总体绩效目标”或“## 绩效指标”之下"))
     return sections, problems
+
+
+def _headings(path: str, body: list[str], body_start: int) -> tuple[list[str], list[Problem]]:
+    """The body as Markdown is to read it: `##年度总体绩效目标` is a paragraph to Markdown and a heading to the
+    clerk, who is told to put the space in; the file is read as if it were there."""
+    body, problems = list(body), []
+    for k, raw in enumerate(body):
+        found = re.fullmatch(r" {0,3}(#+)(\S.*?)\s*", raw)  # `#` then no space: Markdown's paragraph
+        if found and found[2] in (fields.GOAL, fields.INDICATORS):
+            title = found[2]
+            why = "“##”后面要有一个空格" if found[1] == "##" else f"栏目标题以两个“#”开头，后面一个空格，不是“{found[1]}”"
+            problems.append(Problem(path, body_start + k + 1, "栏目", f"{why}：写成“## {title}”"))
+            body[k] = f"## {title}"
+    return body, problems
+
+
+def _table_lines(body: list[str], start: int, stop: int) -> bool:
+    """A paragraph of lines that all begin with “|”: a table Markdown did not see as one."""
+    return all(line.lstrip().startswith("|") for line in body[start:stop])
+
+
+def _undelimited(path: str, body: list[str], start: int, stop: int, body_start: int, field: str,
+                 problems: list[Problem]) -> list[TableRow]:
+    """The rows of a table written without its `| --- |` line (or with a wrong one), read as if it were right,
+    so that the clerk hears of the missing line, not of a missing table."""
+    lines = body[start:stop]
+    delimiter = "| " + " | ".join(["---"] * _count_cells(lines[0])) + " |"
+    broken = len(lines) > 1 and re.fullmatch(r"[\s|:-]*-[\s|:-]*", lines[1])
+    if broken:
+        said = f"表格第二行的分隔行应与表头格数相同，写成“{delimiter}”"
+        mended = [lines[0], delimiter, *lines[2:]]
+    else:
+        said = f"表格缺少第二行的分隔行“{delimiter}”，请在表头下一行加上"
+        mended = [lines[0], delimiter, *lines[1:]]
+    problems.append(Problem(path, body_start + start + (2 if broken else 1), field, said))
+    tokens = _md.parse("\n".join(mended))
+    at = next((n for n, t in enumerate(tokens) if t.type == "table_open"), None)
+    if at is None:  # not a table even so: the line above says what to write
+        return []
+    rows, _ = _table(tokens, at, mended, body_start + start)
+    # a line put in moves the rows below it down one: give them back their own lines
+    return [r if broken or r.line == body_start + start + 1 else replace(r, line=r.line - 1) for r in rows]
 
 
 def _unread(tokens, body: list[str]) -> list[tuple[int, int]]:

@@ -10,6 +10,7 @@ from functools import lru_cache
 import yaml
 
 from render import ROOT
+from render.commands.system import system_message
 from render.problems import Problem
 from render.source.model import Scheme
 
@@ -39,7 +40,7 @@ def load(name: str) -> tuple[Scheme | None, tuple[Problem, ...]]:
     try:
         node = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
     except OSError as e:
-        return None, (Problem(rel, 0, FIELD, f"无法读取：{e.strerror or e}"),)
+        return None, (Problem(rel, 0, FIELD, f"无法读取：{system_message(OSError(e.errno, e.strerror))}"),)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         return None, (Problem(rel, mark.line + 1 if mark else 1, FIELD,
