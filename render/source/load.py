@@ -9,13 +9,13 @@ from decimal import Decimal
 from pathlib import Path
 
 from render.problems import Kind, Problem
-from render.source import fields
+from render.source import fields, limits
 from render.source import model as m
 from render.source import scheme as sch
 from render.source.entries import parse_date, read_amount, usable
 from render.source.frontmatter import parse_yaml
 from render.source.parse import decode
-from render.source.project import project_file
+from render.source.project import oversized, project_file
 
 _DEPT_DIR = re.compile(r"^(\d+)-(.+)$")
 _NUMBERED = re.compile(r"^\d{2,}-")
@@ -107,6 +107,9 @@ def _unknown(path: Path, repo_root: Path) -> Problem:
 
 def _read(path: Path, repo_root: Path, problems: list[Problem]) -> str | None:
     try:
+        if path.stat().st_size > limits.MAX_FILE_BYTES:  # refused unread: a runaway file costs nothing
+            problems.append(oversized(_rel(path, repo_root), path.stat().st_size))
+            return None
         data = path.read_bytes()
     except OSError as e:
         problems.append(Problem(_rel(path, repo_root), 1, "文件", f"无法读取：{e.strerror or e}"))
@@ -274,8 +277,6 @@ def _total(source: str, stated: tuple[str, int], projects: list[m.Project]) -> l
         problems.append(Problem(source, line, fields.TOTAL, f"写明的合计 {written} 万元与各项目年度金额之和 {total} 万元不符，"
                                                       f"相差 {written - total} 万元"))
     return problems
-
-
 
 
 def scope(path: Path) -> tuple[Path, Path, Path]:
