@@ -76,3 +76,14 @@ def test_a_cell_past_the_limit_is_named_with_its_field_and_quoted_short(tmp_path
         assert where + said in result.stdout, where
     assert "（警告）内容过长" not in result.stdout  # the error says it: no warning about the same cell
     assert all(len(line) < 200 for line in result.stdout.splitlines())
+
+
+def test_an_amount_of_more_digits_than_any_budget_is_refused(tmp_path):
+    folder = _content(tmp_path)
+    project_file(folder, "01-巨额", "巨额", DEPT, "1" * 40, long_rows(3))
+    project_file(folder, "02-大额", "大额", DEPT, "9" * limits.MAX_AMOUNT_DIGITS + ".5", long_rows(3))
+    result, _ = _check(tmp_path)
+    assert result.returncode == 1, result.stdout + result.stderr  # was a crash: Decimal keeps 28 digits
+    assert (f"01-巨额.md:8: 项目年度金额: “{'1' * limits.EXCERPT_CHARS}…”超过 {limits.MAX_AMOUNT_DIGITS} 位整数"
+            in result.stdout)
+    assert "02-大额.md" not in result.stdout

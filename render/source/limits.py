@@ -18,3 +18,7 @@ MAX_CELL_CHARS = 2000
 
 # How much of a value a message quotes: enough to find it in the file.
 EXCERPT_CHARS = 20
+
+# Integer digits of an amount in 万元: below 100亿万元 (a hundred trillion yuan), beyond any budget. Each
+# prints in full on one line of the 项目汇总表, and so does the 合计 of a department of a thousand projects.
+MAX_AMOUNT_DIGITS = 10

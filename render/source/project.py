@@ -9,7 +9,7 @@ from render.problems import Problem
 from render.source import fields, limits
 from render.source import model as m
 from render.source import scheme as sch
-from render.source.entries import read_amount, usable
+from render.source.entries import excerpt, read_amount, usable
 from render.source.parse import ParsedFile, parse_markdown
 
 # A cell holds about 14 (三级指标) or 9 (绩效值) characters a line, the goal about 33, and a page about 40
@@ -36,11 +36,6 @@ def project_file(rel: str, text: str, stem: str, year: str, dept_dir: str, schem
 def oversized(path: str, size: int) -> Problem:
     return Problem(path, 1, "文件", f"文件过大（{math.ceil(size / 1024 / 102.4) / 10} MB）："
                                   f"内容文件最多 {limits.FILE_SIZE_TEXT}，请核对是否重复粘贴")
-
-
-def excerpt(text: str) -> str:
-    """The start of a value, to quote in a message: enough to find it, never the whole of a long one."""
-    return text if len(text) <= limits.EXCERPT_CHARS else text[:limits.EXCERPT_CHARS] + "…"
 
 
 def _too_long(path: str, line: int, field: str, text: str) -> Problem | None:
