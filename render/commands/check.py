@@ -9,12 +9,12 @@ from pathlib import Path
 from render.build.plan import source_base
 from render.problems import Exit, Level, exit_code, plain, report
 from render.source import load
-from render.typeset import fonts
+from render.typeset import columns, fonts
 
 
 def check(content: Path, strict: bool = False, say=plain, as_json: bool = False) -> Exit:
     model, problems = load.load(content, source_base(content))
-    problems = fonts.preflight() + problems + fonts.glyph_problems(model.projects)
+    problems = fonts.preflight() + problems + fonts.glyph_problems(model.projects) + columns.problems(model.departments)
     code = exit_code(problems, strict)
     if as_json:
         errors = sum(p.severity == "error" for p in problems)
