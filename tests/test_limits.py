@@ -87,3 +87,12 @@ def test_an_amount_of_more_digits_than_any_budget_is_refused(tmp_path):
     assert (f"01-巨额.md:8: 项目年度金额: “{'1' * limits.EXCERPT_CHARS}…”超过 {limits.MAX_AMOUNT_DIGITS} 位整数"
             in result.stdout)
     assert "02-大额.md" not in result.stdout
+
+
+def test_the_content_readme_states_the_limits_as_the_code_holds_them():
+    from render import ROOT
+
+    readme = (ROOT / "content" / "README.md").read_text(encoding="utf-8")
+    for said in (f"一个文件最多 {limits.FILE_SIZE_TEXT}", f"指标表最多 {limits.MAX_ROWS} 行",
+                 f"最多 {limits.MAX_CELL_CHARS} 字", f"项目年度金额最多 {limits.MAX_AMOUNT_DIGITS} 位整数"):
+        assert said in readme, said
