@@ -79,3 +79,13 @@ def test_a_name_taller_than_a_page_of_the_chart_is_refused_by_check(tmp_path):
     assert check.returncode == 1
     assert "01-长值.md:2: 项目名称: 过长（990 字）：装订册的金额图中一页印不下" in check.stdout
     _clean(check.stdout)
+
+
+def test_the_widest_column_wraps_first(tmp_path):
+    department = load.load(_department(tmp_path, 项目期限=TERM), tmp_path)[0].departments[0]
+    number, names, office, term, amount, page = columns.summary_widths(department, ["3", "5"])
+    assert office >= columns.cell_width(p.office for p in department.projects) - 0.1  # short: one line
+    assert term < columns.cell_width([TERM]) and names >= columns.NAME_FLOOR  # long: wraps
+    first = department.projects[0]
+    _, left, _, right = columns.head_widths(first)
+    assert left >= columns.cell_width([first.department, first.office]) - 0.1 and right < columns.cell_width([TERM])

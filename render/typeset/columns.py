@@ -33,16 +33,17 @@ class Column:
 
 
 def fit(columns: Sequence[Column]) -> tuple[float, ...]:
-    """Widths (mm, to 0.1) filling the type area. With room to spare, the `grow` columns share it in
-    proportion to their needs, none below its floor; with too little, every column that may wrap gives way
-    in proportion to its need, none below its floor. Never a width below a floor, never a negative one: Unfit instead."""
+    """Widths (mm, to 0.1) filling the type area. Where every column's text fits on one line, the `grow`
+    columns share the room left in proportion to their needs, none below its floor; where not, the columns that may wrap are cut
+    down to one width, the widest first (a long 项目期限 wraps, a short 项目主管处室 beside it does not),
+    none below its floor. Never a width below a floor, never a negative one: Unfit instead."""
     width = geometry.PAGE.type_width
     if sum(c.floor for c in columns) > width:
         raise Unfit("表格各栏的内容太宽，页面宽度内排不下")
-    if sum(c.floor if c.grow else c.need for c in columns) <= width:
+    if sum(c.need for c in columns) <= width:
         widths = _scaled(columns, [c.grow for c in columns], width)
-    else:  # too little room: every column that may wrap gives way, not only the growing ones
-        widths = _scaled(columns, [c.grow or c.floor < c.need for c in columns], width)
+    else:  # too little room: every column that may wrap gives way, the widest first
+        widths = _levelled(columns, width)
     widths = [math.floor(w * 10) / 10 for w in widths]
     widths[-1] = round(width - sum(widths[:-1]), 1)
     return tuple(widths)
@@ -61,6 +62,19 @@ def _scaled(columns: Sequence[Column], moving: list[bool], width: float) -> list
         if not low:
             return [held.get(i, c.need * scale if moving[i] else c.need) for i, c in enumerate(columns)]
         held |= low
+
+
+def _levelled(columns: Sequence[Column], width: float) -> list[float]:
+    """The widths when every column that may wrap is held to at most one level (at least its floor), the
+    level found so that they fill `width`."""
+    def widths(level: float) -> list[float]:
+        return [max(c.floor, min(c.need, level)) if c.grow or c.floor < c.need else c.need for c in columns]
+
+    low, high = 0.0, max(c.need for c in columns)
+    for _ in range(60):  # halving: the widths only grow with the level, and are cut to 0.1 mm after
+        middle = (low + high) / 2
+        low, high = (middle, high) if sum(widths(middle)) <= width else (low, middle)
+    return widths(low)
 
 
 def cell_width(texts: Iterable[str], bold: bool = False) -> float:
