@@ -37,6 +37,7 @@ def test_a_long_term_and_office_wrap_and_print_in_the_tables_and_the_volume(tmp_
     content = _department(tmp_path, 项目期限=TERM, 项目主管处室=OFFICE)
     check = run_cli("check", "--content", str(content))
     assert check.returncode == 0, check.stdout
+    assert "（负责法治宣传、人民调解、社区矫正和安置帮教工作的综合业务科室）" not in check.stdout  # quoted short
     out = tmp_path / "dist"
     result = run_build("--content", str(content), "--out", str(out), "--jobs", "1")
     _clean(result.stdout + result.stderr)

@@ -12,7 +12,7 @@ from render.problems import Kind, Problem
 from render.source import fields, limits
 from render.source import model as m
 from render.source import scheme as sch
-from render.source.entries import parse_date, read_amount, usable
+from render.source.entries import excerpt, parse_date, read_amount, usable
 from render.source.frontmatter import parse_yaml
 from render.source.parse import decode
 from render.source.project import oversized, project_file
@@ -208,7 +208,7 @@ def _office_names(projects: list[m.Project]) -> list[Problem]:
             usual, count = names.most_common(1)[0]
             if p.office != usual:
                 problems.append(Problem(p.source, p.lines["项目主管处室"], "项目主管处室",
-                                        f"“{p.office}”与本部门其他 {count} 个项目的“{usual}”编码相同而名称不同，请核对",
+                                        f"“{excerpt(p.office)}”与本部门其他 {count} 个项目的“{excerpt(usual)}”编码相同而名称不同，请核对",
                                         "warning"))
     return problems
 
