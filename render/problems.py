@@ -91,7 +91,19 @@ def exit_code(problems, strict: bool = False) -> Exit:
 class RenderError(Exception):
     """WeasyPrint said something was wrong (missing font, bad CSS, a resource it could not fetch): that PDF
     would print wrong. Defined here, not beside WeasyPrint, so that the main process can catch it from a
-    worker without loading WeasyPrint."""
+    worker without loading WeasyPrint.
+
+    It reads as `message`, for the clerk; what WeasyPrint said (`detail`, in English, about CSS the clerk
+    never wrote) is added only under --debug, which sets `debug`."""
+
+    debug = False
+
+    def __init__(self, message: str, detail: str = ""):
+        super().__init__(message, detail)  # both in args: a worker's error is pickled by them
+        self.message, self.detail = message, detail
+
+    def __str__(self) -> str:
+        return f"{self.message}（排版程序的原文：{self.detail}）" if self.debug and self.detail else self.message
 
 
 def report(problems: list[Problem], say, strict: bool = False) -> None:

@@ -1,6 +1,7 @@
 """Bad paper is refused: a glyph the font lacks, any WeasyPrint warning, a fetch outside the project,
 a missing font or subsetter. Never a PDF with boxes."""
 
+import re
 import subprocess
 import sys
 
@@ -32,9 +33,20 @@ def test_any_weasyprint_warning_fails_the_layout():
         pdf.document('<html lang="zh-CN"><body style="text-spacing: auto; colour: red">文字</body></html>')
 
 
+def test_a_weasyprint_warning_reads_in_chinese_with_its_words_only_under_debug(monkeypatch):
+    with pytest.raises(pdf.RenderError) as caught:
+        pdf.document('<html lang="zh-CN"><body><p style="width: -1.3mm">文字</p></body></html>')
+    assert "排版程序报告了问题" in str(caught.value) and "--debug" in str(caught.value)
+    assert not re.search("[A-Za-z]{3,}", str(caught.value).replace("--debug", ""))
+    assert "Ignored" in caught.value.detail
+    monkeypatch.setattr(pdf.RenderError, "debug", True)
+    assert "Ignored `width: -1.3mm`" in str(caught.value)
+
+
 def test_no_fetch_outside_the_project():
-    with pytest.raises(pdf.RenderError, match="拒绝读取外部资源"):
+    with pytest.raises(pdf.RenderError) as caught:
         pdf.document('<html lang="zh-CN"><body><img src="file:///etc/passwd"></body></html>')
+    assert "拒绝读取外部资源" in caught.value.detail
     with pytest.raises(pdf.RenderError):
         pdf.document('<html lang="zh-CN"><body><img src="http://example.com/x.png"></body></html>')
 
@@ -67,6 +79,7 @@ def test_a_volume_that_would_print_wrong_is_refused_and_the_tables_still_build(t
     result = run_build("--content", str(tmp_path / "content"), "--out", str(out), "--jobs", "1")
     assert result.returncode == 1
     assert "装订册: 无法正确排版" in result.stdout and "以外的字体" in result.stdout
+    assert "有项目表未能生成" not in result.stdout  # every table was made: the frame failed, and said so
     assert list(out.rglob("01-*.pdf")) and not list(out.rglob("*装订册*.pdf"))
 
 
@@ -114,7 +127,8 @@ def test_a_warning_in_the_stylesheet_fails_every_table_not_only_the_first(tmp_pa
     pdf.stylesheet.cache_clear()
     try:
         for _ in range(2):
-            with pytest.raises(pdf.RenderError, match="colour"):
+            with pytest.raises(pdf.RenderError) as caught:
                 pdf.document('<html lang="zh-CN"><body>文字</body></html>')
+            assert "colour" in caught.value.detail
     finally:
         pdf.stylesheet.cache_clear()

@@ -15,7 +15,7 @@ from render.build.publish import DRAFTS
 from render.build.scheduler import Inline, Scheduler
 from render.problems import Exit, Kind, Level, Problem, exit_code, plain, report
 from render.source import load
-from render.typeset import fonts
+from render.typeset import columns, fonts
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ def _build(options: Options, say, pool, started: float) -> BuildResult:
         say(f"{options.out / publish.MANIFEST}: 清单不是本程序写的，已改名为 {aside}，本次重新生成", Level.PROBLEM)
     base = source_base(options.content)
     content, problems = load.load(options.content, base)
-    problems = [p for p in problems if p.kind is not Kind.CONTENT or options.concerns(p.path, base)]
+    problems = [p for p in problems + columns.problems(content.departments) if p.kind is not Kind.CONTENT or options.concerns(p.path, base)]
     store = kc.Cache(options.out)
     projects, volumes, skipped = plan(content, problems, options, base)
     missing, glyphs = check_changed(projects, store, options)

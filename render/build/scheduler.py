@@ -112,9 +112,10 @@ class Scheduler:
                     if self._try_volume(v):
                         waiting.remove(v)
                 if not self.pending:
-                    for v in waiting:
-                        self.failures.append(Problem(v.department.folder, 0, "装订册",
-                                                     "有项目表未能生成，本部门装订册未生成"))
+                    for v in waiting:  # a frame that failed has said so
+                        if not all(p.target in self.made for p in v.projects):
+                            self.failures.append(Problem(v.department.folder, 0, "装订册",
+                                                         "有项目表未能生成，本部门装订册未生成"))
                     return self.made
                 done, _ = wait(self.pending, return_when=FIRST_COMPLETED)
                 for future in done:

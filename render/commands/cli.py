@@ -12,7 +12,7 @@ from pathlib import Path
 from render import ROOT
 from render.commands.arguments import Parser, invalid_choice
 from render.commands.system import system_message
-from render.problems import MEANING, Exit, Level
+from render.problems import MEANING, Exit, Level, RenderError
 
 COMMANDS = {
     "build": "生成各项目 PDF、部门装订册和 dist/manifest.json（默认的命令）",
@@ -111,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     if extra:
         command = top.commands[args.command]
         command.refuse(command.unrecognized(extra))
+    RenderError.debug = bool(getattr(args, "debug", False))
     say = printer(args.verbosity)
     try:
         return run(args, say)

@@ -8,6 +8,7 @@ import unicodedata
 from decimal import Decimal
 
 from render.problems import Problem
+from render.source import limits
 from render.source import model as m
 from render.source.frontmatter import Entry
 
@@ -29,6 +30,8 @@ def read_amount(path: str, line: int, field: str, text: str) -> tuple[Decimal | 
         what = "是空的" if not typed else f"“{typed}”不是数字"
         return None, [Problem(path, line, field, f"{what}（单位已是万元，只写数字，如 39.05）")]
     value = Decimal(plain.lstrip("+"))
+    if value.adjusted() >= limits.MAX_AMOUNT_DIGITS:  # also before arithmetic: Decimal keeps 28 digits
+        return None, [Problem(path, line, field, f"“{excerpt(typed)}”超过 {limits.MAX_AMOUNT_DIGITS} 位整数：单位是万元，请核对")]
     if value < 0:
         return None, [Problem(path, line, field, f"“{typed}”不能为负数")]
     places = -value.as_tuple().exponent
@@ -38,6 +41,11 @@ def read_amount(path: str, line: int, field: str, text: str) -> tuple[Decimal | 
     if how:
         return value, [Problem(path, line, field, f"“{typed}”含{'和'.join(how)}，已按 {plain} 读取", "warning")]
     return value, []
+
+
+def excerpt(text: str) -> str:
+    """The start of a value, to quote in a message: enough to find it, never the whole of a long one."""
+    return text if len(text) <= limits.EXCERPT_CHARS else text[:limits.EXCERPT_CHARS] + "…"
 
 
 def parse_date(text: str) -> dt.date | None:

@@ -12,7 +12,7 @@ from render.problems import Kind, Problem
 from render.source import fields
 from render.source import model as m
 from render.source import scheme as sch
-from render.source.entries import parse_date, read_amount, usable
+from render.source.entries import excerpt, parse_date, read_amount, usable
 from render.source.frontmatter import parse_yaml
 from render.source.project import project_file
 from render.source.reading import entries_of as _entries_of
@@ -181,7 +181,7 @@ def _office_names(projects: list[m.Project]) -> list[Problem]:
             usual, count = names.most_common(1)[0]
             if p.office != usual:
                 problems.append(Problem(p.source, p.lines["项目主管处室"], "项目主管处室",
-                                        f"“{p.office}”与本部门其他 {count} 个项目的“{usual}”编码相同而名称不同，请核对",
+                                        f"“{excerpt(p.office)}”与本部门其他 {count} 个项目的“{excerpt(usual)}”编码相同而名称不同，请核对",
                                         "warning"))
     return problems
 
@@ -251,8 +251,6 @@ def _total(source: str, stated: tuple[str, int], projects: list[m.Project]) -> l
         problems.append(Problem(source, line, fields.TOTAL, f"写明的合计 {written} 万元与各项目年度金额之和 {total} 万元不符，"
                                                       f"相差 {written - total} 万元"))
     return problems
-
-
 
 
 def scope(path: Path) -> tuple[Path, Path, Path]:

@@ -3,11 +3,13 @@ department's scheme, with every problem named by line and field."""
 
 from __future__ import annotations
 
+import math
+
 from render.problems import Problem
-from render.source import fields
+from render.source import fields, limits
 from render.source import model as m
 from render.source import scheme as sch
-from render.source.entries import read_amount, usable
+from render.source.entries import excerpt, read_amount, usable
 from render.source.parse import ParsedFile, parse_markdown
 
 # A cell holds about 14 (三级指标) or 9 (绩效值) characters a line, the goal about 33, and a page about 40
@@ -18,6 +20,10 @@ TALLEST_NAME, TALLEST_VALUE, TALLEST_GOAL = 500, 320, 1200
 def project_file(rel: str, text: str, stem: str, year: str, dept_dir: str, scheme: m.Scheme | None,
                  problems: list[Problem]) -> m.Project | None:
     """A project file's text → its Project, or None when it has an error (said in `problems`)."""
+    crowded = _crowded(rel, text)
+    if crowded:  # parsing a hundred thousand rows takes seconds: refused by counting them first
+        problems.append(crowded)
+        return None
     parsed, found = parse_markdown(rel, text)
     problems.extend(found)
     if parsed is None:
@@ -25,6 +31,32 @@ def project_file(rel: str, text: str, stem: str, year: str, dept_dir: str, schem
     result, found = project(parsed, stem, year, dept_dir, scheme)
     problems.extend(found)
     return result
+
+
+def oversized(path: str, size: int) -> Problem:
+    return Problem(path, 1, "文件", f"文件过大（{math.ceil(size / 1024 / 102.4) / 10} MB）："
+                                  f"内容文件最多 {limits.FILE_SIZE_TEXT}，请核对是否重复粘贴")
+
+
+def _too_long(path: str, line: int, field: str, text: str) -> Problem | None:
+    if len(text) <= limits.MAX_CELL_CHARS:
+        return None
+    return Problem(path, line, field, f"内容过长（{len(text)} 字，以“{excerpt(text)}”开头）："
+                                      f"每格最多 {limits.MAX_CELL_CHARS} 字，请删减")
+
+
+def _too_many_rows(path: str, line: int, count: int) -> Problem:
+    return Problem(path, line, fields.INDICATORS, f"指标表有 {count} 行，超过上限 {limits.MAX_ROWS} 行（本行起超出）："
+                                                  "请核对是否重复粘贴，或把项目拆开")
+
+
+def _crowded(path: str, text: str) -> Problem | None:
+    """More table lines than one indicator table may hold, counted without parsing."""
+    rows = [n for n, line in enumerate(text.split("\n"), 1) if line.lstrip().startswith("|")]
+    heads = 2  # the column heads and the line under them
+    if len(rows) <= limits.MAX_ROWS + heads:
+        return None
+    return _too_many_rows(path, rows[limits.MAX_ROWS + heads], len(rows) - heads)
 
 
 def project(parsed: ParsedFile, stem: str, year: str, dept_dir: str,
@@ -59,14 +91,15 @@ def project(parsed: ParsedFile, stem: str, year: str, dept_dir: str,
 
 def _fields(path: str, values: dict[str, str], lines: dict[str, int], dept_dir: str) -> list[Problem]:
     """Each header field present, checked on its own, so that one mistake does not hide the next."""
-    problems = []
+    problems = [p for f in fields.PROJECT if f.label in values
+                for p in [_too_long(path, lines[f.label], f.label, values[f.label])] if p]
     for f in fields.PROJECT:
         if f.empty and values.get(f.label) == "":
             problems.append(Problem(path, lines[f.label], f.label, "不能为空" if f.empty == "error" else "是空的",
                                     f.empty))
     if "主管部门" in values and values["主管部门"] != dept_dir:
         problems.append(Problem(path, lines["主管部门"], "主管部门",
-                                f"“{values['主管部门']}”与所在部门文件夹“{dept_dir}”不一致"))
+                                f"“{excerpt(values['主管部门'])}”与所在部门文件夹“{dept_dir}”不一致"))
     return problems
 
 
@@ -94,7 +127,10 @@ def _goal(path: str, sections: dict, lines: dict[str, int], problems: list[Probl
     if not goal:
         problems.append(Problem(path, s.line, fields.GOAL, "是空的", "warning"))
     lines[fields.GOAL] = s.paragraphs[0][1] if s.paragraphs else s.line
-    if sum(map(len, goal)) > TALLEST_GOAL:
+    too_long = _too_long(path, lines[fields.GOAL], fields.GOAL, "".join(goal))
+    if too_long:
+        problems.append(too_long)
+    elif sum(map(len, goal)) > TALLEST_GOAL:
         problems.append(Problem(path, lines[fields.GOAL], fields.GOAL, f"内容过长（{sum(map(len, goal))} 字）：超过一页，"
                                 "表头之后的指标表将从后面的页开始", "warning"))
     return goal
@@ -107,7 +143,7 @@ def _indicators(path: str, section, scheme: m.Scheme | None, problems: list[Prob
         problems.append(Problem(path, section.line, field, what))
         return ()
     for text, line in section.paragraphs:
-        problems.append(Problem(path, line, field, f"表格之外的文字“{text[:20]}”不会印出：请放进表格或删去"))
+        problems.append(Problem(path, line, field, f"表格之外的文字“{excerpt(text)}”不会印出：请放进表格或删去"))
     head, *rows = section.tables[0]
     shape = f"| {' | '.join(fields.INDICATOR_HEADS)} |"
     if head.cells != fields.INDICATOR_HEADS:
@@ -115,6 +151,9 @@ def _indicators(path: str, section, scheme: m.Scheme | None, problems: list[Prob
         return ()
     if not rows:
         problems.append(Problem(path, head.line, field, "表格没有指标行"))
+        return ()
+    if len(rows) > limits.MAX_ROWS:
+        problems.append(_too_many_rows(path, rows[limits.MAX_ROWS].line, len(rows)))
         return ()
     tree: list[list] = []  # [label, line, [[label2, line, [Indicator]]]]
     for row in rows:
@@ -124,10 +163,13 @@ def _indicators(path: str, section, scheme: m.Scheme | None, problems: list[Prob
             problems.append(Problem(path, row.line, field,
                                     f"本行有 {row.written_cells} 格，应为 4 格：{shape}（{hint}）"))
             continue
+        too_long = [p for head, text in zip(fields.INDICATOR_HEADS, row.cells, strict=True)
+                    for p in [_too_long(path, row.line, head, text)] if p]
+        problems += too_long
         l1, l2, name, value = row.cells
         if l1:
             if scheme and l1 not in scheme.level1:
-                problems.append(Problem(path, row.line, "一级指标", f"“{l1}”不是已知的一级指标{sch.suggest(scheme, l1, 1)}"))
+                problems.append(Problem(path, row.line, "一级指标", f"“{excerpt(l1)}”不是已知的一级指标{sch.suggest(scheme, l1, 1)}"))
                 continue
             if not tree or tree[-1][0] != l1:
                 if any(t[0] == l1 for t in tree):
@@ -143,7 +185,7 @@ def _indicators(path: str, section, scheme: m.Scheme | None, problems: list[Prob
         current = tree[-1]
         if l2:
             if scheme and l2 not in scheme.level2:
-                problems.append(Problem(path, row.line, "二级指标", f"“{l2}”不是已知的二级指标{sch.suggest(scheme, l2, 2)}"))
+                problems.append(Problem(path, row.line, "二级指标", f"“{excerpt(l2)}”不是已知的二级指标{sch.suggest(scheme, l2, 2)}"))
                 continue
             if scheme and scheme.parent(l2) != current[0]:
                 problems.append(Problem(path, row.line, "二级指标", f"“{l2}”不属于一级指标“{current[0]}”，"
@@ -159,7 +201,7 @@ def _indicators(path: str, section, scheme: m.Scheme | None, problems: list[Prob
         if not value:
             problems.append(Problem(path, row.line, "绩效值", "是空的", "warning"))
         for field_name, text, limit in (("三级指标", name, TALLEST_NAME), ("绩效值", value, TALLEST_VALUE)):
-            if len(text) > limit:
+            if len(text) > limit and not too_long:
                 problems.append(Problem(path, row.line, field_name, f"内容过长（{len(text)} 字）：这一行高过一页，"
                                         "打印时会被拆到两页，列标题和一级、二级指标在后页不会重印", "warning"))
         current[2][-1][2].append(m.Indicator(name, value, row.line))

@@ -7,8 +7,9 @@ from pathlib import Path
 
 from render.commands.system import system_message
 from render.problems import Problem
-from render.source import fields
+from render.source import fields, limits
 from render.source.parse import decode
+from render.source.project import oversized
 
 # What an entry is when it is no file: opening a FIFO would wait for a writer that never comes.
 _SPECIAL = ((stat.S_ISFIFO, "命名管道（FIFO）"), (stat.S_ISSOCK, "套接字（socket）"), (stat.S_ISCHR, "字符设备"),
@@ -67,6 +68,9 @@ def unknown(path: Path, repo_root: Path) -> Problem:
 
 def read(path: Path, repo_root: Path, problems: list[Problem]) -> str | None:
     try:
+        if path.stat().st_size > limits.MAX_FILE_BYTES:  # refused unread: a runaway file costs nothing
+            problems.append(oversized(rel(path, repo_root), path.stat().st_size))
+            return None
         data = path.read_bytes()
     except OSError as e:
         problems.append(Problem(rel(path, repo_root), 1, "文件", f"无法读取：{system_message(OSError(e.errno, e.strerror))}"))

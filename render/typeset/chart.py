@@ -28,6 +28,7 @@ def _font() -> float:
 def _line() -> float:
     return _font() * LEADING
 LABEL = 70  # mm for 序号 and name
+LEAST_PLOT = 30  # mm: the bars' room, at the least, beside the labels and the widest figure
 LEADING = 1.3  # a label's lines, a little closer than the tables'
 GRID = "#666"  # and 0.12 mm (0.34 pt): a laser printer draws it, a lighter or thinner one fades
 AXIS_Y = 7  # mm: the ticks' figures above the plot
@@ -62,22 +63,43 @@ def wrap(text: str, width: float) -> list[str]:
     return lines + [line] if line else lines
 
 
+def plot_width(department: m.Department) -> float:
+    """The bars' room (mm): the type area less the labels and the widest figure beside its bar."""
+    amounts = [m.amount_text(p.amount, department.places) for p in department.projects]
+    return _width() - LABEL - (max((_mm(a) for a in amounts), default=0) + 2)
+
+
+def _label(n: int, name: str) -> tuple[str, list[str], float]:
+    """The 序号 of the n-th project, its name's lines and the height (mm) they take."""
+    number = f"{n}. "
+    lines = wrap(name, LABEL - 3 - _mm(number))
+    return number, lines, len(lines) * _line() + 3
+
+
+def _room() -> float:
+    """The height (mm) one page of the chart gives its rows."""
+    return _height() - AXIS_Y - 3
+
+
+def too_tall(n: int, name: str) -> bool:
+    """Whether the n-th project's name, wrapped, is taller than a page of the chart."""
+    return _label(n, name)[2] > _room()
+
+
 def bar_charts(department: m.Department) -> list[str]:
     """Every project by its full name (wrapped), a bar, and its amount as the summary prints it: one
     chart per page, on one scale, as many as the names need."""
     projects = department.projects
     amounts = [m.amount_text(p.amount, department.places) for p in projects]
     top = _nice_max(max((p.amount for p in projects), default=Decimal(0)))
-    plot = _width() - LABEL - (max((_mm(a) for a in amounts), default=0) + 2)
+    plot = plot_width(department)
     rows = []
     for n, (p, amount) in enumerate(zip(projects, amounts, strict=True), 1):
-        number = f"{n}. "
-        lines = wrap(p.name, LABEL - 3 - _mm(number))
-        rows.append(Bar(number, tuple(lines), amount, float(p.amount / top) * plot if top else 0,
-                        len(lines) * _line() + 3))
+        number, lines, need = _label(n, p.name)
+        rows.append(Bar(number, tuple(lines), amount, float(p.amount / top) * plot if top else 0, need))
     pages: list[list[Bar]] = [[]]
     for row in rows:
-        if pages[-1] and sum(r.need for r in pages[-1]) + row.need > _height() - AXIS_Y - 3:
+        if pages[-1] and sum(r.need for r in pages[-1]) + row.need > _room():
             pages.append([])
         pages[-1].append(row)
     return [_chart(department.name, page, top, plot) for page in pages]
@@ -94,7 +116,7 @@ class Bar:
 
 def _chart(name: str, bars: list[Bar], top: Decimal, plot: float) -> str:
     # The rows share the page: each at least as tall as its label, none taller than 20 mm.
-    spare = (_height() - AXIS_Y - 3 - sum(b.need for b in bars)) / max(len(bars), 1)
+    spare = (_room() - sum(b.need for b in bars)) / max(len(bars), 1)
     rows = [b.need + max(0.0, min(spare, 20 - b.need)) for b in bars]
     plot_height = sum(rows)
     height = AXIS_Y + 2 + plot_height + 1

@@ -86,7 +86,9 @@ def _strict():
     finally:
         logger.removeHandler(handler)
     if handler.messages:
-        raise RenderError("; ".join(dict.fromkeys(handler.messages)))
+        raise RenderError("排版程序报告了问题（多半是本程序的故障，不是内容的错）：请把这条提示交给维护人员，"
+                          "加 --debug 可看到排版程序的原文",
+                          "; ".join(dict.fromkeys(handler.messages)))
 
 
 @lru_cache(maxsize=None)

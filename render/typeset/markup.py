@@ -11,7 +11,8 @@ from markupsafe import Markup
 from render import TEMPLATES, __version__
 from render.source import fields
 from render.source import model as m
-from render.typeset import chart, fonts, geometry
+from render.typeset import chart, geometry
+from render.typeset.columns import head_rows, head_widths, summary_widths
 
 
 
@@ -71,65 +72,6 @@ def by_page(blocks_: tuple[Block, ...]) -> tuple[tuple[Block, ...], ...]:
             pages.append([])
         pages[-1].append(block)
     return tuple(tuple(p) for p in pages)
-
-
-def cell_width(texts, bold: bool = False) -> float:
-    """The width (mm) a column needs to set the longest of these texts on one line: the text, a cell's
-    padding each side, its rules and a little air."""
-    page = geometry.PAGE
-    return max((fonts.text_em(t, bold) for t in texts), default=0.0) * page.em + 2 * page.cell_padding + 0.4
-
-
-def fit_columns(needs: list[float], grow: list[bool], least: float = 20.0) -> tuple[float, ...]:
-    """Column widths filling the type area: each column its need, the room left shared by the `grow`
-    columns in proportion to theirs; where room is short, those shrink in proportion (and wrap)."""
-    fixed = sum(n for n, g in zip(needs, grow, strict=False) if not g)
-    flexible = sum(n for n, g in zip(needs, grow, strict=False) if g) or 1.0
-    width = geometry.PAGE.type_width
-    scale = max(width - fixed, least * sum(grow)) / flexible
-    widths = [math.floor((n * scale if g else n) * 10) / 10 for n, g in zip(needs, grow, strict=False)]
-    widths[-1] = round(width - sum(widths[:-1]), 1)
-    return tuple(widths)
-
-
-@dataclass(frozen=True)
-class HeadCell:
-    label: str
-    text: str
-    number: bool  # set as a figure (right-aligned, tabular)
-
-
-def head_rows(p: m.Project) -> tuple[tuple[HeadCell, ...], ...]:
-    """The header grid as the form prints it (fields.HEAD_ROWS), each field's label with its value."""
-    def cell(label: str) -> HeadCell:
-        f = fields.BY_LABEL[label]
-        value = getattr(p, f.attr)
-        return HeadCell(label, m.amount_text(value, p.places) if f.kind == "amount" else value, f.kind == "amount")
-
-    return tuple(tuple(cell(label) for label in row) for row in fields.HEAD_ROWS)
-
-
-def head_widths(p: m.Project) -> tuple[float, ...]:
-    """The header block's four columns: labels as wide as the longest label, the values sharing the rest."""
-    rows = head_rows(p)
-    left, right = [r[0] for r in rows if len(r) == 2], [r[1] for r in rows if len(r) == 2]
-    needs = [cell_width([r[0].label for r in rows] + [fields.GOAL], bold=True),
-             cell_width(c.text for c in left),
-             cell_width((c.label for c in right), bold=True),
-             cell_width(c.text for c in right)]
-    return fit_columns(needs, [False, True, False, True])
-
-
-def summary_widths(d: m.Department, pages: list[str]) -> tuple[float, ...]:
-    """The 项目汇总表's columns: each as wide as its head or longest value, the names taking the rest."""
-    amounts = [m.amount_text(p.amount, d.places) for p in d.projects] + [m.amount_text(d.total, d.places)]
-    needs = [cell_width(["序号"], True), 0.0,
-             max(cell_width(["项目主管处室"], True), cell_width([p.office for p in d.projects])),
-             max(cell_width(["项目期限"], True), cell_width([p.term for p in d.projects])),
-             max(cell_width(["项目年度金额"], True), cell_width(amounts, True)),
-             max(cell_width(["页码"], True), cell_width(pages))]
-    widths = fit_columns(needs[:1] + needs[2:] + [1.0], [False] * 5 + [True], least=40.0)
-    return widths[:1] + widths[-1:] + widths[1:5]
 
 
 def environment() -> jinja2.Environment:
