@@ -200,3 +200,11 @@ def test_what_import_writes_check_accepts_and_a_name_no_folder_can_have_is_refus
     check = run_cli("check", "--content", str(content))
     assert check.returncode == 0, check.stdout
     assert "3 个项目" in check.stdout
+
+
+def test_readme_states_the_limits_the_code_has():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8").split("## 限制", 1)[1].split("\n## ", 1)[0]
+    stated = [row.split(" | ")[1] for row in readme.splitlines() if row.startswith("| ") and " | " in row][1:]
+    assert stated == [limits.size(limits.FILE_BYTES), limits.size(limits.XLSX_BYTES), f"{limits.ROWS} 行",
+                      f"{limits.CELLS} 个", f"{limits.CELL_CHARS} 字", f"{limits.PROBLEMS} 条", f"{limits.EXCERPT} 字",
+                      limits.size(limits.RULES_BYTES)]
