@@ -208,3 +208,17 @@ def test_readme_states_the_limits_the_code_has():
     assert stated == [limits.size(limits.FILE_BYTES), limits.size(limits.XLSX_BYTES), f"{limits.ROWS} 行",
                       f"{limits.CELLS} 个", f"{limits.CELL_CHARS} 字", f"{limits.PROBLEMS} 条", f"{limits.EXCERPT} 字",
                       limits.size(limits.RULES_BYTES)]
+
+
+def test_check_quotes_a_long_value_as_an_excerpt(tmp_path):
+    from conftest import department_file, project_file
+
+    folder = tmp_path / "content" / "2025" / "901-测试局"
+    department_file(folder, "901", "测试局")
+    long = "很长的" * 5000
+    project_file(folder, "01-甲", "甲", "901-测试局", "1" + long, [(f"9-{long}", "11-数量指标", "名", "值")])
+    done = run_cli("check", "--content", str(tmp_path / "content"))
+    assert done.returncode == 1
+    quoted = [line for line in done.stdout.splitlines() if "很长的" in line]
+    assert len(quoted) == 2 and all(f"“{('1' + long)[:40]}…”" in q or f"“{('9-' + long)[:40]}…”" in q for q in quoted)
+    assert max(len(line) for line in done.stdout.splitlines()) < 300

@@ -8,6 +8,7 @@ from render.source import fields
 from render.source import model as m
 from render.source import scheme as sch
 from render.source.entries import read_amount, usable
+from render.source.limits import excerpt
 from render.source.parse import ParsedFile, parse_markdown
 
 # A cell holds about 14 (三级指标) or 9 (绩效值) characters a line, the goal about 33, and a page about 40
@@ -66,7 +67,7 @@ def _fields(path: str, values: dict[str, str], lines: dict[str, int], dept_dir: 
                                     f.empty))
     if "主管部门" in values and values["主管部门"] != dept_dir:
         problems.append(Problem(path, lines["主管部门"], "主管部门",
-                                f"“{values['主管部门']}”与所在部门文件夹“{dept_dir}”不一致"))
+                                f"“{excerpt(values['主管部门'])}”与所在部门文件夹“{dept_dir}”不一致"))
     return problems
 
 
@@ -75,7 +76,7 @@ def _known_sections(path: str, parsed: ParsedFile, problems: list[Problem]) -> d
     sections = {}
     for s in parsed.sections:
         if s.title not in (fields.GOAL, fields.INDICATORS):
-            problems.append(Problem(path, s.line, "栏目", f"不认识的栏目“{s.title}”；应为“{fields.GOAL}”或“{fields.INDICATORS}”"))
+            problems.append(Problem(path, s.line, "栏目", f"不认识的栏目“{excerpt(s.title)}”；应为“{fields.GOAL}”或“{fields.INDICATORS}”"))
         elif s.title in sections:
             problems.append(Problem(path, s.line, s.title, f"栏目重复（第 {sections[s.title].line} 行已有）"))
         else:
@@ -127,7 +128,7 @@ def _indicators(path: str, section, scheme: m.Scheme | None, problems: list[Prob
         l1, l2, name, value = row.cells
         if l1:
             if scheme and l1 not in scheme.level1:
-                problems.append(Problem(path, row.line, "一级指标", f"“{l1}”不是已知的一级指标{sch.suggest(scheme, l1, 1)}"))
+                problems.append(Problem(path, row.line, "一级指标", f"“{excerpt(l1)}”不是已知的一级指标{sch.suggest(scheme, l1, 1)}"))
                 continue
             if not tree or tree[-1][0] != l1:
                 if any(t[0] == l1 for t in tree):
@@ -143,7 +144,7 @@ def _indicators(path: str, section, scheme: m.Scheme | None, problems: list[Prob
         current = tree[-1]
         if l2:
             if scheme and l2 not in scheme.level2:
-                problems.append(Problem(path, row.line, "二级指标", f"“{l2}”不是已知的二级指标{sch.suggest(scheme, l2, 2)}"))
+                problems.append(Problem(path, row.line, "二级指标", f"“{excerpt(l2)}”不是已知的二级指标{sch.suggest(scheme, l2, 2)}"))
                 continue
             if scheme and scheme.parent(l2) != current[0]:
                 problems.append(Problem(path, row.line, "二级指标", f"“{l2}”不属于一级指标“{current[0]}”，"
