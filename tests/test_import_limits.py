@@ -222,3 +222,17 @@ def test_check_quotes_a_long_value_as_an_excerpt(tmp_path):
     quoted = [line for line in done.stdout.splitlines() if "很长的" in line]
     assert len(quoted) == 2 and all(f"“{('1' + long)[:40]}…”" in q or f"“{('9-' + long)[:40]}…”" in q for q in quoted)
     assert max(len(line) for line in done.stdout.splitlines()) < 300
+
+
+def test_a_file_the_system_will_not_let_us_read_is_named_in_chinese(tmp_path, monkeypatch):
+    from render.source import rows
+
+    def refused(path):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(rows, "read", refused)
+    paste = tmp_path / "锁.txt"
+    paste.write_text("x\n", encoding="utf-8")
+    done = import_(str(paste), "--content", str(tmp_path / "content"))
+    [line] = out_lines(done, "锁.txt")
+    assert line.startswith(f"锁.txt: 错误：无法读取：{paste}：没有权限读写这里。") and "Permission" not in done.stdout

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import yaml
 
+from render.commands.system import system_message
 from render.problems import Exit, Kind, Level, Problem, exit_code, plain
 from render.source import fields
 from render.source import model as m
@@ -113,7 +114,7 @@ def import_files(paths: list[Path], content: Path, *, force: bool = False, year:
             notes.append(Note(path.name, 0, 0, str(e), error=True))
             continue
         except OSError as e:
-            notes.append(Note(path.name, 0, 0, f"无法读取：{e.strerror or e}", error=True))
+            notes.append(Note(path.name, 0, 0, f"无法读取：{system_message(e)}", error=True))
             continue
         found, found_notes = parse_tables(rows, scheme)
         tables += found
