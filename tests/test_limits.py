@@ -70,7 +70,7 @@ def test_a_cell_past_the_limit_is_named_with_its_field_and_quoted_short(tmp_path
     path.write_text(path.read_text(encoding="utf-8").replace("项目期限: 1年", f"项目期限: {long}"), encoding="utf-8")
     result, _ = _check(tmp_path)
     assert result.returncode == 1
-    said = f"内容过长（{len(long)} 字，以“{long[:limits.EXCERPT_CHARS]}…”开头）：每格最多 {limits.MAX_CELL_CHARS} 字"
+    said = f"内容过长（{len(long)} 字，以“{long[:limits.EXCERPT]}…”开头）：每格最多 {limits.MAX_CELL_CHARS} 字"
     for where in ("01-长格.md:6: 项目期限: ", "01-长格.md:13: 年度总体绩效目标: ", "01-长格.md:19: 三级指标: ",
                   "01-长格.md:20: 绩效值: "):
         assert where + said in result.stdout, where
@@ -84,7 +84,7 @@ def test_an_amount_of_more_digits_than_any_budget_is_refused(tmp_path):
     project_file(folder, "02-大额", "大额", DEPT, "9" * limits.MAX_AMOUNT_DIGITS + ".5", long_rows(3))
     result, _ = _check(tmp_path)
     assert result.returncode == 1, result.stdout + result.stderr  # was a crash: Decimal keeps 28 digits
-    assert (f"01-巨额.md:8: 项目年度金额: “{'1' * limits.EXCERPT_CHARS}…”超过 {limits.MAX_AMOUNT_DIGITS} 位整数"
+    assert (f"01-巨额.md:8: 项目年度金额: “{'1' * limits.EXCERPT}…”超过 {limits.MAX_AMOUNT_DIGITS} 位整数"
             in result.stdout)
     assert "02-大额.md" not in result.stdout
 

@@ -4,6 +4,7 @@ rule firing on the one fault it is about, a bureau's own rules file checked line
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -255,3 +256,70 @@ def test_readme_lists_the_shipped_rules():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     listed = re.findall(r"^\| (R\d+) \| (\S+) \| (\S+) \| .* \| (.+) \|$", readme, re.M)
     assert listed == [(r.id, r.name, r.level, r.basis) for r in rules.rules]
+
+
+# ---- a rules file that is hostile or broken ----
+
+SHIPPED = (ROOT / "rules" / "审核规则.yml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("key,value,says", [
+    ("容差", "nan", "“容差”应为一个数"), ("容差", "-5", "“容差”为 -5，应为 0 至 100 之间的数（单位：%）"),
+    ("容差", "1e999", "“容差”应为一个数"), ("最低比例", "-inf", "“最低比例”应为一个数"),
+    ("最低比例", "100.5", "“最低比例”为 100.5，应为 0 至 100"), ("最低", "-1", "“最低”为 -1，应为 0 至 100"),
+    ("最短字数", "0", "“最短字数”为 0，应为 1 至 200 之间的整数"), ("最短字数", "10.5", "“最短字数”为 10.5"),
+])
+def test_a_threshold_out_of_its_range_is_named_with_its_line(tmp_path, key, value, says):
+    line = next(n for n, text in enumerate(SHIPPED.splitlines(), 1) if text.strip().startswith(f"{key}:"))
+    path = tmp_path / "本局规则.yml"
+    path.write_text(re.sub(rf"^(\s*){key}: \S+", rf"\g<1>{key}: {value}", SHIPPED, count=1, flags=re.M),
+                    encoding="utf-8")
+    rules, problems = rl.load(path, tmp_path)
+    assert rules is None and [(p.path, p.line, p.field) for p in problems] == [("本局规则.yml", line, "审核规则")]
+    assert says in problems[0].message, problems
+    done = run_cli("review", "--rules", str(path), str(SEED))  # no review made, and no crash (was exit 3)
+    assert done.returncode == 1 and says in done.stdout and "== " not in done.stdout, done.stdout + done.stderr
+
+
+def test_a_missing_rules_file_is_a_command_line_mistake(tmp_path):
+    done = run_cli("review", "--rules", str(tmp_path / "没有.yml"), str(SEED))
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert f"{tmp_path / '没有.yml'}: 审核规则: 找不到这个文件" in done.stdout and not re.search(r"[A-Za-z]{4}", done.stdout
+                                                                                         .split("（--rules")[0][-12:])
+    assert run_cli("check", "--content", str(tmp_path / "没有")).returncode == 2  # as a missing --content
+
+
+def test_a_rules_file_is_read_in_linear_time_up_to_its_limit(tmp_path):
+    from render.source import limits
+
+    body = "\n".join(line for line in SHIPPED.splitlines() if not line.lstrip().startswith("#")).split("规则:\n", 1)[1]
+    rule = body.split("  R02:")[0].replace("  R01:", "  R{n}:")
+    copies = (limits.RULES_BYTES - 200) // len(rule.replace("{n}", "00000").encode("utf-8"))
+    path = tmp_path / "大.yml"
+    path.write_text("规则:\n" + "".join(rule.replace("{n}", f"{k:05d}") for k in range(copies)), encoding="utf-8")
+    started = time.perf_counter()
+    rules, problems = rl.load(path, tmp_path)
+    assert rules is not None and len(rules.rules) == copies, problems[:3]
+    assert time.perf_counter() - started < 5  # about 0.5 s; 10 MB used to take over 600 s
+    path.write_bytes(path.read_bytes() * 11)  # 11 MB
+    started = time.perf_counter()
+    rules, problems = rl.load(path, tmp_path)
+    assert rules is None and [str(p) for p in problems] == [
+        "大.yml: 审核规则: 文件超过 1 MB，不像审核规则文件（随附的规则文件只有几 KB）：请核对 --rules 所指的文件"]
+    assert time.perf_counter() - started < 1
+
+
+def test_each_rule_is_named_at_its_own_line_even_when_rules_share_a_body(tmp_path):
+    path = tmp_path / "本局规则.yml"
+    path.write_text("规则:\n  R01: &same\n    名称: 空格\n  R02: *same\n  R03: *same\n", encoding="utf-8")
+    rules, problems = rl.load(path, tmp_path)
+    missing = sorted({(p.line, p.message.split("：")[0]) for p in problems if "缺少“级别”" in p.message})
+    assert missing == [(2, "规则 R01"), (4, "规则 R02"), (5, "规则 R03")]
+
+
+def test_problems_of_a_rules_file_are_listed_up_to_a_hundred(tmp_path):
+    path = tmp_path / "本局规则.yml"
+    path.write_text("规则:\n" + "".join(f"  R{k:03d}: 空\n" for k in range(250)), encoding="utf-8")
+    rules, problems = rl.load(path, tmp_path)
+    assert len(problems) == 101 and problems[-1].message.startswith("另有 150 个问题未列出（共 250 个，只列出前 100 个）")
+    assert problems[-1].severity == "error"

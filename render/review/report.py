@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -63,23 +64,23 @@ def xlsx_bytes(r: DepartmentReview, stamp: datetime) -> bytes:
     ws = wb.active
     ws.title = NAME
     heads = ("序号", "项目名称", "文件", "行", "规则编号", "规则名称", "级别", "意见", "建议", "依据")
-    ws.append(heads)
+    _append(ws, heads)
     n = 0
     for p in r.projects:
         for f in p.findings:
             n += 1
-            ws.append((n, p.project.name, f.path, f.line, f.rule.id, f.rule.name, f.rule.level, f.message,
+            _append(ws, (n, p.project.name, f.path, f.line, f.rule.id, f.rule.name, f.rule.level, f.message,
                        f.rule.advice, f.rule.basis))
     for column, width in zip("ABCDEFGHIJ", (6, 30, 40, 6, 9, 16, 10, 60, 40, 40), strict=True):
         ws.column_dimensions[column].width = width
     summary = wb.create_sheet("汇总表")
-    summary.append(("序号", "项目名称", "项目主管处室", "项目期限", "项目年度金额（万元）", *LEVELS, "意见合计"))
+    _append(summary, ("序号", "项目名称", "项目主管处室", "项目期限", "项目年度金额（万元）", *LEVELS, "意见合计"))
     for k, p in enumerate(r.projects, 1):
         pr = p.project
-        summary.append((k, pr.name, pr.office, pr.term, float(pr.amount), *(p.count(x) for x in LEVELS),
+        _append(summary, (k, pr.name, pr.office, pr.term, float(pr.amount), *(p.count(x) for x in LEVELS),
                         len(p.findings)))
     amount = sum((p.project.amount for p in r.projects), start=m.Decimal(0))
-    summary.append(("合计", "", "", "", float(amount), *(r.count(x) for x in LEVELS), len(r.findings)))
+    _append(summary, ("合计", "", "", "", float(amount), *(r.count(x) for x in LEVELS), len(r.findings)))
     for column, width in zip("ABCDEFGHI", (6, 40, 16, 10, 18, 10, 10, 10, 10), strict=True):
         summary.column_dimensions[column].width = width
     for sheet in (ws, summary):
@@ -97,6 +98,23 @@ def xlsx_bytes(r: DepartmentReview, stamp: datetime) -> bytes:
     buffer = io.BytesIO()
     ExcelWriter(wb, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED)).save()
     return _fixed_zip(buffer.getvalue(), stamp.replace(tzinfo=None))
+
+
+# What Excel, WPS and LibreOffice take for the start of a formula when a cell's text is typed or pasted,
+# also after leading blanks (a tab or CR copied with the value).
+_FORMULA_LEAD = re.compile(r"[\s]*[=+\-@]")
+
+
+def _append(sheet, values) -> None:
+    """A row whose text stays text: openpyxl makes a formula of any str that starts with "=", and a clerk's
+    项目名称 or a bureau's rule name is never one. Numbers (序号, 行, amounts, counts) stay numbers."""
+    sheet.append(values)
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+            if _FORMULA_LEAD.match(cell.value):
+                # the quote prefix keeps it text when someone edits the cell and presses Enter
+                cell.quotePrefix = True
 
 
 def _fixed_zip(data: bytes, when: datetime) -> bytes:

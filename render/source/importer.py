@@ -9,21 +9,24 @@ from pathlib import Path
 
 import yaml
 
+from render.commands.system import system_message
 from render.problems import Exit, Kind, Level, Problem, exit_code, plain
 from render.source import fields
 from render.source import model as m
 from render.source import scheme as sch
 from render.source.entries import parse_date
+from render.source import limits
+from render.source.limits import excerpt
 from render.source.parse import ESCAPED
 from render.source.pasted import (
     TITLE,
     Note,
     Table,
-    Unreadable,
     assign_years,
     parse_tables,
     read_rows,
 )
+from render.source.rows import Unreadable
 
 
 def safe_name(text: str) -> str:
@@ -111,7 +114,7 @@ def import_files(paths: list[Path], content: Path, *, force: bool = False, year:
             notes.append(Note(path.name, 0, 0, str(e), error=True))
             continue
         except OSError as e:
-            notes.append(Note(path.name, 0, 0, f"无法读取：{e.strerror or e}", error=True))
+            notes.append(Note(path.name, 0, 0, f"无法读取：{system_message(e)}", error=True))
             continue
         found, found_notes = parse_tables(rows, scheme)
         tables += found
@@ -178,9 +181,16 @@ def _folder(content: Path, t: Table, notes: list[Note]) -> Path | None:
     code, sep, name = t.fields["主管部门"].partition("-")
     if not (sep and code.isdigit() and name):
         notes.append(Note(t.source, t.number, t.line,
-                          f"主管部门“{t.fields['主管部门']}”应为“编码-名称”，如 018-平罗县司法局", error=True))
+                          f"主管部门“{excerpt(t.fields['主管部门'])}”应为“编码-名称”，如 018-平罗县司法局", error=True))
         return None
-    folder = content / t.year / f"{code}-{safe_name(name)}"
+    if safe_name(name) != name:
+        # The folder must be named 编码-部门名称 exactly (check compares them), so a name that cannot be a
+        # folder's (018-../../../escape) is refused rather than written where check would refuse it.
+        notes.append(Note(t.source, t.number, t.line,
+                          f"主管部门“{excerpt(t.fields['主管部门'])}”的部门名称不能用作文件夹名：不能含 \\ / : * ? \" < > | "
+                          f"和控制字符，不能以空格或点开头、结尾，不超过 80 个字；请在原表中改正后重新导入", error=True))
+        return None
+    folder = content / t.year / f"{code}-{name}"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
@@ -223,7 +233,8 @@ def run_import(files: list[Path], content: Path, *, force: bool, year: str | Non
         return exit_code(problems)
     report = import_files(files, content, force=force, year=year, date=date, scheme=chosen)
     order = {f.name: k for k, f in enumerate(files)}
-    for p in sorted(report.problems, key=lambda p: (order.get(p.path.split("[")[0], 0), p.path, p.line)):
+    ordered = sorted(report.problems, key=lambda p: (order.get(p.path.split("[")[0], 0), p.path, p.line))
+    for p in limits.capped(ordered):  # a file of thousands of mistakes: the first of them, and a count
         say(str(p), Level.PROBLEM)
     for path in report.written:
         say(f"写出：{path}", Level.MADE)
@@ -234,9 +245,9 @@ def run_import(files: list[Path], content: Path, *, force: bool, year: str | Non
     for path in report.undated:
         say(f"编制日期未填写：请在 {path} 中填写实际的编制日期（或导入时加 --date 2025-01-20）；"
             f"填写之前，check 会提醒，封面上留空白", Level.PROBLEM)
-    say(f"导入：写出 {len(report.written)} 个文件，保留 {len(report.kept)} 个已有文件，"
-        f"{sum(p.severity == 'error' for p in report.problems)} 个错误，"
-        f"{sum(p.severity == 'note' for p in report.problems)} 处修复"
+    count = {severity: sum(p.severity == severity for p in report.problems) for severity in ("error", "warning", "note")}
+    say(f"导入：写出 {len(report.written)} 个文件，保留 {len(report.kept)} 个已有文件，{count['error']} 个错误，"
+        + (f"{count['warning']} 个警告，" if count["warning"] else "") + f"{count['note']} 处修复"
         + (f"，{len(report.undated)} 个部门的编制日期待填" if report.undated else ""),
         Level.FAILED if report.failed else Level.DONE)
     return exit_code(report.problems)

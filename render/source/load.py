@@ -12,7 +12,8 @@ from render.problems import Kind, Problem
 from render.source import fields
 from render.source import model as m
 from render.source import scheme as sch
-from render.source.entries import excerpt, parse_date, read_amount, usable
+from render.source.entries import parse_date, read_amount, usable
+from render.source.limits import excerpt
 from render.source.frontmatter import parse_yaml
 from render.source.project import project_file
 from render.source.reading import entries_of as _entries_of
@@ -218,10 +219,10 @@ def _department_file(folder: Path, root: Path, year: str, match: re.Match, repo_
     checks = [("部门编码", code, "与文件夹名的编码"), ("部门名称", name, "与文件夹名的部门名称"), ("年度", year, "与年度文件夹")]
     for key, expected, what in checks:
         if key in values and values[key] != expected:
-            found.append(Problem(rel, lines[key], key, f"“{values[key]}”{what}“{expected}”不一致"))
+            found.append(Problem(rel, lines[key], key, f"“{excerpt(values[key])}”{what}“{expected}”不一致"))
     date = parse_date(values["编制日期"]) if values.get("编制日期") else None
     if values.get("编制日期") and date is None:
-        found.append(Problem(rel, lines["编制日期"], "编制日期", f"“{values['编制日期']}”不是日期，应写作 2025-01-20"))
+        found.append(Problem(rel, lines["编制日期"], "编制日期", f"“{excerpt(values['编制日期'])}”不是日期，应写作 2025-01-20"))
     elif values.get("编制日期") == "":
         found.append(Problem(rel, lines["编制日期"], "编制日期", "是空的：请填写实际的编制日期，如 2025-01-20"
                                                               "（填写之前，封面上的编制日期留空白）", "warning"))
@@ -231,7 +232,7 @@ def _department_file(folder: Path, root: Path, year: str, match: re.Match, repo_
         found += bad
         if scheme is None and not bad:
             close = sch.suggest_name(values[sch.FIELD])
-            found.append(Problem(rel, lines[sch.FIELD], sch.FIELD, f"“{values[sch.FIELD]}”不是已有的指标体系{close}"))
+            found.append(Problem(rel, lines[sch.FIELD], sch.FIELD, f"“{excerpt(values[sch.FIELD])}”不是已有的指标体系{close}"))
     problems += found
     if any(p.severity == "error" for p in found):
         return None, None, scheme

@@ -3,18 +3,20 @@ tables of the form's fields and indicators, noting every repair and refusal."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 
 from render.problems import Problem
 from render.source import fields
+from render.source import limits
+from render.source.limits import excerpt
 from render.source import model as m
+from render.source import rows
 from render.source import scheme as sch
 from render.source.parse import join_lines
+from render.source.rows import Row
 
 TITLE = "部门项目支出预算绩效目标表"
 LABELS = fields.PROJECT_LABELS + (fields.GOAL,)
@@ -30,12 +32,18 @@ class Note:
     row: int  # line in a text file, row in a sheet; 0: the file as a whole
     message: str
     error: bool = False
+    warning: bool = False  # imported as it is, for the clerk to look at
+    field: str = ""  # the form's field the value is in, where one is meant
 
     def problem(self, project: str = "") -> Problem:
-        """As every command reports: the table (and its 项目名称, what the clerk knows it by) as the field."""
+        """As every command reports: the table (and its 项目名称, what the clerk knows it by) and the form's
+        field as the field."""
         where = f"表{self.table}" + (f"（{project}）" if project else "") if self.table else ""
-        return Problem(self.source, self.row, where, ("错误：" if self.error else "已修复：") + self.message,
-                       "error" if self.error else "note")
+        where = f"{where} {self.field}".strip()
+        if self.error or self.warning:
+            return Problem(self.source, self.row, where, ("错误：" if self.error else "") + self.message,
+                           "error" if self.error else "warning")
+        return Problem(self.source, self.row, where, "已修复：" + self.message, "note")
 
 
 @dataclass
@@ -48,81 +56,10 @@ class Table:
     year: str = ""
 
 
-Row = tuple[str, int, list[str]]  # (where, row number, cells)
-
-
-class Unreadable(Exception):
-    """A file the import cannot read as tables: said to the clerk, the other files still import."""
-
-
 def read_rows(path: Path) -> tuple[list[Row], list[Note]]:
     """The rows of a text file or of every sheet of a workbook, with what reading them took."""
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        return _sheet_rows(path), []
-    if path.suffix.lower() == ".xls":
-        raise Unreadable("是旧版 .xls 工作簿：请在 Excel 中另存为 .xlsx 后再导入")
-    text, notes = _text(path)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return [(path.name, n, line.split("\t")) for n, line in enumerate(text.split("\n"), 1)], notes
-
-
-def _text(path: Path) -> tuple[str, list[Note]]:
-    """Pasted text as Notepad may have saved it: UTF-8, UTF-16 (“Unicode”) or GBK (“ANSI”)."""
-    data = path.read_bytes()
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), []
-    if b"\x00" in data:
-        raise Unreadable("不是文本文件：请把表格粘贴到文本文件中保存，或另存为 .xlsx 工作簿")
-    try:
-        return data.decode("utf-8-sig"), []
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = data.decode("gb18030")
-    except UnicodeDecodeError:
-        raise Unreadable("不是 UTF-8 或 GBK 编码的文本：请在记事本中另存为 UTF-8") from None
-    return text, [Note(path.name, 0, 0, "文件不是 UTF-8 编码，已按 GBK 读取，请核对导入的文字")]
-
-
-def _sheet_rows(path: Path) -> list[Row]:
-    import openpyxl
-
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as e:  # a damaged or renamed file: zipfile, XML and openpyxl errors alike
-        raise Unreadable(f"无法作为 .xlsx 工作簿打开（{type(e).__name__}）：请在 Excel 中打开后另存为 .xlsx") from None
-    try:
-        return [(f"{path.name}[{sheet.title}]", n, [_cell_text(c) for c in row])
-                for sheet in book.worksheets for n, row in enumerate(sheet.iter_rows(), 1)]
-    finally:
-        book.close()
-
-
-def _cell_text(cell) -> str:
-    """A cell as Excel shows it: 12.5 not 12.500000001, 95% not 0.95, a date without midnight."""
-    value = cell.value
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, (int, float)):
-        fmt = getattr(cell, "number_format", None) or ""
-        if "%" in fmt:
-            decimals = len(re.search(r"(?:\.(0+))?%", fmt).group(1) or "")
-            return f"{value * 100:.{decimals}f}%"
-        return _number(value)
-    if isinstance(value, dt.datetime) and value.time() == dt.time():
-        return value.date().isoformat()
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
-
-
-def _number(value: int | float) -> str:
-    if isinstance(value, int):
-        return str(value)
-    text = f"{value:.15g}"  # the digits Excel shows; a float's own tail is arithmetic noise
-    return format(Decimal(text), "f") if "e" in text else text
+    found, said = rows.read(path)
+    return found, [Note(path.name, 0, 0, text) for text in said]
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -183,8 +120,9 @@ def _header_row(t: Table, n: int, cells: list[str], notes: list[Note]) -> None:
                 notes.append(Note(t.source, t.number, n, f"“{label}”出现两次，保留第一次的内容", error=True))
             else:
                 t.fields[label] = value if label == fields.GOAL else _one_line(value)
+                _formula_like(t, n, label, value, notes)
         elif label:
-            notes.append(Note(t.source, t.number, n, f"不认识的栏目“{label}”，未导入", error=True))
+            notes.append(Note(t.source, t.number, n, f"不认识的栏目“{excerpt(label)}”，未导入", error=True))
             k += 1
         else:
             k += 1
@@ -200,7 +138,7 @@ def _header_value(t: Table, n: int, cells: list[str], k: int, label: str, notes:
         notes.append(Note(t.source, t.number, n, f"“{label}”后少了它的空格子，按空值导入"))
         return "", k
     if j < len(cells) and cells[j] not in LABELS:
-        notes.append(Note(t.source, t.number, n, f"“{label}”的内容“{cells[j]}”右移了 {j - k} 格，已归位"))
+        notes.append(Note(t.source, t.number, n, f"“{label}”的内容“{excerpt(cells[j])}”右移了 {j - k} 格，已归位"))
         return cells[j], j + 1
     return "", k + 1
 
@@ -221,7 +159,7 @@ def _indicator_row(t: Table, n: int, cells: list[str], notes: list[Note], scheme
     name_col = max(2, last_code + 1)
     if len(texts) > 2:
         notes.append(Note(t.source, t.number, n, f"本行有 {len(texts)} 段文字，多于三级指标和绩效值两栏："
-                                                 f"{' | '.join(c for _, c in texts)}{_other_scheme(texts, scheme)}",
+                                                 f"{_listed(c for _, c in texts)}{_other_scheme(texts, scheme)}",
                           error=True))
         return
     if len(texts) == 2:
@@ -235,17 +173,38 @@ def _indicator_row(t: Table, n: int, cells: list[str], notes: list[Note], scheme
     while len(cells) > 4 and not cells[-1]:
         cells = cells[:-1]
     if cells[:4] + [""] * (4 - len(cells[:4])) != standard or len(cells) > 4:
-        shown = " | ".join(c or "（空）" for c in cells)
-        placed = "，".join(f"{h}“{v}”" for h, v in zip(fields.INDICATOR_HEADS, row, strict=False) if v) or "空行"
+        shown = _listed(c or "（空）" for c in cells)
+        placed = "，".join(f"{h}“{excerpt(v)}”" for h, v in zip(fields.INDICATOR_HEADS, row, strict=False) if v) or "空行"
         notes.append(Note(t.source, t.number, n, f"错位的行 [{shown}] 按编码归位为：{placed}"))
     t.rows.append(row)
+    for head, cell in zip(fields.INDICATOR_HEADS[2:], row[2:], strict=True):
+        _formula_like(t, n, head, cell, notes)
+
+
+_SIGNED_NUMBER = re.compile(r"[+-]\d+(\.\d+)?%?")
+
+
+def _formula_like(t: Table, n: int, label: str, value: str, notes: list[Note]) -> None:
+    """A value that Excel, WPS or LibreOffice would run as a formula if it were typed or pasted into a cell
+    (a pasted =HYPERLINK(…) opens a web page when clicked): imported as text, and said. A signed number is
+    only a number."""
+    if value and value[0] in limits.FORMULA_LEADS and not _SIGNED_NUMBER.fullmatch(value):
+        notes.append(Note(t.source, t.number, n, f"“{excerpt(value)}”以“{value[0]}”开头，在 Excel、WPS 中会被当作公式："
+                                                 f"已按文字导入，请核对原表是否就是这样写的", warning=True, field=label))
+
+
+def _listed(cells, shown: int = 8) -> str:
+    """Cells as a message quotes them: the first few, each an excerpt, and how many more there were."""
+    cells = list(cells)
+    more = f" | …（共 {len(cells)} 格）" if len(cells) > shown else ""
+    return " | ".join(excerpt(c) for c in cells[:shown]) + more
 
 
 def _code(t: Table, n: int, cell: str, notes: list[Note], scheme: m.Scheme) -> str:
     """A code typed with a full-width dash, digit or a space, as the code it means (said, not silent)."""
     meant = sch.normal(cell) if cell else cell
     if meant != cell and meant in scheme.level1 + scheme.level2:
-        notes.append(Note(t.source, t.number, n, f"“{cell}”按“{meant}”导入"))
+        notes.append(Note(t.source, t.number, n, f"“{excerpt(cell)}”按“{meant}”导入"))
         return meant
     return cell
 

@@ -9,7 +9,8 @@ from render.problems import Problem
 from render.source import fields, limits
 from render.source import model as m
 from render.source import scheme as sch
-from render.source.entries import excerpt, read_amount, usable
+from render.source.entries import read_amount, usable
+from render.source.limits import excerpt
 from render.source.parse import ParsedFile, parse_markdown
 
 # A cell holds about 14 (三级指标) or 9 (绩效值) characters a line, the goal about 33, and a page about 40
@@ -108,7 +109,7 @@ def _known_sections(path: str, parsed: ParsedFile, problems: list[Problem]) -> d
     sections = {}
     for s in parsed.sections:
         if s.title not in (fields.GOAL, fields.INDICATORS):
-            problems.append(Problem(path, s.line, "栏目", f"不认识的栏目“{s.title}”；应为“{fields.GOAL}”或“{fields.INDICATORS}”"))
+            problems.append(Problem(path, s.line, "栏目", f"不认识的栏目“{excerpt(s.title)}”；应为“{fields.GOAL}”或“{fields.INDICATORS}”"))
         elif s.title in sections:
             problems.append(Problem(path, s.line, s.title, f"栏目重复（第 {sections[s.title].line} 行已有）"))
         else:

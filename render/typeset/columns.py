@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from render.problems import Problem, RenderError
 from render.source import fields
 from render.source import model as m
-from render.source.entries import excerpt
+from render.source.limits import excerpt
 from render.typeset import chart, fonts, geometry
 
 # The narrowest a column of words may wrap to: a value column of the header, the 项目汇总表's names.
