@@ -37,6 +37,12 @@ def missing_package(name: str) -> str:
     return "错误：缺少程序包 {}：请先运行 make build".format(name)
 
 
+def interrupt(signum, frame):
+    """A plain `kill` (SIGTERM) ends the command as Ctrl-C does: workers shut down, temp files removed,
+    nothing half-written."""
+    raise KeyboardInterrupt
+
+
 def run_in_venv() -> None:
     """`make build` installs into .venv/ only: `python build.py` with any other Python runs again there,
     with the same arguments, and its exit code is this one's."""
@@ -56,6 +62,11 @@ if __name__ == "__main__":
     run_in_venv()  # the venv's Python is recent: only the one first run can be too old
     if refuse_old_python():
         sys.exit(2)
+    import signal
+
+    signal.signal(signal.SIGTERM, interrupt)
+    if "--debug" in sys.argv:  # the workers' own tracebacks too (render/build/preload.py)
+        os.environ["MUBIAOBIAO_DEBUG"] = "1"
     try:
         from render.commands.cli import main
 

@@ -56,7 +56,7 @@ def test_verify_of_a_folder_that_is_not_there_says_so_in_chinese(tmp_path):
     assert result.stdout.splitlines()[0] == f"{tmp_path / 'dist'}: 输出文件夹: 找不到这个文件夹（请用 --out 指定输出文件夹）"
     (tmp_path / "dist").mkdir()
     said = run_cli("verify", "--out", str(tmp_path / "dist")).stdout
-    assert "manifest.json: 清单: 无法读取：找不到这个文件或文件夹。请检查路径是否写对。" in said and "Errno" not in said
+    assert "manifest.json: 清单: 无法核对：清单不存在（这个文件夹还没有生成过）" in said and "Errno" not in said
 
 
 def test_check_of_one_project_says_only_what_concerns_it(tmp_path):

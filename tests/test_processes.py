@@ -91,3 +91,40 @@ def test_build_check_import_verify_and_review_leave_no_process_and_no_temp_file(
         assert result.returncode == 0, f"{what}: {result.stdout}"
         assert left == [], f"{what} left running: {left}"
         assert sorted(p.name for p in temp.rglob("*")) == [], f"{what} left in the temp folder"
+
+
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM])
+def test_killing_the_command_ends_its_workers_and_removes_its_temp_files(tmp_path, temp, how):
+    content = copy_content(tmp_path)
+    proc = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--content", str(content), "--out",
+                             str(tmp_path / "dist"), "--jobs", "2"], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            env={**os.environ, "TMPDIR": str(temp)})
+    time.sleep(0.5)
+    os.kill(proc.pid, how)  # the command alone, as a task manager does: not its group
+    _, err = proc.communicate(timeout=60)
+    deadline = time.monotonic() + 3
+    while session_members(proc.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = session_members(proc.pid)
+    for line in left:
+        os.kill(int(line.split()[0]), signal.SIGKILL)
+    assert left == [], f"left running 3 s after the command was killed: {left}"
+    assert sorted(p.name for p in temp.rglob("*")) == [], "left in the temp folder"
+    assert "Traceback" not in err, err
+    if how == signal.SIGTERM:
+        assert proc.returncode == 130 and err.startswith("已中断"), err
+
+
+def test_a_long_temp_path_builds(tmp_path):
+    content = copy_content(tmp_path)
+    for path in content.rglob("*.md"):
+        if path.name[:2] not in ("01", "02"):
+            path.unlink()
+    long = tmp_path / ("临时" * 40)
+    long.mkdir()
+    assert len(str(long)) >= 100
+    result, left = run_alone([sys.executable, str(ROOT / "build.py"), "--content", str(content), "--out",
+                              str(tmp_path / "dist"), "--jobs", "2"], long)
+    assert result.returncode == 0, result.stdout
+    assert left == [] and list(long.iterdir()) == []

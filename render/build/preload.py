@@ -5,14 +5,43 @@ Only what is safe to fork: modules, Jinja templates, cffi's parsed declarations.
 fontconfig or Pango here; that state is made in each worker after the fork (docs/weasyprint.md).
 """
 
-# First: it imports WeasyPrint without the slow library search (render/typeset/layout.py).
-from render.typeset import layout  # noqa: F401
+import os
+import shutil
+import signal
+import sys
+
+from render.build import workers
+
+
+def _killed(signum, frame) -> None:
+    """The command that started this fork server has ended (PR_SET_PDEATHSIG), however it ended: take its
+    temp folder along, and the workers go with this process (each has its own PR_SET_PDEATHSIG)."""
+    folder = os.environ.get(workers.SCRATCH)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+    os._exit(0)
+
+
+def _quiet(kind, value, tb) -> None:
+    """A worker that could not start (its command was interrupted meanwhile) fails its job, which the
+    command reports; its traceback is shown only with --debug."""
+    if os.environ.get("MUBIAOBIAO_DEBUG"):
+        sys.__excepthook__(kind, value, tb)
+
+
+signal.signal(signal.SIGTERM, _killed)
+workers.die_with_parent(signal.SIGTERM)
+sys.excepthook = _quiet
 
 # isort: split
-from weasyprint.text.ffi import ffi
+# First of the rest: it imports WeasyPrint without the slow library search (render/typeset/layout.py).
+from render.typeset import layout  # noqa: E402, F401
 
-from render.build import tasks
-from render.typeset import fonts, paginate  # noqa: F401
+# isort: split
+from weasyprint.text.ffi import ffi  # noqa: E402
+
+from render.build import tasks  # noqa: E402
+from render.typeset import fonts, paginate  # noqa: E402, F401
 
 for _name in ("project.html.j2", "volume.html.j2"):
     tasks.environment().get_template(_name)

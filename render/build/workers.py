@@ -3,13 +3,15 @@
 Importing WeasyPrint takes most of a second (its cffi declarations). The workers come from
 multiprocessing's fork server, started here so that it imports WeasyPrint (render/build/preload.py) on the
 other core while this process reads the content. Workers fork from it before any rendering, which keeps
-them clear of WeasyPrint's fork-safety problems (docs/weasyprint.md). Nothing outlives the command that
-started it: the fork server ends with its process, and `watch` keeps its workers only while it runs.
+them clear of WeasyPrint's fork-safety problems (docs/weasyprint.md).
+
+Nothing outlives the command that started it, however it ends. On Linux the fork server is told to die with
+the command (PR_SET_PDEATHSIG, set by preload.py) and removes the build's temp folder as it goes; each worker
+is told to die with the fork server. Elsewhere the workers end when the command shuts them down.
 """
 
 from __future__ import annotations
 
-import atexit
 import os
 import shutil
 import signal
@@ -35,15 +37,34 @@ def pool(count: int):
     return Sturdy(count)
 
 
+# A Unix socket's path holds at most 107 bytes; the fork server's lies two folders below the scratch folder
+# (pymp-xxxxxxxx/listener-xxxxxxxx). A longer TMPDIR gets a scratch folder in one of these instead.
+_SOCKET_ROOM = 70
+_SHORT = ("/tmp", "/var/tmp", "/dev/shm")
+SCRATCH = "MUBIAOBIAO_SCRATCH"  # tells the fork server (preload.py) which folder to remove if it is killed
+
+
 @lru_cache(maxsize=1)
 def scratch() -> dict[str, str]:
-    """The environment that puts this build's workers' temp files (WeasyPrint's copies of the fonts) in a
-    folder of the build's own, removed when the build ends: a worker that dies cannot clean up after itself."""
-    try:
-        folder = tempfile.mkdtemp(prefix="mubiaobiao-")
-    except OSError:
+    """The environment that puts this build's temp files (the fork server's socket, WeasyPrint's copies of
+    the fonts) in a folder of the build's own, removed when the build ends, or by the fork server if the
+    build is killed: a worker that dies cannot clean up after itself."""
+    places = [None] + [p for p in _SHORT if len(tempfile.gettempdir()) + 20 > _SOCKET_ROOM]
+    for place in places:
+        try:
+            folder = tempfile.mkdtemp(prefix="mubiaobiao-", dir=place)
+        except OSError:
+            continue
+        if len(folder) <= _SOCKET_ROOM or place == places[-1]:
+            break
+        os.rmdir(folder)
+    else:
         return {}
-    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    # After multiprocessing's own clean-up of the socket's folder inside it (exitpriority -100), which
+    # would fail on a folder already removed; a plain atexit handler would run first.
+    from multiprocessing.util import Finalize
+
+    Finalize(None, shutil.rmtree, (folder,), {"ignore_errors": True}, exitpriority=-101)
     return {"TMPDIR": folder}
 
 
@@ -54,6 +75,25 @@ def _use_scratch(env: dict[str, str]) -> None:
     # Ctrl-C is for the command, which shuts its workers down: a worker interrupted while it waits for
     # work would only print a traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the fork server's clean-up (preload.py)
+    die_with_parent(signal.SIGKILL)
+
+
+def die_with_parent(sig: int) -> None:
+    """Linux: have the kernel send `sig` when the process that started this one ends, and end now if it
+    already has. Elsewhere nothing: the command shuts its workers down itself."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    parent = os.getppid()
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, sig, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # it died before the call above took effect
+        os._exit(1)
 
 
 def _process_pool(count: int):
@@ -150,7 +190,19 @@ def _start_fork_server() -> None:
     from multiprocessing import forkserver
 
     multiprocessing.get_context("forkserver").set_forkserver_preload(["render.build.preload"])
-    forkserver.ensure_running()
+    env = scratch()
+    saved, tempfile.tempdir = tempfile.tempdir, env.get("TMPDIR", tempfile.tempdir)
+    os.environ[SCRATCH] = env.get("TMPDIR", "")
+    # Started with Ctrl-C ignored, it never handles one (Python keeps an inherited SIG_IGN), nor do the
+    # workers it forks: the command alone answers Ctrl-C, with one line and no child's traceback.
+    main = threading.current_thread() is threading.main_thread()
+    before = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
+    try:
+        forkserver.ensure_running()  # its socket goes in the scratch folder: a short path, removed with it
+    finally:
+        tempfile.tempdir = saved
+        if main:
+            signal.signal(signal.SIGINT, before)
 
 
 def likely_needed(content: Path, out: Path) -> bool:

@@ -23,9 +23,7 @@ SOURCES = (".md", ".yml", ".yaml")
 
 
 def watch(options: Options, say=plain) -> Exit:
-    """Build, then rebuild on every change until interrupted."""
-    from watchfiles import watch as watched
-
+    """Build, then rebuild on every change until interrupted (exit 130, as every command on Ctrl-C)."""
     logging.getLogger("watchfiles").setLevel(logging.ERROR)  # its own "stopping watch" notice
     pool = workers.pool(options.workers) if options.workers > 1 else None
     if pool is not None:  # one each, most likely: a worker primes for about as long as it takes to start
@@ -38,29 +36,63 @@ def watch(options: Options, say=plain) -> Exit:
         code = _once(options, say, pool, "首次生成", shown)
         if not options.content.is_dir():  # the build has said why: nothing to watch
             return code
-        # The watcher is set up when first asked for a batch: it yields an empty one once it is, so that
-        # a file saved during the first build is not missed, and the line below is true when it prints.
         ready = False
-        for batch in watched(options.content, debounce=400, step=30, rust_timeout=200, yield_on_timeout=True,
-                             raise_interrupt=False):
-            if not ready:
+        for batch in _changes(options):
+            if batch is None:
+                say(f"{datetime.now():%H:%M:%S} 内容文件夹 {options.content} 已不存在：等它恢复后继续监视……", Level.PROBLEM)
+                continue
+            if not ready:  # the watcher is set up: a file saved during the first build is not missed
                 ready = True
                 if _sources(options) != before:
                     _once(options, say, pool, "首次生成时保存的文件", shown)
                 say(f"正在监视 {options.content}：保存文件后自动重新生成，按 Ctrl-C 结束。", Level.DONE)
-            names = sorted({str(path) for _, path in batch if str(path).endswith(SOURCES)})
-            if not names:
+            changed = {str(path) for _, path in batch if _concerns(options.content, path)}
+            if not changed:
                 continue
+            # named by the sources saved; a folder only when no source is (an editor's temp file never)
+            names = sorted(n for n in changed if n.endswith(SOURCES)) or sorted(changed)
             # A worker that dies fails its own table; the pool forks fresh ones (workers.Sturdy).
             _once(options, say, pool, "、".join(Path(n).name for n in names[:3])
                   + (f" 等 {len(names)} 个文件" if len(names) > 3 else ""), shown)
     except KeyboardInterrupt:
-        pass
+        say("已停止监视。", Level.DONE)
+        return Exit.INTERRUPTED
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
-    say("已停止监视。", Level.DONE)
-    return Exit.OK
+
+
+def _changes(options: Options):
+    """Batches of changes under the content folder (an empty one when the watcher is ready, and now and
+    then); None when the folder is gone, then the first batch once it is back: the watcher is set up
+    anew whenever the folder is deleted, restored or replaced, as a watch on the old folder hears nothing."""
+    from watchfiles import watch as watched
+
+    while True:
+        try:
+            identity = options.content.stat().st_ino
+        except OSError:
+            yield None
+            while not options.content.is_dir():
+                time.sleep(0.3)
+            yield {("restored", str(options.content))}
+            continue
+        for batch in watched(options.content, debounce=400, step=30, rust_timeout=200, yield_on_timeout=True):
+            yield batch
+            try:
+                if options.content.stat().st_ino != identity:
+                    break
+            except OSError:
+                break
+
+
+def _concerns(content: Path, path: str) -> bool:
+    """A change that can change a PDF: a source file, or a folder (a department renamed, deleted,
+    restored); not an editor's swap or backup file."""
+    p = Path(path)
+    if p.name.startswith((".", "~")) or p.name.endswith(("~", ".swp", ".tmp")):
+        return False
+    return p.suffix in SOURCES or p.is_dir() or not p.suffix or p == content
 
 
 def _sources(options: Options) -> dict[str, tuple[int, int]]:

@@ -124,7 +124,8 @@ def _sections(path: str, lines: list[str], body_start: int) -> tuple[list[Sectio
         elif tok.type == "table_open":
             rows, i = _table(tokens, i, body, body_start)
             tables[tok.map[0]] = rows
-        elif tok.type == "paragraph_open" and tok.level == 0 and _table_lines(body, *tok.map):
+        elif tok.type == "paragraph_open" and tok.level == 0 and heads and heads[-1][0] == fields.INDICATORS \
+                and _table_lines(body, *tok.map):  # a goal may well begin with “|”: only 绩效指标 is a table
             where = heads[-1][0] if heads else "栏目"
             rows = _undelimited(path, body, *tok.map, body_start, where, problems)
             if rows:
