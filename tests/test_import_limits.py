@@ -207,7 +207,9 @@ def test_readme_states_the_limits_the_code_has():
     stated = [row.split(" | ")[1] for row in readme.splitlines() if row.startswith("| ") and " | " in row][1:]
     assert stated == [limits.size(limits.FILE_BYTES), limits.size(limits.XLSX_BYTES), f"{limits.ROWS} 行",
                       f"{limits.CELLS} 个", f"{limits.CELL_CHARS} 字", f"{limits.PROBLEMS} 条", f"{limits.EXCERPT} 字",
-                      limits.size(limits.RULES_BYTES)]
+                      limits.size(limits.RULES_BYTES), limits.FILE_SIZE_TEXT, f"{limits.MAX_ROWS} 行",
+                      f"{limits.MAX_CELL_CHARS} 字", f"{limits.MAX_AMOUNT_DIGITS} 位"]
+    assert limits.FILE_SIZE_TEXT == limits.size(limits.MAX_FILE_BYTES)
 
 
 def test_check_quotes_a_long_value_as_an_excerpt(tmp_path):
@@ -219,8 +221,8 @@ def test_check_quotes_a_long_value_as_an_excerpt(tmp_path):
     project_file(folder, "01-甲", "甲", "901-测试局", "1" + long, [(f"9-{long}", "11-数量指标", "名", "值")])
     done = run_cli("check", "--content", str(tmp_path / "content"))
     assert done.returncode == 1
-    quoted = [line for line in done.stdout.splitlines() if "很长的" in line]
-    assert len(quoted) == 2 and all(f"“{('1' + long)[:40]}…”" in q or f"“{('9-' + long)[:40]}…”" in q for q in quoted)
+    quoted = [line for line in done.stdout.splitlines() if "很长的" in line]  # each field: too long, and why not
+    assert len(quoted) == 4 and all(f"“{('1' + long)[:40]}…”" in q or f"“{('9-' + long)[:40]}…”" in q for q in quoted)
     assert max(len(line) for line in done.stdout.splitlines()) < 300
 
 

@@ -80,7 +80,7 @@ def test_a_cell_past_the_limit_is_named_with_its_field_and_quoted_short(tmp_path
 
 def test_an_amount_of_more_digits_than_any_budget_is_refused(tmp_path):
     folder = _content(tmp_path)
-    project_file(folder, "01-巨额", "巨额", DEPT, "1" * 40, long_rows(3))
+    project_file(folder, "01-巨额", "巨额", DEPT, "1" * (limits.EXCERPT + 5), long_rows(3))
     project_file(folder, "02-大额", "大额", DEPT, "9" * limits.MAX_AMOUNT_DIGITS + ".5", long_rows(3))
     result, _ = _check(tmp_path)
     assert result.returncode == 1, result.stdout + result.stderr  # was a crash: Decimal keeps 28 digits

@@ -10,7 +10,7 @@ from pathlib import Path
 from render import ROOT
 from render.build import cache as kc
 from render.build.files import safe_part
-from render.problems import Problem
+from render.problems import Kind, Problem
 from render.source import fields
 from render.source import model as m
 
@@ -78,10 +78,24 @@ def stamp_for(department: m.Department) -> datetime:
     """The date written into PDFs: SOURCE_DATE_EPOCH, else the volume's 编制日期, else (not filled in yet)
     1 January of its 年度: never the clock."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
+    if epoch and not epoch_problem():
         return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
     day = department.date or date(int(department.year), 1, 1)
     return datetime.combine(day, datetime.min.time(), tzinfo=CHINA)
+
+
+# The last second a PDF's date (and a zip's) can hold: 9999-12-31 23:59:59 UTC.
+LAST_EPOCH = 253402300799
+
+
+def epoch_problem() -> Problem | None:
+    """SOURCE_DATE_EPOCH (reproducible builds' date) set to what is not a date: said, never a program fault."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch or epoch.isdigit() and int(epoch) <= LAST_EPOCH:
+        return None
+    shown = epoch if len(epoch) <= 20 else epoch[:20] + "…"
+    return Problem("SOURCE_DATE_EPOCH", 0, "环境变量", f"“{shown}”不是有效的时间：应为 1970 年以来的秒数（0 到 {LAST_EPOCH}，"
+                   "即 9999 年以前），或不设置（按各部门的编制日期）", kind=Kind.REFUSED)
 
 
 def source_base(content: Path) -> Path:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 
 from render.build import cache as kc
 from render.build import commit, files, publish, workers
-from render.build.plan import Options, ProjectJob, plan, source_base
+from render.build.plan import Options, ProjectJob, epoch_problem, plan, source_base
 from render.build.publish import DRAFTS
 from render.build.scheduler import Inline, Scheduler
 from render.problems import Exit, Kind, Level, Problem, exit_code, plain, report
@@ -123,7 +123,11 @@ def executor(options: Options, layouts: int, pool=None):
 
 
 def refuse(options: Options) -> list[Problem]:
-    """Why this build must not touch the output folder at all: no content to build, or another's PDFs there."""
+    """Why this build must not touch the output folder at all: no content to build, or another's PDFs there,
+    or a date it cannot write."""
+    epoch = epoch_problem()
+    if epoch:
+        return [epoch]
     if not options.content.is_dir():
         return [Problem(str(options.content), 0, "内容目录", f"找不到这个文件夹（请用 --content 指定内容文件夹）；"
                         f"输出文件夹 {options.out} 未改动", kind=Kind.REFUSED)]

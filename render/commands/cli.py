@@ -118,6 +118,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"已中断：{MEANING[Exit.INTERRUPTED].partition('：')[2]}。", file=sys.stderr)
         return Exit.INTERRUPTED
+    except BrokenPipeError:  # `build.py … | head` has read enough: the command stops as if interrupted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nor a complaint at exit
+        return Exit.INTERRUPTED
     except OSError as e:  # the machine, not the content: what to do about it, the trace on --debug
         if args.debug:
             traceback.print_exc()
@@ -207,7 +210,7 @@ def _chosen(args) -> tuple[Path, Path | None] | str:
     from render.source import load
 
     root, target, _ = load.scope(path)
-    content = (args.content or root).absolute()
+    content = Path(os.path.abspath(args.content or root))
     if target == content:
         return content, None
     if not target.is_relative_to(content):

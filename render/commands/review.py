@@ -56,9 +56,12 @@ def _write(out: Path, reviews, rules, base: Path, root: Path, problems: list[Pro
     from render.build import publish
     from render.review import report as review_output
 
+    from render.build.plan import epoch_problem
+
     refused = publish.other_content(out, root)
-    if refused:  # the meeting files go beside the PDFs of the same content, never among another's
-        found = [Problem(str(out), 0, "输出文件夹", refused, kind=Kind.REFUSED)]
+    found = [Problem(str(out), 0, "输出文件夹", refused, kind=Kind.REFUSED)] if refused else []
+    found += [epoch_problem()] if epoch_problem() else []
+    if found:  # the meeting files go beside the PDFs of the same content, never among another's
         report(found, say)
         return found
 

@@ -122,7 +122,7 @@ def _fixed_zip(data: bytes, when: datetime) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=(max(when.year, 1980),) + when.timetuple()[1:6])
+            fixed = zipfile.ZipInfo(info.filename, date_time=(min(max(when.year, 1980), 2107),) + when.timetuple()[1:6])
             fixed.compress_type = zipfile.ZIP_DEFLATED
             dst.writestr(fixed, src.read(info.filename))
     return out.getvalue()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 from dataclasses import replace
@@ -258,7 +259,7 @@ def scope(path: Path) -> tuple[Path, Path, Path]:
     """For a path given on the command line: the content folder to load (<content>/<年度>/<编码-名称>/),
     what of it was asked for (all, a year, a department or one file), and the department folder of a
     single file, whose 部门.yml it needs."""
-    target = path.absolute()
+    target = Path(os.path.abspath(path))  # “..” folded, as messages show it
     if target.is_file() and target.name == fields.DEPARTMENT_FILE:
         target = target.parent  # the department's file stands for its folder
     if target.is_file():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import stat
 from pathlib import Path
 
@@ -17,10 +18,12 @@ _SPECIAL = ((stat.S_ISFIFO, "命名管道（FIFO）"), (stat.S_ISSOCK, "套接�
 
 
 def rel(path: Path, repo_root: Path) -> str:
+    """A source as messages and the manifest name it: from `repo_root`, with no “..” inside (os.path.abspath
+    folds them; Path.absolute keeps them, and `--content ../c099` read `p/../c099/2025/…`)."""
     try:
-        return path.absolute().relative_to(repo_root.absolute()).as_posix()
+        return Path(os.path.abspath(path)).relative_to(os.path.abspath(repo_root)).as_posix()
     except ValueError:
-        return path.as_posix()
+        return Path(os.path.normpath(path)).as_posix()
 
 
 def inside(path: Path, root: Path, repo_root: Path, problems: list[Problem]) -> bool:
