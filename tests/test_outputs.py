@@ -235,3 +235,26 @@ def test_an_interrupted_build_lists_only_files_it_wrote(tmp_path):
         assert not listed and not (out / "manifest.json").exists()
     else:  # the machine was quick: it had finished
         assert proc.returncode == 0 and len(listed) == 11
+
+
+def test_a_new_kind_of_output_is_one_entry_in_the_registry(ws, monkeypatch):
+    """An archive package or a summary workbook to come: declared once, verify lists, checks and finds it."""
+    import hashlib
+
+    from render.build import outputs
+
+    monkeypatch.setitem(outputs.KINDS, "summary", outputs.OutputKind("summary", "summary", (".csv",), ()))
+    out = ws / "dist"
+    stray = out / DEPT / "汇总.csv"
+    stray.write_text("项目,金额\n", encoding="utf-8")
+    check = run_cli("verify", "--out", str(out))
+    assert check.returncode == 1 and f"{DEPT}/汇总.csv: 核对: 清单中没有这个文件" in check.stdout
+    data = manifest(out)
+    data["files"].append({"path": f"{DEPT}/汇总.csv", "kind": "summary", "title": "汇总", "pages": 0,
+                          "sha256": hashlib.sha256(b"other").hexdigest(), "sources": [], "source_sha256": {},
+                          "versions": {}, "stale": False, "variant": {}})
+    (out / "manifest.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    check = run_cli("verify", "--out", str(out))
+    assert check.returncode == 1 and f"{DEPT}/汇总.csv: 核对: 内容与清单记录的 sha256 不符" in check.stdout
+    result = build(ws)  # a build carries what another command made, and leaves it alone
+    assert result.returncode == 0 and stray.is_file() and f"{DEPT}/汇总.csv" in {e["path"] for e in manifest(out)["files"]}

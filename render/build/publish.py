@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from render.build import cache as kc
+from render.build import outputs as kinds
 from render.build.commit import Transaction
 from render.build.files import sha256
 from render.build.plan import Options, ProjectJob, VolumeJob, source_base
@@ -21,8 +22,6 @@ if TYPE_CHECKING:  # the scheduler that makes them is no business of verify's
 MANIFEST = "manifest.json"
 # Drafts (--draft) are built here, under the output folder: `verify` of the final PDFs leaves it alone.
 DRAFTS = "草稿"
-# What a build makes and may therefore replace, mark stale or delete; anything else (review) it carries.
-BUILT = ("project", "volume")
 
 
 @dataclass(frozen=True)
@@ -57,10 +56,7 @@ class Published:
 
 
 def variant_of(kind: str, options: Options) -> dict:
-    """The options an output of this kind depends on: a table is the same PDF single- or double-sided."""
-    if kind == "volume":
-        return {"simplex": options.simplex, "draft": options.draft}
-    return {"draft": options.draft}
+    return kinds.variant(kind, options)
 
 
 def read_manifest(out: Path) -> dict:
@@ -218,7 +214,7 @@ def _publish(options, made, jobs, order, previous, base, store, remove, transact
         rel = entry["path"]
         if rel in current or not (out / rel).is_file() or not (out / rel).resolve().is_relative_to(out.resolve()):
             continue
-        if entry.get("kind") not in BUILT:  # review --out made it: a build leaves it alone, verify judges it
+        if kinds.made_by(entry.get("kind")) != "build":  # review --out made it: left alone, verify judges it
             kept.append(entry)
             continue
         own = _variant(entry) == variant_of(entry["kind"], options)

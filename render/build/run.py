@@ -43,13 +43,13 @@ def build(options: Options, say=plain, pool=None) -> BuildResult:
     if refused:
         report(refused, say)
         return BuildResult(exit_code(refused), problems=tuple(refused))
-    files.writable(options.out)
     with files.locked(options.out, lambda pid: say(f"输出文件夹 {options.out} 正由另一个命令（进程 {pid}）写入，"
                                                   "等它结束后继续……", Level.PROBLEM)):
         refused = refuse(options)  # the other one may have just made it another content folder's
         if refused:
             report(refused, say)
             return BuildResult(exit_code(refused), problems=tuple(refused))
+        files.writable(options.out)
         return _build(options, say, pool, started)
 
 

@@ -10,16 +10,11 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from render.build import commit, files
+from render.build import commit, files, outputs
 from render.build.plan import source_base
 from render.build.publish import DRAFTS, MANIFEST, unreadable
 from render.commands.system import system_message
 from render.problems import Exit, Kind, Level, Problem, exit_code, plain, report
-
-# The kinds of file a command of ours writes into the output folder: one there that the manifest does not
-# list is a finding.
-OUTPUT_SUFFIXES = (".pdf", ".xlsx", ".zip")
-
 
 def verify(out: Path, say=plain) -> Exit:
     if not out.is_dir():
@@ -53,7 +48,7 @@ def _verify(out: Path, say) -> Exit:
         if hashlib.sha256(data).hexdigest() != entry.get("sha256"):
             problems.append(_finding(rel, "内容与清单记录的 sha256 不符（文件被改动或损坏）"))
             continue
-        if path.suffix == ".pdf":  # 审核意见.xlsx lists what it judged but carries nothing
+        if outputs.carries_sources(entry.get("kind"), path.suffix):
             problems += _embedded(rel, path, entry)
         if entry.get("stale"):  # said once: the reason, if a source changed, follows from the content
             problems.append(_finding(rel, "已过期：最近一次生成时未能重建，或它的源文件已改动；这是更早生成的版本"))
@@ -61,7 +56,7 @@ def _verify(out: Path, say) -> Exit:
     problems += found + _in_step(files_, checked)
     for path in sorted(out.rglob("*")):
         rel = path.relative_to(out).as_posix()
-        if path.suffix in OUTPUT_SUFFIXES and path.is_file() and rel not in listed \
+        if path.suffix in outputs.suffixes() and path.is_file() and rel not in listed \
                 and not rel.startswith((".cache/", DRAFTS + "/")):
             problems.append(_finding(rel, "清单中没有这个文件"))
     for p in problems:
