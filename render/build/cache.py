@@ -37,6 +37,7 @@ def versions() -> dict[str, str]:
     return {
         "tool": f"mubiaobiao {__version__}",
         "weasyprint": metadata.version("weasyprint"),
+        "pydyf": metadata.version("pydyf"),  # writes the PDF's bytes for WeasyPrint
         "pikepdf": metadata.version("pikepdf"),
         "pango": _library_version("pango-1.0", "pango_version"),
         "harfbuzz": _library_version("harfbuzz", "hb_version_string"),
