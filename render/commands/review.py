@@ -7,7 +7,7 @@ from pathlib import Path
 from render.build.plan import source_base
 from render.problems import Exit, Kind, Level, Problem, exit_code, plain, report
 from render.review.judge import review
-from render.review.rules import LEVELS
+from render.review.registry import LEVELS
 from render.review.rules import load as load_rules
 from render.source import fields, load
 

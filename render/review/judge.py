@@ -8,7 +8,7 @@ from typing import Callable
 
 from render.review import values
 from render.review.costs import Row, costs, rows, span
-from render.review.rules import Rule, Rules
+from render.review.registry import PERCENT, CHECKS, Number, Rule, Rules, check
 from render.source import fields
 from render.source import model as m
 
@@ -56,7 +56,7 @@ def review(content: m.Content, rules: Rules, chosen: Callable[[m.Project], bool]
             if not chosen(p):
                 continue
             found = [Finding(p.source, line, rule, message)
-                     for rule in rules.rules for line, message in CHECKS[rule.check](rule, p, d)]
+                     for rule in rules.rules for line, message in CHECKS[rule.check].apply(rule, p, d)]
             found.sort(key=lambda f: (f.rule.rank, f.line, f.rule.id))
             reviews.append(ProjectReview(p, tuple(found)))
         if reviews:
@@ -74,6 +74,7 @@ def _named(row: Row) -> str:
 
 # ---- the checks: each yields (line, 意见) ----
 
+@check("表头", 栏目=list)
 def header(rule: Rule, p: m.Project, d: m.Department):
     for field in rule.param("栏目"):
         if field == fields.GOAL:
@@ -83,6 +84,7 @@ def header(rule: Rule, p: m.Project, d: m.Department):
             yield p.lines.get(field, 1), f"{field}是空的"
 
 
+@check("空格")
 def empty_cells(rule: Rule, p: m.Project, d: m.Department):
     for row in rows(p):
         name, value = row.indicator.name, row.indicator.value
@@ -94,6 +96,7 @@ def empty_cells(rule: Rule, p: m.Project, d: m.Department):
             yield row.indicator.line, f"“{name}”的绩效值是空的"
 
 
+@check("结构", 必有二级=list)
 def structure(rule: Rule, p: m.Project, d: m.Department):
     present = {level.label: level for level in p.levels}
     groups = {g.label for level in p.levels for g in level.groups}
@@ -107,6 +110,7 @@ def structure(rule: Rule, p: m.Project, d: m.Department):
             yield present[l1].line, f"“{l1}”下缺少二级指标“{'”“'.join(missing)}”"
 
 
+@check("量化", 最低比例=PERCENT)
 def quantified(rule: Rule, p: m.Project, d: m.Department):
     filled = [r for r in rows(p) if r.value.kind != "empty"]
     if not filled:
@@ -122,18 +126,21 @@ def quantified(rule: Rule, p: m.Project, d: m.Department):
                                f"未量化的取值有 {shown}")
 
 
+@check("产出定量", 二级指标=list)
 def output_numbers(rule: Rule, p: m.Project, d: m.Department):
     for row in rows(p):
         if row.group in rule.param("二级指标") and row.value.kind == "words":
             yield row.indicator.line, f"{row.level2}{_named(row)}的绩效值“{row.indicator.value}”不是数值"
 
 
+@check("区间")
 def ranges(rule: Rule, p: m.Project, d: m.Department):
     for row in rows(p):
         if row.value.kind == "range":
             yield row.indicator.line, f"{_named(row)}的绩效值“{row.indicator.value}”是一个区间，没有目标值"
 
 
+@check("年份")
 def years(rule: Rule, p: m.Project, d: m.Department):
     for row in rows(p):
         if row.value.kind == "year":
@@ -141,6 +148,7 @@ def years(rule: Rule, p: m.Project, d: m.Department):
                                        f"没有写明年内的完成时限")
 
 
+@check("比较符号", 不查二级=list)
 def signs(rule: Rule, p: m.Project, d: m.Department):
     for row in rows(p):
         v = row.value
@@ -150,6 +158,7 @@ def signs(rule: Rule, p: m.Project, d: m.Department):
             yield row.indicator.line, f"{_named(row)}的绩效值“{row.indicator.value}”没有比较符号（≥、≤ 或 =）"
 
 
+@check("满意度", 最低=PERCENT, 二级指标=list)
 def satisfaction(rule: Rule, p: m.Project, d: m.Department):
     least = Decimal(str(rule.param("最低")))
     for row in rows(p):
@@ -162,6 +171,7 @@ def satisfaction(rule: Rule, p: m.Project, d: m.Department):
             yield row.indicator.line, f"{_named(row)}的目标“{row.indicator.value}”低于 {values.format_number(least)}%"
 
 
+@check("成本", 容差=PERCENT)
 def costs_against_amount(rule: Rule, p: m.Project, d: m.Department):
     c = costs(p)
     if not c.terms:
@@ -180,11 +190,13 @@ def costs_against_amount(rule: Rule, p: m.Project, d: m.Department):
     yield c.terms[0].line, f"{parts}；{total}，{stated}"
 
 
+@check("成本测算")
 def costs_unreckoned(rule: Rule, p: m.Project, d: m.Department):
     for ind, why in costs(p).unreckoned:
         yield ind.line, f"成本指标“{ind.name}”（{ind.value}）{why}，无法与项目年度金额核对"
 
 
+@check("重复")
 def repeated(rule: Rule, p: m.Project, d: m.Department):
     seen: dict[tuple[str, str], int] = {}
     for row in rows(p):
@@ -199,6 +211,7 @@ def repeated(rule: Rule, p: m.Project, d: m.Department):
             seen[(row.level2, name)] = seen[("", name + "\0" + row.indicator.value)] = row.indicator.line
 
 
+@check("雷同", 最短字数=Number(1, 200, "字", whole=True))
 def copied(rule: Rule, p: m.Project, d: m.Department):
     shortest = rule.param("最短字数")
     elsewhere: dict[str, list[str]] = {}
@@ -212,9 +225,5 @@ def copied(rule: Rule, p: m.Project, d: m.Department):
             others = "、".join(dict.fromkeys(elsewhere[name]))
             yield row.indicator.line, f"三级指标“{name}”与 {others} 中的相同"
 
-
-CHECKS = {"表头": header, "空格": empty_cells, "结构": structure, "量化": quantified, "产出定量": output_numbers,
-          "区间": ranges, "年份": years, "比较符号": signs, "满意度": satisfaction, "成本": costs_against_amount,
-          "成本测算": costs_unreckoned, "重复": repeated, "雷同": copied}
 
 

@@ -13,7 +13,7 @@ from render.build import cache as kc
 from render.build import files, publish
 from render.problems import Level
 from render.review.judge import DepartmentReview, ProjectReview
-from render.review.rules import LEVELS, Rules
+from render.review.registry import LEVELS, Rules
 from render.source import model as m
 from render.typeset import markup
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -11,82 +10,21 @@ import yaml
 from render import ROOT
 from render.commands.system import system_message
 from render.problems import Kind, Problem
+from render.review import judge  # noqa: F401  (declares the checks)
+from render.review.registry import CHECKS, LEVELS, Number, Rule, Rules
 from render.source import fields, limits
 
 DEFAULT = ROOT / "rules" / "审核规则.yml"
 TOP = "规则"
 FIELD = "审核规则"
-# Most serious first: the order findings are printed in, and --strict fails on the first.
-LEVELS = ("需修改", "建议修改", "提示")
 COMMON = ("名称", "级别", "检查", "依据", "建议")
 
 
-@dataclass(frozen=True)
-class Number:
-    """A number threshold: finite, from `low` to `high` (what the check can mean), in `unit`."""
-
-    low: float
-    high: float
-    unit: str
-    whole: bool = False
-
-    def wrong(self, value: float) -> str | None:
-        """Why the value is out of range, or None."""
-        if self.low <= value <= self.high and (not self.whole or value == int(value)):
-            return None
-        what = "整数" if self.whole else "数"
-        return f"应为 {self.low:g} 至 {self.high:g} 之间的{what}（单位：{self.unit}）"
-
-
-PERCENT = Number(0, 100, "%")
-# Each check the program knows, with the thresholds a rule of it must set (their values live in the rules
-# file only): list for names, else the range a number may take. Outside it a rule would silently never or
-# always fire (容差 -5 flags every table, 最低比例 -inf none).
-CHECKS: dict[str, dict[str, type | Number]] = {
-    "表头": {"栏目": list},
-    "空格": {},
-    "结构": {"必有二级": list},
-    "量化": {"最低比例": PERCENT},
-    "产出定量": {"二级指标": list},
-    "区间": {},
-    "年份": {},
-    "比较符号": {"不查二级": list},
-    "满意度": {"最低": PERCENT, "二级指标": list},
-    "成本": {"容差": PERCENT},
-    "成本测算": {},
-    "重复": {},
-    "雷同": {"最短字数": Number(1, 200, "字", whole=True)},
-}
 # libyaml's parser where PyYAML has it: the same nodes and marks, five times as fast as the pure-Python one
 # (a rules file of the limit's size is read in about a second, not eight).
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # Names a list threshold may hold, where the program can know them.
 ALLOWED = {("表头", "栏目"): fields.PROJECT_LABELS + (fields.GOAL,)}
-
-
-@dataclass(frozen=True)
-class Rule:
-    id: str
-    name: str
-    level: str  # one of LEVELS
-    check: str  # a key of CHECKS
-    basis: str  # 依据: the document and article
-    advice: str  # 建议: printed after every finding of the rule
-    params: tuple[tuple[str, object], ...]  # every threshold of its check
-
-    def param(self, key: str):
-        return dict(self.params)[key]
-
-    @property
-    def rank(self) -> int:
-        return LEVELS.index(self.level)
-
-
-@dataclass(frozen=True)
-class Rules:
-    source: str  # the file, as messages name it
-    data: bytes  # its bytes: attached to the printed review, which it judged by
-    rules: tuple[Rule, ...]
 
 
 def load(path: Path | None = None, base: Path = ROOT) -> tuple[Rules | None, list[Problem]]:
@@ -154,7 +92,8 @@ def _rule(rule_id: str, id_node: yaml.Node, body: yaml.MappingNode, bad) -> Rule
     fields = dict(_pairs(body))
     ok = True
     check = fields.get("检查")
-    known_params = CHECKS.get(check.value, {}) if isinstance(check, yaml.ScalarNode) else {}
+    known = CHECKS.get(check.value) if isinstance(check, yaml.ScalarNode) else None
+    known_params = known.params if known else {}
     for key_node, _value in body.value:
         key = key_node.value if isinstance(key_node, yaml.ScalarNode) else ""
         if key not in COMMON and key not in known_params:

@@ -1,0 +1,89 @@
+"""Turn each check the program knows into one entry: its name, the thresholds a rule of it must set, and
+the function that applies it. A check is declared where it is written (render/review/judge.py):
+
+    @check("量化", 最低比例=PERCENT)
+    def quantified(rule, p, d): ...
+
+The rules file (render/review/rules.py) is read against these entries, so that a rule naming a check, or a
+threshold, that has no function is said as a mistake in the file, never found as a KeyError at review time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+# Most serious first: the order findings are printed in, and --strict fails on the first.
+LEVELS = ("需修改", "建议修改", "提示")
+
+
+@dataclass(frozen=True)
+class Number:
+    """A number threshold: finite, from `low` to `high` (what the check can mean), in `unit`."""
+
+    low: float
+    high: float
+    unit: str
+    whole: bool = False
+
+    def wrong(self, value: float) -> str | None:
+        """Why the value is out of range, or None."""
+        if self.low <= value <= self.high and (not self.whole or value == int(value)):
+            return None
+        what = "整数" if self.whole else "数"
+        return f"应为 {self.low:g} 至 {self.high:g} 之间的{what}（单位：{self.unit}）"
+
+
+PERCENT = Number(0, 100, "%")
+PERCENT = Number(0, 100, "%")
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str  # as a rule's 检查 names it
+    apply: Callable  # (rule, project, department) -> (line, 意见) for each finding
+    # each threshold a rule of it must set (their values live in the rules file only): list for names, else
+    # the range a number may take; outside it a rule would silently never or always fire
+    params: dict[str, type | Number]
+
+
+CHECKS: dict[str, Check] = {}
+
+
+def check(name: str, **params: type | Number):
+    """Declare the function below as the check `name`, with the thresholds a rule of it must set."""
+
+    def register(fn: Callable) -> Callable:
+        if name in CHECKS:
+            raise ValueError(f"check {name} declared twice")
+        CHECKS[name] = Check(name, fn, params)
+        return fn
+
+    return register
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    name: str
+    level: str  # one of LEVELS
+    check: str  # a key of CHECKS
+    basis: str  # 依据: the document and article
+    advice: str  # 建议: printed after every finding of the rule
+    params: tuple[tuple[str, object], ...]  # every threshold of its check
+
+    def param(self, key: str):
+        return dict(self.params)[key]
+
+    @property
+    def rank(self) -> int:
+        return LEVELS.index(self.level)
+
+
+@dataclass(frozen=True)
+class Rules:
+    source: str  # the file, as messages name it
+    data: bytes  # its bytes: attached to the printed review, which it judged by
+    rules: tuple[Rule, ...]
+
+
