@@ -36,9 +36,10 @@ def prime() -> None:
 
     words = "、".join(fields.PROJECT_LABELS + fields.INDICATOR_HEADS + (fields.GOAL,)) + "，2025年（≥95%）。"
     rows = tuple(m.Indicator(words[k:k + 12], f"≥{k}%", 0) for k in range(0, 36, 6))
-    project = m.Project("prime.md", "00-prime", "2025", "000-部门", words[:20], "000-部门", "000001-部门本级", "",
-                        "1年", "01-综合办", Decimal("1.00"), (words,),
-                        (m.Level1("1-产出指标", (m.Level2("11-数量指标", rows, 0),), 0),))
+    project = m.Project(source="prime.md", stem="00-prime", year="2025", department_dir="000-部门", name=words[:20],
+                        department="000-部门", implementer="000001-部门本级", attribute="", term="1年",
+                        office="01-综合办", amount=Decimal("1.00"), goal=(words,),
+                        levels=(m.Level1("1-产出指标", (m.Level2("11-数量指标", rows, 0),), 0),))
     job = ProjectJob("prime.pdf", project, SourceFile("prime.md", "prime.md", words.encode()),
                      datetime(2025, 1, 1, tzinfo=timezone.utc), "")
     render_project(job)
