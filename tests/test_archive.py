@@ -82,6 +82,17 @@ def test_two_clones_built_at_different_times_give_identical_pdfs(built, manifest
     assert {f["path"]: f["sha256"] for f in again["files"]} == {f["path"]: f["sha256"] for f in manifest["files"]}
 
 
+def test_workers_started_by_spawn_give_the_same_bytes(built, manifest, tmp_path):
+    """Windows and macOS start workers by spawn, not from a fork server: the same PDFs, byte for byte."""
+    from conftest import CONTENT
+
+    out = tmp_path / "dist"
+    result = run_build("--content", str(CONTENT), "--out", str(out), "--jobs", "2", env={"MUBIAOBIAO_START": "spawn"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    again = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert {f["path"]: f["sha256"] for f in again["files"]} == {f["path"]: f["sha256"] for f in manifest["files"]}
+
+
 def test_source_date_epoch_sets_the_dates(tmp_path):
     content = copy_content(tmp_path)
     for path in content.rglob("*.md"):

@@ -25,9 +25,21 @@ from pathlib import Path
 from render import CODE, ROOT
 
 
+# How workers are started: the fork server where there is one; spawn (a fresh interpreter each, as on
+# Windows and, by default, on macOS) is forced with MUBIAOBIAO_START=spawn, which the tests use to show
+# that both give the same bytes.
+START = "MUBIAOBIAO_START"
+
+
+def method() -> str:
+    if os.environ.get(START) == "spawn" or sys.platform == "win32":
+        return "spawn"
+    return "forkserver"
+
+
 def start() -> None:
     """Start the fork server now, so that it has imported WeasyPrint when the first table is laid out."""
-    if sys.platform != "win32":
+    if method() == "forkserver":
         _start_fork_server()
 
 
@@ -100,8 +112,7 @@ def _process_pool(count: int):
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    method = "spawn" if sys.platform == "win32" else "forkserver"
-    return ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context(method),
+    return ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context(method()),
                                initializer=_use_scratch, initargs=(scratch(),))
 
 
