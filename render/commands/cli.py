@@ -12,6 +12,7 @@ from pathlib import Path
 from render import ROOT
 from render.commands.arguments import Parser, invalid_choice
 from render.commands.system import system_message
+from render.source import fields
 from render.problems import MEANING, Exit, Level, RenderError
 
 COMMANDS = {
@@ -219,7 +220,7 @@ def _chosen(args) -> tuple[Path, Path | None] | str:
     shape = "应为 <内容文件夹>/<年度>/<编码-部门名称>/<项目>.md，或其中的部门文件夹"
     if target.is_file() and target.suffix != ".md":
         return f"{path}：只能生成项目文件（.md）或部门文件夹；{shape}"
-    if not re.fullmatch(r"\d{4}", parts[0]) or (len(parts) > 1 and not re.fullmatch(r"\d+-.+", parts[1])) \
+    if not fields.is_year(parts[0]) or (len(parts) > 1 and not re.fullmatch(r"\d+-.+", parts[1])) \
             or len(parts) > 3:
         return f"{path}：{shape}"
     return content, target

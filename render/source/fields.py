@@ -3,8 +3,16 @@ importer, the review and the templates all read."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
+
+# The content folder's layout: <年度>/<编码-部门名称>/<NN-项目>.md, named once.
+YEAR_DIR = re.compile(r"\d{4}")  # a 年度 folder, e.g. 2025
+
+
+def is_year(name: str) -> bool:
+    return YEAR_DIR.fullmatch(name) is not None
 
 
 @dataclass(frozen=True)

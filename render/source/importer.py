@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,12 +26,13 @@ from render.source.pasted import (
     read_rows,
 )
 from render.source.rows import Unreadable
+from render.build.files import safe_part, write_atomic
 
 
 def safe_name(text: str) -> str:
-    """A file name every system accepts, still recognisable to a person."""
-    name = re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", text).strip(" .")
-    return name[:80] or "未命名项目"
+    """A file name every system accepts, still recognisable to a person, and short enough for any."""
+    name = safe_part(text)
+    return name[:80] if name != "_" else "未命名项目"
 
 
 def _yaml_value(text: str) -> str:
@@ -209,16 +209,14 @@ def _target(folder: Path, project_name: str) -> Path:
 
 
 def _write(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    write_atomic(path, text.encode("utf-8"))
 
 
 def run_import(files: list[Path], content: Path, *, force: bool, year: str | None, date: str | None = None,
                scheme: str | None = None, say=plain) -> Exit:
     # What the command line asks for that cannot be: said before anything is read or written.
     problems = [Problem(str(f), 0, "文件", "找不到这个文件", kind=Kind.REFUSED) for f in files if not f.is_file()]
-    if year is not None and not re.fullmatch(r"\d{4}", year):
+    if year is not None and not fields.is_year(year):
         problems.append(Problem("--year", 0, year, "年度应为四位数字，如 2025", kind=Kind.REFUSED))
     if date is not None and parse_date(date) is None:
         problems.append(Problem("--date", 0, date, "不是日期，应写作 2025-01-20", kind=Kind.REFUSED))

@@ -47,7 +47,7 @@ def load(content_root: Path, repo_root: Path) -> tuple[m.Content, list[Problem]]
             if year_dir.name != "README.md" or special(year_dir):
                 problems.append(_unknown(year_dir, repo_root))
             continue
-        if not re.fullmatch(r"\d{4}", year_dir.name):
+        if not fields.is_year(year_dir.name):
             problems.append(Problem(_rel(year_dir, repo_root), 0, "年度文件夹",
                                     "文件夹名应为四位年份，如 2025"))
             continue
@@ -70,7 +70,7 @@ def not_a_content_folder(folder: Path) -> Problem | None:
     """A department or year folder given as the content folder: it would build nothing and say nothing."""
     if (folder / fields.DEPARTMENT_FILE).is_file():
         what, root = "部门文件夹", folder.absolute().parent.parent
-    elif re.fullmatch(r"\d{4}", folder.name) and any((d / fields.DEPARTMENT_FILE).is_file() for d in folder.iterdir()):
+    elif fields.is_year(folder.name) and any((d / fields.DEPARTMENT_FILE).is_file() for d in folder.iterdir()):
         what, root = "年度文件夹", folder.absolute().parent
     else:
         return None
@@ -266,7 +266,7 @@ def scope(path: Path) -> tuple[Path, Path, Path]:
         root = target.parent.parent.parent
     elif (target / fields.DEPARTMENT_FILE).exists():
         root = target.parent.parent
-    elif re.fullmatch(r"\d{4}", target.name) and target.is_dir():
+    elif fields.is_year(target.name) and target.is_dir():
         root = target.parent
     else:
         root = target

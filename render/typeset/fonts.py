@@ -20,7 +20,7 @@ FONT_FAMILY = "Noto Serif CJK SC"
 # The same face cut down to GB 2312, shipped in styles/fonts/: what most text is set in (styles/form.css).
 FAST_FAMILY = FONT_FAMILY + " GB"
 SHIPPED = STYLES / "fonts"
-STYLES = {"Regular": "", "Bold": "-Bold"}  # fontconfig's style, and what WeasyPrint appends to the PDF name
+FACE_STYLES = {"Regular": "", "Bold": "-Bold"}  # fontconfig's style, and what WeasyPrint appends to the PDF name
 
 
 def shipped_face(style: str) -> Path:
@@ -31,7 +31,7 @@ def shipped_face(style: str) -> Path:
 def embedded_faces() -> dict[str, tuple[str, int]]:
     """Each face the PDFs may embed, by the name WeasyPrint gives it there (tag aside), with its file."""
     faces = {}
-    for style, suffix in STYLES.items():
+    for style, suffix in FACE_STYLES.items():
         faces[FAST_FAMILY.replace(" ", "-") + suffix] = (str(shipped_face(style)), 0)
         found = font_file(FONT_FAMILY, style)
         if found:
@@ -85,7 +85,7 @@ def font_file(family: str, style: str) -> tuple[str, int] | None:
 def coverage() -> frozenset[int]:
     """Code points that both embedded faces can draw, from fontconfig's own charset: what Pango sees."""
     sets = []
-    for style in STYLES:
+    for style in FACE_STYLES:
         out = _fc_match(FONT_FAMILY, style, "%{charset}") if font_file(FONT_FAMILY, style) else None
         if out is None:
             return frozenset()
@@ -163,7 +163,7 @@ def measured_advances(style: str) -> tuple[dict[int, int], int]:
 
 def write_advances() -> None:
     table = {}
-    for style in STYLES:
+    for style in FACE_STYLES:
         advances, upem = measured_advances(style)
         table[style] = {"upem": upem, "advances": {str(c): a for c, a in sorted(advances.items()) if a != upem}}
     ADVANCES.write_text(json.dumps(table, indent=0, sort_keys=True) + "\n", encoding="utf-8")
