@@ -148,7 +148,7 @@ CASES = [
          "01-甲项目.md:7", "项目期限", "重复出现（第 6 行已有）"),
     Case("unknown_key", edit("01-甲项目.md", ATTRIBUTE, "项目类别: 一般"),
          "01-甲项目.md:5", "项目类别", "不认识的栏目名"),
-    Case("missing_key", edit("01-甲项目.md", ATTRIBUTE), "01-甲项目.md:1", "项目属性", "缺少这一栏"),
+    Case("missing_key", edit("01-甲项目.md", TERM), "01-甲项目.md:1", "项目期限", "缺少这一栏"),
     Case("empty_project_name", edit("01-甲项目.md", NAME, "项目名称:"), "01-甲项目.md:2", "项目名称", "不能为空"),
     Case("empty_value_is_a_warning", edit("01-甲项目.md", ROW3, "| 3-满意度指标 | 31-服务对象满意度 | 参训人员满意度 |  |"),
          "01-甲项目.md:21", "绩效值", "（警告）是空的", exit=0),
@@ -207,12 +207,12 @@ def test_sound_content_passes(checked):
 def test_every_problem_is_reported_at_once(checked):
     _, result = checked["many"]
     assert result.returncode == 1
-    for where, field in (("01-甲项目.md:8", "项目年度金额"), ("01-甲项目.md:5", "项目类别"), ("01-甲项目.md:1", "项目属性"),
+    for where, field in (("01-甲项目.md:8", "项目年度金额"), ("01-甲项目.md:5", "项目类别"),
                          ("02-乙项目.md:3", "主管部门"), ("02-乙项目.md:21", "二级指标")):
         assert f"{FOLDER}/{where}: {field}: " in result.stdout, (where, result.stdout)
     # with two projects broken the sum is unknown: a 合计 mismatch would only mislead
     assert "合计" not in result.stdout
-    assert "检查：5 个错误，0 个警告" in result.stdout
+    assert "检查：4 个错误，0 个警告" in result.stdout
 
 
 def test_a_wrong_total_is_checked_when_every_project_loads(checked):
@@ -238,3 +238,18 @@ def test_one_broken_project_leaves_the_others_built(tmp_path):
                     "2025/902-乙局/乙局2025年部门项目支出预算绩效目标表.pdf"]
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert sorted(f["path"] for f in manifest["files"] if f["path"].endswith(".pdf")) == made
+
+
+def test_an_optional_field_may_be_left_out_and_prints_empty(tmp_path):
+    """项目属性 is optional in the field table (fields.PROJECT): a file without its line is sound, and the form
+    still prints the label with an empty cell."""
+    from render.source import load
+    from render.typeset import markup
+
+    content = tiny(tmp_path)
+    edit("01-甲项目.md", ATTRIBUTE)(content)
+    result = run_cli("check", "--content", str(content))
+    assert result.returncode == 0 and "项目属性" not in result.stdout, result.stdout
+    model, _ = load.load(content, tmp_path)
+    project = next(p for p in model.projects if p.stem == "01-甲项目")
+    assert project.attribute == "" and "项目属性" in markup.project_html(markup.environment(), project)

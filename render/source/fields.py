@@ -29,7 +29,7 @@ PROJECT = (
     Field("项目名称", "name", empty="error"),
     Field("主管部门", "department"),
     Field("实施单位", "implementer", empty="warning"),
-    Field("项目属性", "attribute"),  # free text, often empty on the seed's forms
+    Field("项目属性", "attribute", required=False),  # free text, often empty on the seed's forms: may be left out
     Field("项目期限", "term", empty="warning"),
     Field("项目主管处室", "office", empty="warning"),
     Field("项目年度金额", "amount", "amount"),

@@ -69,7 +69,8 @@ def project(parsed: ParsedFile, stem: str, year: str, dept_dir: str,
     values: dict[str, str] = {}
     amount = None
     if parsed.header_ok:  # else the YAML error is the one thing to say about the header
-        values, lines = usable(path, parsed.entries, fields.PROJECT_LABELS, fields.PROJECT_LABELS, problems)
+        values, lines = usable(path, parsed.entries, fields.PROJECT_LABELS,
+                               tuple(f.label for f in fields.PROJECT if f.required), problems)
         problems += _fields(path, values, lines, dept_dir)
         if "项目年度金额" in values:
             amount, found = read_amount(path, lines["项目年度金额"], "项目年度金额", values["项目年度金额"])
@@ -85,7 +86,7 @@ def project(parsed: ParsedFile, stem: str, year: str, dept_dir: str,
         levels = _indicators(path, sections[fields.INDICATORS], scheme, problems)
     if not parsed.header_ok or any(p.severity == "error" for p in problems):
         return None, problems
-    texts = {f.attr: values[f.label] for f in fields.PROJECT if f.kind == "text"}
+    texts = {f.attr: values.get(f.label, "") for f in fields.PROJECT if f.kind == "text"}  # optional: left empty
     return m.Project(source=path, stem=stem, year=year, department_dir=dept_dir, amount=amount, goal=goal,
                      levels=levels, lines=lines, **texts), problems
 
