@@ -15,7 +15,12 @@ from render.build import workers
 
 def _killed(signum, frame) -> None:
     """The command that started this fork server has ended (PR_SET_PDEATHSIG), however it ended: take its
-    temp folder along, and the workers go with this process (each has its own PR_SET_PDEATHSIG)."""
+    temp folder along, and the workers go with this process (each has its own PR_SET_PDEATHSIG).
+
+    A worker forked from here has this handler until its initializer resets it: one terminated that early
+    (a broken pool ends its other workers) just ends, and leaves the fork server's socket where it is."""
+    if os.getpid() != _SERVER:
+        os._exit(128 + signum)
     folder = os.environ.get(workers.SCRATCH)
     if folder:
         shutil.rmtree(folder, ignore_errors=True)
@@ -29,6 +34,7 @@ def _quiet(kind, value, tb) -> None:
         sys.__excepthook__(kind, value, tb)
 
 
+_SERVER = os.getpid()
 signal.signal(signal.SIGTERM, _killed)
 workers.die_with_parent(signal.SIGTERM)
 sys.excepthook = _quiet

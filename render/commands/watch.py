@@ -64,10 +64,12 @@ def watch(options: Options, say=plain) -> Exit:
 
 def _changes(options: Options):
     """Batches of changes under the content folder (an empty one when the watcher is ready, and now and
-    then); None when the folder is gone, then the first batch once it is back: the watcher is set up
-    anew whenever the folder is deleted, restored or replaced, as a watch on the old folder hears nothing."""
+    then); None when the folder is gone, then, once it is back and watched anew, one batch naming it: a
+    watch on a deleted folder hears nothing, so the watcher is set up again whenever the folder is deleted,
+    restored or replaced, and only then is the folder built, so that no save after the build is missed."""
     from watchfiles import watch as watched
 
+    restored = False
     while True:
         try:
             identity = options.content.stat().st_ino
@@ -75,9 +77,12 @@ def _changes(options: Options):
             yield None
             while not options.content.is_dir():
                 time.sleep(0.3)
-            yield {("restored", str(options.content))}
+            restored = True
             continue
         for batch in watched(options.content, debounce=400, step=30, rust_timeout=200, yield_on_timeout=True):
+            if restored:
+                restored = False
+                batch = {*batch, ("restored", str(options.content))}
             yield batch
             try:
                 if options.content.stat().st_ino != identity:
