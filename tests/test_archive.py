@@ -152,6 +152,15 @@ def all_pdfs(kinds: dict[str, object]) -> list:
     return [p for v in kinds.values() for p in (v if isinstance(v, list) else [v])]
 
 
+def test_every_kind_of_pdf_passes_a_pdfa_3b_validator(every_kind):
+    from page import ValidationProfile, validate_pdf
+
+    for path in all_pdfs(every_kind):
+        report = validate_pdf(path, profile=ValidationProfile.PDF_A_3B)
+        assert [(f.rule_id, f.message) for f in report.failures] == [], path.name
+        assert report.is_compliant and report.rules.total > 100, path.name
+
+
 def test_each_attached_file_is_listed_once_with_an_ascii_f_and_its_own_name_in_uf(every_kind):
     for path in all_pdfs(every_kind):
         with pikepdf.open(path) as pdf:
