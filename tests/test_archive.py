@@ -8,10 +8,14 @@ import shutil
 import subprocess
 import sys
 
+import re
+
 import pikepdf
 import pytest
-from conftest import ROOT, copy_content, run_build, run_cli
+from conftest import CONTENT, DEPT, ROOT, copy_content, run_build, run_cli
+from pypdf import PdfReader
 
+from render.bind.archive import tag_for
 from render.commands.verify import associated_files
 
 
@@ -132,3 +136,103 @@ def test_verify_names_the_pdf_with_a_flipped_byte(dist_copy):
     assert victim.relative_to(dist_copy).as_posix() in result.stdout
     assert "stray.pdf" in result.stdout
     assert "03-" not in result.stdout  # the intact files are not accused
+
+
+@pytest.fixture(scope="module")
+def every_kind(built, draft_built, tmp_path_factory) -> dict[str, object]:
+    """Every kind of PDF the tool writes, by kind: tables, the double- and single-sided volumes, the drafts,
+    审核意见.pdf."""
+    simplex = tmp_path_factory.mktemp("simplex")  # beside the original: the manifest names the content relatively
+    shutil.copytree(built, simplex, dirs_exist_ok=True)
+    result = run_build("--content", str(CONTENT), "--out", str(simplex), "--jobs", "2", "--simplex")
+    assert result.returncode == 0, result.stdout + result.stderr
+    reviewed = tmp_path_factory.mktemp("review")
+    done = run_cli("review", str(CONTENT / DEPT), "--out", str(reviewed))
+    assert done.returncode == 0, done.stdout + done.stderr
+    drafts = sorted((draft_built[0] / "草稿" / DEPT).glob("*.pdf"))
+    return {
+        "tables": sorted((built / DEPT).glob("[0-9]*.pdf")),
+        "volume": next(p for p in (built / DEPT).glob("*.pdf") if not p.name[0].isdigit()),
+        "simplex": next((simplex / DEPT).glob("*（单面）.pdf")),
+        "drafts": drafts,
+        "review": reviewed / DEPT / "审核意见.pdf",
+    }
+
+
+def all_pdfs(kinds: dict[str, object]) -> list:
+    return [p for v in kinds.values() for p in (v if isinstance(v, list) else [v])]
+
+
+def test_every_kind_of_pdf_passes_a_pdfa_3b_validator(every_kind):
+    from page import ValidationProfile, validate_pdf
+
+    for path in all_pdfs(every_kind):
+        report = validate_pdf(path, profile=ValidationProfile.PDF_A_3B)
+        assert [(f.rule_id, f.message) for f in report.failures] == [], path.name
+        assert report.is_compliant and report.rules.total > 100, path.name
+
+
+def test_each_attached_file_is_listed_once_with_an_ascii_f_and_its_own_name_in_uf(every_kind):
+    for path in all_pdfs(every_kind):
+        with pikepdf.open(path) as pdf:
+            af = [spec.objgen for spec in pdf.Root.AF]
+            assert len(af) == len(set(af)), path.name
+            plain = [bytes(spec.F) for spec in pdf.Root.AF]
+            assert all(re.fullmatch(rb"[A-Za-z0-9._-]+", f) for f in plain) and len(set(plain)) == len(plain), plain
+            names = [str(spec.UF) for spec in pdf.Root.AF]
+            # the name tree lists the same files, keyed by their own names
+            assert sorted(pdf.attachments) == sorted(names), path.name
+        raw = path.read_bytes()
+        for name in names:
+            assert name.encode() not in raw  # no UTF-8 name anywhere: every text string is UTF-16 with its BOM
+        assert sorted(associated_files(path)) == sorted(names)
+    # 审核意见 carries the department's files and the rules it judged by, each once
+    assert len(associated_files(every_kind["review"])) == len(list((CONTENT / DEPT).glob("*.md"))) + 2
+
+
+def font_programs(path):
+    """(subset tag, decoded program) for every embedded font program."""
+    with pikepdf.open(path) as pdf:
+        for obj in pdf.objects:
+            if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/FontDescriptor":
+                program = obj.get("/FontFile3") or obj.get("/FontFile2")
+                yield str(obj.FontName)[1:7], program.read_bytes()
+
+
+def test_every_subset_tag_is_made_from_its_program_so_no_tag_names_two(every_kind):
+    """Across the department's files, merged by an archive (qpdf) or cached by a printer: ISO 32000-1 9.6.4."""
+    programs: dict[str, bytes] = {}
+    for path in all_pdfs(every_kind):
+        for tag, program in font_programs(path):
+            assert tag == tag_for(program), path.name
+            assert programs.setdefault(tag, program) == program, (path.name, tag)
+    assert len(programs) > 10
+
+
+def test_xmp_metadata_is_stored_uncompressed(every_kind):
+    for path in all_pdfs(every_kind):
+        with pikepdf.open(path) as pdf:
+            assert "/Filter" not in pdf.Root.Metadata.stream_dict, path.name
+            packet = pdf.Root.Metadata.read_raw_bytes()
+        assert packet.startswith(b"<?xpacket begin=") and packet in path.read_bytes(), path.name
+
+
+def printed(text: str) -> str | None:
+    found = re.findall(r"— (\d+) —", text)
+    return found[-1] if found else None
+
+
+def test_page_labels_are_the_printed_numbers(every_kind):
+    """Typing 3 in a viewer opens the page printed — 3 —; the front matter is labelled i, ii, ….)"""
+    for path in all_pdfs(every_kind):
+        reader = PdfReader(path)
+        labels = reader.page_labels
+        numbers = [printed(page.extract_text() or "") for page in reader.pages]
+        for label, number in zip(labels, numbers, strict=True):
+            assert number is None or label == number, (path.name, labels, numbers)
+        if "部门项目支出预算绩效目标表" in path.name:  # a volume, double- or single-sided, final or draft
+            body = numbers.index("1")
+            assert labels[:body] == ["i", "ii", "iii", "iv"][:body] and labels[body:body + 3] == ["1", "2", "3"]
+            assert labels[numbers.index("3")] == "3"
+        else:
+            assert labels == [str(n) for n in range(1, len(labels) + 1)], path.name

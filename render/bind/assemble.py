@@ -9,7 +9,7 @@ from datetime import datetime
 import pikepdf
 from pikepdf import Name, Rectangle
 
-from render.bind import embed
+from render.bind import archive, embed
 from render.typeset import fonts, geometry
 
 
@@ -151,13 +151,16 @@ def pdf_date(stamp: datetime) -> str:
 
 
 def attach(pdf: pikepdf.Pdf, files: tuple[tuple[str, bytes], ...], stamp: datetime) -> None:
-    """Embed the sources as PDF/A-3 associated files (/AFRelationship /Source), dated by the content."""
+    """Embed the sources as PDF/A-3 associated files (/AFRelationship /Source), dated by the content, each
+    once, named in /UF and by an ASCII name in /F (render/bind/archive.py)."""
     date = pdf_date(stamp)
     specs = []
-    for name, data in files:
+    for (name, data), plain in zip(files, archive.ascii_names([n for n, _ in files]), strict=True):
         mime = "text/markdown" if name.endswith(".md") else "application/yaml"
         spec = pikepdf.AttachedFileSpec(pdf, data, description="源文件", filename=name, mime_type=mime,
                                         creation_date=date, mod_date=date, relationship=Name.Source)
+        spec.obj.F = pikepdf.String(plain)
+        spec.obj.UF = pikepdf.String(name)
         pdf.attachments[name] = spec
         specs.append(spec.obj)
     pdf.Root.AF = pikepdf.Array(specs)

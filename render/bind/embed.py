@@ -9,7 +9,6 @@ from the union of their glyphs: the volume carries each face once (docs/fonts.md
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -18,6 +17,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name
 
 from render.bind import subset
+from render.bind.archive import tag_for
 
 TAG = re.compile(r"^[A-Z]{6}\+")
 BFCHAR = re.compile(rb"<([0-9a-fA-F]{4})>\s*<([0-9a-fA-F]+)>")
@@ -45,12 +45,6 @@ def unify(pdf: pikepdf.Pdf, faces: dict[str, tuple[str, int]]) -> None:
         else:
             for u in uses:
                 u.fonts[u.key] = merged
-
-
-def tag_for(program: bytes) -> str:
-    """Six capitals from the program's own bytes: two programs never share a tag."""
-    digest = hashlib.sha256(program).digest()
-    return "".join(chr(65 + b % 26) for b in digest[:6])
 
 
 def _uses(pdf: pikepdf.Pdf):
@@ -129,7 +123,8 @@ def _retag(font: pikepdf.Dictionary) -> None:
     program = _program_stream(font)
     if program is None:
         return
-    name = "/" + tag_for(program.read_raw_bytes()) + "+" + face_name(font)
+    # the decoded program, as the tables' own tags are made (render/bind/archive.py): a program keeps its tag
+    name = "/" + tag_for(program.read_bytes()) + "+" + face_name(font)
     font.BaseFont = Name(name)
     descendant = font.DescendantFonts[0]
     descendant.BaseFont = Name(name)

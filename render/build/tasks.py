@@ -61,7 +61,7 @@ def render_frame(v: VolumeJob, pages: tuple[int, ...]) -> tuple[bytes, tuple[Pla
     at = layout.anchor_pages(doc)
     placements = tuple(Placement(at[markup.slot(n, k)], n, k)
                        for n, count in enumerate(pages) for k in range(count))
-    return layout.write(doc, (), v.stamp), placements, len(doc.pages)
+    return layout.write(doc, (), v.stamp, body=at["summary"]), placements, len(doc.pages)
 
 
 def assemble_volume(v: VolumeJob, frame: bytes, tables: tuple[bytes, ...], placements: tuple[Placement, ...]) -> bytes:

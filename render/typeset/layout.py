@@ -20,6 +20,7 @@ from urllib.request import url2pathname
 
 from render.problems import RenderError
 from render import STYLES
+from render.bind import archive
 from render.typeset import geometry
 from render.typeset.fonts import FAST_FAMILY, FONT_FAMILY
 
@@ -167,8 +168,10 @@ class Attached:
     data: bytes
 
 
-def write(doc: weasyprint.Document, attachments: tuple[Attached, ...] = (), stamp: datetime | None = None) -> bytes:
-    """PDF/A-3b carrying its sources, with every byte determined by the content (docs/weasyprint.md)."""
+def write(doc: weasyprint.Document, attachments: tuple[Attached, ...] = (), stamp: datetime | None = None,
+          body: int = 0) -> bytes:
+    """PDF/A-3b carrying its sources, with every byte determined by the content (docs/weasyprint.md); the
+    page printed `— 1 —` is page index `body` (render/bind/archive.py labels the pages so)."""
     fetcher = ProjectFetcher()
     files = [weasyprint.Attachment(file_obj=io.BytesIO(a.data), name=a.name, relationship="Source",
                                    created=stamp, modified=stamp, url_fetcher=fetcher,
@@ -177,7 +180,8 @@ def write(doc: weasyprint.Document, attachments: tuple[Attached, ...] = (), stam
     parts = [(doc.metadata.title or "").encode()] + [a.name.encode() + a.data for a in attachments]
     digest = hashlib.sha256(b"\0".join(parts)).hexdigest()
     with _strict():
-        data = doc.write_pdf(pdf_variant="pdf/a-3b", attachments=files, pdf_identifier=digest[:32].encode("ascii"))
+        data = doc.write_pdf(pdf_variant="pdf/a-3b", attachments=files, pdf_identifier=digest[:32].encode("ascii"),
+                             finisher=archive.finisher(body))
     # Pango falls back to any font that has a glyph; the fonts are known only once the pages are drawn.
     families = {font.family for font in doc.fonts.values()} - {FAST_FAMILY, FONT_FAMILY}
     if families:
