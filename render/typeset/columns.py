@@ -110,7 +110,8 @@ def table_widths(p: m.Project) -> tuple[float, ...]:
     """The table's four columns, one grid for the header block and the indicators under it, as on the
     form: labels, then 主管部门's values and the 二级 labels, then 实施单位's labels and the 三级 names, then
     实施单位's values and the 绩效值. A column is at least as wide as its longest word (a label, the form's
-    column head, a run of figures or Latin) and never below VALUE_FLOOR where it holds words that wrap."""
+    column head, a run of figures or Latin) and never below VALUE_FLOOR where it holds words that wrap;
+    年度总体绩效目标 takes two lines (GOAL_LINES)."""
     rows = head_rows(p)
     left, right = [r[0] for r in rows if len(r) == 2], [r[1] for r in rows if len(r) == 2]
     groups = [g for level in p.levels for g in level.groups]
@@ -125,17 +126,23 @@ def table_widths(p: m.Project) -> tuple[float, ...]:
         floor = max(fixed, scheme, min(cell_width(longest_words(texts)), WORD_CAP), floor)
         return Column(max(floor, cell_width(words), cell_width(texts)), floor, grow=bool(texts))
 
-    first = [column([r[0].label for r in rows] + [fields.GOAL, "一级指标"], [lv.label for lv in p.levels], []),
-             column(["二级指标"], [g.label for g in groups], [c.text for c in left], VALUE_FLOOR),
-             column([c.label for c in right] + ["三级指标"], [], names, VALUE_FLOOR)]
+    one, two, three, four = fields.INDICATOR_HEADS
+    first = [column([r[0].label for r in rows] + list(GOAL_LINES) + [one], [lv.label for lv in p.levels], []),
+             column([two], [g.label for g in groups], [c.text for c in left], VALUE_FLOOR),
+             column([c.label for c in right] + [three], [], names, VALUE_FLOOR)]
     heads = [c.text for c in right if not c.number]
-    last = column(["绩效值"], [], heads + values, max(VALUE_FLOOR, amounts))
+    last = column([four], [], heads + values, max(VALUE_FLOOR, amounts))
     if sum(c.need for c in first) + last.need > geometry.PAGE.type_width:
         # Short of room the 三级 names come first: the 绩效值 keep one line each, 实施单位's value wraps
         # down to RIGHT_VALUES.
         floor = max(last.floor, min(cell_width(heads), RIGHT_VALUES))
         last = Column(max(floor, cell_width(values)), floor, grow=True)
     return fit(first + [last])
+
+
+# 年度总体绩效目标 in two lines, as the paper form sets it: on one it would widen the labels' column, and
+# with it the 一级 column under it, by a third, for a row that is tall anyway.
+GOAL_LINES = (fields.GOAL[:4], fields.GOAL[4:])
 
 
 # A word that must not break: a run of figures, Latin or signs; each Han character stands alone.

@@ -9,10 +9,9 @@ import jinja2
 from markupsafe import Markup
 
 from render import TEMPLATES, __version__
-from render.source import fields
 from render.source import model as m
 from render.typeset import chart, geometry
-from render.typeset.columns import head_rows, summary_widths, table_widths
+from render.typeset.columns import GOAL_LINES, head_rows, summary_widths, table_widths
 
 
 
@@ -110,7 +109,7 @@ def draft_title(title: str, draft: str) -> str:
 def project_html(env: jinja2.Environment, project: m.Project, breaks: frozenset[str] = frozenset(),
                  stamp: str = "", draft: str = "") -> str:
     return env.get_template("project.html.j2").render(
-        project=project, head=head_rows(project), goal_label=fields.GOAL, pages=by_page(blocks(project, breaks)), widths=table_widths(project),
+        project=project, head=head_rows(project), goal_label=GOAL_LINES, pages=by_page(blocks(project, breaks)), widths=table_widths(project),
         title=draft_title(project.name, draft), subject=draft_title(SUBJECT, draft), draft=draft,
         author=f"{project.department} / {project.implementer}", generator=GENERATOR, stamp=stamp,
         keywords=[project.year, project.department_dir.split("-")[0], project.name] + ([draft] if draft else []),
