@@ -57,7 +57,7 @@ def test_no_column_is_ever_narrower_than_it_may_wrap_to(tmp_path):
         widths = columns.summary_widths(d, ["3", "5"])
         assert min(widths) >= 10 and widths[1] >= columns.NAME_FLOOR - 0.5, widths
         assert round(sum(widths), 1) == geometry.PAGE.type_width
-        widths = columns.head_widths(d.projects[0])
+        widths = columns.table_widths(d.projects[0])
         assert min(widths) >= columns.VALUE_FLOOR - 0.5 and round(sum(widths), 1) == geometry.PAGE.type_width
 
 
@@ -88,5 +88,5 @@ def test_the_widest_column_wraps_first(tmp_path):
     assert office >= columns.cell_width(p.office for p in department.projects) - 0.1  # short: one line
     assert term < columns.cell_width([TERM]) and names >= columns.NAME_FLOOR  # long: wraps
     first = department.projects[0]
-    _, left, _, right = columns.head_widths(first)
+    _, left, _, right = columns.table_widths(first)
     assert left >= columns.cell_width([first.department, first.office]) - 0.1 and right < columns.cell_width([TERM])

@@ -62,7 +62,8 @@ def test_variants_keep_each_other(ws):
     assert [p.split("/")[-1].split("目标表")[1] for p in volumes] == \
         [".pdf", "（单面）.pdf", "（征求意见稿）.pdf", "（送审稿）.pdf"]
     listed = {e["path"]: e["variant"] for e in manifest(out)["files"] if e["kind"] == "volume"}
-    assert sorted(listed.values(), key=str) == [{"simplex": False, "draft": ""}, {"simplex": True, "draft": ""}]
+    assert sorted(listed.values(), key=str) == [{"simplex": False, "draft": "", "right_tables": False},
+                                                {"simplex": True, "draft": "", "right_tables": False}]
     drafts = {e["path"]: e["variant"] for e in manifest(out / "草稿")["files"]}
     assert {v["draft"] for v in drafts.values()} == {"征求意见稿", "送审稿"} and len(drafts) == 8
     assert run_cli("verify", "--out", str(out)).returncode == 0

@@ -61,3 +61,35 @@ def test_labels_on_a_new_page_come_before_its_first_row(long_table):
         first_label = min((text.find(l) for l in scheme.default().level1 if l in text), default=-1)
         first_row = text.find("第")
         assert 0 <= first_label < first_row
+
+
+def grid_rules(page, right_hand: bool) -> tuple[list[float], list[float]]:
+    """The vertical rules (x in mm from the type area's left edge) of the header block and of the
+    indicator block on one page: those above the indicators' column heads, and those from them down."""
+    from render.typeset import geometry
+
+    mm = 72 / 25.4
+    left = geometry.PAGE.inner if right_hand else geometry.PAGE.outer
+    heads = min(c["top"] for c in page.chars if c["text"] == "三")  # 三级指标: the indicators' heads
+    header, indicators = set(), set()
+    for edge in page.edges:
+        if edge["orientation"] == "v":
+            x = round(edge["x0"] / mm - left, 1)
+            (header if (edge["top"] + edge["bottom"]) / 2 < heads else indicators).add(x)
+    return sorted(header), sorted(indicators)
+
+
+def test_the_header_and_the_indicators_are_one_grid(long_table, built):
+    """One set of vertical rules runs from 项目名称 to the last indicator, on every page and 续表 page."""
+    import pdfplumber
+
+    paths = [long_table[0]] + sorted(built.rglob("2025/*/[0-9]*.pdf"))
+    for path in paths:
+        with pdfplumber.open(path) as pdf:
+            header, first = grid_rules(pdf.pages[0], True)
+            assert len(header) == 5, (path.name, header)  # four columns: their two sides and three between
+            for n, page in enumerate(pdf.pages):
+                _, indicators = grid_rules(page, n % 2 == 0)
+                assert len(indicators) == len(header), (path.name, n, indicators)
+                assert all(abs(a - b) <= 0.2 for a, b in zip(header, indicators, strict=True)), \
+                    (path.name, n, header, indicators)

@@ -66,7 +66,8 @@ def test_summary_prints_the_exact_total(volume):
 
 
 def test_bound_as_a_volume_is_bound(volume):
-    """封面, its blank back, 目录 (unnumbered), then the body from `— 1 —`; an even number of pages."""
+    """封面, its blank back, 目录 (unnumbered), then the body from `— 1 —` on a right-hand page, the tables
+    running on from one page to the next; an even number of pages."""
     path, _ = volume
     reader = PdfReader(path)
     pages = [p.extract_text() for p in reader.pages]
@@ -79,11 +80,31 @@ def test_bound_as_a_volume_is_bound(volume):
     first = next(i for i, t in enumerate(pages) if printed_number(t) is not None)
     assert first == body and printed_number(pages[body]) == 1
     assert len(pages) % 2 == 0
-    # every part opens on a right-hand page (an even index: page 1 is a right-hand one)
-    assert all(i % 2 == 0 for t, i, _ in marks if t not in ("封面", "各项目年度金额"))
+    # 目录 and the body open on a right-hand page (an even index: page 1 is a right-hand one)
+    assert at["目　录"] % 2 == 0 and body % 2 == 0
     # numbers run on from 1 on every page of the body that prints anything; blank pages print nothing
     for i, text in enumerate(pages[body:]):
         assert printed_number(text) == (i + 1 if squash(text) else None), i
+    # no blank page in the body but, for an even count, the very last one
+    blanks = [i for i, t in enumerate(pages) if not squash(t)]
+    assert all(i < body for i in blanks[:-1]) and (blanks[-1] < body or blanks[-1] == len(pages) - 1), blanks
+
+
+def test_the_contents_number_the_tables_as_they_run(volume, built):
+    """Each table from the page after the one before: its 目录 number is the last one's plus its pages."""
+    import pdfplumber
+
+    path, _ = volume
+    reader = PdfReader(path)
+    marks = outline(reader)
+    at = {t: i for t, i, _ in marks}
+    with pdfplumber.open(path) as pdf:
+        toc = "\n".join(squash(line) for line in pdf.pages[at["目　录"]].extract_text().split("\n")) + "\n"
+    tables = sorted(p for p in (built / DEPT).glob("[0-9]*.pdf"))
+    printed = [int(n) for n in re.findall(r"\.{3,}(\d+)\n", toc)][2:]  # after 项目汇总表 and the chart
+    sizes = [len(PdfReader(t).pages) for t in tables]
+    assert printed[0] == 3 and len(printed) == len(tables) == 10
+    assert all(b == a + n for a, b, n in zip(printed, printed[1:], sizes, strict=False)), (printed, sizes)
 
 
 def test_contents_bookmarks_and_printed_numbers_agree(volume):
@@ -150,8 +171,10 @@ def test_values_do_not_wrap_where_there_is_room(volume):
     with pdfplumber.open(path) as pdf:
         table = pdf.pages[marks["2025年全区法律援助案件补助经费"]].extract_text().split("\n")
         summary = pdf.pages[marks["项目汇总表"]].extract_text()
-    for value in ("018001-平罗县司法局本级", "年度总体绩效目标", "05-行政教科文室", "018-平罗县司法局"):
+    for value in ("05-行政教科文室", "018-平罗县司法局", "年度总体"):
         assert any(value in line.replace(" ", "") for line in table), value
+    # one grid: 实施单位's value gives way to the 三级 names under it, down to nine characters a line
+    assert any("018001-平罗县司法" in line.replace(" ", "") for line in table)
     lines = [line.replace(" ", "") for line in summary.split("\n")]
     offices = [t[t.index("项目主管处室") + 1] for t in seed_tables()]
     for office in set(offices):  # every row's, none cut before 室
@@ -212,8 +235,9 @@ def two_departments(tmp_path_factory):
         for n, amount in enumerate(amounts, 1):
             project_file(folder, f"{n:02d}-{name}项目{n}", f"{name}项目{n}", f"{code}-{name}", amount, rows)
     out = root / "dist"
-    result = run_build("--content", str(root / "content"), "--out", str(out), "--jobs", "2")
-    assert result.returncode == 0, result.stdout + result.stderr
+    for option in ((), ("--tables-on-right",)):  # beside each other: two variants of each volume
+        result = run_build("--content", str(root / "content"), "--out", str(out), "--jobs", "2", *option)
+        assert result.returncode == 0, result.stdout + result.stderr
     import json
 
     return out, json.loads((out / "manifest.json").read_text(encoding="utf-8"))
@@ -221,16 +245,19 @@ def two_departments(tmp_path_factory):
 
 def test_two_departments_give_two_volumes(two_departments):
     out, manifest = two_departments
-    vols = volumes(manifest)
+    vols = [v for v in volumes(manifest) if not v["variant"]["tables_on_right"]]
     assert sorted(v["path"] for v in vols) == ["2025/901-甲局/甲局2025年部门项目支出预算绩效目标表.pdf",
                                                "2025/902-乙局/乙局2025年部门项目支出预算绩效目标表.pdf"]
     text = squash("".join(pdf_pages(out / vols[0]["path"])))
     assert "甲局项目1" in text and "乙局" not in text.replace("甲局", "")
 
 
-def test_duplex_starts_every_table_on_a_right_hand_page(two_departments):
+def test_tables_on_right_starts_every_table_on_a_right_hand_page(two_departments):
     out, manifest = two_departments
-    for v in volumes(manifest):
+    right = [v for v in volumes(manifest) if v["variant"]["tables_on_right"]]
+    assert {v["path"].split("/")[-1] for v in right} == {
+        "甲局2025年部门项目支出预算绩效目标表（每表右页）.pdf", "乙局2025年部门项目支出预算绩效目标表（每表右页）.pdf"}
+    for v in right:
         reader = PdfReader(out / v["path"])
         pages = [p.extract_text() for p in reader.pages]
         marks = outline(reader)
@@ -283,10 +310,10 @@ def test_only_the_tables_own_number_is_dropped(order):
     assert ops[2][0][5] == 500
 
 
-@pytest.mark.parametrize("duplex", [False, True])
-def test_a_long_summary_still_prints_the_pages_the_tables_fall_on(duplex):
+@pytest.mark.parametrize(("duplex", "on_right"), [(False, False), (True, False), (True, True)])
+def test_a_long_summary_still_prints_the_pages_the_tables_fall_on(duplex, on_right):
     """Thirty projects push the first table past the guessed page: the frame is laid out again from where
-    it fell, and the contents print every table's real page (odd ones in duplex)."""
+    it fell, and the contents print every table's real page (odd ones with `on_right`)."""
     import dataclasses
 
     from conftest import CONTENT, DATA
@@ -300,10 +327,14 @@ def test_a_long_summary_still_prints_the_pages_the_tables_fall_on(duplex):
     projects = tuple(dataclasses.replace(p, name=f"{p.name}（第{k}批）") for k in (1, 2, 3) for p in seed.projects)
     department = dataclasses.replace(seed, projects=projects)
     pages = tuple(1 + (n % 4 == 0) for n in range(len(projects)))
-    doc = paginate.frame(html.environment(), department, pages, duplex)
+    doc = paginate.frame(html.environment(), department, pages, duplex, tables_on_right=on_right)
     at = pdf.anchor_pages(doc)
     starts = [at[html.slot(n, 0)] - at["summary"] + 1 for n in range(len(projects))]
-    assert starts[0] > 3 and (not duplex or all(s % 2 for s in starts))
+    assert starts[0] > 3
+    if on_right:
+        assert all(s % 2 for s in starts)
+    else:  # each table on the page after the last one's
+        assert all(b == a + n for a, b, n in zip(starts, starts[1:], pages, strict=False))
     import pdfplumber
 
     with pdfplumber.open(io.BytesIO(pdf.write(doc))) as frame:  # pypdf loses lines of the contents' table

@@ -22,7 +22,7 @@ class OutputKind:
 
 KINDS: dict[str, OutputKind] = {k.name: k for k in (
     OutputKind("project", "build", (".pdf",), (".pdf",), ("draft",)),  # the same PDF single- or double-sided
-    OutputKind("volume", "build", (".pdf",), (".pdf",), ("simplex", "draft")),
+    OutputKind("volume", "build", (".pdf",), (".pdf",), ("simplex", "draft", "right_tables")),
     OutputKind("review", "review", (".pdf", ".xlsx"), (".pdf",)),  # the workbook lists what it judged
 )}
 

@@ -25,6 +25,12 @@ class Options:
     simplex: bool = False  # the volume for single-sided printing: no blank pages, no mirrored margins
     draft: str = ""  # a draft's mark (征求意见稿): printed on every page, in its own folder (DRAFTS)
     only: Path | None = None  # `build.py PATH`: just this project file, or this department folder and its volume
+    tables_on_right: bool = False  # double-sided: each table opens on a right-hand page, after a blank if need be
+
+    @property
+    def right_tables(self) -> bool:
+        """Whether the volume opens each table on a right-hand page: single-sided, every page is one."""
+        return self.tables_on_right and not self.simplex
 
     @property
     def workers(self) -> int:
@@ -72,6 +78,7 @@ class VolumeJob:
     stamp: datetime
     duplex: bool
     draft: str = ""
+    tables_on_right: bool = False
 
 
 def stamp_for(department: m.Department) -> datetime:
@@ -137,9 +144,9 @@ def plan(content: m.Content, problems: list[Problem], options: Options,
         if broken or len(jobs) != len(d.projects):
             skipped.append(f"{d.folder}: 有 {len(broken)} 个文件存在错误，本部门装订册未生成")
             continue
-        # The two volumes are laid out differently: they never share a name.
-        name = d.title + ("（单面）" if options.simplex else "") + mark
+        # The volumes are laid out differently: they never share a name.
+        name = d.title + ("（单面）" if options.simplex else "（每表右页）" if options.right_tables else "") + mark
         volumes.append(VolumeJob(f"{folder}/{safe_part(name)}.pdf", d,
                                  (source(d.source),) + tuple(j.source for j in jobs), tuple(jobs), stamp,
-                                 not options.simplex, options.draft))
+                                 not options.simplex, options.draft, options.right_tables))
     return projects, volumes, skipped

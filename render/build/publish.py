@@ -136,10 +136,11 @@ def other_content(out: Path, content: Path) -> str | None:
 
 def _variant(entry: dict) -> dict:
     """An entry's variant; a manifest from before variants were recorded says it by the file's name."""
+    volume = {"right_tables": False} if entry.get("kind") == "volume" else {}  # recorded before the option
     if isinstance(entry.get("variant"), dict):
-        return entry["variant"]
+        return volume | entry["variant"]
     draft = Path(entry["path"]).parts[0] == DRAFTS
-    return {"simplex": "（单面）" in entry["path"]} if entry.get("kind") == "volume" and not draft else \
+    return volume | {"simplex": "（单面）" in entry["path"]} if volume and not draft else \
         ({"draft": "?"} if draft else {})
 
 

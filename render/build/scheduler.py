@@ -164,7 +164,7 @@ class Scheduler:
     def _frame_key(self, v: VolumeJob, pages: tuple[int, ...]) -> str:
         summary = "\n".join(f"{p.name}\t{p.office}\t{p.term}\t{p.amount}" for p in v.department.projects)
         return kc.key("frame", v.target, v.sources[0].data, summary, repr(pages), str(v.duplex), v.draft,
-                      v.stamp.isoformat())
+                      v.stamp.isoformat(), str(v.tables_on_right))
 
     def _cached_frame(self, v: VolumeJob, pages: tuple[int, ...]) -> bool:
         """Take the frame for these page counts from the cache if it holds it; True also if it is already

@@ -57,7 +57,8 @@ def render_frame(v: VolumeJob, pages: tuple[int, ...]) -> tuple[bytes, tuple[Pla
     """In a worker: the volume's cover, summary, chart and contents, and a numbered slot per table page."""
     from render.typeset import layout, markup, paginate
 
-    doc = paginate.frame(environment(), v.department, pages, v.duplex, v.stamp.isoformat(), v.draft)
+    doc = paginate.frame(environment(), v.department, pages, v.duplex, v.stamp.isoformat(), v.draft,
+                         v.tables_on_right)
     at = layout.anchor_pages(doc)
     placements = tuple(Placement(at[markup.slot(n, k)], n, k)
                        for n, count in enumerate(pages) for k in range(count))

@@ -70,8 +70,10 @@ def parser() -> Parser:
         p.options.add_argument("--out", type=Path, default=ROOT / "dist", metavar="文件夹", help="输出文件夹（默认 dist/）")
         p.options.add_argument("--jobs", type=int, default=0, metavar="数目", help="并行进程数（默认：CPU 核数）")
         p.options.add_argument("--simplex", action="store_true",
-                               help="单面印刷的装订册（文件名加“（单面）”）：不加空白页；默认为双面印刷，各部分从右页开始")
+                               help="单面印刷的装订册（文件名加“（单面）”）：不加空白页；默认为双面印刷，目录和正文从右页开始")
         p.options.add_argument("--duplex", action="store_false", dest="simplex", help=argparse.SUPPRESS)  # the default
+        p.options.add_argument("--tables-on-right", action="store_true",
+                               help="每个项目表都从右页（单数页）开始，需要时加空白页（文件名加“（每表右页）”；仅双面）")
         p.options.add_argument("--draft", nargs="?", const="征求意见稿", default="", metavar="文字",
                                help="草稿：每页印水印（默认“征求意见稿”），写入 dist/草稿/，不覆盖正式 PDF")
     c.arguments.add_argument("path", nargs="?", type=Path, metavar="路径",
@@ -185,7 +187,7 @@ def run(args, say) -> int:
     from render.build.plan import Options
     from render.build.run import build
 
-    options = Options(content, args.out, jobs, args.simplex, args.draft.strip(), only)
+    options = Options(content, args.out, jobs, args.simplex, args.draft.strip(), only, args.tables_on_right)
     if watching:
         from render.commands.watch import watch
 

@@ -4,6 +4,7 @@ where room is short, and text that cannot fit at any width into problems for `ch
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -16,6 +17,10 @@ from render.typeset import chart, fonts, geometry
 # The narrowest a column of words may wrap to: a value column of the header, the 项目汇总表's names.
 VALUE_FLOOR = 20.0  # mm: five characters a line
 NAME_FLOOR = 40.0  # mm: ten characters a line
+# The widest a run of figures or Latin holds a column open; a longer one (a web address) breaks anywhere.
+WORD_CAP = 30.0  # mm: about fifteen figures
+# The narrowest the table's last column wraps 实施单位's value to when the 三级 names want the room.
+RIGHT_VALUES = 36.0  # mm: nine characters a line
 # Page numbers in the 项目汇总表 when `check` cannot know them yet: wider than any a volume reaches.
 WIDEST_PAGE = "9999"
 
@@ -101,19 +106,52 @@ def head_rows(p: m.Project) -> tuple[tuple[HeadCell, ...], ...]:
     return tuple(tuple(cell(label) for label in row) for row in fields.HEAD_ROWS)
 
 
-def head_widths(p: m.Project) -> tuple[float, ...]:
-    """The header block's four columns: labels as wide as the longest label, the values sharing the rest;
-    a figure is never wrapped."""
+def table_widths(p: m.Project) -> tuple[float, ...]:
+    """The table's four columns, one grid for the header block and the indicators under it, as on the
+    form: labels, then 主管部门's values and the 二级 labels, then 实施单位's labels and the 三级 names, then
+    实施单位's values and the 绩效值. A column is at least as wide as its longest word (a label, the form's
+    column head, a run of figures or Latin) and never below VALUE_FLOOR where it holds words that wrap;
+    年度总体绩效目标 takes two lines (GOAL_LINES)."""
     rows = head_rows(p)
     left, right = [r[0] for r in rows if len(r) == 2], [r[1] for r in rows if len(r) == 2]
+    groups = [g for level in p.levels for g in level.groups]
+    names = [i.name for g in groups for i in g.indicators]
+    values = [i.value for g in groups for i in g.indicators]
+    amounts = cell_width(c.text for c in right if c.number)
 
-    def values(cells: list[HeadCell]) -> Column:
-        figures = cell_width(c.text for c in cells if c.number)
-        return Column(cell_width(c.text for c in cells), max(VALUE_FLOOR, figures), grow=True)
+    def column(labels: list[str], words: list[str], texts: list[str], floor: float = 0.0) -> Column:
+        """Bold `labels` that never wrap; scheme `words` that wrap only past NAME_FLOOR; `texts` that wrap."""
+        fixed = cell_width(labels, bold=True)
+        scheme = min(cell_width(words), NAME_FLOOR) if words else 0.0
+        floor = max(fixed, scheme, min(cell_width(longest_words(texts)), WORD_CAP), floor)
+        return Column(max(floor, cell_width(words), cell_width(texts)), floor, grow=bool(texts))
 
-    labels = cell_width([r[0].label for r in rows] + [fields.GOAL], bold=True)
-    right_labels = cell_width((c.label for c in right), bold=True)
-    return fit([Column(labels, labels), values(left), Column(right_labels, right_labels), values(right)])
+    one, two, three, four = fields.INDICATOR_HEADS
+    first = [column([r[0].label for r in rows] + list(GOAL_LINES) + [one], [lv.label for lv in p.levels], []),
+             column([two], [g.label for g in groups], [c.text for c in left], VALUE_FLOOR),
+             column([c.label for c in right] + [three], [], names, VALUE_FLOOR)]
+    heads = [c.text for c in right if not c.number]
+    last = column([four], [], heads + values, max(VALUE_FLOOR, amounts))
+    if sum(c.need for c in first) + last.need > geometry.PAGE.type_width:
+        # Short of room the 三级 names come first: the 绩效值 keep one line each, 实施单位's value wraps
+        # down to RIGHT_VALUES.
+        floor = max(last.floor, min(cell_width(heads), RIGHT_VALUES))
+        last = Column(max(floor, cell_width(values)), floor, grow=True)
+    return fit(first + [last])
+
+
+# 年度总体绩效目标 in two lines, as the paper form sets it: on one it would widen the labels' column, and
+# with it the 一级 column under it, by a third, for a row that is tall anyway.
+GOAL_LINES = (fields.GOAL[:4], fields.GOAL[4:])
+
+
+# A word that must not break: a run of figures, Latin or signs; each Han character stands alone.
+WORD = re.compile(r"[^\s\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]+")
+
+
+def longest_words(texts: Iterable[str]) -> list[str]:
+    """The runs of each text that a line may not break inside (WORD)."""
+    return [w for t in texts for w in WORD.findall(t)]
 
 
 def summary_widths(d: m.Department, pages: list[str]) -> tuple[float, ...]:
@@ -152,7 +190,7 @@ def problems(departments: Iterable[m.Department]) -> list[Problem]:
                 found.append(Problem(p.source, p.lines.get("项目名称", 1), "项目名称",
                                      f"过长（{len(p.name)} 字）：装订册的金额图中一页印不下，请删减"))
             try:
-                head_widths(p)
+                table_widths(p)
             except Unfit:
                 found.append(too_wide(p, "表头的金额栏中"))
         if not d.projects:

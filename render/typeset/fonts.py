@@ -161,11 +161,29 @@ def measured_advances(style: str) -> tuple[dict[int, int], int]:
     return {code: metrics[name][0] for code, name in face.getBestCmap().items()}, face["head"].unitsPerEm
 
 
+DASH = "—"  # the 一字线 either side of a page number
+
+
+def measured_heights(style: str) -> dict[str, float]:
+    """The face's line metrics (hhea's, which Pango sets a line by) and the middle of its dash's ink, in
+    its units above the baseline."""
+    from fontTools.pens.boundsPen import BoundsPen
+    from fontTools.ttLib import TTFont
+
+    face = TTFont(shipped_face(style), lazy=True)
+    glyphs = face.getGlyphSet()
+    pen = BoundsPen(glyphs)
+    glyphs[face.getBestCmap()[ord(DASH)]].draw(pen)
+    return {"ascent": face["hhea"].ascent, "descent": -face["hhea"].descent,
+            "dash_middle": (pen.bounds[1] + pen.bounds[3]) / 2}
+
+
 def write_advances() -> None:
     table = {}
     for style in FACE_STYLES:
         advances, upem = measured_advances(style)
-        table[style] = {"upem": upem, "advances": {str(c): a for c, a in sorted(advances.items()) if a != upem}}
+        table[style] = {"upem": upem, "advances": {str(c): a for c, a in sorted(advances.items()) if a != upem},
+                        "heights": measured_heights(style)}
     ADVANCES.write_text(json.dumps(table, indent=0, sort_keys=True) + "\n", encoding="utf-8")
 
 
@@ -173,6 +191,14 @@ def write_advances() -> None:
 def _advances(bold: bool) -> tuple[dict[int, int], int]:
     face = json.loads(ADVANCES.read_text(encoding="utf-8"))["Bold" if bold else "Regular"]
     return {int(c): a for c, a in face["advances"].items()}, face["upem"]
+
+
+@lru_cache(maxsize=None)
+def heights(bold: bool = False) -> tuple[float, float, float]:
+    """The face's ascent, descent and the middle of its dash above the baseline, in ems (measured_heights)."""
+    face = json.loads(ADVANCES.read_text(encoding="utf-8"))["Bold" if bold else "Regular"]
+    h = face["heights"]
+    return h["ascent"] / face["upem"], h["descent"] / face["upem"], h["dash_middle"] / face["upem"]
 
 
 def text_em(text: str, bold: bool = False) -> float:

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from render.typeset import fonts
+
 MM_PER_PT = 25.4 / 72
 PX_PER_MM = 96 / 25.4  # CSS px, in which WeasyPrint's content streams are drawn
 
@@ -23,7 +25,7 @@ class Page:
     bottom: float = 35
     inner: float = 28  # the binding side: left on a right-hand (odd) page, right on a left-hand one
     outer: float = 26
-    number_gap: float = 7  # mm from the type area's foot to the top of `— N —`
+    number_gap: float = 7  # mm from the type area's foot down to the middle of the dashes of `— N —`
     number_size: float = 14  # pt: 四号
     type_size: float = 10.5  # pt: 五号, the tables' text (styles/form.css sets the same, a test checks it)
     line_height: float = 1.35
@@ -46,6 +48,15 @@ class Page:
     def line(self) -> float:
         """A line of the tables' text, in mm."""
         return self.em * self.line_height
+
+    @property
+    def number_drop(self) -> float:
+        """mm from the type area's foot to the top of the page number's line box (one em tall): GB/T 9704
+        measures its 7 mm to the 一字线, which stands below that top by the face's half-leading and ascent,
+        less the dash's height above the baseline."""
+        ascent, descent, dash = fonts.heights()
+        baseline = (1 - ascent - descent) / 2 + ascent  # ems below the line box's top, as Pango sets a line
+        return self.number_gap - (baseline - dash) * self.number_size * MM_PER_PT
 
     @property
     def number_zone_px(self) -> float:
@@ -74,8 +85,8 @@ def simplex_css() -> str:
 
 
 def _number(p: Page) -> str:
-    return (f'content: "— " counter(page) " —"; vertical-align: top; padding-top: {p.number_gap}mm; '
-            f"font-size: {p.number_size}pt;")
+    return (f'content: "— " counter(page) " —"; vertical-align: top; padding-top: {p.number_drop:.2f}mm; '
+            f"font-size: {p.number_size}pt; line-height: 1;")
 
 
 @lru_cache(maxsize=8)

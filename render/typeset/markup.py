@@ -9,10 +9,9 @@ import jinja2
 from markupsafe import Markup
 
 from render import TEMPLATES, __version__
-from render.source import fields
 from render.source import model as m
 from render.typeset import chart, geometry
-from render.typeset.columns import head_rows, head_widths, summary_widths
+from render.typeset.columns import GOAL_LINES, head_rows, summary_widths, table_widths
 
 
 
@@ -110,7 +109,7 @@ def draft_title(title: str, draft: str) -> str:
 def project_html(env: jinja2.Environment, project: m.Project, breaks: frozenset[str] = frozenset(),
                  stamp: str = "", draft: str = "") -> str:
     return env.get_template("project.html.j2").render(
-        project=project, head=head_rows(project), goal_label=fields.GOAL, pages=by_page(blocks(project, breaks)), widths=head_widths(project),
+        project=project, head=head_rows(project), goal_label=GOAL_LINES, pages=by_page(blocks(project, breaks)), widths=table_widths(project),
         title=draft_title(project.name, draft), subject=draft_title(SUBJECT, draft), draft=draft,
         author=f"{project.department} / {project.implementer}", generator=GENERATOR, stamp=stamp,
         keywords=[project.year, project.department_dir.split("-")[0], project.name] + ([draft] if draft else []),
@@ -128,7 +127,7 @@ class Folios:
     """Where the body's parts fall, as the volume numbers them (项目汇总表 = 1): guessed, then checked."""
 
     chart: int  # the chart's page
-    first: int  # the first table's page, before any blank page a double-sided volume inserts
+    first: int  # the first table's page, before any blank page `tables_on_right` inserts
 
 
 @dataclass(frozen=True)
@@ -140,14 +139,15 @@ class Entry:
 
 
 def volume_html(env: jinja2.Environment, department: m.Department, pages: tuple[int, ...],
-                duplex: bool, stamp: str, folios: Folios, draft: str = "") -> str:
+                duplex: bool, stamp: str, folios: Folios, draft: str = "", tables_on_right: bool = False) -> str:
     """The volume's frame: cover, contents, then the body (summary, chart, one numbered empty slot per
-    table page).
+    table page); `tables_on_right` (double-sided only) opens every table on a right-hand page.
 
     The page numbers printed follow from `folios`: render/paginate.py checks them against the layout.
     """
     places = department.places
-    starts = table_starts(pages, folios.first, duplex)
+    tables_on_right = duplex and tables_on_right
+    starts = table_starts(pages, folios.first, tables_on_right)
     items = [VolumeItem(p, tuple(slot(n, k) for k in range(count)), m.amount_text(p.amount, places), start)
              for n, (p, count, start) in enumerate(zip(department.projects, pages, starts, strict=False))]
     contents = ([Entry("", "项目汇总表", "summary", 1), Entry("", "各项目年度金额", "chart", folios.chart)]
@@ -158,19 +158,20 @@ def volume_html(env: jinja2.Environment, department: m.Department, pages: tuple[
         department=department, items=items, contents=contents, total=m.amount_text(department.total, places),
         summary_widths=summary_widths(department, [str(i.page) for i in items]),
         charts=chart.bar_charts(department), cover_lines=cover_lines(department), cover_year=cover_year(department),
-        duplex=duplex, blank_back=duplex and last % 2 == 1, draft=draft,
+        duplex=duplex, tables_on_right=tables_on_right, blank_back=duplex and last % 2 == 1, draft=draft,
         simplex_css=Markup(geometry.simplex_css()),  # ours, made from the page's numbers: never content
         title=title, subject=draft_title(SUBJECT, draft), author=department.dir_name, generator=GENERATOR,
         stamp=stamp, keywords=[department.year, department.code, department.name] + ([draft] if draft else []),
     )
 
 
-def table_starts(pages: tuple[int, ...], first: int, duplex: bool) -> list[int]:
-    """The page number of each table's first page when the first table's page would be `first`; double-
-    sided, every table opens on a right-hand (odd-numbered) page."""
+def table_starts(pages: tuple[int, ...], first: int, on_right: bool) -> list[int]:
+    """The printed page number of each table's first page when the first table's page would be `first`:
+    each table on the page after the one before (a new page, on either side), or `on_right`, on the next
+    right-hand (odd-numbered) one. The volume's page labels follow the same numbers."""
     starts, at = [], first
     for count in pages:
-        if duplex and at % 2 == 0:
+        if on_right and at % 2 == 0:
             at += 1
         starts.append(at)
         at += count

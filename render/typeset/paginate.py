@@ -29,7 +29,7 @@ def project(env: jinja2.Environment, p: m.Project, stamp: str = "", draft: str =
 
 
 def frame(env: jinja2.Environment, d: m.Department, pages: tuple[int, ...], duplex: bool,
-          stamp: str = "", draft: str = "") -> layout.weasyprint.Document:
+          stamp: str = "", draft: str = "", tables_on_right: bool = False) -> layout.weasyprint.Document:
     """Lay the frame out with its page numbers printed as text, and check them against the layout.
 
     WeasyPrint's target-counter() would lay the frame out about twice over to find them (half the time
@@ -38,12 +38,12 @@ def frame(env: jinja2.Environment, d: m.Department, pages: tuple[int, ...], dupl
     """
     folios = markup.Folios(chart=2, first=3)
     for _ in range(5):
-        doc = layout.document(markup.volume_html(env, d, pages, duplex, stamp, folios, draft))
+        doc = layout.document(markup.volume_html(env, d, pages, duplex, stamp, folios, draft, tables_on_right))
         at = layout.anchor_pages(doc)
         body = at["summary"]
         starts = [at[markup.slot(n, 0)] - body + 1 for n in range(len(pages))]
         found = markup.Folios(at["chart"] - body + 1, starts[0] if starts else at["chart"] - body + 2)
-        if found == folios and starts == markup.table_starts(pages, folios.first, duplex):
+        if found == folios and starts == markup.table_starts(pages, folios.first, duplex and tables_on_right):
             if duplex and len(doc.pages) % 2:
                 raise layout.RenderError("双面装订册的页数不是偶数")
             if draft:
