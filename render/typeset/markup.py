@@ -11,7 +11,7 @@ from markupsafe import Markup
 from render import TEMPLATES, __version__
 from render.source import fields
 from render.source import model as m
-from render.typeset import chart, geometry, mark
+from render.typeset import chart, geometry, mark, runs
 from render.typeset.columns import head_rows, head_widths, summary_widths
 
 
@@ -84,6 +84,8 @@ def environment() -> jinja2.Environment:
     )
     env.filters["amount"] = m.amount_text
     env.filters["chinese_date"] = lambda d: f"{d.year}年{d.month}月{d.day}日"
+    env.filters["keep"] = runs.keep  # escapes: the text stays data
+    env.filters["keep_tail"] = runs.keep_tail
     return env
 
 
