@@ -11,7 +11,7 @@ _UNIT = r"(?:万元|千元|元|人次|人|户次|户|次|个月|个|件|天|日|
 _NUMBER = r"[≥≤＞＜>＝=≈±~<]?\d+(?:[.,]\d+)*(?:[-~～]\d+(?:\.\d+)*)?"
 # Pango breaks between a Han character and a figure, after ≥ and inside （区级）: these runs it must not.
 RUN = re.compile(
-    rf"{_NUMBER}{_UNIT}?(?:/{_UNIT})*"  # ≥95%, 8万元, ≤30元/人, 200-1000元/人
+    rf"{_NUMBER}(?: ?{_UNIT}(?:/{_UNIT})*)?"  # ≥95%, 8万元, ≤30元/人, 200-1000元/人, 4583.33 元/人/月
     rf"|{_UNIT}(?:/{_UNIT})+|人次|户次"  # 元/人/次; 人次 said alone
     r"|目标\d+[：:]"  # a goal's own numbering: 目标2：
     r"|（[^（）\s]{1,6}）|\([^()\s]{1,6}\)"  # （区级）, （司法协理员）
