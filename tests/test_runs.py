@@ -63,3 +63,9 @@ def test_review_keeps_its_runs_whole(tmp_path, cells):
     report = next(tmp_path.rglob("审核意见.pdf"))
     assert {"≤30人", "元/人次"} <= {r for r in RUN.findall(rules)}
     assert split_runs(report, cells + [rules]) == []
+    # a run held whole never pushes a line out of its cell: nothing is printed right of the type area
+    import pdfplumber
+
+    with pdfplumber.open(report) as pdf:
+        right = (210 - 26) / 25.4 * 72 + 1  # the outer margin, the narrower one
+        assert [c["text"] for page in pdf.pages for c in page.chars if c["x1"] > right] == []

@@ -10,11 +10,16 @@ from markupsafe import Markup, escape
 _UNIT = r"(?:万元|千元|元|人次|人|户次|户|次|个月|个|件|天|日|小时|周|月|年|家|场|期|项|份|名|册|篇|所|台|套|公里|米|吨|%|‰)"
 _NUMBER = r"[≥≤＞＜>＝=≈±~<]?\d+(?:[.,]\d+)*(?:[-~～]\d+(?:\.\d+)*)?"
 # Pango breaks between a Han character and a figure, after ≥ and inside （区级）: these runs it must not.
+# Marks that may not open or end a line go with the run, as Pango keeps them with it anyway: （260元/人/年） is
+# one piece for the chart's wrap too. A word alone (人次) is not a run: Pango allows no break beside a quotation
+# mark, so “人次”） held whole left a line of the 审核意见 no break at all, and it ran out of its cell.
 RUN = re.compile(
+    r"[“‘《「『（]*(?:"
     rf"{_NUMBER}(?: ?{_UNIT}(?:/{_UNIT})*)?"  # ≥95%, 8万元, ≤30元/人, 200-1000元/人, 4583.33 元/人/月
-    rf"|{_UNIT}(?:/{_UNIT})+|人次|户次"  # 元/人/次; 人次 said alone
+    rf"|{_UNIT}(?:/{_UNIT})+"  # 元/人/次
     r"|目标\d+[：:]"  # a goal's own numbering: 目标2：
     r"|（[^（）\s]{1,6}）|\([^()\s]{1,6}\)"  # （区级）, （司法协理员）
+    r")[”’）》」』，。、；：！？]*"
 )
 
 
