@@ -118,7 +118,7 @@ def test_pages_of_two_tables_share_one_program_per_face_or_keep_their_own_under_
 
 
 def test_a_draft_draws_alike_and_its_fonts_are_sound(draft_built):
-    """The mark is text under the table's text: every reader draws it, grey and opaque (no transparency
+    """The mark is outlines under the table's text: every reader draws it, grey and opaque (no transparency
     for ps2write to rasterise)."""
     out, _, _ = draft_built
     drafts = sorted((out / "草稿" / DEPT).glob("*.pdf"))

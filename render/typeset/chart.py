@@ -7,7 +7,7 @@ from decimal import Decimal
 from xml.sax.saxutils import escape
 
 from render.source import model as m
-from render.typeset import fonts, geometry
+from render.typeset import fonts, geometry, runs
 
 HEADING = 30  # mm of the type area that the page's title and unit line take above the chart
 
@@ -54,12 +54,14 @@ def _mm(text: str) -> float:
 def wrap(text: str, width: float) -> list[str]:
     """Break a label into lines no wider than `width` mm, measured in the face that prints it."""
     lines, line = [], ""
-    for char in text:
+    # a number with its unit, a short parenthesis stay whole, as in the tables; one wider than a line breaks
+    parts = [q for piece in runs.pieces(text) for q in ([piece] if _mm(piece) <= width else list(piece))]
+    for piece in parts:
         # a closing mark stays with what it closes, as Pango breaks the tables' lines
-        if line and _mm(line + char) > width and char not in CLOSING:
+        if line and _mm(line + piece) > width and piece[0] not in CLOSING:
             lines.append(line)
             line = ""
-        line += char
+        line += piece
     return lines + [line] if line else lines
 
 

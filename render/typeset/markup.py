@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from render import TEMPLATES, __version__
 from render.source import model as m
-from render.typeset import chart, geometry
+from render.typeset import chart, geometry, mark, runs
 from render.typeset.columns import GOAL_LINES, head_rows, summary_widths, table_widths
 
 
@@ -83,6 +83,8 @@ def environment() -> jinja2.Environment:
     )
     env.filters["amount"] = m.amount_text
     env.filters["chinese_date"] = lambda d: f"{d.year}年{d.month}月{d.day}日"
+    env.filters["keep"] = runs.keep  # escapes: the text stays data
+    env.filters["keep_tail"] = runs.keep_tail
     return env
 
 
@@ -106,11 +108,16 @@ def draft_title(title: str, draft: str) -> str:
     return f"{title}（{draft}）" if draft else title
 
 
+def draft_mark(draft: str) -> Markup:
+    """The mark as outlines (render/typeset/mark.py), or nothing for a final PDF."""
+    return Markup(mark.svg(draft)) if draft else Markup("")  # ours, drawn from the face: never content
+
+
 def project_html(env: jinja2.Environment, project: m.Project, breaks: frozenset[str] = frozenset(),
                  stamp: str = "", draft: str = "") -> str:
     return env.get_template("project.html.j2").render(
         project=project, head=head_rows(project), goal_label=GOAL_LINES, pages=by_page(blocks(project, breaks)), widths=table_widths(project),
-        title=draft_title(project.name, draft), subject=draft_title(SUBJECT, draft), draft=draft,
+        title=draft_title(project.name, draft), subject=draft_title(SUBJECT, draft), draft_mark=draft_mark(draft),
         author=f"{project.department} / {project.implementer}", generator=GENERATOR, stamp=stamp,
         keywords=[project.year, project.department_dir.split("-")[0], project.name] + ([draft] if draft else []),
     )
@@ -158,7 +165,7 @@ def volume_html(env: jinja2.Environment, department: m.Department, pages: tuple[
         department=department, items=items, contents=contents, total=m.amount_text(department.total, places),
         summary_widths=summary_widths(department, [str(i.page) for i in items]),
         charts=chart.bar_charts(department), cover_lines=cover_lines(department), cover_year=cover_year(department),
-        duplex=duplex, tables_on_right=tables_on_right, blank_back=duplex and last % 2 == 1, draft=draft,
+        duplex=duplex, tables_on_right=tables_on_right, blank_back=duplex and last % 2 == 1, draft=draft, draft_mark=draft_mark(draft),
         simplex_css=Markup(geometry.simplex_css()),  # ours, made from the page's numbers: never content
         title=title, subject=draft_title(SUBJECT, draft), author=department.dir_name, generator=GENERATOR,
         stamp=stamp, keywords=[department.year, department.code, department.name] + ([draft] if draft else []),
