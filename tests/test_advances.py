@@ -5,7 +5,7 @@ import pytest
 from render.typeset import fonts
 
 
-@pytest.mark.parametrize("style", list(fonts.STYLES))
+@pytest.mark.parametrize("style", list(fonts.FACE_STYLES))
 def test_the_stored_advances_are_the_faces(style):
     measured, upem = fonts.measured_advances(style)
     bold = style == "Bold"
@@ -14,7 +14,7 @@ def test_the_stored_advances_are_the_faces(style):
     assert fonts.text_em("项目 2025", bold) == sum(measured.get(ord(c), upem) for c in "项目 2025") / upem
 
 
-@pytest.mark.parametrize("style", list(fonts.STYLES))
+@pytest.mark.parametrize("style", list(fonts.FACE_STYLES))
 def test_the_stored_heights_are_the_faces(style):
     """The page number is placed by them (render/typeset/geometry.py)."""
     measured = fonts.measured_heights(style)
