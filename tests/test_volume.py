@@ -247,7 +247,7 @@ def two_departments(tmp_path_factory):
 
 def test_two_departments_give_two_volumes(two_departments):
     out, manifest = two_departments
-    vols = [v for v in volumes(manifest) if not v["variant"]["tables_on_right"]]
+    vols = [v for v in volumes(manifest) if not v["variant"]["right_tables"]]
     assert sorted(v["path"] for v in vols) == ["2025/901-甲局/甲局2025年部门项目支出预算绩效目标表.pdf",
                                                "2025/902-乙局/乙局2025年部门项目支出预算绩效目标表.pdf"]
     text = squash("".join(pdf_pages(out / vols[0]["path"])))
@@ -256,7 +256,7 @@ def test_two_departments_give_two_volumes(two_departments):
 
 def test_tables_on_right_starts_every_table_on_a_right_hand_page(two_departments):
     out, manifest = two_departments
-    right = [v for v in volumes(manifest) if v["variant"]["tables_on_right"]]
+    right = [v for v in volumes(manifest) if v["variant"]["right_tables"]]
     assert {v["path"].split("/")[-1] for v in right} == {
         "甲局2025年部门项目支出预算绩效目标表（每表右页）.pdf", "乙局2025年部门项目支出预算绩效目标表（每表右页）.pdf"}
     for v in right:
