@@ -65,7 +65,7 @@ if __name__ == "__main__":
     import signal
 
     signal.signal(signal.SIGTERM, interrupt)
-    if "--debug" in sys.argv:  # the workers' own tracebacks too (render/build/preload.py)
+    if "--debug" in sys.argv:  # the workers' own tracebacks too (render/produce/preload.py)
         os.environ["MUBIAOBIAO_DEBUG"] = "1"
     try:
         from render.commands.cli import main

@@ -10,8 +10,8 @@ import pdfplumber
 import pytest
 from conftest import CONTENT
 
-from render.build.plan import Options
-from render.build.run import build
+from render.produce.plan import Options
+from render.produce.run import build
 from render.typeset import fonts, geometry
 
 MM = 72 / 25.4

@@ -165,7 +165,7 @@ def test_a_full_disk_during_a_rebuild_leaves_the_previous_set_whole(ws, tmp_path
 
 
 def test_a_set_committed_but_not_in_place_is_finished_by_the_next_command(ws, monkeypatch):
-    from render.build import commit
+    from render.produce import commit
 
     out = ws / "dist"
     table = next((out / DEPT).glob("01-*.pdf"))
@@ -207,7 +207,7 @@ def test_a_read_only_pdf_is_reported_not_replaced(ws):
 
 
 def test_a_second_build_into_the_same_folder_waits_for_the_first(ws):
-    from render.build import files
+    from render.produce import files
 
     out = ws / "dist"
     with files.locked(out):
@@ -242,7 +242,7 @@ def test_a_new_kind_of_output_is_one_entry_in_the_registry(ws, monkeypatch):
     """An archive package or a summary workbook to come: declared once, verify lists, checks and finds it."""
     import hashlib
 
-    from render.build import outputs
+    from render.produce import outputs
 
     monkeypatch.setitem(outputs.KINDS, "summary", outputs.OutputKind("summary", "summary", (".csv",), ()))
     out = ws / "dist"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, copy_content, run_build
 
-from render.build import workers as warm
+from render.produce import workers as warm
 from render.commands.system import system_message
 from render.problems import RenderError
 
@@ -142,7 +142,7 @@ def test_a_file_open_in_another_program_on_windows():
 
 
 def test_a_disk_full_while_writing_names_the_pdf_not_its_temp_file(tmp_path, monkeypatch):
-    from render.build.commit import Transaction
+    from render.produce.commit import Transaction
 
     def full(fd):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))

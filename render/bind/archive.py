@@ -1,7 +1,7 @@
 """Turn the PDF WeasyPrint is about to write into the archive's: sources listed once, names, tags, XMP, labels.
 
 Runs as WeasyPrint's `finisher`, on its pydyf objects just before they are written: a table needs no second
-pass through pikepdf, which the layout workers never load (render/build/scheduler.py). The volume is made
+pass through pikepdf, which the layout workers never load (render/produce/scheduler.py). The volume is made
 with pikepdf and calls `ascii_names` and `tag_for` itself (render/bind/assemble.py, embed.py).
 """
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from render.build.plan import source_base
+from render.produce.plan import source_base
 from render import ROOT
 from render.problems import Exit, Kind, Level, Problem, exit_code, plain, report
 from render.source import fields, load

@@ -33,7 +33,7 @@ class Version(argparse.Action):
         super().__init__(option_strings, dest, nargs=0, default=default, help=help)
 
     def __call__(self, parser, namespace, values, option_string=None):
-        from render.build.cache import versions
+        from render.produce.cache import versions
 
         v = versions()
         print(f"{v['tool']}（WeasyPrint {v['weasyprint']}，pikepdf {v['pikepdf']}，Pango {v['pango']}，"
@@ -178,14 +178,14 @@ def run(args, say) -> int:
         print(f"build.py：错误：{chosen}", file=sys.stderr)
         return Exit.CANNOT
     content, only = chosen
-    from render.build import workers
+    from render.produce import workers
 
     jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
     watching = args.command == "watch"
     if jobs > 1 and content.is_dir() and (watching or workers.likely_needed(content, args.out)):
         workers.start()  # first: the fork server imports WeasyPrint while this process reads the content
-    from render.build.plan import Options
-    from render.build.run import build
+    from render.produce.plan import Options
+    from render.produce.run import build
 
     options = Options(content, args.out, jobs, args.simplex, args.draft.strip(), only, args.tables_on_right)
     if watching:

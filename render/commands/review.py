@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from render.build.plan import source_base
+from render.produce.plan import source_base
 from render.problems import Exit, Kind, Level, Problem, exit_code, plain, report
 from render.review.judge import review
 from render.review.registry import LEVELS
@@ -53,10 +53,10 @@ def _within(p: Path, where: Path) -> bool:
 
 
 def _write(out: Path, reviews, rules, base: Path, root: Path, problems: list[Problem], say) -> list[Problem]:
-    from render.build import publish
+    from render.produce import publish
     from render.review import report as review_output
 
-    from render.build.plan import epoch_problem
+    from render.produce.plan import epoch_problem
 
     refused = publish.other_content(out, root)
     found = [Problem(str(out), 0, "输出文件夹", refused, kind=Kind.REFUSED)] if refused else []

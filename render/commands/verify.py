@@ -8,9 +8,9 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
-from render.build import commit, files, outputs
-from render.build.plan import source_base
-from render.build.publish import DRAFTS, MANIFEST, unreadable
+from render.produce import commit, files, outputs
+from render.produce.plan import source_base
+from render.produce.publish import DRAFTS, MANIFEST, unreadable
 from render.commands.system import system_message
 from render.problems import Exit, Kind, Level, Problem, exit_code, plain, report
 

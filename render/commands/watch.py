@@ -13,10 +13,10 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from render.build import workers
-from render.build.plan import Options
-from render.build.run import build
-from render.build.tasks import prime
+from render.produce import workers
+from render.produce.plan import Options
+from render.produce.run import build
+from render.produce.tasks import prime
 from render.problems import Exit, Level, plain
 
 SOURCES = (".md", ".yml", ".yaml")

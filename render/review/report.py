@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from render.build import cache as kc
-from render.build import files, publish
+from render.produce import cache as kc
+from render.produce import files, publish
 from render.problems import Level
 from render.review.judge import DepartmentReview, ProjectReview
 from render.review.registry import LEVELS, Rules
@@ -131,8 +131,8 @@ def _fixed_zip(data: bytes, when: datetime) -> bytes:
 def write(out: Path, reviews: tuple[DepartmentReview, ...], rules: Rules, base: Path, content: Path,
           say=print) -> list[str]:
     """Both files per department and the manifest with them (kind "review"), all written or none."""
-    from render.build.commit import Transaction
-    from render.build.plan import stamp_for
+    from render.produce.commit import Transaction
+    from render.produce.plan import stamp_for
 
     outputs, written = [], []
     files.writable(out)

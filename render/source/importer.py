@@ -26,7 +26,7 @@ from render.source.pasted import (
     read_rows,
 )
 from render.source.rows import Unreadable
-from render.build.files import safe_part, write_atomic
+from render.produce.files import safe_part, write_atomic
 
 
 def safe_name(text: str) -> str:

@@ -10,7 +10,7 @@ import shutil
 import signal
 import sys
 
-from render.build import workers
+from render.produce import workers
 
 
 def _killed(signum, frame) -> None:
@@ -46,7 +46,7 @@ from render.typeset import layout  # noqa: E402, F401
 # isort: split
 from weasyprint.text.ffi import ffi  # noqa: E402
 
-from render.build import tasks  # noqa: E402
+from render.produce import tasks  # noqa: E402
 from render.typeset import fonts, paginate  # noqa: E402, F401
 
 for _name in ("project.html.j2", "volume.html.j2"):

@@ -9,7 +9,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-# Beside the outputs: the build's cache, its staging folder and its lock (render/build/commit.py).
+# Beside the outputs: the build's cache, its staging folder and its lock (render/produce/commit.py).
 CACHE = ".cache"
 LOCK = "lock"
 

@@ -11,7 +11,7 @@ from importlib import metadata
 from pathlib import Path
 
 from render import CODE, ROOT, __version__
-from render.build.files import CACHE
+from render.produce.files import CACHE
 from render.typeset.fonts import package_version
 
 
@@ -98,7 +98,7 @@ class Cache:
         return self.dir / "frames" / (hashlib.sha256(name.encode()).hexdigest()[:24] + ".pdf")
 
     def index_bytes(self, keep: set[str]) -> bytes:
-        """The index of what is kept, to be published with the outputs (render/build/publish.py)."""
+        """The index of what is kept, to be published with the outputs (render/produce/publish.py)."""
         self.kept = set(keep)
         entries = {k: v for k, v in self.entries.items() if k in keep}
         return json.dumps(entries, ensure_ascii=False, indent=1, sort_keys=True).encode()

@@ -8,11 +8,11 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
-from render.build import cache as kc
-from render.build import commit, files, publish, workers
-from render.build.plan import Options, ProjectJob, epoch_problem, plan, source_base
-from render.build.publish import DRAFTS
-from render.build.scheduler import Inline, Scheduler
+from render.produce import cache as kc
+from render.produce import commit, files, publish, workers
+from render.produce.plan import Options, ProjectJob, epoch_problem, plan, source_base
+from render.produce.publish import DRAFTS
+from render.produce.scheduler import Inline, Scheduler
 from render.problems import Exit, Kind, Level, Problem, exit_code, plain, report
 from render.source import load
 from render.typeset import columns, fonts

@@ -7,10 +7,10 @@ from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import astuple, dataclass
 from pathlib import Path
 
-from render.build import cache as kc
-from render.build.files import sha256, write_atomic
-from render.build.plan import ProjectJob, VolumeJob
-from render.build.tasks import Placement, assemble_volume, render_frame, render_project
+from render.produce import cache as kc
+from render.produce.files import sha256, write_atomic
+from render.produce.plan import ProjectJob, VolumeJob
+from render.produce.tasks import Placement, assemble_volume, render_frame, render_project
 from render.problems import Level, Problem, RenderError
 
 

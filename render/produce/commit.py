@@ -15,7 +15,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from render.build.files import CACHE, write_atomic
+from render.produce.files import CACHE, write_atomic
 
 JOURNAL = "journal.json"
 STAGING = "staging"

@@ -9,15 +9,15 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from render.build import cache as kc
-from render.build import outputs as kinds
-from render.build.commit import Transaction
-from render.build.files import sha256
-from render.build.plan import Options, ProjectJob, VolumeJob, source_base
+from render.produce import cache as kc
+from render.produce import outputs as kinds
+from render.produce.commit import Transaction
+from render.produce.files import sha256
+from render.produce.plan import Options, ProjectJob, VolumeJob, source_base
 from render.problems import Kind, Problem
 
 if TYPE_CHECKING:  # the scheduler that makes them is no business of verify's
-    from render.build.scheduler import Made
+    from render.produce.scheduler import Made
 
 MANIFEST = "manifest.json"
 # Drafts (--draft) are built here, under the output folder: `verify` of the final PDFs leaves it alone.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from render.build.plan import ProjectJob, SourceFile, VolumeJob
+from render.produce.plan import ProjectJob, SourceFile, VolumeJob
 
 
 @dataclass(frozen=True)
@@ -19,7 +19,7 @@ class Placement:
 
 @lru_cache(maxsize=1)
 def environment():
-    """The templates, compiled once per worker (in the fork server, by render/build/preload.py)."""
+    """The templates, compiled once per worker (in the fork server, by render/produce/preload.py)."""
     from render.typeset import markup
 
     return markup.environment()

@@ -1,7 +1,7 @@
 """Turn the first moments of a build into workers that are ready when the first table is.
 
 Importing WeasyPrint takes most of a second (its cffi declarations). The workers come from
-multiprocessing's fork server, started here so that it imports WeasyPrint (render/build/preload.py) on the
+multiprocessing's fork server, started here so that it imports WeasyPrint (render/produce/preload.py) on the
 other core while this process reads the content. Workers fork from it before any rendering, which keeps
 them clear of WeasyPrint's fork-safety problems (docs/weasyprint.md).
 
@@ -200,7 +200,7 @@ def _start_fork_server() -> None:
     import multiprocessing
     from multiprocessing import forkserver
 
-    multiprocessing.get_context("forkserver").set_forkserver_preload(["render.build.preload"])
+    multiprocessing.get_context("forkserver").set_forkserver_preload(["render.produce.preload"])
     env = scratch()
     saved, tempfile.tempdir = tempfile.tempdir, env.get("TMPDIR", tempfile.tempdir)
     os.environ[SCRATCH] = env.get("TMPDIR", "")

@@ -8,8 +8,8 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from render import ROOT
-from render.build import cache as kc
-from render.build.files import safe_part
+from render.produce import cache as kc
+from render.produce.files import safe_part
 from render.problems import Kind, Problem
 from render.source import fields
 from render.source import model as m
