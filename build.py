@@ -1,7 +1,6 @@
 #!/usr/bin/env python3
 """Build the PDFs: `python build.py` (see README.md; `python build.py --help` for the commands)."""
 
-import gc
 import os
 import sys
 from pathlib import Path
@@ -37,12 +36,6 @@ def missing_package(name: str) -> str:
     return "错误：缺少程序包 {}：请先运行 make build".format(name)
 
 
-def interrupt(signum, frame):
-    """A plain `kill` (SIGTERM) ends the command as Ctrl-C does: workers shut down, temp files removed,
-    nothing half-written."""
-    raise KeyboardInterrupt
-
-
 def run_in_venv() -> None:
     """`make build` installs into .venv/ only: `python build.py` with any other Python runs again there,
     with the same arguments, and its exit code is this one's."""
@@ -62,21 +55,13 @@ if __name__ == "__main__":
     run_in_venv()  # the venv's Python is recent: only the one first run can be too old
     if refuse_old_python():
         sys.exit(2)
-    import signal
-
-    signal.signal(signal.SIGTERM, interrupt)
-    if "--debug" in sys.argv:  # the workers' own tracebacks too (render/produce/preload.py)
-        os.environ["MUBIAOBIAO_DEBUG"] = "1"
     try:
-        from render.commands.cli import main
+        from render.commands.cli import console
 
-        code = main()
+        code = console()  # as .venv/bin/mubiaobiao runs it
     except ModuleNotFoundError as e:  # before `make build`: what to run, not a traceback
         if (e.name or "render").partition(".")[0] == "render" or "--debug" in sys.argv:
             raise
         sys.stderr.write(missing_package(e.name) + "\n")
         sys.exit(2)
-    # Everything made is written and closed. The collector's last passes over what Jinja, pikepdf and the
-    # content left behind would only cost time: 0.08 s, a twentieth of a rebuild after an edit.
-    gc.freeze()
     sys.exit(code)
