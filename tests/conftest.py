@@ -138,6 +138,27 @@ def draft_built(built, tmp_path_factory) -> tuple[Path, dict[str, str], dict[str
     return out, before, after
 
 
+@pytest.fixture(scope="session")
+def three_tables(tmp_path_factory) -> Path:
+    """A good build of three of the seed's tables and their volume: content/ and dist/ side by side. Tests
+    spoil a copy (`ws`), never this."""
+    root = tmp_path_factory.mktemp("three")
+    content = copy_content(root)
+    for path in content.rglob("*.md"):
+        if path.name[:2] not in ("01", "02", "03"):
+            path.unlink()
+    result = run_build("--content", str(content), "--out", str(root / "dist"), "--jobs", "2")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return root
+
+
+@pytest.fixture
+def ws(three_tables, tmp_path) -> Path:
+    """A copy of `three_tables` to spoil: the content keeps its place beside the output."""
+    shutil.copytree(three_tables, tmp_path / "ws")
+    return tmp_path / "ws"
+
+
 def run_cli(*args: str) -> subprocess.CompletedProcess:
     """`build.py ARGS` run in this process: what a test of a command's output needs, without starting
     Python and importing everything again (spawn `run_build` where the process itself is the point)."""

@@ -4,28 +4,7 @@ stale in the manifest, and `verify` names it; another content folder is refused;
 import json
 import shutil
 
-import pytest
 from conftest import copy_content, run_build, run_cli
-
-
-@pytest.fixture(scope="module")
-def good(tmp_path_factory):
-    """A good build of three of the seed's tables and their volume: content/ and dist/ side by side."""
-    root = tmp_path_factory.mktemp("keep")
-    content = copy_content(root)
-    for path in content.rglob("*.md"):
-        if path.name[:2] not in ("01", "02", "03"):
-            path.unlink()
-    result = run_build("--content", str(content), "--out", str(root / "dist"), "--jobs", "2")
-    assert result.returncode == 0, result.stdout + result.stderr
-    return root
-
-
-@pytest.fixture
-def ws(good, tmp_path):
-    """A copy of the good build to spoil: the content keeps its place beside the output."""
-    shutil.copytree(good, tmp_path / "ws")
-    return tmp_path / "ws"
 
 
 def pdfs(out):

@@ -16,25 +16,6 @@ from conftest import (DEPT, ROOT, copy_content, department_file, hashes, pdf_pag
                       squash)
 
 
-@pytest.fixture(scope="module")
-def small(tmp_path_factory):
-    """Three of the seed's tables, content/ and a built dist/ side by side."""
-    root = tmp_path_factory.mktemp("outputs")
-    content = copy_content(root)
-    for path in content.rglob("*.md"):
-        if path.name[:2] not in ("01", "02", "03"):
-            path.unlink()
-    result = run_build("--content", str(content), "--out", str(root / "dist"), "--jobs", "2")
-    assert result.returncode == 0, result.stdout + result.stderr
-    return root
-
-
-@pytest.fixture
-def ws(small, tmp_path):
-    shutil.copytree(small, tmp_path / "ws")
-    return tmp_path / "ws"
-
-
 def build(ws, *extra):
     return run_build("--content", str(ws / "content"), "--out", str(ws / "dist"), "--jobs", "2", *extra)
 
