@@ -1,12 +1,16 @@
-"""Turn bytes into files on disk, whole or not at all, under names every file system takes."""
+"""Turn bytes into files on disk, whole or not at all, under names every file system takes (zips too, the same
+bytes whatever the clock), and hold an output folder for one command at a time."""
 
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import re
 import time
+import zipfile
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 # Beside the outputs: the build's cache, its staging folder and its lock (render/produce/commit.py).
@@ -93,3 +97,15 @@ def _try_lock(f, blocking: bool) -> bool:
         return True
     except BlockingIOError:
         return False
+
+
+def fixed_zip(data: bytes, when: datetime) -> bytes:
+    """A zip (a workbook, an archive package) with every member stamped `when`, not the clock, in its order:
+    the same content gives the same bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(min(max(when.year, 1980), 2107),) + when.timetuple()[1:6])
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()

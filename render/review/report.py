@@ -97,7 +97,7 @@ def xlsx_bytes(r: DepartmentReview, stamp: datetime) -> bytes:
     wb.properties.created = wb.properties.modified = stamp.astimezone(timezone.utc).replace(tzinfo=None)
     buffer = io.BytesIO()
     ExcelWriter(wb, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED)).save()
-    return _fixed_zip(buffer.getvalue(), stamp.replace(tzinfo=None))
+    return files.fixed_zip(buffer.getvalue(), stamp.replace(tzinfo=None))
 
 
 # What Excel, WPS and LibreOffice take for the start of a formula when a cell's text is typed or pasted,
@@ -115,17 +115,6 @@ def _append(sheet, values) -> None:
             if _FORMULA_LEAD.match(cell.value):
                 # the quote prefix keeps it text when someone edits the cell and presses Enter
                 cell.quotePrefix = True
-
-
-def _fixed_zip(data: bytes, when: datetime) -> bytes:
-    """openpyxl stamps each zip member with the clock: give them the content's date instead."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=(min(max(when.year, 1980), 2107),) + when.timetuple()[1:6])
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(fixed, src.read(info.filename))
-    return out.getvalue()
 
 
 def write(out: Path, reviews: tuple[DepartmentReview, ...], rules: Rules, base: Path, content: Path,
