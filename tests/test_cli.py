@@ -146,3 +146,26 @@ def test_one_project_is_told_of_its_departments_file_and_of_nothing_else(tmp_pat
     assert code == Exit.PROBLEMS
     assert "部门.yml:" in out and "编制日期" in out  # why the table could not be built
     assert "01-2025" not in out  # another project's warning is not this build's business
+
+
+def test_the_argparse_catalog_matches_argparse_and_leaves_it_as_it_was():
+    """Every message of the catalog is one argparse says (a Python that rewords one shows here, by name),
+    with the same placeholders; argparse is itself again once a parser of ours is done."""
+    import argparse
+    import inspect
+
+    from render.commands.arguments import catalog
+
+    source = inspect.getsource(argparse)
+    messages = catalog().messages
+    assert len(messages) >= 15
+    for msgid, msgstr in messages.items():
+        assert repr(msgid)[1:-1] in source or msgid in source, f"argparse no longer says {msgid!r}"
+        named = sorted(re.findall(r"%\((\w+)\)", msgid))
+        assert sorted(re.findall(r"%\((\w+)\)", msgstr)) == named, msgid
+        assert len(re.findall(r"%[sr]", msgid)) == len(re.findall(r"%[sr]", msgstr)), msgid
+    before = argparse._
+    from render.commands.cli import parser
+
+    parser().parse_known_args(["check"])
+    assert argparse._ is before

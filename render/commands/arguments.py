@@ -1,20 +1,90 @@
 """Turn argparse's English into the clerk's Chinese: a parser whose usage, help and errors say what was typed
-and what is allowed, and exit with the code for a command line that cannot run."""
+and what is allowed, and exit with the code for a command line that cannot run.
+
+argparse passes every message through gettext (`from gettext import gettext as _`, looked up in its module
+at each message); the catalog is ours, `locale/argparse.zh_CN.po`, given to argparse only while one of our
+parsers works, whatever the machine's language, and taken back after."""
 
 from __future__ import annotations
 
 import argparse
+import ast
 import difflib
-import re
+import gettext
 import sys
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
 
 from render.problems import Exit
 
 
-class Formatter(argparse.RawDescriptionHelpFormatter):
-    def add_usage(self, usage, actions, groups, prefix=None):
-        super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+CATALOG = Path(__file__).with_name("locale") / "argparse.zh_CN.po"
 
+
+class Catalog(gettext.NullTranslations):
+    """A .po file's messages, read as it is: no compiled .mo to keep in step with it."""
+
+    def __init__(self, path: Path):
+        super().__init__()
+        self.messages = {k: v for k, v in _entries(path.read_text(encoding="utf-8")) if k and v}
+
+    def gettext(self, message: str) -> str:
+        return self.messages.get(message, message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self.gettext(singular if n == 1 else plural)
+
+
+def _entries(text: str):
+    """(msgid, msgstr) pairs of a .po file whose strings are one quoted line each, or continued lines."""
+    key = value = None
+    target = None
+    for line in text.splitlines() + [""]:
+        line = line.strip()
+        if line.startswith("msgid "):
+            if key is not None:
+                yield key, value
+            key, value, target = _unquote(line[6:]), "", "key"
+        elif line.startswith("msgstr "):
+            value, target = _unquote(line[7:]), "value"
+        elif line.startswith('"') and target == "key":
+            key += _unquote(line)
+        elif line.startswith('"') and target == "value":
+            value += _unquote(line)
+    if key is not None:
+        yield key, value
+
+
+def _unquote(text: str) -> str:
+    """A .po string's text: its escapes (\\n, \\") are a Python string literal's."""
+    return ast.literal_eval(text.strip()) if text.strip() else ""
+
+
+@lru_cache(maxsize=1)
+def catalog() -> Catalog:
+    return Catalog(CATALOG)
+
+
+@contextmanager
+def chinese():
+    """argparse's messages from our catalog while a parser works; argparse as it was after."""
+    saved = argparse._, argparse.ngettext
+    argparse._, argparse.ngettext = catalog().gettext, catalog().ngettext
+    try:
+        yield
+    finally:
+        argparse._, argparse.ngettext = saved
+
+
+def whole(text: str) -> int:
+    return int(text)
+
+
+whole.__name__ = "整数"  # argparse names a value's type by its __name__: “的值“x”不是整数”
+
+
+class Formatter(argparse.RawDescriptionHelpFormatter):
     def _format_action(self, action):
         text = super()._format_action(action)
         if action.nargs == argparse.PARSER:  # the commands' list, without a line repeating its metavar
@@ -33,8 +103,20 @@ class Parser(argparse.ArgumentParser):
         self.options = self.add_argument_group("选项")
         self.options.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help="显示本帮助并退出")
 
+    def parse_known_args(self, args=None, namespace=None):
+        with chinese():
+            return super().parse_known_args(args, namespace)
+
+    def format_usage(self) -> str:
+        with chinese():
+            return super().format_usage()
+
+    def format_help(self) -> str:
+        with chinese():
+            return super().format_help()
+
     def error(self, message: str):
-        self.refuse(chinese(message))
+        self.refuse(message)  # in Chinese already: argparse made it from our catalog
 
     def refuse(self, said: str):
         """A command line that cannot run, said in Chinese: usage, the reason, exit 2."""
@@ -48,31 +130,6 @@ class Parser(argparse.ArgumentParser):
                  for m in difflib.get_close_matches(a.partition("=")[0], options, n=1, cutoff=0.6)]
         hint = f"；是否应为 {'、'.join(dict.fromkeys(close))}？" if close else ""
         return f"不认识的参数：{' '.join(extra)}{hint}（加 -h 查看可用的参数）"
-
-
-# argparse's messages (Python 3.11), each with what the clerk reads instead.
-_MESSAGES = [
-    (r"argument (?P<arg>\S+): invalid choice: '(?P<value>[^']*)' \(choose from (?P<choices>.*)\)",
-     lambda m: invalid_choice(m["value"], re.findall(r"'([^']*)'", m["choices"]), m["arg"])),
-    (r"unrecognized arguments: (?P<args>.*)", lambda m: f"不认识的参数：{m['args']}（加 -h 查看可用的参数）"),
-    (r"the following arguments are required: (?P<args>.*)", lambda m: f"缺少参数：{m['args']}"),
-    (r"argument (?P<arg>\S+): invalid (?P<type>\w+) value: '(?P<value>[^']*)'",
-     lambda m: f"参数 {m['arg']} 的值“{m['value']}”不是{'整数' if m['type'] == 'int' else '有效的值'}"),
-    (r"argument (?P<arg>\S+): expected one argument", lambda m: f"参数 {m['arg']} 后面需要写一个值"),
-    (r"argument (?P<arg>\S+): expected at least one argument", lambda m: f"参数 {m['arg']} 后面至少需要写一个值"),
-    (r"argument (?P<arg>\S+): ignored explicit argument '(?P<value>[^']*)'",
-     lambda m: f"参数 {m['arg']} 不接受值（“{m['value']}”）"),
-    (r"ambiguous option: (?P<opt>\S+) could match (?P<matches>.*)",
-     lambda m: f"参数 {m['opt']} 不明确，可能是 {m['matches']}"),
-]
-
-
-def chinese(message: str) -> str:
-    for pattern, say in _MESSAGES:
-        found = re.fullmatch(pattern, message)
-        if found:
-            return say(found)
-    return message  # one we have not met: argparse's own words rather than none
 
 
 def invalid_choice(value: str, choices: list[str], what: str = "命令") -> str:

@@ -10,7 +10,7 @@ import traceback
 from pathlib import Path
 
 from render import ROOT
-from render.commands.arguments import Parser, invalid_choice
+from render.commands.arguments import Parser, invalid_choice, whole
 from render.commands.system import system_message
 from render.source import fields
 from render.problems import MEANING, Exit, Level, RenderError
@@ -68,7 +68,7 @@ def parser() -> Parser:
     for p in (b, w):
         p.options.add_argument("--content", type=Path, metavar="文件夹", help="内容文件夹（默认 content/）")
         p.options.add_argument("--out", type=Path, default=ROOT / "dist", metavar="文件夹", help="输出文件夹（默认 dist/）")
-        p.options.add_argument("--jobs", type=int, default=0, metavar="数目", help="并行进程数（默认：CPU 核数）")
+        p.options.add_argument("--jobs", type=whole, default=0, metavar="数目", help="并行进程数（默认：CPU 核数）")
         p.options.add_argument("--simplex", action="store_true",
                                help="单面印刷的装订册（文件名加“（单面）”）：不加空白页；默认为双面印刷，目录和正文从右页开始")
         p.options.add_argument("--duplex", action="store_false", dest="simplex", help=argparse.SUPPRESS)  # the default
