@@ -240,3 +240,20 @@ def test_a_new_kind_of_output_is_one_entry_in_the_registry(ws, monkeypatch):
     assert check.returncode == 1 and f"{DEPT}/汇总.csv: 核对: 内容与清单记录的 sha256 不符" in check.stdout
     result = build(ws)  # a build carries what another command made, and leaves it alone
     assert result.returncode == 0 and stray.is_file() and f"{DEPT}/汇总.csv" in {e["path"] for e in manifest(out)["files"]}
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("mount"), reason="a read-only mount needs root")
+def test_verify_reads_an_output_folder_on_read_only_media(ws, tmp_path):
+    """An archive's copy on a disc or a read-only share: verify needs no lock there, and says the same."""
+    disc = tmp_path / "disc"
+    disc.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(disc)]).returncode:
+        pytest.skip("no tmpfs here")
+    try:
+        shutil.copytree(ws, disc / "ws")
+        shutil.rmtree(disc / "ws" / "dist" / ".cache")
+        subprocess.run(["mount", "-o", "remount,ro", str(disc)], check=True)
+        check = run_cli("verify", "--out", str(disc / "ws" / "dist"))
+        assert check.returncode == 0 and "核对通过" in check.stdout, check.stdout + check.stderr
+    finally:
+        subprocess.run(["umount", str(disc)])

@@ -19,8 +19,9 @@ def verify(out: Path, say=plain) -> Exit:
         missing = [Problem(str(out), 0, "输出文件夹", "找不到这个文件夹（请用 --out 指定输出文件夹）", kind=Kind.REFUSED)]
         report(missing, say)
         return exit_code(missing)
-    with files.locked(out, lambda pid: say(f"输出文件夹正由另一个命令（进程 {pid}）写入，等它结束后核对……", Level.PROBLEM)):
-        if commit.apply(out):
+    with files.locked(out, lambda pid: say(f"输出文件夹正由另一个命令（进程 {pid}）写入，等它结束后核对……", Level.PROBLEM),
+                      reading=True) as writable:
+        if writable and commit.apply(out):
             say("已完成上次被中断的写出", Level.DONE)
         return _verify(out, say)
 

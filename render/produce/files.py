@@ -3,6 +3,7 @@ bytes whatever the clock), and hold an output folder for one command at a time."
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import os
@@ -53,13 +54,21 @@ def writable(out: Path) -> None:
 
 
 @contextmanager
-def locked(out: Path, waiting=None):
+def locked(out: Path, waiting=None, reading: bool = False):
     """Hold the output folder for one command: a second build (or review, or verify) into the same folder
     waits until the first is done, after `waiting(pid)` has said so. The system releases the lock when the
-    process ends, however it ends."""
-    (out / CACHE).mkdir(parents=True, exist_ok=True)
+    process ends, however it ends. `reading` (verify): a folder nobody can write (an archive's disc, a
+    read-only share) needs no lock, and is read without one."""
     path = out / CACHE / LOCK
-    with open(path, "a+b") as f:
+    try:
+        (out / CACHE).mkdir(parents=True, exist_ok=True)
+        f = open(path, "a+b")
+    except OSError as e:
+        if reading and e.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            yield False
+            return
+        raise
+    with f:
         if not _try_lock(f, blocking=False):
             f.seek(0)
             holder = f.read(32).decode("ascii", "replace").strip()
@@ -71,7 +80,7 @@ def locked(out: Path, waiting=None):
         f.write(str(os.getpid()).encode())
         f.flush()
         try:
-            yield
+            yield True
         finally:
             f.seek(0)
             f.truncate()
