@@ -15,10 +15,24 @@ from render.problems import Level
 from render.review.judge import DepartmentReview, ProjectReview
 from render.review.registry import LEVELS, Rules
 from render.source import model as m
-from render.typeset import markup
+from render.typeset import geometry, markup
 
 NAME = "审核意见"
 KIND = "review"
+
+# The columns' shares of the type width (render/typeset/geometry.py), each its weight over the table's sum:
+# the 审核意见 has no paper form to follow, only these proportions.
+COUNT = (12, 64, 26) + (18,) * len(LEVELS)  # 序号, 项目名称, 项目年度金额, a count per level
+FINDINGS = (20, 27, 65, 44)  # 级别, 规则, 意见, 建议 (如“≥95%”“≤30人”: eleven characters no line may break)
+RULES = (14, 32, 20, 90)  # 编号, 规则, 级别, 依据
+
+
+def shares(weights: tuple[float, ...]) -> tuple[float, ...]:
+    """Widths (mm, to 0.1) in proportion to `weights`, filling the type width: the last takes what rounding
+    leaves."""
+    width = geometry.PAGE.type_width
+    widths = [round(width * w / sum(weights), 1) for w in weights[:-1]]
+    return tuple(widths + [round(width - sum(widths), 1)])
 
 
 @dataclass(frozen=True)
@@ -35,7 +49,8 @@ def review_html(env, r: DepartmentReview, rules: Rules, stamp: str) -> str:
     amount = sum((p.project.amount for p in r.projects), start=m.Decimal(0))
     return env.get_template("review.html.j2").render(
         title=title(d), items=items, levels=LEVELS, total=total, amount_total=m.amount_text(amount, d.places),
-        rules=rules, author=d.dir_name, subject="部门项目支出预算绩效目标" + NAME, generator=markup.GENERATOR, stamp=stamp,
+        rules=rules, widths={"count": shares(COUNT), "findings": shares(FINDINGS), "rules": shares(RULES)},
+        author=d.dir_name, subject="部门项目支出预算绩效目标" + NAME, generator=markup.GENERATOR, stamp=stamp,
         keywords=[d.year, d.code, d.name, NAME])
 
 
