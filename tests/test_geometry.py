@@ -129,3 +129,36 @@ def test_the_stylesheet_sets_the_sizes_the_geometry_reckons_with():
     grid = re.search(r"^\.grid th, \.grid td \{(.*?)\}", css, re.S | re.M)
     assert grid and f"{geometry.PAGE.cell_padding}mm" in grid.group(1).split("padding:")[1].split(";")[0]
     assert "@page {" not in css, "the page's rules are made from the geometry module, not written here"
+
+
+def stray(path, page: geometry.Page) -> list[str]:
+    """Every character printed outside the type area (0.5 mm of slack for the faces' side bearings), but
+    the page number's, which stands below it: the area's left edge is the binding side on a right-hand
+    (odd) page, the outer side on a left-hand one."""
+    found = []
+    foot = page.top + page.type_height
+    with pdfplumber.open(path) as pdf:
+        for n, p in enumerate(pdf.pages, 1):
+            left = page.inner if n % 2 else page.outer
+            for c in p.chars:
+                x0, x1, top, bottom = (c[k] / MM for k in ("x0", "x1", "top", "bottom"))
+                if top >= foot and abs(c["size"] - page.number_size) < 0.1:
+                    continue
+                if not (left - 0.5 < x0 and x1 < left + page.type_width + 0.5
+                        and page.top - 0.5 < top and bottom < foot + 0.5):
+                    found.append(f"{path.name} p{n} {c['text']!r} x {x0:.1f}–{x1:.1f} y {top:.1f}–{bottom:.1f}")
+    return found
+
+
+@pytest.mark.parametrize("change", [-10, 10], ids=["type area 10 mm narrower", "10 mm wider"])
+def test_every_character_stays_in_the_type_area_however_wide_it_is(tmp_path, monkeypatch, change):
+    """Column widths, the chart and the 审核意见's tables fill the type area the geometry gives, not the
+    one the form was first drawn on: a width written down anywhere else puts text outside it."""
+    from render.commands import review
+
+    page = geometry.Page(inner=geometry.PAGE.inner - change / 2, outer=geometry.PAGE.outer - change / 2)
+    tables, volume = built(tmp_path, page, monkeypatch)
+    assert review.run(tmp_path / "content", out=tmp_path / "dist", say=lambda *a, **k: None) == 0
+    (report,) = (tmp_path / "dist").glob("2025/*/审核意见.pdf")
+    found = [line for path in [*tables, volume, report] for line in stray(path, page)]
+    assert not found, "\n".join(found[:20])

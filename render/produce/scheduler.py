@@ -146,7 +146,7 @@ class Scheduler:
         entry = self.store.entries.get(job.target)
         if entry:
             return entry["pages"]
-        from render.typeset.markup import estimate_pages
+        from render.typeset.measure import estimate_pages
 
         return estimate_pages(job.project)
 

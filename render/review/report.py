@@ -15,10 +15,43 @@ from render.problems import Level
 from render.review.judge import DepartmentReview, ProjectReview
 from render.review.registry import LEVELS, Rules
 from render.source import model as m
-from render.typeset import markup
+from render.typeset import columns, geometry, markup, runs
 
 NAME = "审核意见"
 KIND = "review"
+
+# The columns' shares of the type width (render/typeset/geometry.py), each its weight over the table's sum:
+# the 审核意见 has no paper form to follow, only these proportions.
+COUNT = (12, 64, 26) + (18,) * len(LEVELS)  # 序号, 项目名称, 项目年度金额, a count per level
+FINDINGS = (20, 27, 65, 44)  # 级别, 规则, 意见, 建议
+RULES = (14, 32, 20, 90)  # 编号, 规则, 级别, 依据
+
+
+def shares(weights: tuple[float, ...], texts: tuple[list[str], ...]) -> tuple[float, ...]:
+    """Widths (mm, to 0.1) in proportion to `weights`, filling the type width, each column at least as wide
+    as the longest piece of its `texts` no line may break (如“≥95%”“≤30人”); the others share what such a
+    column leaves. The last takes what rounding leaves."""
+    floors = [columns.cell_width(p for t in column for p in runs.glued(t)) for column in texts]
+    width, held = geometry.PAGE.type_width, {}
+    while True:
+        free = sum(w for i, w in enumerate(weights) if i not in held)
+        room = width - sum(held.values())
+        wide = {i: room * w / free for i, w in enumerate(weights) if i not in held}
+        low = {i: floors[i] for i, w in wide.items() if w < floors[i]}
+        if not low or len(held) + len(low) == len(weights):
+            break
+        held |= low
+    widths = [round(held.get(i, wide.get(i, 0.0)), 1) for i in range(len(weights) - 1)]
+    return tuple(widths + [round(width - sum(widths), 1)])
+
+
+def _widths(r: DepartmentReview, rules: Rules, items: list[Item]) -> dict[str, tuple[float, ...]]:
+    findings = [f for p in r.projects for f in p.findings]
+    return {"count": shares(COUNT, ([str(len(items))], [], [i.amount for i in items]) + ([],) * len(LEVELS)),
+            "findings": shares(FINDINGS, (list(LEVELS), [f"{x.rule.id} {x.rule.name}" for x in findings],
+                                          [x.message for x in findings], [x.rule.advice for x in findings])),
+            "rules": shares(RULES, ([x.id for x in rules.rules], [x.name for x in rules.rules], list(LEVELS),
+                                    [x.basis for x in rules.rules]))}
 
 
 @dataclass(frozen=True)
@@ -35,7 +68,8 @@ def review_html(env, r: DepartmentReview, rules: Rules, stamp: str) -> str:
     amount = sum((p.project.amount for p in r.projects), start=m.Decimal(0))
     return env.get_template("review.html.j2").render(
         title=title(d), items=items, levels=LEVELS, total=total, amount_total=m.amount_text(amount, d.places),
-        rules=rules, author=d.dir_name, subject="部门项目支出预算绩效目标" + NAME, generator=markup.GENERATOR, stamp=stamp,
+        rules=rules, widths=_widths(r, rules, items),
+        author=d.dir_name, subject="部门项目支出预算绩效目标" + NAME, generator=markup.GENERATOR, stamp=stamp,
         keywords=[d.year, d.code, d.name, NAME])
 
 

@@ -12,10 +12,7 @@ from render.source import scheme as sch
 from render.source.entries import read_amount, usable
 from render.source.limits import excerpt
 from render.source.parse import ParsedFile, parse_markdown
-
-# A cell holds about 14 (三级指标) or 9 (绩效值) characters a line, the goal about 33, and a page about 40
-# lines: text beyond these cannot stay on one page, and WeasyPrint then splits the row (docs/weasyprint.md).
-TALLEST_NAME, TALLEST_VALUE, TALLEST_GOAL = 500, 320, 1200
+from render.typeset import measure
 
 
 def project_file(rel: str, text: str, stem: str, year: str, dept_dir: str, scheme: m.Scheme | None,
@@ -87,8 +84,22 @@ def project(parsed: ParsedFile, stem: str, year: str, dept_dir: str,
     if not parsed.header_ok or any(p.severity == "error" for p in problems):
         return None, problems
     texts = {f.attr: values.get(f.label, "") for f in fields.PROJECT if f.kind == "text"}  # optional: left empty
-    return m.Project(source=path, stem=stem, year=year, department_dir=dept_dir, amount=amount, goal=goal,
-                     levels=levels, lines=lines, **texts), problems
+    result = m.Project(source=path, stem=stem, year=year, department_dir=dept_dir, amount=amount, goal=goal,
+                       levels=levels, lines=lines, **texts)
+    return result, problems + _too_tall(result)
+
+
+def _too_tall(p: m.Project) -> list[Problem]:
+    """Text that cannot stay on one page in the widths the table will print it in (render/typeset/measure.py):
+    printed all the same, so a warning."""
+    goal, rows = measure.too_tall(p)
+    found = [Problem(p.source, p.lines[fields.GOAL], fields.GOAL, f"内容过长（{sum(map(len, p.goal))} 字）：超过一页，"
+                     "表头之后的指标表将从后面的页开始", "warning")] if goal else []
+    for ind, which in rows:
+        field_name, text = ("三级指标", ind.name) if which == "name" else ("绩效值", ind.value)
+        found.append(Problem(p.source, ind.line, field_name, f"内容过长（{len(text)} 字）：这一行高过一页，"
+                             "打印时会被拆到两页，列标题和一级、二级指标在后页不会重印", "warning"))
+    return found
 
 
 def _fields(path: str, values: dict[str, str], lines: dict[str, int], dept_dir: str) -> list[Problem]:
@@ -132,9 +143,6 @@ def _goal(path: str, sections: dict, lines: dict[str, int], problems: list[Probl
     too_long = _too_long(path, lines[fields.GOAL], fields.GOAL, "".join(goal))
     if too_long:
         problems.append(too_long)
-    elif sum(map(len, goal)) > TALLEST_GOAL:
-        problems.append(Problem(path, lines[fields.GOAL], fields.GOAL, f"内容过长（{sum(map(len, goal))} 字）：超过一页，"
-                                "表头之后的指标表将从后面的页开始", "warning"))
     return goal
 
 
@@ -202,10 +210,6 @@ def _indicators(path: str, section, scheme: m.Scheme | None, problems: list[Prob
             problems.append(Problem(path, row.line, "三级指标", "是空的", "warning"))
         if not value:
             problems.append(Problem(path, row.line, "绩效值", "是空的", "warning"))
-        for field_name, text, limit in (("三级指标", name, TALLEST_NAME), ("绩效值", value, TALLEST_VALUE)):
-            if len(text) > limit and not too_long:
-                problems.append(Problem(path, row.line, field_name, f"内容过长（{len(text)} 字）：这一行高过一页，"
-                                        "打印时会被拆到两页，列标题和一级、二级指标在后页不会重印", "warning"))
         current[2][-1][2].append(m.Indicator(name, value, row.line))
     if scheme:
         tree = _in_order(path, tree, scheme.level1, "一级指标", scheme, problems)

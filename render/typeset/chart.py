@@ -32,7 +32,6 @@ LEAST_PLOT = 30  # mm: the bars' room, at the least, beside the labels and the w
 LEADING = 1.3  # a label's lines, a little closer than the tables'
 GRID = "#666"  # and 0.12 mm (0.34 pt): a laser printer draws it, a lighter or thinner one fades
 AXIS_Y = 7  # mm: the ticks' figures above the plot
-CLOSING = "，。、；：！？）》」』”’"
 
 
 def _nice_max(value: Decimal) -> Decimal:
@@ -58,7 +57,7 @@ def wrap(text: str, width: float) -> list[str]:
     parts = [q for piece in runs.pieces(text) for q in ([piece] if _mm(piece) <= width else list(piece))]
     for piece in parts:
         # a closing mark stays with what it closes, as Pango breaks the tables' lines
-        if line and _mm(line + piece) > width and piece[0] not in CLOSING:
+        if line and _mm(line + piece) > width and piece[0] not in runs.CLOSING:
             lines.append(line)
             line = ""
         line += piece
@@ -125,7 +124,7 @@ def _chart(name: str, bars: list[Bar], top: Decimal, plot: float) -> str:
     base = AXIS_Y + 2
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
              f'width="{_width()}mm" height="{height:.2f}mm" viewBox="0 0 {_width()} {height:.2f}" '
-             f'font-family="Noto Serif CJK SC GB, Noto Serif CJK SC" font-size="{_font():.3f}">',
+             f'font-family="{fonts.FAST_FAMILY}, {fonts.FONT_FAMILY}" font-size="{_font():.3f}">',
              f'<title>{escape(name)}各项目年度金额（万元）</title>']
     for i in range(5):
         x = LABEL + plot * i / 4

@@ -21,6 +21,8 @@ NAME_FLOOR = 40.0  # mm: ten characters a line
 WORD_CAP = 30.0  # mm: about fifteen figures
 # The narrowest the table's last column wraps 实施单位's value to when the 三级 names want the room.
 RIGHT_VALUES = 36.0  # mm: nine characters a line
+# A cell's rules and a little air, besides its padding: what a column needs beyond its text.
+RULES = 0.4  # mm
 # Page numbers in the 项目汇总表 when `check` cannot know them yet: wider than any a volume reaches.
 WIDEST_PAGE = "9999"
 
@@ -86,7 +88,7 @@ def cell_width(texts: Iterable[str], bold: bool = False) -> float:
     """The width (mm) a column needs to set the longest of these texts on one line: the text, a cell's
     padding each side, its rules and a little air."""
     page = geometry.PAGE
-    return max((fonts.text_em(t, bold) for t in texts), default=0.0) * page.em + 2 * page.cell_padding + 0.4
+    return max((fonts.text_em(t, bold) for t in texts), default=0.0) * page.em + 2 * page.cell_padding + RULES
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import jinja2
@@ -196,24 +195,3 @@ def cover_lines(department: m.Department) -> list[str]:
 def cover_year(department: m.Department) -> str:
     """The year, printed once: on its own line only if the title does not carry it."""
     return "" if department.year in department.title else f"{department.year}年度"
-
-
-def estimate_pages(p: m.Project) -> int:
-    """How many pages the table will take, guessed from its text without laying it out.
-
-    Lets a volume's frame start alongside its tables; the guess is checked against the real count, and
-    a wrong one only costs laying the frame out again.
-    """
-    line, height_ = geometry.PAGE.line, geometry.PAGE.type_height
-    used = 15 + 6.5 + 4 * 7 + 5  # title, unit line, four header rows (one of them wraps)
-    used += sum(math.ceil(len(t) / 33) for t in p.goal) * line + 2 + 7.5  # goal, column heads
-    pages = 1
-    for level in p.levels:
-        for group in level.groups:
-            for ind in group.indicators:
-                lines = max(math.ceil(len(ind.name) / 14), math.ceil(len(ind.value) / 9), 1)
-                height = lines * line + 2
-                if used + height > height_:
-                    pages, used = pages + 1, 7.5
-                used += height
-    return pages

@@ -60,3 +60,19 @@ def keep_tail(text: object) -> Markup:
         return Markup("")
     head = "".join(parts[:-1])
     return keep(head) + Markup('<span class="tail">{}</span>').format(parts[-1])
+
+
+QUOTES = "“”‘’"
+CLOSING = "，。、；：！？）》」』”’"  # marks a line may not start with
+
+
+def glued(text: str) -> list[str]:
+    """`text` cut where a line may break as Pango breaks it: the pieces, joined where a quotation mark or a
+    closing one stands between them (如“≥95%”“≤30人” is one)."""
+    out: list[str] = []
+    for piece in pieces(text):
+        if out and (out[-1][-1] in QUOTES or piece[0] in QUOTES or piece[0] in CLOSING):
+            out[-1] += piece
+        else:
+            out.append(piece)
+    return out
