@@ -13,6 +13,8 @@ import re
 
 import pydyf
 
+from render.typeset import weasy
+
 TAG = re.compile(rb"^/[A-Z]{6}\+")
 # What a file name may keep in /F: letters, digits and the punctuation every file system accepts.
 PLAIN = re.compile(r"^[A-Za-z0-9._-]+$")
@@ -69,10 +71,6 @@ def finisher(body: int = 0):
     return finish
 
 
-def _object(pdf: pydyf.PDF, reference):
-    return pdf.objects[int(_bytes(reference).split()[0])]
-
-
 def _attachments(pdf: pydyf.PDF) -> None:
     """Each file spec once in /AF, /F an ASCII name and /UF the file's own, the name tree keyed by /UF.
 
@@ -82,9 +80,9 @@ def _attachments(pdf: pydyf.PDF) -> None:
         return
     specs, seen = [], set()
     for reference in pdf.catalog["AF"]:
-        spec = _object(pdf, reference)
-        if spec.number not in seen:
-            seen.add(spec.number)
+        spec = weasy.pdf_object(pdf, reference)
+        if weasy.object_number(spec) not in seen:
+            seen.add(weasy.object_number(spec))
             specs.append(spec)
     names = [_text(spec.get("UF") or spec.get("F")) for spec in specs]
     for spec, name, plain in zip(specs, names, ascii_names(names), strict=True):
@@ -93,8 +91,8 @@ def _attachments(pdf: pydyf.PDF) -> None:
     pdf.catalog["AF"] = pydyf.Array(spec.reference for spec in specs)
     tree = pdf.catalog.get("Names", {}).get("EmbeddedFiles")
     if tree is not None:
-        entries = sorted(zip(names, specs, strict=True), key=lambda e: (text_bytes(e[0]), e[1].number))
-        _object(pdf, tree)["Names"] = pydyf.Array(
+        entries = sorted(zip(names, specs, strict=True), key=lambda e: (text_bytes(e[0]), weasy.object_number(e[1])))
+        weasy.pdf_object(pdf, tree)["Names"] = pydyf.Array(
             item for name, spec in entries for item in (pydyf.String(name), spec.reference))
 
 
@@ -109,17 +107,17 @@ def _retag(pdf: pydyf.PDF) -> None:
     department would otherwise give one tag to eleven programs, which ISO 32000-1 9.6.4 forbids once
     they are merged into one file (qpdf) or cached by name in a printer."""
     renamed: dict[bytes, bytes] = {}
-    for obj in pdf.objects:
+    for obj in weasy.pdf_objects(pdf):
         if not isinstance(obj, pydyf.Dictionary) or obj.get("Type") != "/FontDescriptor":
             continue
         reference = obj.get("FontFile3") or obj.get("FontFile2") or obj.get("FontFile")
         name = _bytes(obj.get("FontName"))
         if reference is None or not TAG.match(name):
             continue
-        program = _object(pdf, reference)
-        data = b"\n".join(program.stream)  # WeasyPrint gives the program as one bytes item
+        program = weasy.pdf_object(pdf, reference)
+        data = weasy.stream_bytes(program)
         renamed[name] = b"/" + tag_for(data).encode() + name[7:]
-    for obj in pdf.objects:
+    for obj in weasy.pdf_objects(pdf):
         if isinstance(obj, pydyf.Dictionary):
             for key in ("FontName", "BaseFont"):
                 if key in obj and _bytes(obj[key]) in renamed:
@@ -133,4 +131,4 @@ def _bytes(value) -> bytes:
 def _plain_metadata(pdf: pydyf.PDF) -> None:
     """The XMP stream uncompressed, as PDF/A-1 requires and as archives that scan for packets read it."""
     if "Metadata" in pdf.catalog:
-        _object(pdf, pdf.catalog["Metadata"]).compress = False
+        weasy.write_uncompressed(weasy.pdf_object(pdf, pdf.catalog["Metadata"]))

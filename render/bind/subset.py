@@ -2,7 +2,7 @@
 
 A volume lays ten tables' pages side by side, each carrying its own subset of the same face. The volume
 replaces them with one subset covering all their glyphs (docs/fonts.md). The subset is made exactly as
-WeasyPrint 70 makes its own (weasyprint/pdf/fonts.py, Font._harfbuzz_subset): HarfBuzz, glyph numbers
+WeasyPrint 70 makes its own (render/typeset/weasy.py, SUBSET_METHOD): HarfBuzz, glyph numbers
 kept, subroutines inlined, layout tables dropped, then cut after the last glyph used, so a glyph is drawn
 from the same outline whichever PDF it is in. HarfBuzz is called through ctypes, without loading
 WeasyPrint, which takes a second: this runs in the build's own process, on every volume.
@@ -14,14 +14,14 @@ import ctypes
 from collections.abc import Iterable
 from functools import lru_cache
 
+from render.typeset.weasy import SUBSET_DROPPED_TABLES as DROPPED
+
 # hb_subset_flags_t and hb_subset_sets_t, from hb-subset.h (stable since HarfBuzz 2.9).
 NO_HINTING = 1 << 0
 RETAIN_GIDS = 1 << 1
 DESUBROUTINIZE = 1 << 2
 PASSTHROUGH_UNRECOGNIZED = 1 << 5
 SETS_DROP_TABLE_TAG = 3
-# The tables WeasyPrint drops from what it embeds.
-DROPPED = (b"BASE", b"DSIG", b"EBDT", b"EBLC", b"EBSC", b"GPOS", b"GSUB", b"JSTF", b"LTSH", b"PCLT", b"SVG ")
 
 
 class SubsetError(RuntimeError):

@@ -44,10 +44,8 @@ sys.excepthook = _quiet
 from render.typeset import layout  # noqa: E402, F401
 
 # isort: split
-from weasyprint.text.ffi import ffi  # noqa: E402
-
 from render.produce import tasks  # noqa: E402
-from render.typeset import fonts, paginate  # noqa: E402, F401
+from render.typeset import fonts, paginate, weasy  # noqa: E402, F401
 
 for _name in ("project.html.j2", "volume.html.j2"):
     tasks.environment().get_template(_name)
@@ -55,6 +53,5 @@ for _name in ("project.html.j2", "volume.html.j2"):
 for _bold in (False, True):
     fonts._advances(_bold)
 # cffi parses a C type the first time it is used, ~13 ms each: these are the ones every table needs.
-for _type in ("FcChar8 **", "PangoFcFontMap *", "PangoLogAttr[]", "PangoRectangle *", "char[4]", "char[]",
-              "hb_tag_t[100]", "unsigned int *"):
-    ffi.typeof(_type)
+weasy.warm_c_types(("FcChar8 **", "PangoFcFontMap *", "PangoLogAttr[]", "PangoRectangle *", "char[4]", "char[]",
+                    "hb_tag_t[100]", "unsigned int *"))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import ctypes.util
 import json
 import subprocess
-import sys
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
@@ -15,6 +14,7 @@ from render import STYLES
 from render.problems import Kind, Problem
 from render.source import fields
 from render.source import model as m
+from render.typeset import weasy
 
 FONT_FAMILY = "Noto Serif CJK SC"
 # The same face cut down to GB 2312, shipped in styles/fonts/: what most text is set in (styles/form.css).
@@ -55,9 +55,9 @@ def preflight() -> list[Problem]:
 def _has_harfbuzz_subset() -> bool:
     # WeasyPrint's own answer once it is loaded; before, the library lookup it makes, without the second
     # that loading WeasyPrint takes (`check` runs after every edit).
-    ffi = sys.modules.get("weasyprint.text.ffi")
-    if ffi is not None:
-        return ffi.harfbuzz_subset is not None
+    loaded = weasy.harfbuzz_subset_loaded()
+    if loaded is not None:
+        return loaded
     return ctypes.util.find_library("harfbuzz-subset") is not None
 
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import atexit
-import contextlib
-import ctypes.util
 import hashlib
 import io
 import logging
@@ -21,32 +19,11 @@ from urllib.request import url2pathname
 from render.problems import RenderError
 from render import STYLES
 from render.bind import archive
-from render.typeset import geometry
+from render.typeset import geometry, weasy
 from render.typeset.fonts import FAST_FAMILY, FONT_FAMILY
 
 
-def _import_weasyprint() -> None:
-    """Import WeasyPrint without its library search, which is a third of every worker's start.
-
-    WeasyPrint tries four or five names for each C library, one per platform. For each name dlopen does
-    not know, cffi calls ctypes.util.find_library, which runs ldconfig, gcc and ld: about twenty searches,
-    0.3 s. Each list also holds the plain file name (libpango-1.0.so.0, libpango-1.0.dylib), which dlopen
-    finds alone, so the search is switched off for the first try; only if that fails (an unusual install)
-    is WeasyPrint imported again with it.
-    """
-    search = ctypes.util.find_library
-    ctypes.util.find_library = lambda name: None
-    try:
-        with contextlib.redirect_stdout(io.StringIO()):  # its "could not import" notice, for the second try
-            import weasyprint  # noqa: F401
-    except OSError:
-        ctypes.util.find_library = search
-        import weasyprint  # noqa: F401
-    finally:
-        ctypes.util.find_library = search
-
-
-_import_weasyprint()
+weasy.import_fast()  # first: without it, importing WeasyPrint searches for its libraries
 import weasyprint  # noqa: E402
 from weasyprint.urls import URLFetcher  # noqa: E402
 
@@ -108,7 +85,7 @@ def forget_fonts() -> None:
     or a module global kept to the interpreter's end never runs. Call it last: the fonts are read from there."""
     if not font_config.cache_info().currsize:
         return
-    folder = font_config()._folder
+    folder = weasy.font_copies(font_config())
     stylesheet.cache_clear()
     _page_sheet.cache_clear()
     font_config.cache_clear()
@@ -146,15 +123,19 @@ def document(html: str) -> weasyprint.Document:
     return doc
 
 
+# Each indicator row's id in the HTML (templates/_table.html.j2): row `r0-1-2` is the anchor `row-r0-1-2`.
+ROW_ANCHOR = "row-"
+
+
 def rows_by_page(doc: weasyprint.Document) -> list[list[str]]:
-    """The indicator rows (data-row ids) that start on each page, in order."""
+    """The indicator rows that start on each page, in order: from each page's anchors, which WeasyPrint
+    gathers in the order of the page's boxes (a row split over two pages is an anchor on both)."""
     pages = []
     seen: set[str] = set()
     for page in doc.pages:
         ids = []
-        for box in page._page_box.descendants():
-            element = getattr(box, "element", None)
-            rid = element.get("data-row") if element is not None and box.element_tag == "tr" else None
+        for name in page.anchors:
+            rid = name[len(ROW_ANCHOR):] if name.startswith(ROW_ANCHOR) else None
             if rid and rid not in seen:
                 seen.add(rid)
                 ids.append(rid)
@@ -179,6 +160,7 @@ def write(doc: weasyprint.Document, attachments: tuple[Attached, ...] = (), stam
              for a in attachments]
     parts = [(doc.metadata.title or "").encode()] + [a.name.encode() + a.data for a in attachments]
     digest = hashlib.sha256(b"\0".join(parts)).hexdigest()
+    weasy.drop_anchors(doc, ROW_ANCHOR)  # rows are found by them, not linked to
     with _strict():
         data = doc.write_pdf(pdf_variant="pdf/a-3b", attachments=files, pdf_identifier=digest[:32].encode("ascii"),
                              finisher=archive.finisher(body))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import jinja2
 
 from render.source import model as m
-from render.typeset import layout, markup
+from render.typeset import layout, markup, weasy
 
 
 def project(env: jinja2.Environment, p: m.Project, stamp: str = "", draft: str = "") -> layout.weasyprint.Document:
@@ -55,8 +55,6 @@ def frame(env: jinja2.Environment, d: m.Department, pages: tuple[int, ...], dupl
 
 def _unmark(slots: list[int], doc: layout.weasyprint.Document) -> None:
     """Take the draft mark off the slots: the table laid there brings its own, under its text, and one
-    drawn over it would grey the table's text (render/assemble.py lays the table under the slot)."""
+    drawn over it would grey the table's text (render/bind/assemble.py lays the table under the slot)."""
     for n in slots:
-        root = doc.pages[n]._page_box.children[0]
-        root.children = [box for box in root.children if "draft-mark" not in (
-            box.element.get("class", "") if getattr(box, "element", None) is not None else "")]
+        weasy.take_off(doc.pages[n], "draft-mark")

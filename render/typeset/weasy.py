@@ -1,0 +1,127 @@
+"""Turn WeasyPrint's internals that we rely on into one door: each use of WeasyPrint 70 or pydyf beyond their
+public API is one name here, with why and what would replace it (docs/weasyprint.md, "Through one door").
+
+Only the version pin (`weasyprint>=70,<71`) holds these; tests/test_weasyprint_door.py names the one that
+moved. Nothing of WeasyPrint is imported at module level: render/bind/subset.py reads its constants in the
+build's own process, where loading WeasyPrint costs a second.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes.util
+import io
+import sys
+
+# import_fast: cffi's dlopen asks ctypes.util.find_library for every name it does not know.
+# harfbuzz_subset_loaded, warm_c_types: WeasyPrint's cffi module.
+FFI_MODULE = "weasyprint.text.ffi"
+
+
+def import_fast() -> None:
+    """Import WeasyPrint without its library search, which is a third of every worker's start.
+
+    WeasyPrint tries four or five names for each C library, one per platform. For each name dlopen does
+    not know, cffi calls ctypes.util.find_library, which runs ldconfig, gcc and ld: about twenty searches,
+    0.3 s. Each list also holds the plain file name (libpango-1.0.so.0), which dlopen finds alone, so the
+    search is switched off, process-wide, for the first try; only if that fails (an unusual install) is
+    WeasyPrint imported again with it. Replaced by: a WeasyPrint that tries the platform's own file name
+    first, or a cffi that does not search; then a plain `import weasyprint`.
+    """
+    search = ctypes.util.find_library
+    ctypes.util.find_library = lambda name: None
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):  # its "could not import" notice, for the second try
+            import weasyprint  # noqa: F401
+    except OSError:
+        ctypes.util.find_library = search
+        import weasyprint  # noqa: F401
+    finally:
+        ctypes.util.find_library = search
+
+
+def harfbuzz_subset_loaded() -> bool | None:
+    """Whether the WeasyPrint loaded in this process subsets with HarfBuzz (None: not loaded yet).
+
+    Its own answer is the module global `harfbuzz_subset` of its cffi module; WeasyPrint says so publicly
+    only by a warning while it writes. Replaced by: our own ctypes lookup (render/typeset/fonts.py does it
+    before WeasyPrint is loaded), at the cost of answering for the library, not for WeasyPrint.
+    """
+    ffi = sys.modules.get(FFI_MODULE)
+    return None if ffi is None else ffi.harfbuzz_subset is not None
+
+
+def warm_c_types(types: tuple[str, ...]) -> None:
+    """Have cffi parse these C types now, in the fork server (~13 ms each, the first time one is used).
+
+    WeasyPrint's `ffi` object is internal. Replaced by: nothing needed, at 0.1 s more per worker."""
+    from weasyprint.text.ffi import ffi
+
+    for name in types:
+        ffi.typeof(name)
+
+
+def font_copies(config) -> str | None:
+    """The `weasyprint-XXXXXXXX` folder where a FontConfiguration keeps its copies of the @font-face files.
+
+    Only its __del__ removes it, which a process leaving by os._exit never runs. Workers already keep their
+    temp files in the build's scratch folder (render/produce/workers.py); this is for layout in the command's
+    own process (`--jobs 1`, `review`, the tests). Replaced by: a TMPDIR of the command's own there too."""
+    return config._folder
+
+
+def take_off(page, css_class: str) -> None:
+    """Remove the laid-out boxes of the root's children that carry `css_class` from this page.
+
+    The draft mark is drawn on every page of the volume's frame, but a slot's page gets the table's own mark
+    under its text (render/bind/assemble.py). WeasyPrint has no public box tree. Replaced by: a mark the
+    frame's CSS leaves off slot pages (a named page), which changes the frame's bytes."""
+    root = page._page_box.children[0]
+    root.children = [box for box in root.children if css_class not in (
+        box.element.get("class", "") if getattr(box, "element", None) is not None else "")]
+
+
+def drop_anchors(doc, prefix: str) -> None:
+    """Forget the anchors named `prefix…` before the document is written: not named destinations in the PDF.
+
+    `Page.anchors` is public, but that `write_pdf` reads it then, and writes each as a /Dests entry, is not.
+    Replaced by: keeping them, each a named destination (more bytes in every table, no other harm)."""
+    for page in doc.pages:
+        for name in [name for name in page.anchors if name.startswith(prefix)]:
+            del page.anchors[name]
+
+
+# How WeasyPrint 70 subsets a face (weasyprint/pdf/fonts.py, Font._harfbuzz_subset), which
+# render/bind/subset.py repeats for a volume's merged subsets. Replaced by: a WeasyPrint that embeds one
+# subset per face across documents, or that exposes its subsetting.
+SUBSET_METHOD = "weasyprint.pdf.fonts.Font._harfbuzz_subset"
+SUBSET_DROPPED_TABLES = (b"BASE", b"DSIG", b"EBDT", b"EBLC", b"EBSC", b"GPOS", b"GSUB", b"JSTF", b"LTSH",
+                         b"PCLT", b"SVG ")
+SUBSET_FLAGS = ("RETAIN_GIDS", "PASSTHROUGH_UNRECOGNIZED", "DESUBROUTINIZE", "NO_HINTING")
+
+
+# pydyf, as WeasyPrint hands it to `write_pdf(finisher=…)` (public): its objects' attributes are not
+# documented. Replaced by: a second pass with pikepdf, which the layout workers do not load.
+
+def pdf_objects(pdf) -> list:
+    """Every object the PDF will hold, by number (0 is the free entry)."""
+    return pdf.objects
+
+
+def pdf_object(pdf, reference):
+    """The object a reference (`b"12 0 R"`, or its str) points to."""
+    text = reference if isinstance(reference, bytes) else str(reference).encode()
+    return pdf.objects[int(text.split()[0])]
+
+
+def object_number(obj) -> int:
+    return obj.number
+
+
+def stream_bytes(stream) -> bytes:
+    """A stream's data before compression (WeasyPrint gives a font program as one bytes item)."""
+    return b"\n".join(stream.stream)
+
+
+def write_uncompressed(stream) -> None:
+    stream.compress = False
