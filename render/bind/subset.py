@@ -14,6 +14,7 @@ import ctypes
 from collections.abc import Iterable
 from functools import lru_cache
 
+from render.typeset import libraries
 from render.typeset.weasy import SUBSET_DROPPED_TABLES as DROPPED
 
 # hb_subset_flags_t and hb_subset_sets_t, from hb-subset.h (stable since HarfBuzz 2.9).
@@ -30,10 +31,9 @@ class SubsetError(RuntimeError):
 
 @lru_cache(maxsize=1)
 def _libraries() -> tuple[ctypes.CDLL, ctypes.CDLL]:
-    try:
-        hb, sub = ctypes.CDLL("libharfbuzz.so.0"), ctypes.CDLL("libharfbuzz-subset.so.0")
-    except OSError as e:
-        raise SubsetError(f"HarfBuzz 子集库不可用（libharfbuzz-subset0）：{e}") from e
+    hb, sub = libraries.load("harfbuzz"), libraries.load("harfbuzz-subset")
+    if hb is None or sub is None:
+        raise SubsetError("HarfBuzz 子集库不可用（libharfbuzz-subset0）")
     p, u, i = ctypes.c_void_p, ctypes.c_uint, ctypes.c_int
     for lib, name, res, args in (
             (hb, "hb_blob_create_from_file_or_fail", p, [ctypes.c_char_p]),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import hashlib
 import json
 from functools import lru_cache
@@ -12,14 +11,14 @@ from pathlib import Path
 
 from render import CODE, ROOT, __version__
 from render.produce.files import CACHE
+from render.typeset import libraries
 from render.typeset.fonts import package_version
 
 
 def _library_version(name: str, symbol: str) -> str:
-    found = ctypes.util.find_library(name)
-    if not found:
+    lib = libraries.load(name)
+    if lib is None:
         return "missing"
-    lib = ctypes.CDLL(found)
     if symbol == "pango_version":
         n = lib.pango_version()
         return f"{n // 10000}.{n // 100 % 100}.{n % 100}"
@@ -39,7 +38,7 @@ def versions() -> dict[str, str]:
         "weasyprint": metadata.version("weasyprint"),
         "pydyf": metadata.version("pydyf"),  # writes the PDF's bytes for WeasyPrint
         "pikepdf": metadata.version("pikepdf"),
-        "pango": _library_version("pango-1.0", "pango_version"),
+        "pango": _library_version("pango", "pango_version"),
         "harfbuzz": _library_version("harfbuzz", "hb_version_string"),
         "fonts-noto-cjk": package_version(),
     }

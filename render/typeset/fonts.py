@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ctypes.util
 import json
 import subprocess
 import unicodedata
@@ -14,7 +13,7 @@ from render import STYLES
 from render.problems import Kind, Problem
 from render.source import fields
 from render.source import model as m
-from render.typeset import weasy
+from render.typeset import libraries, weasy
 
 FONT_FAMILY = "Noto Serif CJK SC"
 # The same face cut down to GB 2312, shipped in styles/fonts/: what most text is set in (styles/form.css).
@@ -58,7 +57,7 @@ def _has_harfbuzz_subset() -> bool:
     loaded = weasy.harfbuzz_subset_loaded()
     if loaded is not None:
         return loaded
-    return ctypes.util.find_library("harfbuzz-subset") is not None
+    return libraries.load("harfbuzz-subset") is not None
 
 
 def _fc_match(family: str, style: str, fields: str) -> str | None:
