@@ -4,6 +4,8 @@ department's scheme, with every problem named by line and field."""
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
+from dataclasses import field as member
 
 from render.problems import Problem
 from render.source import fields, limits
@@ -165,7 +167,7 @@ def _indicators(path: str, section, scheme: m.Scheme | None, problems: list[Prob
     if len(rows) > limits.MAX_ROWS:
         problems.append(_too_many_rows(path, rows[limits.MAX_ROWS].line, len(rows)))
         return ()
-    tree: list[list] = []  # [label, line, [[label2, line, [Indicator]]]]
+    tree: list[_Group] = []
     for row in rows:
         if row.written_cells != 4:
             # Markdown pads a short row and drops a long one's tail: the cells would land in the wrong column.
@@ -173,61 +175,76 @@ def _indicators(path: str, section, scheme: m.Scheme | None, problems: list[Prob
             problems.append(Problem(path, row.line, field,
                                     f"本行有 {row.written_cells} 格，应为 4 格：{shape}（{hint}）"))
             continue
-        too_long = [p for head, text in zip(fields.INDICATOR_HEADS, row.cells, strict=True)
-                    for p in [_too_long(path, row.line, head, text)] if p]
-        problems += too_long
-        l1, l2, name, value = row.cells
-        if l1:
-            if scheme and l1 not in scheme.level1:
-                problems.append(Problem(path, row.line, "一级指标", f"“{excerpt(l1)}”不是已知的一级指标{sch.suggest(scheme, l1, 1)}"))
-                continue
-            if not tree or tree[-1][0] != l1:
-                if any(t[0] == l1 for t in tree):
-                    problems.append(Problem(path, row.line, "一级指标", f"“{l1}”前面已出现过，同一一级指标的行应连在一起"))
-                    continue
-                if not l2:
-                    problems.append(Problem(path, row.line, "二级指标", "新的一级指标下须写明二级指标"))
-                    continue
-                tree.append([l1, row.line, []])
-        elif not tree:
-            problems.append(Problem(path, row.line, "一级指标", "第一行须写明一级指标"))
+        problems += [p for head, text in zip(fields.INDICATOR_HEADS, row.cells, strict=True)
+                     for p in [_too_long(path, row.line, head, text)] if p]
+        group = _group(path, row, tree, scheme, problems)
+        if group is None:
             continue
-        current = tree[-1]
-        if l2:
-            if scheme and l2 not in scheme.level2:
-                problems.append(Problem(path, row.line, "二级指标", f"“{excerpt(l2)}”不是已知的二级指标{sch.suggest(scheme, l2, 2)}"))
-                continue
-            if scheme and scheme.parent(l2) != current[0]:
-                problems.append(Problem(path, row.line, "二级指标", f"“{l2}”不属于一级指标“{current[0]}”，"
-                                                                  f"而属于“{scheme.parent(l2)}”"))
-                continue
-            if not current[2] or current[2][-1][0] != l2:
-                if any(g[0] == l2 for g in current[2]):
-                    problems.append(Problem(path, row.line, "二级指标", f"“{l2}”前面已出现过，同一二级指标的行应连在一起"))
-                    continue
-                current[2].append([l2, row.line, []])
-        if not name:
-            problems.append(Problem(path, row.line, "三级指标", "是空的", "warning"))
-        if not value:
-            problems.append(Problem(path, row.line, "绩效值", "是空的", "warning"))
-        current[2][-1][2].append(m.Indicator(name, value, row.line))
+        name, value = row.cells[2], row.cells[3]
+        for label, text in (("三级指标", name), ("绩效值", value)):
+            if not text:
+                problems.append(Problem(path, row.line, label, "是空的", "warning"))
+        group.items.append(m.Indicator(name, value, row.line))
     if scheme:
         tree = _in_order(path, tree, scheme.level1, "一级指标", scheme, problems)
         for level in tree:
-            level[2] = _in_order(path, level[2], scheme.level2, "二级指标", scheme, problems)
-    return tuple(
-        m.Level1(l1, tuple(m.Level2(l2, tuple(ind), line2) for l2, line2, ind in groups), line1)
-        for l1, line1, groups in tree
-    )
+            level.items = _in_order(path, level.items, scheme.level2, "二级指标", scheme, problems)
+    return tuple(m.Level1(l1.label, tuple(m.Level2(l2.label, tuple(l2.items), l2.line) for l2 in l1.items), l1.line)
+                 for l1 in tree)
 
 
-def _in_order(path: str, items: list[list], order: tuple[str, ...], field: str, scheme: m.Scheme,
-              problems: list[Problem]) -> list[list]:
+@dataclass
+class _Group:
+    """A 一级 or 二级 being read: its label, its line, and what is under it (二级 groups, or indicators)."""
+
+    label: str
+    line: int
+    items: list = member(default_factory=list)
+
+
+def _group(path: str, row, tree: list[_Group], scheme: m.Scheme | None, problems: list[Problem]) -> _Group | None:
+    """The 二级 group a row's indicator goes in, opening the 一级 and 二级 the row names; None when the row
+    cannot be placed (said in `problems`)."""
+    l1, l2 = row.cells[0], row.cells[1]
+    if l1:
+        if scheme and l1 not in scheme.level1:
+            problems.append(Problem(path, row.line, "一级指标", f"“{excerpt(l1)}”不是已知的一级指标{sch.suggest(scheme, l1, 1)}"))
+            return None
+        if not tree or tree[-1].label != l1:
+            if any(t.label == l1 for t in tree):
+                problems.append(Problem(path, row.line, "一级指标", f"“{l1}”前面已出现过，同一一级指标的行应连在一起"))
+                return None
+            if not l2:
+                problems.append(Problem(path, row.line, "二级指标", "新的一级指标下须写明二级指标"))
+                return None
+            tree.append(_Group(l1, row.line))
+    elif not tree:
+        problems.append(Problem(path, row.line, "一级指标", "第一行须写明一级指标"))
+        return None
+    current = tree[-1]
+    if l2:
+        if scheme and l2 not in scheme.level2:
+            problems.append(Problem(path, row.line, "二级指标", f"“{excerpt(l2)}”不是已知的二级指标{sch.suggest(scheme, l2, 2)}"))
+            return None
+        if scheme and scheme.parent(l2) != current.label:
+            problems.append(Problem(path, row.line, "二级指标", f"“{l2}”不属于一级指标“{current.label}”，"
+                                                              f"而属于“{scheme.parent(l2)}”"))
+            return None
+        if not current.items or current.items[-1].label != l2:
+            if any(g.label == l2 for g in current.items):
+                problems.append(Problem(path, row.line, "二级指标", f"“{l2}”前面已出现过，同一二级指标的行应连在一起"))
+                return None
+            current.items.append(_Group(l2, row.line))
+    return current.items[-1]
+
+
+def _in_order(path: str, items: list[_Group], order: tuple[str, ...], field: str, scheme: m.Scheme,
+              problems: list[Problem]) -> list[_Group]:
     """Groups in the scheme's order, as the paper form prints them; a table written otherwise is warned."""
-    ordered = sorted(items, key=lambda item: order.index(item[0]))
+    ordered = sorted(items, key=lambda item: order.index(item.label))
     moved = next((want for have, want in zip(items, ordered, strict=False) if have is not want), None)
     if moved:
-        after = items[items.index(moved) - 1][0]
-        problems.append(Problem(path, moved[1], field, f"“{moved[0]}”在指标体系“{scheme.name}”中排在“{after}”之前："
-                                                       f"打印时按指标体系的顺序排列", "warning"))
+        after = items[items.index(moved) - 1].label
+        problems.append(Problem(path, moved.line, field, f"“{moved.label}”在指标体系“{scheme.name}”中排在“{after}”之前："
+                                                         f"打印时按指标体系的顺序排列", "warning"))
     return ordered
