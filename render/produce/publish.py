@@ -238,11 +238,23 @@ def _publish(options, made, jobs, order, previous, base, store, remove, transact
     manifest = manifest_bytes(outputs, kc.versions(), content_name(out, options.content), kept)
     listed = {o.path for o in outputs} | {e["path"] for e in kept}
     # A stale file's cache entry stays: put right, its source rebuilds nothing that is already there.
-    transaction.write(kc.INDEX_PATH, store.index_bytes(listed | {f"frame:{t}" for t in listed}))
-    transaction.write(MANIFEST, manifest)
-    transaction.commit()
+    for rel, data in ((kc.INDEX_PATH, store.index_bytes(listed | {f"frame:{t}" for t in listed})), (MANIFEST, manifest)):
+        if _unchanged(out / rel, data) and not transaction.moves and not transaction.deletes:
+            continue  # a build that changes nothing writes nothing: no fsync, no journal
+        transaction.write(rel, data)
+    if transaction.moves or transaction.deletes:
+        transaction.commit()
+    else:  # the index's time is when the content was last seen built (workers.likely_needed)
+        os.utime(out / kc.INDEX_PATH)
     store.prune_frames()
     return Published(tuple(written), tuple(removed), tuple(stale), tuple(problems))
+
+
+def _unchanged(path: Path, data: bytes) -> bool:
+    try:
+        return path.read_bytes() == data
+    except OSError:
+        return False
 
 
 def _content_order(projects: list[ProjectJob], volumes: list[VolumeJob]) -> list[str]:
