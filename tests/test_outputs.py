@@ -257,3 +257,33 @@ def test_verify_reads_an_output_folder_on_read_only_media(ws, tmp_path):
         assert check.returncode == 0 and "核对通过" in check.stdout, check.stdout + check.stderr
     finally:
         subprocess.run(["umount", str(disc)])
+
+
+def test_a_set_interrupted_between_its_renames_is_finished_not_lost(ws, monkeypatch):
+    """Ctrl-C after the journal, between two renames: what is still staged stays for the next command."""
+    from render.produce import commit
+
+    out = ws / "dist"
+    tables = sorted((out / DEPT).glob("0*.pdf"))
+    staged = commit.Transaction(out)
+    for table in tables:
+        staged.write(table.relative_to(out).as_posix(), table.read_bytes() + b"%")
+    moved = []
+
+    def interrupted(src, dst):
+        if moved:
+            raise KeyboardInterrupt
+        moved.append(dst)
+        os.rename(src, dst)
+
+    monkeypatch.setattr(commit.os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        try:
+            staged.commit()
+        except BaseException:
+            staged.abort()  # as publish does
+            raise
+    monkeypatch.undo()
+    assert (out / ".cache" / commit.JOURNAL).is_file() and any((out / ".cache" / "staging").iterdir())
+    assert commit.apply(out)
+    assert all(t.read_bytes().endswith(b"%") for t in tables)

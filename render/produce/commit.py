@@ -26,6 +26,7 @@ class Transaction:
     out: Path
     moves: list[tuple[str, str]] = field(default_factory=list)  # (staged name, target relative to out)
     deletes: list[str] = field(default_factory=list)
+    committed: bool = False
 
     @property
     def staging(self) -> Path:
@@ -48,10 +49,14 @@ class Transaction:
         """Journal the set (the point of no return), then put every file in place."""
         write_atomic(self.out / CACHE / JOURNAL, json.dumps({"moves": self.moves, "deletes": self.deletes},
                                                             ensure_ascii=False).encode("utf-8"))
+        self.committed = True
         apply(self.out)
 
     def abort(self) -> None:
-        shutil.rmtree(self.staging, ignore_errors=True)
+        """Clear a set that was never committed. A committed one (interrupted between its renames) is left
+        whole for the next command to finish: its staged files are the only copies of what is still to move."""
+        if not self.committed:
+            shutil.rmtree(self.staging, ignore_errors=True)
 
 
 def apply(out: Path) -> bool:
