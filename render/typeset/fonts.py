@@ -13,7 +13,7 @@ from render import STYLES
 from render.problems import Kind, Problem
 from render.source import fields
 from render.source import model as m
-from render.typeset import libraries, weasy
+from render.typeset import fontconfig, libraries, weasy
 
 FONT_FAMILY = "Noto Serif CJK SC"
 # The same face cut down to GB 2312, shipped in styles/fonts/: what most text is set in (styles/form.css).
@@ -69,15 +69,28 @@ def _fc_match(family: str, style: str, fields: str) -> str | None:
 
 
 @lru_cache(maxsize=None)
-def font_file(family: str, style: str) -> tuple[str, int] | None:
-    """The file fontconfig picks for a face, or None when it would substitute another family."""
-    out = _fc_match(family, style, "%{family}\t%{file}\t%{index}")
+def _picked(family: str, style: str) -> fontconfig.Match | None:
+    """What fontconfig picks for the face: through libfontconfig (WeasyPrint's), else its fc-match."""
+    if fontconfig.available():
+        return fontconfig.match(family, style)
+    out = _fc_match(family, style, "%{family}\t%{file}\t%{index}\t%{charset}")
     if out is None:
         return None
-    families, file, index = (out.split("\t") + ["", "", "0"])[:3]
-    if family not in families.split(","):
+    families, file, index, charset = (out.split("\t") + ["", "", "0", ""])[:4]
+    points: set[int] = set()
+    for part in charset.split():
+        first, _, last = part.partition("-")
+        points.update(range(int(first, 16), int(last or first, 16) + 1))
+    return fontconfig.Match(tuple(families.split(",")), file, int(index or 0), frozenset(points))
+
+
+@lru_cache(maxsize=None)
+def font_file(family: str, style: str) -> tuple[str, int] | None:
+    """The file fontconfig picks for a face, or None when it would substitute another family."""
+    picked = _picked(family, style)
+    if picked is None or family not in picked.families:
         return None
-    return file, int(index or 0)
+    return picked.file, picked.index
 
 
 @lru_cache(maxsize=None)
@@ -85,14 +98,10 @@ def coverage() -> frozenset[int]:
     """Code points that both embedded faces can draw, from fontconfig's own charset: what Pango sees."""
     sets = []
     for style in FACE_STYLES:
-        out = _fc_match(FONT_FAMILY, style, "%{charset}") if font_file(FONT_FAMILY, style) else None
-        if out is None:
+        picked = _picked(FONT_FAMILY, style) if font_file(FONT_FAMILY, style) else None
+        if picked is None:
             return frozenset()
-        points: set[int] = set()
-        for part in out.split():
-            first, _, last = part.partition("-")
-            points.update(range(int(first, 16), int(last or first, 16) + 1))
-        sets.append(points)
+        sets.append(picked.charset)
     return frozenset(sets[0] & sets[1])
 
 

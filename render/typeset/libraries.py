@@ -13,6 +13,8 @@ NAMES = {
               "libpango-1.0-0.dll"),
     "harfbuzz": ("libharfbuzz-0", "harfbuzz", "harfbuzz-0.0", "libharfbuzz.so.0", "libharfbuzz.0.dylib",
                  "libharfbuzz-0.dll"),
+    "fontconfig": ("libfontconfig-1", "fontconfig-1", "fontconfig", "libfontconfig.so.1", "libfontconfig.1.dylib",
+                   "libfontconfig-1.dll"),
     "harfbuzz-subset": ("libharfbuzz-subset-0", "harfbuzz-subset", "harfbuzz-subset-0.0", "libharfbuzz-subset.so.0",
                         "libharfbuzz-subset.0.dylib", "libharfbuzz-subset-0.dll"),
 }
