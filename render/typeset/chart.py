@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from xml.sax.saxutils import escape
+from html import escape  # what SVG text needs; xml.sax would import urllib, http and ssl (20 ms)
 
 from render.source import model as m
 from render.typeset import fonts, geometry, runs

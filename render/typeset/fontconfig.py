@@ -41,11 +41,16 @@ def _fc():
             ("FcPatternGetCharSet", ctypes.c_int, [p, c, ctypes.c_int, ctypes.POINTER(p)]),
             ("FcCharSetFirstPage", ctypes.c_uint32, [p, ctypes.c_uint32 * _MAP, ctypes.POINTER(ctypes.c_uint32)]),
             ("FcCharSetNextPage", ctypes.c_uint32, [p, ctypes.c_uint32 * _MAP, ctypes.POINTER(ctypes.c_uint32)]),
-            ("FcPatternDestroy", None, [p]),
-            ("FcConfigDestroy", None, [p])):
+            ("FcPatternDestroy", None, [p])):
         fn = getattr(lib, name)
         fn.restype, fn.argtypes = res, args
     return lib
+
+
+@lru_cache(maxsize=1)
+def _config():
+    """fontconfig's configuration and font list, read once (40 ms) and kept for the process."""
+    return _fc().FcInitLoadConfigAndFonts()
 
 
 def available() -> bool:
@@ -58,7 +63,7 @@ def match(family: str, style: str) -> Match | None:
     fc = _fc()
     if fc is None:
         return None
-    config = fc.FcInitLoadConfigAndFonts()
+    config = _config()
     pattern = fc.FcNameParse(f"{family}:style={style}".encode())
     found = None
     try:
@@ -74,7 +79,6 @@ def match(family: str, style: str) -> Match | None:
         if found:
             fc.FcPatternDestroy(found)
         fc.FcPatternDestroy(pattern)
-        fc.FcConfigDestroy(config)
 
 
 def _strings(fc, pattern, key: bytes) -> tuple[str, ...]:
