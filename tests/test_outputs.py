@@ -145,13 +145,22 @@ def test_a_full_disk_during_a_rebuild_leaves_the_previous_set_whole(ws, tmp_path
         subprocess.run(["umount", str(disk)])
 
 
+def stage_changed(out, tables):
+    """A set that adds a byte to each of these tables, staged and not yet committed."""
+    from render.produce import commit
+
+    staged = commit.Transaction(out)
+    for table in tables:
+        staged.write(table.relative_to(out).as_posix(), table.read_bytes() + b"%")
+    return staged
+
+
 def test_a_set_committed_but_not_in_place_is_finished_by_the_next_command(ws, monkeypatch):
     from render.produce import commit
 
     out = ws / "dist"
     table = next((out / DEPT).glob("01-*.pdf"))
-    staged = commit.Transaction(out)
-    staged.write(table.relative_to(out).as_posix(), table.read_bytes() + b"%")
+    staged = stage_changed(out, [table])
     monkeypatch.setattr(commit, "apply", lambda out: None)  # killed right after the journal was written
     staged.commit()
     monkeypatch.undo()
@@ -265,9 +274,7 @@ def test_a_set_interrupted_between_its_renames_is_finished_not_lost(ws, monkeypa
 
     out = ws / "dist"
     tables = sorted((out / DEPT).glob("0*.pdf"))
-    staged = commit.Transaction(out)
-    for table in tables:
-        staged.write(table.relative_to(out).as_posix(), table.read_bytes() + b"%")
+    staged = stage_changed(out, tables)
     moved = []
 
     def interrupted(src, dst):
