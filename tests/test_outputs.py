@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 
 import pytest
 from conftest import (DEPT, ROOT, copy_content, department_file, hashes, pdf_pages, project_file, run_build, run_cli,
@@ -117,13 +118,24 @@ def test_verify_names_an_unlisted_workbook(ws):
     assert check.returncode == 1 and f"{DEPT}/旧的审核意见.xlsx: 核对: 清单中没有这个文件" in check.stdout
 
 
-@pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("mount"), reason="mounting a tmpfs needs root")
-def test_a_full_disk_during_a_rebuild_leaves_the_previous_set_whole(ws, tmp_path):
-    disk = tmp_path / "disk"
-    disk.mkdir()
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(disk)]).returncode:
-        pytest.skip("no tmpfs here")
+needs_mount = pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("mount"), reason="mounting a tmpfs needs root")
+
+
+@contextmanager
+def tmpfs(folder, megabytes: int):
+    """A small disk of its own at `folder` for the test's length (a full one, or one made read-only)."""
+    folder.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={megabytes}m", "tmpfs", str(folder)]).returncode:
+        pytest.skip("this machine lets no tmpfs be mounted, even as root")
     try:
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)])
+
+
+@needs_mount
+def test_a_full_disk_during_a_rebuild_leaves_the_previous_set_whole(ws, tmp_path):
+    with tmpfs(tmp_path / "disk", 4) as disk:
         shutil.copytree(ws, disk / "ws")
         out = disk / "ws" / "dist"
         before = hashes(out)
@@ -141,8 +153,6 @@ def test_a_full_disk_during_a_rebuild_leaves_the_previous_set_whole(ws, tmp_path
         for path in (disk / "ws" / "content").rglob("0*.md"):
             edit(path, "## 年度总体绩效目标\n\n改动。", "## 年度总体绩效目标\n\n")
         assert run_cli("verify", "--out", str(out)).returncode == 0
-    finally:
-        subprocess.run(["umount", str(disk)])
 
 
 def stage_changed(out, tables):
@@ -251,21 +261,15 @@ def test_a_new_kind_of_output_is_one_entry_in_the_registry(ws, monkeypatch):
     assert result.returncode == 0 and stray.is_file() and f"{DEPT}/汇总.csv" in {e["path"] for e in manifest(out)["files"]}
 
 
-@pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("mount"), reason="a read-only mount needs root")
+@needs_mount
 def test_verify_reads_an_output_folder_on_read_only_media(ws, tmp_path):
     """An archive's copy on a disc or a read-only share: verify needs no lock there, and says the same."""
-    disc = tmp_path / "disc"
-    disc.mkdir()
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(disc)]).returncode:
-        pytest.skip("no tmpfs here")
-    try:
+    with tmpfs(tmp_path / "disc", 8) as disc:
         shutil.copytree(ws, disc / "ws")
         shutil.rmtree(disc / "ws" / "dist" / ".cache")
         subprocess.run(["mount", "-o", "remount,ro", str(disc)], check=True)
         check = run_cli("verify", "--out", str(disc / "ws" / "dist"))
         assert check.returncode == 0 and "核对通过" in check.stdout, check.stdout + check.stderr
-    finally:
-        subprocess.run(["umount", str(disc)])
 
 
 def test_a_set_interrupted_between_its_renames_is_finished_not_lost(ws, monkeypatch):

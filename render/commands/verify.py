@@ -4,13 +4,12 @@ every output in step with the others and with the content folder it was made fro
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import defaultdict
 from pathlib import Path
 
 from render.produce import commit, files, outputs
 from render.produce.plan import source_base
-from render.produce.publish import DRAFTS, MANIFEST, unreadable
+from render.produce.publish import DRAFTS, MANIFEST, load_manifest
 from render.commands.system import system_message
 from render.problems import Exit, Kind, Level, Problem, exit_code, plain, report
 
@@ -27,12 +26,12 @@ def verify(out: Path, say=plain) -> Exit:
 
 
 def _verify(out: Path, say) -> Exit:
-    why = unreadable(out) if (out / MANIFEST).exists() else "不存在（这个文件夹还没有生成过）"
-    if why:
-        found = [Problem(str(out / MANIFEST), 0, "清单", f"无法核对：清单{why}", kind=Kind.OUTPUT)]
+    manifest, why = load_manifest(out)
+    if why or not manifest:
+        found = [Problem(str(out / MANIFEST), 0, "清单", f"无法核对：清单{why or '不存在（这个文件夹还没有生成过）'}",
+                         kind=Kind.OUTPUT)]
         report(found, say)
         return exit_code(found)
-    manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
     files_ = manifest.get("files", [])
     problems: list[Problem] = []
     listed = set()

@@ -58,6 +58,13 @@ class Transaction:
         if not self.committed:
             shutil.rmtree(self.staging, ignore_errors=True)
 
+    def __enter__(self) -> Transaction:
+        return self
+
+    def __exit__(self, kind, error, trace) -> None:
+        if kind is not None:  # a full disk, Ctrl-C: nothing of an uncommitted set is in place, nor stays
+            self.abort()
+
 
 def apply(out: Path) -> bool:
     """Finish a committed set, or clear a set that never was committed. True if a committed set was

@@ -55,29 +55,19 @@ class Published:
     problems: tuple[Problem, ...]
 
 
-def variant_of(kind: str, options: Options) -> dict:
-    return kinds.variant(kind, options)
+def load_manifest(out: Path) -> tuple[dict, str | None]:
+    """The manifest as the program wrote it ({} when there is none), or {} and why what is there is not one."""
+    try:
+        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}, None
+    except (OSError, ValueError) as e:
+        return {}, "不是有效的 JSON" if isinstance(e, ValueError) else "无法读取"
+    return (data, None) if _well_formed(data) else ({}, "格式不对（不是本程序写的清单）")
 
 
 def read_manifest(out: Path) -> dict:
-    """The manifest as the program wrote it; {} if there is none or it is not one (see `unreadable`)."""
-    try:
-        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if _well_formed(data) else {}
-
-
-def unreadable(out: Path) -> str | None:
-    """Why the manifest that is there is not one the program wrote, or None (none there, or a good one)."""
-    path = out / MANIFEST
-    if not path.exists():
-        return None
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as e:
-        return "不是有效的 JSON" if isinstance(e, ValueError) else "无法读取"
-    return None if _well_formed(data) else "格式不对（不是本程序写的清单）"
+    return load_manifest(out)[0]
 
 
 def _well_formed(data) -> bool:
@@ -89,7 +79,7 @@ def _well_formed(data) -> bool:
 
 def set_aside(out: Path) -> str | None:
     """A manifest the program did not write is renamed, not trusted and not deleted: the new name, or None."""
-    why = unreadable(out)
+    why = load_manifest(out)[1]
     if why is None:
         return None
     n = 1
@@ -135,13 +125,15 @@ def other_content(out: Path, content: Path) -> str | None:
 
 
 def _variant(entry: dict) -> dict:
-    """An entry's variant; a manifest from before variants were recorded says it by the file's name."""
-    volume = {"right_tables": False} if entry.get("kind") == "volume" else {}  # recorded before the option
-    if isinstance(entry.get("variant"), dict):
-        return volume | entry["variant"]
+    """The options that made an entry's output, as `kinds.variant` gives them. A manifest from before an
+    option was recorded says it by the file's name and folder, or by the option's default."""
+    kind = kinds.KINDS.get(entry.get("kind"))
+    if kind is None:
+        return {}
+    recorded = entry["variant"] if isinstance(entry.get("variant"), dict) else {}
     draft = Path(entry["path"]).parts[0] == DRAFTS
-    return volume | {"simplex": "（单面）" in entry["path"]} if volume and not draft else \
-        ({"draft": "?"} if draft else {})
+    older = {"simplex": "（单面）" in entry["path"], "draft": "?" if draft else "", "right_tables": False}
+    return {name: recorded.get(name, older[name]) for name in kind.options}
 
 
 def _as_output(entry: dict, stale: bool) -> Output | None:
@@ -181,50 +173,61 @@ def publish(options: Options, made: dict[str, Made], projects: list[ProjectJob],
     without an error); otherwise kept, and marked stale if this build should have made it or if its
     sources changed (another variant, or a volume `build.py PROJECT` could not bring up to date)."""
     out, base = options.out, source_base(options.content)
-    previous = read_manifest(out)
     jobs = {j.target: ("project", j.project.name, (j.source,)) for j in projects}
     jobs |= {v.target: ("volume", v.department.title, v.sources) for v in volumes}
     order = {target: n for n, target in enumerate(_content_order(projects, volumes))}
-    transaction = Transaction(out)
-    try:
-        return _publish(options, made, jobs, order, previous, base, store, remove, transaction)
-    except BaseException:  # a full disk, Ctrl-C: nothing of this set is in place, and nothing of it stays
-        transaction.abort()
-        raise
-
-
-def _publish(options, made, jobs, order, previous, base, store, remove, transaction) -> Published:
-    out = options.out
     outputs, written, problems = [], [], []
-    for target in sorted(made, key=order.__getitem__):
-        item = made[target]
-        kind, title, sources = jobs[target]
-        if item.rebuilt and _read_only(out / target):
-            problems.append(Problem(target, 0, "输出文件", "这个 PDF 是只读的，未替换（已标为过期）；要更新它，请先取消只读属性",
-                                    kind=Kind.OUTPUT))
-            continue
-        if item.rebuilt:
-            transaction.write(target, item.data)
-            written.append((target, item.pages))
-        outputs.append(Output(target, kind, title, item.pages, sha256(item.data),
-                              tuple(Source(s.path, sha256(s.data)) for s in sources), kc.versions(),
-                              variant=variant_of(kind, options)))
-    current = {o.path for o in outputs}
+    with Transaction(out) as transaction:
+        for target in sorted(made, key=order.__getitem__):
+            item = made[target]
+            kind, title, sources = jobs[target]
+            if item.rebuilt and _read_only(out / target):
+                problems.append(Problem(target, 0, "输出文件", "这个 PDF 是只读的，未替换（已标为过期）；要更新它，"
+                                        "请先取消只读属性", kind=Kind.OUTPUT))
+                continue
+            if item.rebuilt:
+                transaction.write(target, item.data)
+                written.append((target, item.pages))
+            outputs.append(Output(target, kind, title, item.pages, sha256(item.data),
+                                  tuple(Source(s.path, sha256(s.data)) for s in sources), kc.versions(),
+                                  variant=kinds.variant(kind, options)))
+        kept, removed, stale = _earlier(options, base, {o.path for o in outputs}, remove, transaction)
+        outputs += [o for o, _ in stale]
+        listed = {o.path for o in outputs} | {e["path"] for e in kept}
+        manifest = manifest_bytes(outputs, kc.versions(), content_name(out, options.content), kept)
+        # A stale file's cache entry stays: put right, its source rebuilds nothing that is already there.
+        index = store.index_bytes(listed | {f"frame:{t}" for t in listed})
+        for rel, data in ((kc.INDEX_PATH, index), (MANIFEST, manifest)):
+            if not _unchanged(out / rel, data):  # a build that changes nothing writes nothing
+                transaction.write(rel, data)
+        if transaction.moves or transaction.deletes:
+            transaction.commit()
+        else:  # the index's time is when the content was last seen built (workers.likely_needed)
+            os.utime(out / kc.INDEX_PATH)
+    store.prune_frames()
+    return Published(tuple(written), tuple(removed), tuple((o.path, why) for o, why in stale), tuple(problems))
+
+
+def _earlier(options: Options, base: Path, current: set[str], remove: bool, transaction: Transaction
+             ) -> tuple[list[dict], list[tuple[str, str]], list[tuple[Output, str]]]:
+    """What becomes of each output of the previous manifest this build did not make: kept as it was,
+    deleted (with the source whose loss made it go), or kept and marked stale (with why)."""
+    out = options.out
     kept, removed, stale = [], [], []
-    for entry in previous.get("files", []):
+    for entry in read_manifest(out).get("files", []):
         rel = entry["path"]
         if rel in current or not (out / rel).is_file() or not (out / rel).resolve().is_relative_to(out.resolve()):
             continue
         if kinds.made_by(entry.get("kind")) != "build":  # review --out made it: left alone, verify judges it
             kept.append(entry)
             continue
-        own = _variant(entry) == variant_of(entry["kind"], options)
         gone, changed = _changed(entry, base)
         if gone and remove:
             transaction.delete(rel)
             removed.append((rel, entry["sources"][0]))
             continue
-        if own and options.chosen((entry.get("sources") or [""])[0], base):
+        if _variant(entry) == kinds.variant(entry["kind"], options) \
+                and options.chosen((entry.get("sources") or [""])[0], base):
             why = "未能重建，保留上次生成的 PDF（已标为过期）"
         elif changed or gone:
             why = "源文件已改动，这个 PDF 已标为过期（用生成它的选项重新生成即可更新）"
@@ -233,21 +236,8 @@ def _publish(options, made, jobs, order, previous, base, store, remove, transact
             continue
         output = _as_output(entry, stale=True)
         if output is not None:
-            outputs.append(output)
-            stale.append((rel, why))
-    manifest = manifest_bytes(outputs, kc.versions(), content_name(out, options.content), kept)
-    listed = {o.path for o in outputs} | {e["path"] for e in kept}
-    # A stale file's cache entry stays: put right, its source rebuilds nothing that is already there.
-    for rel, data in ((kc.INDEX_PATH, store.index_bytes(listed | {f"frame:{t}" for t in listed})), (MANIFEST, manifest)):
-        if _unchanged(out / rel, data) and not transaction.moves and not transaction.deletes:
-            continue  # a build that changes nothing writes nothing: no fsync, no journal
-        transaction.write(rel, data)
-    if transaction.moves or transaction.deletes:
-        transaction.commit()
-    else:  # the index's time is when the content was last seen built (workers.likely_needed)
-        os.utime(out / kc.INDEX_PATH)
-    store.prune_frames()
-    return Published(tuple(written), tuple(removed), tuple(stale), tuple(problems))
+            stale.append((output, why))
+    return kept, removed, stale
 
 
 def _unchanged(path: Path, data: bytes) -> bool:

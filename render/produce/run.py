@@ -45,7 +45,7 @@ def build(options: Options, say=plain, pool=None) -> BuildResult:
         return BuildResult(exit_code(refused), problems=tuple(refused))
     with files.locked(options.out, lambda pid: say(f"输出文件夹 {options.out} 正由另一个命令（进程 {pid}）写入，"
                                                   "等它结束后继续……", Level.PROBLEM)):
-        refused = refuse(options)  # the other one may have just made it another content folder's
+        refused = another_content(options)
         if refused:
             report(refused, say)
             return BuildResult(exit_code(refused), problems=tuple(refused))
@@ -123,8 +123,8 @@ def executor(options: Options, layouts: int, pool=None):
 
 
 def refuse(options: Options) -> list[Problem]:
-    """Why this build must not touch the output folder at all: no content to build, or another's PDFs there,
-    or a date it cannot write."""
+    """Why this build must not touch the output folder at all, whatever is in it: no content to build, or a
+    date it cannot write."""
     epoch = epoch_problem()
     if epoch:
         return [epoch]
@@ -132,8 +132,12 @@ def refuse(options: Options) -> list[Problem]:
         return [Problem(str(options.content), 0, "内容目录", f"找不到这个文件夹（请用 --content 指定内容文件夹）；"
                         f"输出文件夹 {options.out} 未改动", kind=Kind.REFUSED)]
     misplaced = load.not_a_content_folder(options.content)
-    if misplaced:
-        return [misplaced]
+    return [misplaced] if misplaced else []
+
+
+def another_content(options: Options) -> list[Problem]:
+    """The output folder holds another content folder's PDFs: asked once the folder is ours (locked), since
+    a build that held it until then may have just made it so."""
     other = publish.other_content(options.out, options.content)
     return [Problem(str(options.out), 0, "输出文件夹", other, kind=Kind.REFUSED)] if other else []
 

@@ -61,16 +61,8 @@ def scratch() -> dict[str, str]:
     """The environment that puts this build's temp files (the fork server's socket, WeasyPrint's copies of
     the fonts) in a folder of the build's own, removed when the build ends, or by the fork server if the
     build is killed: a worker that dies cannot clean up after itself."""
-    places = [None] + [p for p in _SHORT if len(tempfile.gettempdir()) + 20 > _SOCKET_ROOM]
-    for place in places:
-        try:
-            folder = tempfile.mkdtemp(prefix="mubiaobiao-", dir=place)
-        except OSError:
-            continue
-        if len(folder) <= _SOCKET_ROOM or place == places[-1]:
-            break
-        os.rmdir(folder)
-    else:
+    folder = _short_folder()
+    if folder is None:
         return {}
     # After multiprocessing's own clean-up of the socket's folder inside it (exitpriority -100), which
     # would fail on a folder already removed; a plain atexit handler would run first.
@@ -78,6 +70,19 @@ def scratch() -> dict[str, str]:
 
     Finalize(None, shutil.rmtree, (folder,), {"ignore_errors": True}, exitpriority=-101)
     return {"TMPDIR": folder}
+
+
+def _short_folder() -> str | None:
+    """A new folder in TMPDIR, or in the first short place where a socket's path would not fit in it."""
+    for place in (None, *_SHORT):
+        try:
+            folder = tempfile.mkdtemp(prefix="mubiaobiao-", dir=place)
+        except OSError:
+            continue
+        if len(folder) <= _SOCKET_ROOM:
+            return folder
+        os.rmdir(folder)
+    return None
 
 
 def _use_scratch(env: dict[str, str]) -> None:
