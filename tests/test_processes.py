@@ -93,14 +93,15 @@ def test_build_check_import_verify_and_review_leave_no_process_and_no_temp_file(
         assert sorted(p.name for p in temp.rglob("*")) == [], f"{what} left in the temp folder"
 
 
-@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM])
-def test_killing_the_command_ends_its_workers_and_removes_its_temp_files(tmp_path, temp, how):
+@pytest.mark.parametrize(("how", "after"), [(signal.SIGKILL, 0.5), (signal.SIGTERM, 0.5),
+                                            (signal.SIGKILL, 0.15)])  # while the fork server starts
+def test_killing_the_command_ends_its_workers_and_removes_its_temp_files(tmp_path, temp, how, after):
     content = copy_content(tmp_path)
     proc = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--content", str(content), "--out",
                              str(tmp_path / "dist"), "--jobs", "2"], cwd=ROOT, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, start_new_session=True,
                             env={**os.environ, "TMPDIR": str(temp)})
-    time.sleep(0.5)
+    time.sleep(after)
     os.kill(proc.pid, how)  # the command alone, as a task manager does: not its group
     _, err = proc.communicate(timeout=60)
     deadline = time.monotonic() + 3

@@ -36,7 +36,9 @@ def _quiet(kind, value, tb) -> None:
 
 _SERVER = os.getpid()
 signal.signal(signal.SIGTERM, _killed)
-workers.die_with_parent(signal.SIGTERM)
+if not workers.die_with_parent(signal.SIGTERM):  # the command was killed while this server started
+    _killed(signal.SIGTERM, None)
+os.environ[workers.PARENT] = str(_SERVER)  # the workers forked from here die with it
 sys.excepthook = _quiet
 
 # isort: split

@@ -54,6 +54,7 @@ def pool(count: int):
 _SOCKET_ROOM = 70
 _SHORT = ("/tmp", "/var/tmp", "/dev/shm")
 SCRATCH = "MUBIAOBIAO_SCRATCH"  # tells the fork server (preload.py) which folder to remove if it is killed
+PARENT = "MUBIAOBIAO_PARENT"  # the PID of the process a new one must die with (die_with_parent)
 
 
 @lru_cache(maxsize=1)
@@ -93,30 +94,34 @@ def _use_scratch(env: dict[str, str]) -> None:
     # work would only print a traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the fork server's clean-up (preload.py)
-    die_with_parent(signal.SIGKILL)
+    if not die_with_parent(signal.SIGKILL):
+        os._exit(1)
 
 
-def die_with_parent(sig: int) -> None:
-    """Linux: have the kernel send `sig` when the process that started this one ends, and end now if it
-    already has. Elsewhere nothing: the command shuts its workers down itself."""
+def die_with_parent(sig: int) -> bool:
+    """Linux: have the kernel send `sig` when the process that started this one ends. False if that process
+    (PARENT names it: the command for the fork server, the fork server for a worker) has already ended,
+    before the call could take effect: the caller then does what the signal would have done. Elsewhere
+    nothing: the command shuts its workers down itself."""
     if not sys.platform.startswith("linux"):
-        return
+        return True
     import ctypes
 
-    parent = os.getppid()
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(1, sig, 0, 0, 0)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
-        return
-    if os.getppid() != parent:  # it died before the call above took effect
-        os._exit(1)
+        return True
+    # Compared with the parent's own PID, not with getppid() read now: an orphan's is its new parent's.
+    return str(os.getppid()) == os.environ.get(PARENT, str(os.getppid()))
 
 
 def _process_pool(count: int):
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    if method() == "spawn":  # the workers' parent is this process (with a fork server, that server)
+        os.environ[PARENT] = str(os.getpid())
     return ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context(method()),
                                initializer=_use_scratch, initargs=(scratch(),))
 
@@ -209,6 +214,7 @@ def _start_fork_server() -> None:
     env = scratch()
     saved, tempfile.tempdir = tempfile.tempdir, env.get("TMPDIR", tempfile.tempdir)
     os.environ[SCRATCH] = env.get("TMPDIR", "")
+    os.environ[PARENT] = str(os.getpid())
     # Started with Ctrl-C ignored, it never handles one (Python keeps an inherited SIG_IGN), nor do the
     # workers it forks: the command alone answers Ctrl-C, with one line and no child's traceback.
     main = threading.current_thread() is threading.main_thread()
