@@ -174,6 +174,7 @@ BROKEN_RULES = """\
   R01:
     名称: 表头
     级别: 必须改
+    方面: 完整性
     检查: 表头
     依据: 财预〔2015〕88号
     建议: 请补填
@@ -181,12 +182,14 @@ BROKEN_RULES = """\
   R02:
     名称: 空格
     级别: 需修改
+    方面: 完整性
     检查: 空白
     依据: 财预〔2015〕88号
     建议: 请补填
   R03:
     名称: 成本
     级别: 需修改
+    方面: 全面性
     检查: 成本
     依据: 财预〔2021〕101号
     建议: 请核对
@@ -195,6 +198,7 @@ BROKEN_RULES = """\
   R04:
     名称: 量化
     级别: 提示
+    方面: 相关性
     检查: 量化
     依据: 财预〔2021〕101号
     建议: 请量化
@@ -207,12 +211,12 @@ def test_rules_file_mistakes_by_line(tmp_path):
     rules, problems = rl.load(path, tmp_path)
     assert rules is None
     assert all(p.path == "本局规则.yml" for p in problems)
-    expected = [(4, "级别“必须改”应为 需修改 / 建议修改 / 提示 之一"), (8, "“栏目”中的“项目类型”不是表中的栏目"),
-                (12, "检查“空白”不是已有的检查"), (21, "“容差”应为一个数，如 90"), (22, "不认识的键“阈值”"),
-                (23, "检查“量化”须写明参数“最低比例”")]
+    expected = [(4, "级别“必须改”应为 需修改 / 建议修改 / 提示 之一"), (9, "“栏目”中的“项目类型”不是表中的栏目"),
+                (14, "检查“空白”不是已有的检查"), (20, "方面“全面性”应为 完整性 / 相关性 / 适当性 / 可行性 之一"),
+                (24, "“容差”应为一个数，如 90"), (25, "不认识的键“阈值”"), (26, "检查“量化”须写明参数“最低比例”")]
     for line, says in expected:
         assert any(p.line == line and says in p.message for p in problems), (line, says, problems)
-    assert len(problems) == 6
+    assert len(problems) == 7
 
 
 def test_cli_prints_findings_grouped_and_exits_by_strict(tmp_path):

@@ -43,7 +43,8 @@ def test_a_rule_naming_a_check_without_a_function_is_a_mistake_in_the_file(tmp_p
     text = rl.DEFAULT.read_text(encoding="utf-8").replace("检查: 雷同", "检查: 相似", 1)
     (tmp_path / "规则.yml").write_text(text, encoding="utf-8")
     found, problems = rl.load(tmp_path / "规则.yml", tmp_path)
-    assert found is None and [p.line for p in problems if "检查“相似”不是已有的检查" in p.message] == [94]
+    line = text.splitlines().index("    检查: 相似") + 1
+    assert found is None and [p.line for p in problems if "检查“相似”不是已有的检查" in p.message] == [line]
 
 
 def test_a_check_is_declared_once():

@@ -15,6 +15,9 @@ from typing import Callable
 
 # Most serious first: the order findings are printed in, and --strict fails on the first.
 LEVELS = ("需修改", "建议修改", "提示")
+# The four things a finance bureau judges a goal by (财预〔2015〕88号, 绩效目标审核的内容): every rule names
+# the one its findings speak to, so that the opinion can group them.
+ASPECTS = ("完整性", "相关性", "适当性", "可行性")
 
 
 @dataclass(frozen=True)
@@ -34,7 +37,6 @@ class Number:
         return f"应为 {self.low:g} 至 {self.high:g} 之间的{what}（单位：{self.unit}）"
 
 
-PERCENT = Number(0, 100, "%")
 PERCENT = Number(0, 100, "%")
 
 
@@ -69,6 +71,7 @@ class Rule:
     level: str  # one of LEVELS
     check: str  # a key of CHECKS
     basis: str  # 依据: the document and article
+    aspect: str  # 方面: one of ASPECTS
     advice: str  # 建议: printed after every finding of the rule
     params: tuple[tuple[str, object], ...]  # every threshold of its check
 

@@ -11,13 +11,13 @@ from render import ROOT
 from render.commands.system import system_message
 from render.problems import Kind, Problem
 from render.review import judge  # noqa: F401  (declares the checks)
-from render.review.registry import CHECKS, LEVELS, Number, Rule, Rules
+from render.review.registry import ASPECTS, CHECKS, LEVELS, Number, Rule, Rules
 from render.source import fields, limits
 
 DEFAULT = ROOT / "rules" / "审核规则.yml"
 TOP = "规则"
 FIELD = "审核规则"
-COMMON = ("名称", "级别", "检查", "依据", "建议")
+COMMON = ("名称", "级别", "方面", "检查", "依据", "建议")
 
 
 # libyaml's parser where PyYAML has it: the same nodes and marks, five times as fast as the pure-Python one
@@ -114,6 +114,10 @@ def _rule(rule_id: str, id_node: yaml.Node, body: yaml.MappingNode, bad) -> Rule
     if level.value not in LEVELS:
         bad(level, f"规则 {rule_id}：级别“{level.value}”应为 {' / '.join(LEVELS)} 之一")
         ok = False
+    aspect = fields["方面"]
+    if aspect.value not in ASPECTS:
+        bad(aspect, f"规则 {rule_id}：方面“{aspect.value}”应为 {' / '.join(ASPECTS)} 之一")
+        ok = False
     if check_name.value not in CHECKS:
         bad(check_name, f"规则 {rule_id}：检查“{check_name.value}”不是已有的检查；可用的有：{'、'.join(CHECKS)}")
         ok = False
@@ -138,7 +142,7 @@ def _rule(rule_id: str, id_node: yaml.Node, body: yaml.MappingNode, bad) -> Rule
     if not ok:
         return None
     return Rule(rule_id, fields["名称"].value, level.value, check_name.value, fields["依据"].value,
-                fields["建议"].value, tuple(params))
+                aspect.value, fields["建议"].value, tuple(params))
 
 
 def _param(node: yaml.Node, kind: type | Number) -> tuple[object, str | None]:
