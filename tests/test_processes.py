@@ -129,3 +129,20 @@ def test_a_long_temp_path_builds(tmp_path):
                               str(tmp_path / "dist"), "--jobs", "2"], long)
     assert result.returncode == 0, result.stdout
     assert left == [] and list(long.iterdir()) == []
+
+
+def test_the_fonts_copies_live_in_a_folder_of_the_process_and_go_with_forget_fonts():
+    """WeasyPrint copies the @font-face files (10 MB) into the temp folder and removes them only in its
+    configuration's __del__: layout gives it a folder of its own, which forget_fonts removes."""
+    from render.typeset import layout
+
+    layout.forget_fonts()
+    layout.stylesheet()
+    folder = Path(layout.fonts_folder())
+    copies = [p for p in folder.rglob("*") if p.is_file()]
+    assert copies and sum(p.stat().st_size for p in copies) > 1_000_000, "WeasyPrint no longer copies the fonts here"
+    assert tempfile.gettempdir() != str(folder), "the process's temp folder is its own again after the parse"
+    layout.forget_fonts()
+    assert not folder.exists()
+    layout.stylesheet()  # and a later layout gets a new one
+    assert Path(layout.fonts_folder()).is_dir() and Path(layout.fonts_folder()) != folder

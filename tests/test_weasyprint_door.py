@@ -44,15 +44,6 @@ def check_warm_c_types():
     weasy.warm_c_types(("PangoFcFontMap *", "hb_tag_t[100]"))
 
 
-def check_font_copies():
-    from weasyprint.text.fonts import FontConfiguration
-
-    assert hasattr(FontConfiguration, "_folder"), _gone("font_copies", "FontConfiguration._folder")
-    layout.stylesheet()  # loads the @font-face files
-    folder = weasy.font_copies(layout.font_config())
-    assert folder and Path(folder).is_dir(), _gone("font_copies", "the folder of the @font-face copies")
-
-
 def _doc(html: str):
     return layout.weasyprint.HTML(string=html).render(font_config=layout.font_config())
 
@@ -108,7 +99,6 @@ CHECKS = {
     "import_fast": check_import_fast,
     "harfbuzz_subset_loaded": check_harfbuzz_subset_loaded,
     "warm_c_types": check_warm_c_types,
-    "font_copies": check_font_copies,
     "take_off": check_take_off,
     "drop_anchors": check_drop_anchors,
     "subset": check_subset,

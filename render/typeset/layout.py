@@ -8,6 +8,7 @@ import io
 import logging
 import multiprocessing.util
 import shutil
+import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -79,18 +80,34 @@ def font_config():
     return FontConfiguration()
 
 
+@lru_cache(maxsize=None)
+def fonts_folder() -> str:
+    """This process's own temp folder for the copies WeasyPrint makes of the @font-face files (10 MB): it
+    makes them in the temp folder when a stylesheet declaring them is parsed, and only the configuration's
+    __del__ removes them, which a worker leaving by os._exit or a configuration kept to the interpreter's
+    end never runs. In a folder of our own, forget_fonts removes them without knowing where WeasyPrint put
+    them."""
+    return tempfile.mkdtemp(prefix="mubiaobiao-fonts-")
+
+
+@contextmanager
+def _temp_files_in(folder: str):
+    saved, tempfile.tempdir = tempfile.tempdir, folder
+    try:
+        yield
+    finally:
+        tempfile.tempdir = saved
+
+
 def forget_fonts() -> None:
-    """Remove the copies of the @font-face files that WeasyPrint keeps in a weasyprint-XXXXXXXX folder under
-    the temp dir (10 MB). Only the configuration's __del__ removes them, which a worker leaving by os._exit
-    or a module global kept to the interpreter's end never runs. Call it last: the fonts are read from there."""
-    if not font_config.cache_info().currsize:
-        return
-    folder = weasy.font_copies(font_config())
+    """Drop the font configuration and the stylesheets made with it, and remove the fonts' copies. Call it
+    last: the fonts are read from there."""
     stylesheet.cache_clear()
     _page_sheet.cache_clear()
     font_config.cache_clear()
-    if folder:
-        shutil.rmtree(folder, ignore_errors=True)
+    if fonts_folder.cache_info().currsize:
+        shutil.rmtree(fonts_folder(), ignore_errors=True)
+        fonts_folder.cache_clear()
 
 
 atexit.register(forget_fonts)
@@ -105,7 +122,7 @@ def stylesheets() -> list[weasyprint.CSS]:
 def stylesheet() -> weasyprint.CSS:
     """Parsed once per process. Its warnings raise here, so that it is never cached and every table
     that would use it fails, not only the first."""
-    with _strict():
+    with _strict(), _temp_files_in(fonts_folder()):
         return weasyprint.CSS(filename=str(STYLES / "form.css"), url_fetcher=ProjectFetcher(),
                               font_config=font_config())
 

@@ -61,15 +61,6 @@ def warm_c_types(types: tuple[str, ...]) -> None:
         ffi.typeof(name)
 
 
-def font_copies(config) -> str | None:
-    """The `weasyprint-XXXXXXXX` folder where a FontConfiguration keeps its copies of the @font-face files.
-
-    Only its __del__ removes it, which a process leaving by os._exit never runs. Workers already keep their
-    temp files in the build's scratch folder (render/produce/workers.py); this is for layout in the command's
-    own process (`--jobs 1`, `review`, the tests). Replaced by: a TMPDIR of the command's own there too."""
-    return config._folder
-
-
 def take_off(page, css_class: str) -> None:
     """Remove the laid-out boxes of the root's children that carry `css_class` from this page.
 
