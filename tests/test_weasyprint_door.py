@@ -48,21 +48,6 @@ def _doc(html: str):
     return layout.weasyprint.HTML(string=html).render(font_config=layout.font_config())
 
 
-def check_take_off():
-    # A fixed box repeats on the pages after its own as a child of the root box: what `take_off` edits.
-    page = _doc('<body><div class="draft-mark" style="position: fixed">稿</div><p>一</p>'
-                '<p style="break-before: page">二</p></body>').pages[1]
-    assert hasattr(page, "_page_box"), _gone("take_off", "Page._page_box")
-
-    def marks():
-        return [box for box in page._page_box.children[0].children
-                if getattr(box, "element", None) is not None and box.element.get("class") == "draft-mark"]
-
-    assert marks(), _gone("take_off", "a fixed box repeated as a child of the root box")
-    weasy.take_off(page, "draft-mark")
-    assert not marks(), _gone("take_off", "the mark's box taken off the page")
-
-
 def check_drop_anchors():
     html = '<body><p id="row-r0-0-0">甲</p><p id="kept">乙</p></body>'
     assert b"/Dests" in _doc(html).write_pdf(uncompressed_pdf=True), _gone("drop_anchors", "anchors written as named destinations")
@@ -99,7 +84,6 @@ CHECKS = {
     "import_fast": check_import_fast,
     "harfbuzz_subset_loaded": check_harfbuzz_subset_loaded,
     "warm_c_types": check_warm_c_types,
-    "take_off": check_take_off,
     "drop_anchors": check_drop_anchors,
     "subset": check_subset,
     "pydyf": check_pydyf,

@@ -24,15 +24,8 @@ def assemble(frame: bytes, tables: tuple[bytes, ...], placements,
             for p in placements:
                 page = sources[p.table].pages[p.page]
                 drop_page_number(sources[p.table], page)
-                form = volume.copy_foreign(page.as_form_xobject())
-                slot = volume.pages[p.frame_page]
-                width, height = float(slot.mediabox[2]), float(slot.mediabox[3])
-                dx = _shift(p.page, p.frame_page if duplex else 0)
-                # A name of our own: pikepdf's add_underlay picks random ones, and the bytes must not vary.
-                name = Name(f"/Table{p.table + 1}p{p.page + 1}")
-                slot.add_resource(form, Name.XObject, name)
-                place = slot.calc_form_xobject_placement(form, name, Rectangle(dx, 0, width + dx, height))
-                slot.contents_add(volume.make_stream(b"q\n" + place + b"\nQ\n"), prepend=True)
+                _lay_under(volume, p.frame_page, page, f"/Table{p.table + 1}p{p.page + 1}",
+                           _shift(p.page, p.frame_page if duplex else 0))
         finally:
             for s in sources:
                 s.close()
@@ -42,6 +35,33 @@ def assemble(frame: bytes, tables: tuple[bytes, ...], placements,
         out = io.BytesIO()
         volume.save(out, deterministic_id=True, compress_streams=True)
         return out.getvalue()
+
+
+def mark_frame(frame: bytes, mark: bytes, slots: set[int], duplex: bool) -> bytes:
+    """A draft's frame with its mark (the one page of `mark`, laid out as a right-hand page) under every page
+    but the slots: the table laid onto a slot brings its own mark under its text, and a second one drawn
+    by the frame over it would grey that text. WeasyPrint repeats a fixed box on every page, and has no
+    public way to leave it off some: so the frame is laid out without one, and marked here."""
+    with pikepdf.open(io.BytesIO(frame)) as volume, pikepdf.open(io.BytesIO(mark)) as source:
+        page = source.pages[0]
+        drop_page_number(source, page)
+        for n in range(len(volume.pages)):
+            if n not in slots:
+                _lay_under(volume, n, page, "/DraftMark", _shift(0, n if duplex else 0))
+        out = io.BytesIO()
+        volume.save(out, deterministic_id=True, compress_streams=True)
+        return out.getvalue()
+
+
+def _lay_under(volume: pikepdf.Pdf, n: int, page: pikepdf.Page, name: str, dx: float) -> None:
+    """Draw `page` (of another PDF) first on the volume's page n, shifted right by dx points."""
+    form = volume.copy_foreign(page.as_form_xobject())
+    target = volume.pages[n]
+    width, height = float(target.mediabox[2]), float(target.mediabox[3])
+    # A name of our own: pikepdf's add_underlay picks random ones, and the bytes must not vary.
+    target.add_resource(form, Name.XObject, Name(name))
+    place = target.calc_form_xobject_placement(form, Name(name), Rectangle(dx, 0, width + dx, height))
+    target.contents_add(volume.make_stream(b"q\n" + place + b"\nQ\n"), prepend=True)
 
 
 def _own_resources(pdf: pikepdf.Pdf, page: pikepdf.Page) -> None:

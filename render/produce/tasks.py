@@ -62,7 +62,13 @@ def render_frame(v: VolumeJob, pages: tuple[int, ...]) -> tuple[bytes, tuple[Pla
     at = layout.anchor_pages(doc)
     placements = tuple(Placement(at[markup.slot(n, k)], n, k)
                        for n, count in enumerate(pages) for k in range(count))
-    return layout.write(doc, (), v.stamp, body=at["summary"]), placements, len(doc.pages)
+    frame = layout.write(doc, (), v.stamp, body=at["summary"])
+    if v.draft:
+        from render.bind.assemble import mark_frame
+
+        mark = layout.write(layout.document(markup.mark_html(environment(), v.draft)), (), v.stamp)
+        frame = mark_frame(frame, mark, {p.frame_page for p in placements}, v.duplex)
+    return frame, placements, len(doc.pages)
 
 
 def assemble_volume(v: VolumeJob, frame: bytes, tables: tuple[bytes, ...], placements: tuple[Placement, ...]) -> bytes:

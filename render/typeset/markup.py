@@ -112,6 +112,13 @@ def draft_mark(draft: str) -> Markup:
     return Markup(mark.svg(draft)) if draft else Markup("")  # ours, drawn from the face: never content
 
 
+def mark_html(env: jinja2.Environment, draft: str) -> str:
+    """One page with nothing but the draft's mark, for a volume's frame (render/bind/assemble.py)."""
+    return env.get_template("mark.html.j2").render(
+        draft_mark=draft_mark(draft), title=draft, subject=draft_title(SUBJECT, draft), author="",
+        generator=GENERATOR, stamp="", keywords=[draft])
+
+
 def project_html(env: jinja2.Environment, project: m.Project, breaks: frozenset[str] = frozenset(),
                  stamp: str = "", draft: str = "") -> str:
     return env.get_template("project.html.j2").render(
@@ -164,7 +171,7 @@ def volume_html(env: jinja2.Environment, department: m.Department, pages: tuple[
         department=department, items=items, contents=contents, total=m.amount_text(department.total, places),
         summary_widths=summary_widths(department, [str(i.page) for i in items]),
         charts=chart.bar_charts(department), cover_lines=cover_lines(department), cover_year=cover_year(department),
-        duplex=duplex, tables_on_right=tables_on_right, blank_back=duplex and last % 2 == 1, draft=draft, draft_mark=draft_mark(draft),
+        duplex=duplex, tables_on_right=tables_on_right, blank_back=duplex and last % 2 == 1, draft=draft,
         simplex_css=Markup(geometry.simplex_css()),  # ours, made from the page's numbers: never content
         title=title, subject=draft_title(SUBJECT, draft), author=department.dir_name, generator=GENERATOR,
         stamp=stamp, keywords=[department.year, department.code, department.name] + ([draft] if draft else []),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import jinja2
 
 from render.source import model as m
-from render.typeset import layout, markup, weasy
+from render.typeset import layout, markup
 
 
 def project(env: jinja2.Environment, p: m.Project, stamp: str = "", draft: str = "") -> layout.weasyprint.Document:
@@ -46,15 +46,6 @@ def frame(env: jinja2.Environment, d: m.Department, pages: tuple[int, ...], dupl
         if found == folios and starts == markup.table_starts(pages, folios.first, duplex and tables_on_right):
             if duplex and len(doc.pages) % 2:
                 raise layout.RenderError("双面装订册的页数不是偶数")
-            if draft:
-                _unmark([at[markup.slot(n, k)] for n, count in enumerate(pages) for k in range(count)], doc)
             return doc
         folios = found
     raise layout.RenderError("装订册目录的页码未能与排版一致")
-
-
-def _unmark(slots: list[int], doc: layout.weasyprint.Document) -> None:
-    """Take the draft mark off the slots: the table laid there brings its own, under its text, and one
-    drawn over it would grey the table's text (render/bind/assemble.py lays the table under the slot)."""
-    for n in slots:
-        weasy.take_off(doc.pages[n], "draft-mark")

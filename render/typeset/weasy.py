@@ -61,17 +61,6 @@ def warm_c_types(types: tuple[str, ...]) -> None:
         ffi.typeof(name)
 
 
-def take_off(page, css_class: str) -> None:
-    """Remove the laid-out boxes of the root's children that carry `css_class` from this page.
-
-    The draft mark is drawn on every page of the volume's frame, but a slot's page gets the table's own mark
-    under its text (render/bind/assemble.py). WeasyPrint has no public box tree. Replaced by: a mark the
-    frame's CSS leaves off slot pages (a named page), which changes the frame's bytes."""
-    root = page._page_box.children[0]
-    root.children = [box for box in root.children if css_class not in (
-        box.element.get("class", "") if getattr(box, "element", None) is not None else "")]
-
-
 def drop_anchors(doc, prefix: str) -> None:
     """Forget the anchors named `prefix…` before the document is written: not named destinations in the PDF.
 
