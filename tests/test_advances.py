@@ -19,3 +19,10 @@ def test_the_stored_heights_are_the_faces(style):
     """The page number is placed by them (render/typeset/geometry.py)."""
     measured = fonts.measured_heights(style)
     assert fonts.heights(style == "Bold") == tuple(measured[k] / 1000 for k in ("ascent", "descent", "dash_middle"))
+
+
+@pytest.mark.parametrize("style", list(fonts.FACE_STYLES))
+def test_the_stored_digests_are_the_faces(style):
+    """Cache keys take the face's digest from advances.json instead of reading 5 MB a build: a face
+    replaced without running scripts/make-fonts.py (which would also leave its advances stale) fails here."""
+    assert fonts.recorded_digests()[style] == fonts.face_digest(style)

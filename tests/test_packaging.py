@@ -32,3 +32,13 @@ def test_the_editable_install_has_the_command():
     command = Path(sys.executable).with_name("mubiaobiao")
     result = subprocess.run([str(command), "--version"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0 and result.stdout.startswith("mubiaobiao "), result.stdout + result.stderr
+
+
+def test_the_versions_in_every_key_are_the_installed_ones():
+    """Read from the .dist-info folders' names, without importlib.metadata: the same as it says."""
+    from importlib import metadata
+
+    from render.produce import cache
+
+    for name in ("weasyprint", "pydyf", "pikepdf"):
+        assert cache._installed(name) == metadata.version(name)

@@ -6,7 +6,7 @@ import ctypes
 import hashlib
 import json
 from functools import lru_cache
-from importlib import metadata
+import sys
 from pathlib import Path
 
 from render import CODE, ROOT, __version__
@@ -27,6 +27,21 @@ def _library_version(name: str, symbol: str) -> str:
     return fn().decode()
 
 
+def _installed(name: str) -> str:
+    """The version of an installed distribution, from the name of its one `.dist-info` folder where it has
+    one (the version is part of that name: PEP 427), else as importlib.metadata reads it, whose import alone
+    costs a rebuild with nothing to do a twentieth of its time."""
+    for entry in sys.path:
+        found = list(Path(entry or ".").glob(f"{name}-*.dist-info"))
+        if len(found) == 1:
+            return found[0].name[len(name) + 1:-len(".dist-info")]
+        if found:
+            break  # two versions' folders side by side: let importlib.metadata decide, as the import does
+    from importlib import metadata
+
+    return metadata.version(name)
+
+
 @lru_cache(maxsize=1)
 def versions() -> dict[str, str]:
     """What shapes the bytes of a PDF: recorded in the manifest and part of every key.
@@ -35,9 +50,9 @@ def versions() -> dict[str, str]:
     """
     return {
         "tool": f"mubiaobiao {__version__}",
-        "weasyprint": metadata.version("weasyprint"),
-        "pydyf": metadata.version("pydyf"),  # writes the PDF's bytes for WeasyPrint
-        "pikepdf": metadata.version("pikepdf"),
+        "weasyprint": _installed("weasyprint"),
+        "pydyf": _installed("pydyf"),  # writes the PDF's bytes for WeasyPrint
+        "pikepdf": _installed("pikepdf"),
         "pango": _library_version("pango", "pango_version"),
         "harfbuzz": _library_version("harfbuzz", "hb_version_string"),
         "fonts-noto-cjk": package_version(),
@@ -50,7 +65,9 @@ def fingerprint() -> str:
     h = hashlib.sha256(json.dumps(versions(), sort_keys=True).encode())
     for folder in CODE:
         for path in sorted((ROOT / folder).rglob("*")):
-            if path.is_file() and path.suffix in (".py", ".j2", ".css", ".html", ".otf", ".json"):
+            # a shipped face (10 MB, a third of a rebuild with nothing to do) by the digest advances.json
+            # records for it (render/typeset/fonts.py recorded_digests), which is hashed here in its place
+            if path.is_file() and path.suffix in (".py", ".j2", ".css", ".html", ".json"):
                 h.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()
 

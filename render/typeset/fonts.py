@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import subprocess
 import unicodedata
@@ -191,8 +192,19 @@ def write_advances() -> None:
     for style in FACE_STYLES:
         advances, upem = measured_advances(style)
         table[style] = {"upem": upem, "advances": {str(c): a for c, a in sorted(advances.items()) if a != upem},
-                        "heights": measured_heights(style)}
+                        "heights": measured_heights(style), "sha256": face_digest(style)}
     ADVANCES.write_text(json.dumps(table, indent=0, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def face_digest(style: str) -> str:
+    return hashlib.sha256(shipped_face(style).read_bytes()).hexdigest()
+
+
+def recorded_digests() -> dict[str, str]:
+    """The digest of each shipped face that styles/fonts/advances.json was measured from: it stands for the
+    face's 5 MB in every cache key (render/produce/cache.py), and tests/test_advances.py checks it."""
+    table = json.loads(ADVANCES.read_text(encoding="utf-8"))
+    return {style: table[style]["sha256"] for style in FACE_STYLES}
 
 
 @lru_cache(maxsize=None)
