@@ -112,7 +112,7 @@ def structure(rule: Rule, p: m.Project, d: m.Department):
 
 @check("量化", 最低比例=PERCENT)
 def quantified(rule: Rule, p: m.Project, d: m.Department):
-    filled = [r for r in rows(p) if r.value.kind != "empty"]
+    filled = [r for r in rows(p) if r.value.kind not in ("empty", "none")]  # 无: there is nothing to quantify
     if not filled:
         return
     numbers = sum(r.value.quantified for r in filled)
@@ -129,7 +129,7 @@ def quantified(rule: Rule, p: m.Project, d: m.Department):
 @check("产出定量", 二级指标=list)
 def output_numbers(rule: Rule, p: m.Project, d: m.Department):
     for row in rows(p):
-        if row.group in rule.param("二级指标") and row.value.kind == "words":
+        if row.group in rule.param("二级指标") and row.value.kind in ("words", "none"):
             yield row.indicator.line, f"{row.level2}{_named(row)}的绩效值“{row.indicator.value}”不是数值"
 
 
@@ -140,12 +140,14 @@ def ranges(rule: Rule, p: m.Project, d: m.Department):
             yield row.indicator.line, f"{_named(row)}的绩效值“{row.indicator.value}”是一个区间，没有目标值"
 
 
-@check("年份")
+@check("年份", 无时限用语=list)
 def years(rule: Rule, p: m.Project, d: m.Department):
     for row in rows(p):
         if row.value.kind == "year":
             yield row.indicator.line, (f"{row.level2}{_named(row)}的绩效值“{row.indicator.value}”只写了年份，"
                                        f"没有写明年内的完成时限")
+        elif row.value.kind == "words" and row.indicator.value.strip() in rule.param("无时限用语"):
+            yield row.indicator.line, (f"{row.level2}{_named(row)}的绩效值“{row.indicator.value}”没有写明完成时限")
 
 
 @check("比较符号", 不查二级=list)
@@ -187,6 +189,8 @@ def costs_against_amount(rule: Rule, p: m.Project, d: m.Department):
         return
     parts = "；".join(t.text for t in c.terms)
     total = f"{'已测算的部分至少' if c.unreckoned else '合计'}约 {span(low, high)} 万元"
+    if c.total:  # said, so that the clerk sees it was not added a second time
+        total += f"（“{c.total.how.split('：')[0]}”为各项之和，未重复计入）"
     yield c.terms[0].line, f"{parts}；{total}，{stated}"
 
 
