@@ -76,7 +76,8 @@ def costs(p: m.Project) -> Costs:
             unreckoned.append((ind, "不是金额"))
             continue
         per = v.per
-        named = _rate_word(ind.name) if v.money == 1 else None
+        # 元/年 under 每人每年…: per person whatever the money; a bare amount only in 元 (万元 is a total)
+        named = _rate_word(ind.name) if v.money == 1 or per else None
         if not [x for x in per if x not in values.TIME] and named is not None:
             # 人均培训成本 ≤500元, 每人每年生活补助 55000元/年: per person, the name says
             per = (named[1],) + per
