@@ -157,6 +157,9 @@ def test_a_total_beside_its_parts_is_counted_once(tmp_path):
     assert [str(f) for f in judged(tmp_path, GOOD, edit=total)] == []  # 5 + 3, not 5 + 3 + 8
     [cost] = judged(tmp_path, GOOD, amount="16", edit=total)
     assert "合计约 8.00 万元（“项目总成本”为各项之和，未重复计入），而项目年度金额为 16.00 万元" in cost.message
+    # the sum of two or more others is their total whatever its name
+    unnamed = swap("| 项目总成本 | ≤8万元 |", "| 培训及宣传经费 | ≤8万元 |")
+    assert [str(f) for f in judged(tmp_path, GOOD, edit=lambda t: unnamed(total(t)))] == []
     # a third line that is no sum stays a part
     other = swap("| 项目总成本 | ≤8万元 |", "| 宣传展板制作费 | ≤7万元 |")
     [cost] = judged(tmp_path, GOOD, amount="8", edit=lambda t: other(total(t)))

@@ -136,14 +136,14 @@ def _rate_word(name: str) -> tuple[str, str] | None:
 
 def _total(terms: list[Term]) -> Term | None:
     """The line that is the sum of all the others (项目总成本 beside its parts), or None."""
-    if len(terms) < 2:
-        return None
-    cent = Decimal("0.005")
-    for t in sorted(terms, key=lambda t: not any(w in t.how.split("：")[0] for w in _TOTAL_NAMES)):
+    def named(t: Term) -> bool:
+        return any(w in t.how.split("：")[0] for w in _TOTAL_NAMES)
+
+    near = Decimal("0.005")  # 万元: what rounds to the same figure as printed
+    for t in sorted(terms, key=lambda t: not named(t)):
         rest = [o for o in terms if o is not t]
-        named = any(w in t.how.split("：")[0] for w in _TOTAL_NAMES)
-        if (named or len(rest) >= 2) and abs(sum(o.low for o in rest) - t.low) <= cent \
-                and abs(sum(o.high for o in rest) - t.high) <= cent:
+        if (named(t) and rest or len(rest) >= 2) and abs(sum(o.low for o in rest) - t.low) <= near \
+                and abs(sum(o.high for o in rest) - t.high) <= near:
             return t
     return None
 

@@ -70,6 +70,12 @@ def _table_line(p: m.Project) -> int:
     return p.levels[0].line if p.levels else p.lines.get(fields.GOAL, 1)
 
 
+def _in_words(filled: list[Row]) -> str:
+    """The values that are not numbers, each once, the first six: “有效促进”、“明显改善”等."""
+    words = list(dict.fromkeys(r.indicator.value for r in filled if not r.value.quantified))
+    return "、".join(f"“{w}”" for w in words[:6]) + ("等" if len(words) > 6 else "")
+
+
 def _named(row: Row) -> str:
     return f"“{row.indicator.name}”" if row.indicator.name else f"{row.level2} 下的一行"
 
@@ -121,11 +127,9 @@ def quantified(rule: Rule, p: m.Project, d: m.Department):
     share = Decimal(100 * numbers) / len(filled)
     least = Decimal(str(rule.param("最低比例")))
     if share < least:
-        words = list(dict.fromkeys(r.indicator.value for r in filled if not r.value.quantified))
-        shown = "、".join(f"“{w}”" for w in words[:6]) + ("等" if len(words) > 6 else "")
         yield _table_line(p), (f"{len(filled)} 项指标中带单位的数值或日期 {numbers} 项，占 {share:.0f}%，"
                                f"低于 {values.format_number(least)}%；"
-                               f"未量化的取值有 {shown}")
+                               f"未量化的取值有 {_in_words(filled)}")
 
 
 @check("产出定量", 二级指标=list)
@@ -289,7 +293,8 @@ def _shared(a: str, b: str) -> int:
     return best
 
 
-_GOAL_NUMBER = r"(\d+(?:\.\d+)?)\s*"
+# A number and what follows it: the unit a pattern of its own names.
+_NUMBER_THEN = r"(\d+(?:\.\d+)?)\s*"
 # A sentence of the goal: numbers are matched to indicators within it, not across.
 _CLAUSES = re.compile(r"[^，,。；;：:！!？?\n]+")
 # 名 counts people as 人 does in a goal: 20名司法协理员 is the indicator's 20人.
@@ -303,7 +308,7 @@ def _goal_numbers(p: m.Project, units: set[str]):
     if not spelled:
         return
     # 100人次 is not 100人 followed by 次, nor 4583元/人 a 4583元
-    pattern = re.compile(_GOAL_NUMBER + "(" + "|".join(map(re.escape, spelled)) + ")(?![次/每])")
+    pattern = re.compile(_NUMBER_THEN + "(" + "|".join(map(re.escape, spelled)) + ")(?![次/每])")
     for clause in _CLAUSES.findall(text):
         for found in pattern.finditer(clause):
             yield clause.strip(), Decimal(found.group(1)), _SAME_UNIT.get(found.group(2), found.group(2))
@@ -326,7 +331,7 @@ def goal_numbers(rule: Rule, p: m.Project, d: m.Department):
 @check("名称含值", 单位=list)
 def value_in_name(rule: Rule, p: m.Project, d: m.Department):
     units = sorted(rule.param("单位"), key=len, reverse=True)
-    pattern = re.compile(_GOAL_NUMBER + "(" + "|".join(map(re.escape, units)) + ")")
+    pattern = re.compile(_NUMBER_THEN + "(" + "|".join(map(re.escape, units)) + ")")
     for row in rows(p):
         found = pattern.search(unicodedata.normalize("NFKC", row.indicator.name))
         if found and row.value.kind == "words":
@@ -393,8 +398,6 @@ def effects_in_words(rule: Rule, p: m.Project, d: m.Department):
         numbers = sum(r.value.quantified for r in filled)
         if not filled or 100 * numbers >= least * len(filled):
             continue
-        words = list(dict.fromkeys(r.indicator.value for r in filled if not r.value.quantified))
-        shown = "、".join(f"“{w}”" for w in words[:6]) + ("等" if len(words) > 6 else "")
         share = Decimal(100 * numbers) / len(filled)
         yield level.line, (f"{level.label} {len(filled)} 项中带单位的数值 {numbers} 项，占 {share:.0f}%，"
-                           f"低于 {values.format_number(least)}%；其余写的是 {shown}")
+                           f"低于 {values.format_number(least)}%；其余写的是 {_in_words(filled)}")
