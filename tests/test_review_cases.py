@@ -83,6 +83,12 @@ def test_effects_in_words_where_the_share_rule_is_silent(seed):
     assert "4 项中带单位的数值 1 项，占 25%" in found(seed["04"], "效益量化")[0][1]  # ≤30人, and three in words
 
 
+def test_a_part_of_the_project_without_an_indicator(seed):
+    assert found(seed["07"], "名称无指标") == [(2, "项目名称中的“人民调解以案定补”没有一项三级指标说到")]
+    # 10's 政府长聘人员 is said by 政府聘用人员; 09's four parts each by their own indicator
+    assert stems(seed, "名称无指标") == {"07"}
+
+
 # ---- small projects: what a clerk writes that is no fault ----
 
 def one(tmp_path: Path, rows, amount: str, goal: str, term: str = "1年", stem="01-协理员补助"):
@@ -192,6 +198,7 @@ FAULTS = [
     ("short_goal", swap(GOAL, "举办业务培训100人次。"), {"R18"}),
     ("goal_without_figures", swap(GOAL, "举办业务培训，提高参训人员的业务能力和考核合格水平；开展入户走访宣传活动，"
                                         "提高群众的法律知识知晓水平。"), {"R19"}),
+    ("name_lists_more", swap("项目名称: 业务培训", "项目名称: 业务培训和法律援助案件补贴"), {"R22"}),
     ("effects_in_words", lambda t: re.sub(r"\| (≥10人|≥20%|≥80%) \|", "| 明显改善 |", t), {"R21"}),
 ]
 

@@ -401,3 +401,25 @@ def effects_in_words(rule: Rule, p: m.Project, d: m.Department):
         share = Decimal(100 * numbers) / len(filled)
         yield level.line, (f"{level.label} {len(filled)} 项中带单位的数值 {numbers} 项，占 {share:.0f}%，"
                            f"低于 {values.format_number(least)}%；其余写的是 {_in_words(filled)}")
+
+
+# What a project's name lists: 普法宣传教育经费、人民调解“以案定补”等专项经费 is two things.
+_NAME_PARTS = re.compile(r"[、，,和及与]")
+# In a name, what names no thing: a year, an amount, brackets and quotes.
+_NAME_NOISE = re.compile(r"(19|20)\d{2}\s*年度?|\d+(?:\.\d+)?\s*万?元|[“”\"'‘’()（）]")
+
+
+@check("名称无指标", 泛词=list, 最低重合比例=PERCENT)
+def name_without_indicator(rule: Rule, p: m.Project, d: m.Department):
+    names = [set(r.indicator.name) for r in rows(p) if r.indicator.name]
+    least = Decimal(str(rule.param("最低重合比例")))
+    for part in _NAME_PARTS.split(_NAME_NOISE.sub("", unicodedata.normalize("NFKC", p.name))):
+        core = part
+        for word in sorted(rule.param("泛词"), key=len, reverse=True):
+            core = core.replace(word, "")
+        if len(core) < 2 or not names:
+            continue
+        # characters, not a run: 政府长聘人员 is said by 政府聘用人员
+        best = max(Decimal(100 * len(set(core) & n)) / len(set(core)) for n in names)
+        if best < least:
+            yield p.lines.get("项目名称", 1), f"项目名称中的“{core}”没有一项三级指标说到"
