@@ -6,6 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from typing import Callable
 
 from render.review import values
@@ -282,6 +283,7 @@ def not_ecological(rule: Rule, p: m.Project, d: m.Department):
             yield row.indicator.line, f"{row.level2}“{row.indicator.name}”说的不是生态环境方面的效益"
 
 
+@lru_cache(maxsize=4096)  # a goal's clause is set against every indicator, once per number in it
 def _shared(a: str, b: str) -> int:
     """How many characters the longest run the two texts share has."""
     best = 0
@@ -370,9 +372,10 @@ def priced_twice(rule: Rule, p: m.Project, d: m.Department):
     for other in d.projects:
         if other is p:
             continue
+        theirs = costs(other).terms
         for t in mine:
             c = t.count
-            for u in costs(other).terms:
+            for u in theirs:
                 if not (u.count and u.yearly and u.count.value.unit == c.value.unit
                         and u.count.value.low == c.value.low
                         and _shared(u.count.indicator.name, c.indicator.name) >= least
