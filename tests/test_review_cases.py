@@ -123,9 +123,15 @@ def test_every_spelling_of_the_rate(tmp_path, written):
     assert [str(f) for f in findings_of(tmp_path)] == []
 
 
-def test_a_time_counted_in_days_is_no_count(tmp_path):
-    days = swap("| 年度培训计划完成时间 | 2025年6月30日前 |", "| 培训报名审核平均办理天数 | ≤5天 |")
-    assert [str(f) for f in judged(tmp_path, GOOD, edit=days)] == []
+@pytest.mark.parametrize("old,new", [
+    ("| 年度培训计划完成时间 | 2025年6月30日前 |", "| 培训报名审核平均办理天数 | ≤5天 |"),  # a time, though 天数
+    ("2025年6月30日前", "6月底前"),  # a deadline, the year unsaid
+    ("| 参训人员考核合格率 | ≥95% |", "| 参训人员有效投诉次数 | ≤2次 |"),  # a limit on what goes wrong
+    ("| 参训人员考核合格率 | ≥95% |", "| 培训安全事故 | =0起 |"),
+    ("| 纸质办公材料减少比例 | ≥20% |", "| / | / |"),  # no ecological effect
+])
+def test_what_a_value_is_where_it_may_stand(tmp_path, old, new):
+    assert [str(f) for f in judged(tmp_path, GOOD, edit=swap(old, new))] == []
 
 
 @pytest.mark.parametrize("row,written", [(0, "=20人（含兼职2人）"), (6, "≥95%（含）"), (6, "≥95%(含)")])

@@ -265,7 +265,9 @@ def misfiled(rule: Rule, p: m.Project, d: m.Department):
                 continue
             what = _what(row.value, rule.param("比率单位"), rule.param("时长单位"))
             value = f"{row.level2}{_named(row)}的绩效值“{row.indicator.value}”"
-            if what and what not in allowed:
+            # ≤2次 投诉, =0起 事故: a limit on what goes wrong is a quality; ≥40人 is an output
+            limit = row.value.sign in ("≤", "<") or row.value.low == 0
+            if what and what not in allowed and not (key == "质量二级" and what == "数量" and limit):
                 yield row.indicator.line, f"{value}是{what}，不是{expected}"
             elif (key == "时效二级" and what not in ("时长", "比率")  # 平均办结天数 ≤5天 is a time
                   and row.indicator.name.endswith(tuple(rule.param("计数名称结尾")))):

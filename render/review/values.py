@@ -30,7 +30,7 @@ _SINGLE = re.compile(rf"^({_NUMBER})\s*(.*)$")
 # A bare year, or one that says only "in that year" (2025年内完成, 2025年度内): no deadline inside it.
 _YEAR = re.compile(r"^(19|20)\d{2}\s*年(度|年度|全年|年内|内|度内|年度内)?(完成)?$")
 # What a clerk writes for "this project has none of it": 生态效益 无, 四类's 社会成本 不涉及.
-NONE = ("无", "不涉及", "无此项", "不适用")
+NONE = ("无", "不涉及", "无此项", "不适用", "/", "-", "—", "——")
 # 20人（含兼职2人）, ≥95%（含）: a note after the value, which says nothing of its number (NFKC: full-width
 # brackets are ASCII by then).
 _NOTE = re.compile(r"\s*[(\[【][^()\[\]【】]*[)\]】]\s*$")
@@ -41,6 +41,8 @@ _PER_BEFORE = re.compile(r"^((?:每[^\d每]{1,2}?)+|人均|次均|户均|件均)
 RATE_WORDS = {"人均": "人", "每人": "人", "次均": "次", "每次": "次", "户均": "户", "每户": "户",
               "件均": "件", "每件": "件", "每场": "场次", "场均": "场次", "单位成本": ""}
 _IN_YEAR = re.compile(r"^(19|20)\d{2}\s*年\S")
+# 12月底前, 6月30日前, 10月中旬: a deadline within the year, the year unsaid (12个月 is a duration).
+_IN_MONTH = re.compile(r"^(1[0-2]|0?[1-9])\s*月\s*(\d{1,2}\s*日|底|末|前|初|中|上旬|中旬|下旬)")
 # 元每人每月 / 元/人·月 / 元/人/月: one spelling, the slashes.
 _PER = re.compile(r"每|/|·|／")
 MONEY = {"元": Decimal(1), "千元": Decimal(1000), "万元": Decimal(10000), "亿元": Decimal(100000000)}
@@ -133,6 +135,8 @@ def parse(text: str) -> Value:
     if _IN_YEAR.match(s):  # 2025年年底, 2025年6月30日前: a deadline inside the year
         year = Decimal(s[:4])
         return Value(raw, "date", sign, year, year, s[4:].strip())
+    if _IN_MONTH.match(s):
+        return Value(raw, "date", sign, None, None, s)
     m = _RANGE.match(s)
     if m and (not m.group(2) or _unit_ok(m.group(2))) and _unit_ok(m.group(4)):
         low, high = _dec(m.group(1)), _dec(m.group(3))
