@@ -17,13 +17,17 @@ from render.source import load
 SEED = CONTENT / "2025" / "018-平罗县司法局"
 
 
-@pytest.fixture(scope="module")
-def seed() -> dict[str, list]:
+def seed_findings() -> dict[str, list]:
     """The seed's findings by project stem, judged by the shipped rules."""
     content, _ = load.load(CONTENT, DATA)
     rules, problems = rl.load()
     assert rules is not None, problems
     return {p.project.stem[:2]: list(p.findings) for d in review(content, rules) for p in d.projects}
+
+
+@pytest.fixture(scope="module")
+def seed() -> dict[str, list]:
+    return seed_findings()
 
 
 def by_rule(findings, rule_id):

@@ -7,7 +7,14 @@ import re
 from pathlib import Path
 
 import pytest
-from test_review import GOAL, GOOD, GOOD_4, findings_of, judged, seed, swap, written  # noqa: F401  (seed: a fixture)
+from test_review import GOAL, GOOD, GOOD_4, SHIPPED, findings_of, judged, seed_findings, swap, written
+
+from render.review import rules as rl
+
+
+@pytest.fixture(scope="module")
+def seed() -> dict[str, list]:
+    return seed_findings()
 
 
 def found(findings, check: str) -> list[tuple[int, str]]:
@@ -230,3 +237,21 @@ def test_the_same_people_in_two_projects_and_not(tmp_path):
     one(tmp_path, [r if r[2] != "司法协理员人数" else r[:3] + ("=12人",) for r in second], "66",
         ASSISTANTS_GOAL.replace("20名", "12名"), stem="02-协理员配套经费")
     assert [f for f in findings_of(tmp_path) if f.rule.id == "R20"] == []
+
+
+@pytest.mark.parametrize("key,value,says", [
+    ("最短相同字数", "1", "“最短相同字数”为 1，应为 2 至 50 之间的整数"),
+    ("最低重合比例", "150", "“最低重合比例”为 150，应为 0 至 100 之间的数"),
+    ("生态用语", "节能", "“生态用语”应为一串名称"),
+])
+def test_the_new_thresholds_are_checked_in_a_bureaus_rules_file(tmp_path, key, value, says):
+    lines = SHIPPED.splitlines()
+    at = next(n for n, text in enumerate(lines) if text.strip().startswith(f"{key}:"))
+    indent = lines[at][: len(lines[at]) - len(lines[at].lstrip())]
+    lines[at] = f"{indent}{key}: {value}"
+    while at + 1 < len(lines) and lines[at + 1].startswith(indent + "  "):  # a list's continuation lines
+        del lines[at + 1]
+    path = tmp_path / "本局规则.yml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    rules, problems = rl.load(path, tmp_path)
+    assert rules is None and [p.line for p in problems] == [at + 1] and says in problems[0].message, problems

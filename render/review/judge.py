@@ -347,7 +347,7 @@ def _goal(p: m.Project) -> str:
     return re.sub(r"\s+", "", "".join(p.goal))
 
 
-@check("目标字数", 最短字数=Number(1, 1000, "字", whole=True))
+@check("目标字数", 最短字数=Number(1, 200, "字", whole=True))
 def short_goal(rule: Rule, p: m.Project, d: m.Department):
     goal, least = _goal(p), int(rule.param("最短字数"))
     if goal and len(goal) < least:  # an empty one is R01's
