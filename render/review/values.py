@@ -34,12 +34,13 @@ NONE = ("无", "不涉及", "无此项", "不适用", "/", "-", "—", "——")
 # 20人（含兼职2人）, ≥95%（含）: a note after the value, which says nothing of its number (NFKC: full-width
 # brackets are ASCII by then).
 _NOTE = re.compile(r"\s*[(\[【][^()\[\]【】]*[)\]】]\s*$")
-# 每人每月4583元, 人均500元: what the rate is per, written before the number; 元 after it then is 元/人/月.
-_PER_BEFORE = re.compile(r"^((?:每[^\d每]{1,2}?)+|人均|次均|户均|件均)(?=[\d≥≤<>=不至最达])")
 # The words before a number, or in a 成本 line's 三级指标, that make money a rate, and what it is per ("" for
 # 单位成本: per the project's one count).
 RATE_WORDS = {"人均": "人", "每人": "人", "次均": "次", "每次": "次", "户均": "户", "每户": "户",
               "件均": "件", "每件": "件", "每场": "场次", "场均": "场次", "单位成本": ""}
+# 每人每月4583元, 人均500元: what the rate is per, written before the number; 元 after it then is 元/人/月.
+_AVERAGE = "|".join(w for w in RATE_WORDS if w.endswith("均"))
+_PER_BEFORE = re.compile(rf"^((?:每[^\d每]{{1,2}}?)+|{_AVERAGE})(?=[\d≥≤<>=不至最达])")
 _IN_YEAR = re.compile(r"^(19|20)\d{2}\s*年\S")
 # 12月底前, 6月30日前, 10月中旬: a deadline within the year, the year unsaid (12个月 is a duration).
 _IN_MONTH = re.compile(r"^(1[0-2]|0?[1-9])\s*月\s*(\d{1,2}\s*日|底|末|前|初|中|上旬|中旬|下旬)")
@@ -122,7 +123,7 @@ def parse(text: str) -> Value:
     m = _PER_BEFORE.match(s)
     if m:
         words = m.group(1)
-        per = "/".join(RATE_WORDS.get(w, w[1:]) for w in re.findall(r"每[^\d每]{1,2}|.均", words))
+        per = "/".join(RATE_WORDS.get(w, w[1:]) for w in re.findall(rf"每[^\d每]{{1,2}}|{_AVERAGE}", words))
         s = s[len(words):]
         if not sign:
             sign, s = _sign(s.strip())
