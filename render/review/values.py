@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
-Kind = Literal["number", "range", "year", "date", "words", "empty"]
+Kind = Literal["number", "range", "year", "date", "words", "none", "empty"]
 
 # Written signs and words, longest first so that 不低于 is not read as 低于. NFKC has already turned the
 # full-width ＞＜＝ into > < =; ≧ ≦ ⩾ ⩽ it leaves alone.
@@ -27,9 +27,23 @@ _NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _DASH = r"\s*[-–—~～至到]\s*"
 _RANGE = re.compile(rf"^({_NUMBER})\s*([^\d\s]*?){_DASH}({_NUMBER})\s*(.*)$")
 _SINGLE = re.compile(rf"^({_NUMBER})\s*(.*)$")
-# A bare year, or one that says only "in that year": no deadline inside it.
-_YEAR = re.compile(r"^(19|20)\d{2}\s*年(度|年度|全年|年内|内)?$")
+# A bare year, or one that says only "in that year" (2025年内完成, 2025年度内): no deadline inside it.
+_YEAR = re.compile(r"^(19|20)\d{2}\s*年(度|年度|全年|年内|内|度内|年度内)?(完成)?$")
+# What a clerk writes for "this project has none of it": 生态效益 无, 四类's 社会成本 不涉及.
+NONE = ("无", "不涉及", "无此项", "不适用", "/", "-", "—", "——")
+# 20人（含兼职2人）, ≥95%（含）: a note after the value, which says nothing of its number (NFKC: full-width
+# brackets are ASCII by then).
+_NOTE = re.compile(r"\s*[(\[【][^()\[\]【】]*[)\]】]\s*$")
+# The words before a number, or in a 成本 line's 三级指标, that make money a rate, and what it is per ("" for
+# 单位成本: per the project's one count).
+RATE_WORDS = {"人均": "人", "每人": "人", "次均": "次", "每次": "次", "户均": "户", "每户": "户",
+              "件均": "件", "每件": "件", "每场": "场次", "场均": "场次", "单位成本": ""}
+# 每人每月4583元, 人均500元: what the rate is per, written before the number; 元 after it then is 元/人/月.
+_AVERAGE = "|".join(w for w in RATE_WORDS if w.endswith("均"))
+_PER_BEFORE = re.compile(rf"^((?:每[^\d每]{{1,2}}?)+|{_AVERAGE})(?=[\d≥≤<>=不至最达])")
 _IN_YEAR = re.compile(r"^(19|20)\d{2}\s*年\S")
+# 12月底前, 6月30日前, 10月中旬: a deadline within the year, the year unsaid (12个月 is a duration).
+_IN_MONTH = re.compile(r"^(1[0-2]|0?[1-9])\s*月\s*(\d{1,2}\s*日|底|末|前|初|中|上旬|中旬|下旬)")
 # 元每人每月 / 元/人·月 / 元/人/月: one spelling, the slashes.
 _PER = re.compile(r"每|/|·|／")
 MONEY = {"元": Decimal(1), "千元": Decimal(1000), "万元": Decimal(10000), "亿元": Decimal(100000000)}
@@ -97,11 +111,22 @@ def parse(text: str) -> Value:
     s = unicodedata.normalize("NFKC", text).strip()
     if not s:
         return Value(raw, "empty")
+    if s in NONE:
+        return Value(raw, "none")
+    s = _NOTE.sub("", s) or s
     if _YEAR.match(s):
         year = Decimal(s[:4])
         return Value(raw, "year", "", year, year, "年")
     sign, s = _sign(s)
     s = s.strip()
+    per = ""
+    m = _PER_BEFORE.match(s)
+    if m:
+        words = m.group(1)
+        per = "/".join(RATE_WORDS.get(w, w[1:]) for w in re.findall(rf"每[^\d每]{{1,2}}|{_AVERAGE}", words))
+        s = s[len(words):]
+        if not sign:
+            sign, s = _sign(s.strip())
     suffix = ""
     for word, meaning in _SUFFIX_SIGNS:
         if s.endswith(word) and len(s) > len(word):
@@ -111,18 +136,25 @@ def parse(text: str) -> Value:
     if _IN_YEAR.match(s):  # 2025年年底, 2025年6月30日前: a deadline inside the year
         year = Decimal(s[:4])
         return Value(raw, "date", sign, year, year, s[4:].strip())
+    if _IN_MONTH.match(s):
+        return Value(raw, "date", sign, None, None, s)
     m = _RANGE.match(s)
     if m and (not m.group(2) or _unit_ok(m.group(2))) and _unit_ok(m.group(4)):
         low, high = _dec(m.group(1)), _dec(m.group(3))
-        unit = normal_unit(m.group(4) or m.group(2))
+        unit = _per(normal_unit(m.group(4) or m.group(2)), per)
         if low > high:
             low, high = high, low
         return Value(raw, "range", sign, low, high, unit)
     m = _SINGLE.match(s)
     if m and _unit_ok(m.group(2)):
         n = _dec(m.group(1))
-        return Value(raw, "number", sign, n, n, normal_unit(m.group(2)))
+        return Value(raw, "number", sign, n, n, _per(normal_unit(m.group(2)), per))
     return Value(raw, "words", sign)
+
+
+def _per(unit: str, per: str) -> str:
+    """元 of 每人每月4583元 with what it is per: 元/人/月; a unit without a number stays as it is."""
+    return f"{unit}/{per}" if per and unit else unit
 
 
 def _sign(s: str) -> tuple[str, str]:
