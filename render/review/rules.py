@@ -114,6 +114,7 @@ def _grading(node: yaml.Node | None, bad) -> tuple[tuple[Grade, ...], str]:
     basis = fields.get(BASIS)
     if basis is None or not isinstance(basis, yaml.ScalarNode) or not basis.value.strip():
         bad(basis or node, f"{CONCLUSION}：“{BASIS}”应为一段文字，写明等级所依据的文件与条款")
+    keys = {k.value: k for k, _value in node.value if isinstance(k, yaml.ScalarNode)}
     grades, before = [], {}
     for name in GRADES:
         body = fields.get(name)
@@ -134,21 +135,21 @@ def _grading(node: yaml.Node | None, bad) -> tuple[tuple[Grade, ...], str]:
                               f"可用的有：{'、'.join(GRADE_KEYS)}")
         action = parts.get("处理")
         if not isinstance(action, yaml.ScalarNode) or not action.value.strip():
-            bad(action or body, f"{CONCLUSION}：等级“{name}”须写明“处理”（评为此等级的项目如何处理）")
+            bad(action or keys[name], f"{CONCLUSION}：等级“{name}”须写明“处理”（评为此等级的项目如何处理）")
             action = None
-        most = () if last else _most(name, parts.get("至多"), body, before, bad)
+        most = () if last else _most(name, parts.get("至多"), keys[name], before, bad)
         if action is not None and most is not None:
             grades.append(Grade(name, most, action.value.strip()))
     return tuple(grades), basis.value.strip() if isinstance(basis, yaml.ScalarNode) else ""
 
 
-def _most(name: str, node: yaml.Node | None, body: yaml.Node, before: dict[str, tuple[str, int]], bad
+def _most(name: str, node: yaml.Node | None, key: yaml.Node, before: dict[str, tuple[str, float]], bad
           ) -> tuple[tuple[str, int], ...] | None:
     """A grade's 至多, level by level; a grade that allows fewer findings of a level than the grade above it
     could never be given, and is said so. `before` holds the loosest limit so far of each level."""
     example = "如 {需修改: 0, 建议修改: 3}"
     if not isinstance(node, yaml.MappingNode):
-        bad(node or body, f"{CONCLUSION}：等级“{name}”须写明“至多”：各级别意见至多几条，{example}")
+        bad(node or key, f"{CONCLUSION}：等级“{name}”须写明“至多”：各级别意见至多几条，{example}")
         return None
     most, ok = [], True
     for key_node, value in node.value:
