@@ -150,6 +150,16 @@ def test_the_opinion_names_no_file_line_or_rule(opinions):
             assert p.project.stem not in flat and p.project.name in flat
 
 
+def test_a_finding_on_paper_names_no_line_and_no_file():
+    from render.review.report import on_paper
+
+    _, d = seed_reviews()
+    p = d.department.projects[1]
+    assert on_paper("“案件数”与第 12 行重复", d.department) == "“案件数”重复出现"
+    assert on_paper(f"三级指标“宣传”与 {p.stem} 中的相同", d.department) == f"三级指标“宣传”与“{p.name}”中的相同"
+    assert on_paper("“案件数”的绩效值是空的", d.department) == "“案件数”的绩效值是空的"
+
+
 def test_the_opinion_grades_each_project_by_the_four_aspects(opinions):
     rules, d = seed_reviews()
     flat = squash(pdftotext(opinions["signed"] / "审核意见.pdf"))
