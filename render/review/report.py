@@ -25,7 +25,7 @@ FEEDBACK = "部门反馈"  # the .xlsx's last column, left empty for the departm
 
 # The columns' shares of the type width (render/typeset/geometry.py), each its weight over the table's sum:
 # the 审核意见 has no paper form to follow, only these proportions.
-GRADES_TABLE = (10, 64, 22) + (18,) * len(LEVELS) + (12,)  # 序号, 项目名称, 项目年度金额, a count per level, 结论
+GRADES_TABLE = (10, 60, 22) + (20,) * len(LEVELS) + (12,)  # 序号, 项目名称, 项目年度金额, a count per level, 结论
 # Where a hand fills in what 审核.yml does not say: a name, or the parts of a date.
 BLANK = "\u3000" * 6
 BLANK_DATE = "\u3000\u3000\u3000\u3000年\u3000\u3000月\u3000\u3000日"
