@@ -235,10 +235,11 @@ def test_rules_file_mistakes_by_line(tmp_path):
     assert all(p.path == "本局规则.yml" for p in problems)
     expected = [(4, "级别“必须改”应为 需修改 / 建议修改 / 提示 之一"), (9, "“栏目”中的“项目类型”不是表中的栏目"),
                 (14, "检查“空白”不是已有的检查"), (20, "方面“全面性”应为 完整性 / 相关性 / 适当性 / 可行性 之一"),
-                (24, "“容差”应为一个数，如 90"), (25, "不认识的键“阈值”"), (26, "检查“量化”须写明参数“最低比例”")]
+                (24, "“容差”应为一个数，如 90"), (25, "不认识的键“阈值”"), (26, "检查“量化”须写明参数“最低比例”"),
+                (1, "缺少“结论:”一节")]
     for line, says in expected:
         assert any(p.line == line and says in p.message for p in problems), (line, says, problems)
-    assert len(problems) == 7
+    assert len(problems) == 8
 
 
 def test_cli_prints_findings_grouped_and_exits_by_strict(tmp_path):
@@ -287,6 +288,8 @@ def test_readme_lists_the_shipped_rules():
 # ---- a rules file that is hostile or broken ----
 
 SHIPPED = (ROOT / "rules" / "审核规则.yml").read_text(encoding="utf-8")
+# The shipped 结论 (the grades), for rules files written here: a file without one is a mistake of its own.
+GRADING = "结论:\n" + SHIPPED.split("\n结论:\n", 1)[1].split("\n\n", 1)[0] + "\n"
 
 
 @pytest.mark.parametrize("key,value,says", [
@@ -320,9 +323,10 @@ def test_a_rules_file_is_read_in_linear_time_up_to_its_limit(tmp_path):
 
     body = "\n".join(line for line in SHIPPED.splitlines() if not line.lstrip().startswith("#")).split("规则:\n", 1)[1]
     rule = body.split("  R02:")[0].replace("  R01:", "  R{n}:")
-    copies = (limits.RULES_BYTES - 200) // len(rule.replace("{n}", "00000").encode("utf-8"))
+    copies = (limits.RULES_BYTES - 200 - len(GRADING.encode("utf-8"))) // len(rule.replace("{n}", "00000").encode("utf-8"))
     path = tmp_path / "大.yml"
-    path.write_text("规则:\n" + "".join(rule.replace("{n}", f"{k:05d}") for k in range(copies)), encoding="utf-8")
+    path.write_text(GRADING + "规则:\n" + "".join(rule.replace("{n}", f"{k:05d}") for k in range(copies)),
+                    encoding="utf-8")
     started = time.perf_counter()
     rules, problems = rl.load(path, tmp_path)
     assert rules is not None and len(rules.rules) == copies, problems[:3]
@@ -345,7 +349,7 @@ def test_each_rule_is_named_at_its_own_line_even_when_rules_share_a_body(tmp_pat
 
 def test_problems_of_a_rules_file_are_listed_up_to_a_hundred(tmp_path):
     path = tmp_path / "本局规则.yml"
-    path.write_text("规则:\n" + "".join(f"  R{k:03d}: 空\n" for k in range(250)), encoding="utf-8")
+    path.write_text(GRADING + "规则:\n" + "".join(f"  R{k:03d}: 空\n" for k in range(250)), encoding="utf-8")
     rules, problems = rl.load(path, tmp_path)
     assert len(problems) == 101 and problems[-1].message.startswith("另有 150 个问题未列出（共 250 个，只列出前 100 个）")
     assert problems[-1].severity == "error"

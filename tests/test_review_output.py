@@ -51,11 +51,11 @@ def test_pdf_reads_alike_in_every_reader_and_shows_the_findings(reviewed):
     text = squash(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout)
     first = squash(subprocess.run(["pdftotext", "-l", "1", str(pdf), "-"], capture_output=True, text=True,
                                   check=True).stdout)
-    assert "平罗县司法局2025年部门项目支出预算绩效目标审核意见" in first
-    assert "意见共{}条：需修改{}条，建议修改{}条，提示{}条".format(*seed_counts()) in first  # the first page counts them
-    # pdftotext reads a table's cells line by line across the row: check what stays on one line
+    # an opinion, titled and addressed as a 公文 (tests/test_opinion.py reads the rest of it)
+    assert "关于平罗县司法局2025年部门项目支出预算绩效目标的审核意见平罗县司法局：" in first
+    assert "一、审核结论" in first
     for part in ("20人×4583.33", "12个月≈110.00万元", "39.05万元", "项目属性是空的", "200-1000元/人",
-                 "R10成本与金额不", "请核对成本标准"):
+                 "成本与金额不符：", "请核对成本标准"):
         assert part in text, part
     with pikepdf.open(pdf) as doc:
         assert str(doc.open_metadata().get("pdfaid:part")) == "3"
@@ -69,6 +69,7 @@ def test_workbook_opens_in_openpyxl_and_libreoffice(reviewed, tmp_path):
     wb = load_workbook(xlsx)
     rows = list(wb["审核意见"].iter_rows(values_only=True))
     assert rows[0][:4] == ("序号", "项目名称", "文件", "行") and len(rows) == 1 + seed_counts()[0]
+    assert rows[0][-2:] == ("方面", "部门反馈") and all(r[-1] is None for r in rows[1:])  # the reply is the department's
     cost = next(r for r in rows if r[4] == "R10" and "39.05" in r[7])
     assert cost[6] == "需修改" and cost[3] == 22
     summary = list(wb["汇总表"].iter_rows(values_only=True))

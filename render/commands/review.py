@@ -6,6 +6,8 @@ from pathlib import Path
 
 from render.produce.plan import source_base
 from render.problems import Exit, Kind, Level, Problem, exit_code, plain, report
+from render.review import reviewer as rv
+from render.review.grade import conclude, tally
 from render.review.judge import review
 from render.review.registry import LEVELS
 from render.review.rules import load as load_rules
@@ -26,21 +28,31 @@ def run(path: Path, rules_file: Path | None = None, strict: bool = False, out: P
                 or base / p.path == department / fields.DEPARTMENT_FILE]
     report(problems, say)
     reviews = review(content, rules, lambda p: _within(base / p.source, target))
+    reviewers = {}
     for d in reviews:
+        reviewers[d.department.folder], bad = rv.load(base / d.department.folder, base)
+        report(bad, say)
+        problems += bad
         for r in d.projects:
             counts = "，".join(f"{level} {r.count(level)}" for level in LEVELS if r.count(level))
             # -q: only what must be changed (需修改); the advice and hints are for a full review
             must = r.count(LEVELS[0])
-            say(f"== {r.project.stem}：{counts or '未发现问题'}", Level.PROBLEM if must else Level.DONE)
+            grade = conclude(r, rules)
+            say(f"== {r.project.stem}：{counts or '未发现问题'}；结论：{grade.name}（{grade.grade.action}）",
+                Level.PROBLEM if must else Level.DONE)
             for f in r.findings:
                 say(str(f), Level.PROBLEM if f.rule.level == LEVELS[0] else Level.DONE)
+            say(f"   {grade.name}：{grade.why}", Level.DONE)
+        if len(d.projects) == len(d.department.projects):
+            shares = "，".join(f"{t.grade.name} {t.projects} 个" for t in tally(d, rules))
+            say(f"== {d.department.dir_name} 结论：{shares}", Level.DONE)
     found = [f for d in reviews for f in d.findings]
     projects = sum(len(d.projects) for d in reviews)
     by_level = "，".join(f"{level} {sum(f.rule.level == level for f in found)}" for level in LEVELS)
     say(f"审核：{len(reviews)} 个部门，{projects} 个项目，{len(found)} 条意见（{by_level}），规则 {rules.source}",
         Level.DONE)
     if out is not None:
-        problems += _write(out, reviews, rules, base, root, problems, say)
+        problems += _write(out, reviews, reviewers, rules, base, root, problems, say)
     code = exit_code(problems)
     if code == Exit.OK and strict and any(f.rule.level == LEVELS[0] for f in found):
         return Exit.PROBLEMS
@@ -52,7 +64,8 @@ def _within(p: Path, where: Path) -> bool:
     return p == where or where in p.parents
 
 
-def _write(out: Path, reviews, rules, base: Path, root: Path, problems: list[Problem], say) -> list[Problem]:
+def _write(out: Path, reviews, reviewers: dict[str, rv.Reviewer], rules, base: Path, root: Path,
+           problems: list[Problem], say) -> list[Problem]:
     from render.produce import publish
     from render.review import report as review_output
 
@@ -72,7 +85,7 @@ def _write(out: Path, reviews, rules, base: Path, root: Path, problems: list[Pro
             say(f"{d.department.folder}: {'有文件存在错误' if broken else '只审核了部分项目'}，"
                 f"本部门{review_output.NAME}未生成（请审核整个部门文件夹）", Level.PROBLEM)
         else:
-            whole.append(d)
+            whole.append(review_output.Opinion(d, reviewers[d.department.folder]))
     if whole:
         review_output.write(out, tuple(whole), rules, base, root, say)
     return []

@@ -18,6 +18,9 @@ LEVELS = ("需修改", "建议修改", "提示")
 # The four things a finance bureau judges a goal by (财预〔2015〕88号, 绩效目标审核的内容): every rule names
 # the one its findings speak to, so that the opinion can group them.
 ASPECTS = ("完整性", "相关性", "适当性", "可行性")
+# The grades a review ends in (财预〔2015〕88号, 绩效目标审核结果), best first: the rules file's 结论 says
+# when a project earns each and what follows from it.
+GRADES = ("优", "良", "中", "差")
 
 
 @dataclass(frozen=True)
@@ -84,9 +87,21 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Grade:
+    name: str  # one of GRADES
+    most: tuple[tuple[str, int], ...]  # (level, at most this many findings of it); a level not named: any number
+    action: str  # 处理: what follows from the grade, printed beside it
+
+    def holds(self, counts: dict[str, int]) -> bool:
+        return all(counts.get(level, 0) <= limit for level, limit in self.most)
+
+
+@dataclass(frozen=True)
 class Rules:
     source: str  # the file, as messages name it
     data: bytes  # its bytes: attached to the printed review, which it judged by
     rules: tuple[Rule, ...]
+    grades: tuple[Grade, ...]  # in the order of GRADES; the last holds for whatever the others do not
+    grading: str  # 依据 of the grades: the document and article
 
 

@@ -12,19 +12,23 @@ from pathlib import Path
 from render.produce import cache as kc
 from render.produce import files, publish
 from render.problems import Level
-from render.review.judge import DepartmentReview, ProjectReview
-from render.review.registry import LEVELS, Rules
+from render.review.grade import Conclusion, conclude, tally
+from render.review.judge import DepartmentReview, Finding, ProjectReview
+from render.review.registry import ASPECTS, LEVELS, Rules
+from render.review.reviewer import Reviewer
 from render.source import model as m
 from render.typeset import columns, geometry, markup, runs
 
 NAME = "审核意见"
 KIND = "review"
+FEEDBACK = "部门反馈"  # the .xlsx's last column, left empty for the department's reply to each finding
 
 # The columns' shares of the type width (render/typeset/geometry.py), each its weight over the table's sum:
 # the 审核意见 has no paper form to follow, only these proportions.
-COUNT = (12, 64, 26) + (18,) * len(LEVELS)  # 序号, 项目名称, 项目年度金额, a count per level
-FINDINGS = (20, 27, 65, 44)  # 级别, 规则, 意见, 建议
-RULES = (14, 32, 20, 90)  # 编号, 规则, 级别, 依据
+GRADES_TABLE = (10, 60, 22) + (20,) * len(LEVELS) + (12,)  # 序号, 项目名称, 项目年度金额, a count per level, 结论
+# Where a hand fills in what 审核.yml does not say: a name, or the parts of a date.
+BLANK = "\u3000" * 6
+BLANK_DATE = "\u3000\u3000\u3000\u3000年\u3000\u3000月\u3000\u3000日"
 
 
 def shares(weights: tuple[float, ...], texts: tuple[list[str], ...]) -> tuple[float, ...]:
@@ -45,50 +49,119 @@ def shares(weights: tuple[float, ...], texts: tuple[list[str], ...]) -> tuple[fl
     return tuple(widths + [round(width - sum(widths), 1)])
 
 
-def _widths(r: DepartmentReview, rules: Rules, items: list[Item]) -> dict[str, tuple[float, ...]]:
-    findings = [f for p in r.projects for f in p.findings]
-    return {"count": shares(COUNT, ([str(len(items))], [], [i.amount for i in items]) + ([],) * len(LEVELS)),
-            "findings": shares(FINDINGS, (list(LEVELS), [f"{x.rule.id} {x.rule.name}" for x in findings],
-                                          [x.message for x in findings], [x.rule.advice for x in findings])),
-            "rules": shares(RULES, ([x.id for x in rules.rules], [x.name for x in rules.rules], list(LEVELS),
-                                    [x.basis for x in rules.rules]))}
+@dataclass(frozen=True)
+class Opinion:
+    """A department reviewed whole, and who issues its opinion (blank where its 审核.yml says nothing)."""
+
+    review: DepartmentReview
+    reviewer: Reviewer
+
+
+@dataclass(frozen=True)
+class Point:
+    """One rule's findings in one project, as the paper says them: the suggestion once, after them all."""
+
+    name: str  # the rule's name
+    said: tuple[str, ...]  # each finding in words, without file, line or rule number
+    advice: str
+
+
+@dataclass(frozen=True)
+class Aspect:
+    name: str  # one of ASPECTS
+    points: tuple[Point, ...]
 
 
 @dataclass(frozen=True)
 class Item:
     review: ProjectReview
+    order: str  # （一）, （二）…: its number as a 公文 numbers its parts
     anchor: str
     amount: str
+    conclusion: Conclusion
+    aspects: tuple[Aspect, ...]  # all four, in the order of ASPECTS, a clean one with no points
 
 
-def review_html(env, r: DepartmentReview, rules: Rules, stamp: str) -> str:
+# A finding is written for the terminal, where its file and line take the clerk to it; on paper a line
+# number means nothing, and another project is named by its name, not its file's.
+_LINE_REPEAT = re.compile(r"与第\s*\d+\s*行重复")
+_LINE = re.compile(r"[（(]?第\s*\d+\s*行[）)]?")
+
+
+def on_paper(message: str, d: m.Department) -> str:
+    text = _LINE.sub("", _LINE_REPEAT.sub("重复出现", message))
+    for p in d.projects:
+        text = text.replace(p.stem, f"“{p.name}”")
+    return re.sub(r"\s*(“[^”]*”)\s*", r"\1", text) if text != message else text
+
+
+def _sentence(text: str) -> str:
+    return text if text.endswith(("。", "！", "？", "）")) else text + "。"
+
+
+def _aspects(findings: tuple[Finding, ...], d: m.Department) -> tuple[Aspect, ...]:
+    by_rule: dict[str, list[Finding]] = {}
+    for f in findings:
+        by_rule.setdefault(f.rule.id, []).append(f)
+    return tuple(Aspect(aspect, tuple(
+        Point(fs[0].rule.name, tuple(dict.fromkeys(on_paper(f.message, d) for f in fs)), _sentence(fs[0].rule.advice))
+        for fs in by_rule.values() if fs[0].rule.aspect == aspect)) for aspect in ASPECTS)
+
+
+_DIGITS = "〇一二三四五六七八九"
+
+
+def chinese(n: int) -> str:
+    """1 → 一, 10 → 十, 21 → 二十一, 100 and on as digits (a department has a few dozen projects at most)."""
+    if n < 10:
+        return _DIGITS[n]
+    if n < 100:
+        tens, ones = divmod(n, 10)
+        return ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[ones] if ones else "")
+    return str(n)
+
+
+def review_html(env, opinion: Opinion, rules: Rules, stamp: str) -> str:
+    r, who = opinion.review, opinion.reviewer
     d = r.department
-    items = [Item(p, f"x{n + 1}", m.amount_text(p.project.amount, d.places)) for n, p in enumerate(r.projects)]
-    total = {level: r.count(level) for level in LEVELS} | {"all": len(r.findings)}
+    items = [Item(p, chinese(n + 1), f"x{n + 1}", m.amount_text(p.project.amount, d.places), conclude(p, rules),
+                  _aspects(p.findings, d)) for n, p in enumerate(r.projects)]
+    tallies = tally(r, rules)
     amount = sum((p.project.amount for p in r.projects), start=m.Decimal(0))
+    widths = shares(GRADES_TABLE, ([str(len(items))], [], [i.amount for i in items]) + tuple([x] for x in LEVELS)
+                    + ([g.name for g in rules.grades],))
     return env.get_template("review.html.j2").render(
-        title=title(d), items=items, levels=LEVELS, total=total, amount_total=m.amount_text(amount, d.places),
-        rules=rules, widths=_widths(r, rules, items),
-        author=d.dir_name, subject="部门项目支出预算绩效目标" + NAME, generator=markup.GENERATOR, stamp=stamp,
-        keywords=[d.year, d.code, d.name, NAME])
+        heading=heading(d), items=items, tallies=tallies, places=d.places, rules=rules, levels=LEVELS,
+        amount_total=m.amount_text(amount, d.places), widths=widths, department=d, who=who,
+        total={level: r.count(level) for level in LEVELS},
+        addressee=who.addressee or d.name, blank=BLANK, blank_date=BLANK_DATE,
+        rework=[t for t in tallies[1:] if t.projects], seal=geometry.SEAL,
+        title=title(d), author=d.dir_name, subject="部门项目支出预算绩效目标" + NAME, generator=markup.GENERATOR,
+        stamp=stamp, keywords=[d.year, d.code, d.name, NAME])
 
 
 def title(d: m.Department) -> str:
     return f"{d.name}{d.year}年部门项目支出预算绩效目标{NAME}"
 
 
-def pdf_bytes(r: DepartmentReview, rules: Rules, sources: tuple[tuple[str, bytes], ...], stamp: datetime
+def heading(d: m.Department) -> tuple[str, str]:
+    """The opinion's title as a 公文 words it, in its two lines: broken between its parts, not inside a word."""
+    return f"关于{d.name}{d.year}年部门项目支出", f"预算绩效目标的{NAME}"
+
+
+def pdf_bytes(opinion: Opinion, rules: Rules, sources: tuple[tuple[str, bytes], ...], stamp: datetime
               ) -> tuple[bytes, int]:
     """PDF/A-3b through the tables' own path (restricted fetcher, warnings fail), carrying the files it judged."""
     from render.typeset import layout
 
-    doc = layout.document(review_html(markup.environment(), r, rules, stamp.isoformat()))
+    doc = layout.document(review_html(markup.environment(), opinion, rules, stamp.isoformat()))
     attached = tuple(layout.Attached(name, data) for name, data in sources)
     return layout.write(doc, attached, stamp), len(doc.pages)
 
 
-def xlsx_bytes(r: DepartmentReview, stamp: datetime) -> bytes:
-    """One row per finding, and the department's 汇总表 with the counts; the same bytes for the same review."""
+def xlsx_bytes(r: DepartmentReview, rules: Rules, stamp: datetime) -> bytes:
+    """One row per finding, with a column for the department's reply, and the department's 汇总表 with the
+    counts and each project's grade; the same bytes for the same review."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.writer.excel import ExcelWriter
@@ -97,25 +170,28 @@ def xlsx_bytes(r: DepartmentReview, stamp: datetime) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = NAME
-    heads = ("序号", "项目名称", "文件", "行", "规则编号", "规则名称", "级别", "意见", "建议", "依据")
+    heads = ("序号", "项目名称", "文件", "行", "规则编号", "规则名称", "级别", "意见", "建议", "依据", "方面",
+             FEEDBACK)
     _append(ws, heads)
     n = 0
     for p in r.projects:
         for f in p.findings:
             n += 1
             _append(ws, (n, p.project.name, f.path, f.line, f.rule.id, f.rule.name, f.rule.level, f.message,
-                       f.rule.advice, f.rule.basis))
-    for column, width in zip("ABCDEFGHIJ", (6, 30, 40, 6, 9, 16, 10, 60, 40, 40), strict=True):
+                       f.rule.advice, f.rule.basis, f.rule.aspect, None))
+    for column, width in zip("ABCDEFGHIJKL", (6, 30, 40, 6, 9, 16, 10, 60, 40, 40, 9, 40), strict=True):
         ws.column_dimensions[column].width = width
     summary = wb.create_sheet("汇总表")
-    _append(summary, ("序号", "项目名称", "项目主管处室", "项目期限", "项目年度金额（万元）", *LEVELS, "意见合计"))
+    _append(summary, ("序号", "项目名称", "项目主管处室", "项目期限", "项目年度金额（万元）", *LEVELS, "意见合计",
+                      "结论", "处理"))
     for k, p in enumerate(r.projects, 1):
-        pr = p.project
+        pr, grade = p.project, conclude(p, rules).grade
         _append(summary, (k, pr.name, pr.office, pr.term, float(pr.amount), *(p.count(x) for x in LEVELS),
-                        len(p.findings)))
+                        len(p.findings), grade.name, grade.action))
     amount = sum((p.project.amount for p in r.projects), start=m.Decimal(0))
-    _append(summary, ("合计", "", "", "", float(amount), *(r.count(x) for x in LEVELS), len(r.findings)))
-    for column, width in zip("ABCDEFGHI", (6, 40, 16, 10, 18, 10, 10, 10, 10), strict=True):
+    grades = "，".join(f"{t.grade.name} {t.projects} 个" for t in tally(r, rules))
+    _append(summary, ("合计", "", "", "", float(amount), *(r.count(x) for x in LEVELS), len(r.findings), grades, ""))
+    for column, width in zip("ABCDEFGHIJK", (6, 40, 16, 10, 18, 10, 10, 10, 10, 24, 40), strict=True):
         summary.column_dimensions[column].width = width
     for sheet in (ws, summary):
         for cell in sheet[1]:
@@ -151,7 +227,7 @@ def _append(sheet, values) -> None:
                 cell.quotePrefix = True
 
 
-def write(out: Path, reviews: tuple[DepartmentReview, ...], rules: Rules, base: Path, content: Path,
+def write(out: Path, opinions: tuple[Opinion, ...], rules: Rules, base: Path, content: Path,
           say=print) -> list[str]:
     """Both files per department and the manifest with them (kind "review"), all written or none."""
     from render.produce.commit import Transaction
@@ -162,17 +238,19 @@ def write(out: Path, reviews: tuple[DepartmentReview, ...], rules: Rules, base: 
     with files.locked(out, lambda pid: say(f"输出文件夹正由另一个命令（进程 {pid}）写入，等它结束后继续……", Level.PROBLEM)):
         transaction = Transaction(out)
         try:
-            for r in reviews:
+            for opinion in opinions:
+                r, who = opinion.review, opinion.reviewer
                 d = r.department
                 folder = f"{d.year}/{files.safe_part(d.dir_name)}"
                 stamp = stamp_for(d)
                 paths = [d.source] + [p.project.source for p in r.projects]
-                sources = tuple((path, (base / path).read_bytes()) for path in paths) + ((rules.source, rules.data),)
+                sources = (tuple((path, (base / path).read_bytes()) for path in paths)
+                           + (((who.source, who.data),) if who.source else ()) + ((rules.source, rules.data),))
                 # Attachments by file name, as the tables carry theirs; the rules file's name cannot clash.
                 attached = tuple((Path(path).name, data) for path, data in sources)
                 listed = tuple(publish.Source(path, files.sha256(data)) for path, data in sources)
-                pdf_data, pages = pdf_bytes(r, rules, attached, stamp)
-                for suffix, data, count in ((".pdf", pdf_data, pages), (".xlsx", xlsx_bytes(r, stamp), 0)):
+                pdf_data, pages = pdf_bytes(opinion, rules, attached, stamp)
+                for suffix, data, count in ((".pdf", pdf_data, pages), (".xlsx", xlsx_bytes(r, rules, stamp), 0)):
                     target = f"{folder}/{NAME}{suffix}"
                     transaction.write(target, data)
                     outputs.append(publish.Output(target, KIND, title(d), count, files.sha256(data), listed,

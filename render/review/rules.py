@@ -11,13 +11,17 @@ from render import ROOT
 from render.commands.system import system_message
 from render.problems import Kind, Problem
 from render.review import judge  # noqa: F401  (declares the checks)
-from render.review.registry import ASPECTS, CHECKS, LEVELS, Number, Rule, Rules
+from render.review.registry import ASPECTS, CHECKS, GRADES, LEVELS, Grade, Number, Rule, Rules
 from render.source import fields, limits
 
 DEFAULT = ROOT / "rules" / "审核规则.yml"
 TOP = "规则"
+CONCLUSION = "结论"  # the grades: beside 规则, at the top of the file
 FIELD = "审核规则"
 COMMON = ("名称", "级别", "方面", "检查", "依据", "建议")
+GRADE_KEYS = ("至多", "处理")
+BASIS = "依据"
+COUNT = Number(0, 1000, "条", whole=True)  # findings of one level a grade allows
 
 
 # libyaml's parser where PyYAML has it: the same nodes and marks, five times as fast as the pure-Python one
@@ -61,8 +65,15 @@ def load(path: Path | None = None, base: Path = ROOT) -> tuple[Rules | None, lis
     shape = f"应写作“{TOP}:”，其下每条规则以编号开头（如“R01:”），再逐行写名称、级别、检查、依据、建议和参数"
     top = dict(_pairs(node)) if isinstance(node, yaml.MappingNode) else {}
     rules_node = top.get(TOP)
-    if not isinstance(rules_node, yaml.MappingNode) or len(top) != 1:
+    if not isinstance(rules_node, yaml.MappingNode):
         return None, [Problem(rel, 1, FIELD, shape)]
+    for key_node, _value in node.value:
+        if not isinstance(key_node, yaml.ScalarNode) or key_node.value not in (TOP, CONCLUSION):
+            bad(key_node, f"不认识的一节“{limits.excerpt(str(key_node.value))}”；文件中只有“{TOP}:”和“{CONCLUSION}:”两节")
+    grading = _grading(top.get(CONCLUSION), bad)
+    if CONCLUSION not in top:
+        problems.append(Problem(rel, 1, FIELD, f"缺少“{CONCLUSION}:”一节：写明项目评为{'、'.join(GRADES)}各需满足的条件"
+                                               f"（对照 rules/审核规则.yml）"))
     rules, seen = [], {}
     for key_node, body in rules_node.value:  # each rule's own key node: no search, linear in the file
         rule_id = key_node.value if isinstance(key_node, yaml.ScalarNode) else ""
@@ -80,7 +91,89 @@ def load(path: Path | None = None, base: Path = ROOT) -> tuple[Rules | None, lis
         return None, limits.capped(problems)
     if not rules:
         return None, [Problem(rel, 1, FIELD, "没有任何规则")]
-    return Rules(rel, data, tuple(rules)), []
+    grades, basis = grading
+    return Rules(rel, data, tuple(rules), grades, basis), []
+
+
+def _grading(node: yaml.Node | None, bad) -> tuple[tuple[Grade, ...], str]:
+    """The grades of 结论, best first, and their 依据; every mistake said at its line (the result is then
+    not used)."""
+    if node is None:
+        return (), ""
+    if not isinstance(node, yaml.MappingNode):
+        bad(node, f"“{CONCLUSION}”应逐行写出{'、'.join(GRADES)}各等级的条件和{BASIS}")
+        return (), ""
+    fields = dict(_pairs(node))
+    for key_node, _value in node.value:
+        key = key_node.value if isinstance(key_node, yaml.ScalarNode) else ""
+        if key not in GRADES + (BASIS,):
+            bad(key_node, f"{CONCLUSION}：不认识的键“{limits.excerpt(str(key))}”；可用的有：{'、'.join(GRADES + (BASIS,))}")
+    named = [key_node.value for key_node, _value in node.value if key_node.value in GRADES]
+    if named != [g for g in GRADES if g in named]:
+        bad(node, f"{CONCLUSION}：等级应自优至差依次写出：{'、'.join(GRADES)}")
+    basis = fields.get(BASIS)
+    if basis is None or not isinstance(basis, yaml.ScalarNode) or not basis.value.strip():
+        bad(basis or node, f"{CONCLUSION}：“{BASIS}”应为一段文字，写明等级所依据的文件与条款")
+    keys = {k.value: k for k, _value in node.value if isinstance(k, yaml.ScalarNode)}
+    grades, before = [], {}
+    for name in GRADES:
+        body = fields.get(name)
+        if body is None:
+            bad(node, f"{CONCLUSION}：缺少等级“{name}”")
+            continue
+        last = name == GRADES[-1]
+        if not isinstance(body, yaml.MappingNode):
+            bad(body, f"{CONCLUSION}：等级“{name}”应逐行写出{'处理' if last else '、'.join(GRADE_KEYS)}")
+            continue
+        parts = dict(_pairs(body))
+        for key_node, _value in body.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else ""
+            if last and key == "至多":
+                bad(key_node, f"{CONCLUSION}：“{name}”是其余的项目，不设“至多”")
+            elif key not in GRADE_KEYS:
+                bad(key_node, f"{CONCLUSION}：等级“{name}”：不认识的键“{limits.excerpt(str(key))}”；"
+                              f"可用的有：{'、'.join(GRADE_KEYS)}")
+        action = parts.get("处理")
+        if not isinstance(action, yaml.ScalarNode) or not action.value.strip():
+            bad(action or keys[name], f"{CONCLUSION}：等级“{name}”须写明“处理”（评为此等级的项目如何处理）")
+            action = None
+        most = () if last else _most(name, parts.get("至多"), keys[name], before, bad)
+        if action is not None and most is not None:
+            grades.append(Grade(name, most, action.value.strip()))
+    return tuple(grades), basis.value.strip() if isinstance(basis, yaml.ScalarNode) else ""
+
+
+def _most(name: str, node: yaml.Node | None, key: yaml.Node, before: dict[str, tuple[str, float]], bad
+          ) -> tuple[tuple[str, int], ...] | None:
+    """A grade's 至多, level by level; a grade that allows fewer findings of a level than the grade above it
+    could never be given, and is said so. `before` holds the loosest limit so far of each level."""
+    example = "如 {需修改: 0, 建议修改: 3}"
+    if not isinstance(node, yaml.MappingNode):
+        bad(node or key, f"{CONCLUSION}：等级“{name}”须写明“至多”：各级别意见至多几条，{example}")
+        return None
+    most, ok = [], True
+    for key_node, value in node.value:
+        level = key_node.value if isinstance(key_node, yaml.ScalarNode) else ""
+        if level not in LEVELS:
+            bad(key_node, f"{CONCLUSION}：等级“{name}”：“{limits.excerpt(str(level))}”不是级别；应为 {' / '.join(LEVELS)}")
+            ok = False
+            continue
+        number, wrong = _param(value, COUNT)
+        if wrong:
+            bad(value, f"{CONCLUSION}：等级“{name}”的“{level}”{wrong}")
+            ok = False
+            continue
+        upper, limit = before.get(level, ("", -1))
+        if number < limit:
+            allowed = "不限条数" if limit == math.inf else f"至多 {limit:g} 条"
+            bad(value, f"{CONCLUSION}：等级“{name}”的“{level}”至多 {number:g} 条，严于“{upper}”的{allowed}："
+                       f"这样的项目已评为“{upper}”，等级应自优至差逐级放宽")
+            ok = False
+            continue
+        most.append((level, int(number)))
+    for level in LEVELS:  # a level a grade leaves open stays open for every grade below it
+        before[level] = (name, dict(most).get(level, math.inf))
+    return tuple(most) if ok else None
 
 
 def _pairs(node: yaml.MappingNode):

@@ -58,3 +58,6 @@ DEPARTMENT = (
 )
 DEPARTMENT_LABELS = tuple(f.label for f in DEPARTMENT)
 TOTAL = "合计"  # a 部门.yml may state the sum of its projects' amounts, to be checked
+# A department's 审核.yml, beside its 部门.yml: who issues the review's opinion, to whom, when
+# (render/review/reviewer.py). The tables never read it.
+REVIEW_FILE = "审核.yml"

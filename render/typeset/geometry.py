@@ -70,6 +70,9 @@ class Page:
 
 
 PAGE = Page()
+# mm: a round official seal (公章) is 42 mm across; the review's opinion leaves this much height for it above
+# the issuing office and the date, which the seal covers as GB/T 9704 places it.
+SEAL = 42
 
 
 def page_css() -> str:
