@@ -9,6 +9,8 @@ from render.archive.report import SUMMARY
 from render.typeset import markup
 
 TITLE = "电子档案移交与接收登记表"
+# The form of 2012 calls the first check 准确性检验 (the content, its scope, the data alike before and after).
+LABELS = {"真实性": "准确性（真实性）检验"}
 SIGNATURES = ("填表人（签名）", "审核人（签名）", "单位（印章）")
 KIND_NAMES = {"project": "绩效目标表", "volume": "装订册", "review": "审核意见"}
 
@@ -29,7 +31,7 @@ def html(p: Package, result: Result) -> str:
             ("移交数据量", size_text(result.size) + "，不含说明文件和本表"),
             ("载体起止顺序号", f"件号 {piece(1)}—{piece(len(p.records))}"),
             ("移交载体类型、规格", f"文件夹及 zip 文件 {p.name}.zip（不压缩）；载体由移交单位填写"))
-    checks = [(f"{prop}检验", ("通过" if result.passed(prop) else
+    checks = [(LABELS.get(prop, f"{prop}检验"), ("通过" if result.passed(prop) else
                                f"未通过（{sum(f.property == prop for f in result.findings)} 个问题）")
                + f"：{SUMMARY[prop]}") for prop in PROPERTIES]
     checks[-1] = (checks[-1][0], checks[-1][1] + "；病毒检测由接收单位进行")

@@ -105,10 +105,7 @@ def dangers(path: Path, declared: dict[str, str]) -> list[str]:
         if pdf.is_encrypted:
             found.append("已加密")
         seen: set[str] = set()
-        for obj in pdf.objects:
-            d = obj.stream_dict if isinstance(obj, pikepdf.Stream) else obj
-            if not isinstance(d, pikepdf.Dictionary):
-                continue
+        for obj, d in _dictionaries(pdf):
             kinds = {str(d.get("/S"))} & set(_ACTIVE) if "/S" in d else set()
             kinds |= {"/JavaScript"} if "/JS" in d or "/JavaScript" in d else set()
             kinds |= {"/URI"} if "/URI" in d else set()
@@ -129,3 +126,22 @@ def dangers(path: Path, declared: dict[str, str]) -> list[str]:
             what = "元数据未声明" if name not in declared else "缺少" if name not in carried else "与元数据的摘要不符"
             found.append(f"内嵌文件 {name} {what}")
     return found
+
+
+def _dictionaries(pdf):
+    """Every dictionary in the file, with its object: the indirect ones and those written inside them (an
+    /OpenAction is often a direct dictionary in the catalog), each once."""
+    import pikepdf
+
+    stack = list(pdf.objects)
+    while stack:
+        obj = stack.pop()
+        d = obj.stream_dict if isinstance(obj, pikepdf.Stream) else obj
+        if isinstance(d, pikepdf.Dictionary):
+            yield obj, d
+            inside = list(d.values())
+        elif isinstance(d, pikepdf.Array):
+            inside = list(d)
+        else:
+            continue
+        stack += [c for c in inside if isinstance(c, (pikepdf.Dictionary, pikepdf.Array)) and not c.is_indirect]

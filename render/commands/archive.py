@@ -44,7 +44,6 @@ def _write(out: Path, within: Path, target: Path, say) -> Exit:
     """Under the output folder's lock, once `verify` has passed it."""
     from render.archive import package
     from render.archive.records import packages
-    from render.produce import files
     from render.produce.plan import source_base, stamp_for
     from render.produce.publish import load_manifest
     from render.source import load
@@ -59,7 +58,7 @@ def _write(out: Path, within: Path, target: Path, say) -> Exit:
     if problems:
         report(problems, say)
         return exit_code(problems)
-    files.writable(target)
+    target.mkdir(parents=True, exist_ok=True)
     failed = 0
     for p in made:
         result, found = package.write(p, target)
