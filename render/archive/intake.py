@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import shutil
 import tempfile
 import zipfile
 from dataclasses import dataclass
@@ -24,8 +25,11 @@ LISTED = re.compile(r"^([0-9a-f]{64})  (\d+)  (\S.*)$")
 # What runs when opened: Windows and Unix programs, scripts, libraries (DA/T 70-2018 安全性: no malicious code)
 _PROGRAMS = (b"MZ", b"\x7fELF", b"#!", b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe", b"\xfe\xed\xfa\xcf")
 _RUNNABLE = {".exe", ".com", ".bat", ".cmd", ".scr", ".dll", ".so", ".sh", ".js", ".vbs", ".ps1", ".jar", ".msi"}
+# A package unzipped: a department's is about 1 MB, a county's year some tens. Beyond this, a zip bomb or
+# the wrong file: said before anything is written to disk.
+UNPACKED_BYTES = 4 * 1024 ** 3
 # The archive fields only the 档案室 may give (部门.yml): empty in the metadata until it does
-TO_FILL = (("来源/全宗名称", "全宗名称"), ("档号/全宗号", "全宗号"), ("档号/机构或问题", "机构或问题"),
+TO_FILL = (("档号/全宗号", "全宗号"), ("来源/全宗名称", "全宗名称"), ("档号/机构或问题", "机构或问题"),
            ("档号/保管期限", "保管期限"), ("内容描述/密级", "密级"))
 
 
@@ -75,6 +79,9 @@ def _unpack(path: Path, into: Path) -> tuple[list[Finding], Path | None]:
         return [bad("安全性", "载体", f"无法作为 zip 读取：{e}")], None
     found, tops = [], set()
     with archive:
+        declared = sum(i.file_size for i in archive.infolist())
+        if declared > UNPACKED_BYTES:
+            return [bad("安全性", "载体", f"解压后有 {declared:,} 字节，超过 {UNPACKED_BYTES:,}：不像移交包，未解压")], None
         for info in archive.infolist():
             name = PurePosixPath(info.filename)
             if name.is_absolute() or ".." in name.parts or "\\" in info.filename or ":" in info.filename:
@@ -86,14 +93,14 @@ def _unpack(path: Path, into: Path) -> tuple[list[Finding], Path | None]:
             elif info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
                 found.append(bad("可用性", "压缩", f"使用非通用的压缩方法 {info.compress_type}", info.filename))
             elif not info.is_dir():
-                try:
-                    data = archive.read(info)
-                except (zipfile.BadZipFile, OSError, NotImplementedError) as e:
-                    found.append(bad("安全性", "载体", f"无法读出（{type(e).__name__}）", info.filename))
-                    continue
                 target = into / name
                 target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(data)
+                try:
+                    with archive.open(info) as src, open(target, "wb") as dst:
+                        shutil.copyfileobj(src, dst, 1024 * 1024)
+                except (zipfile.BadZipFile, OSError, NotImplementedError) as e:
+                    found.append(bad("安全性", "载体", f"无法读出（{type(e).__name__}）", info.filename))
+                    target.unlink(missing_ok=True)
     if len(tops) != 1:
         found.append(bad("完整性", "结构", f"zip 中应只有一个移交包文件夹，实有 {len(tops)} 个"))
         return found, None
