@@ -1,6 +1,7 @@
 """`archive`: the hand-over package of the seed's outputs, every XML valid against the shipped schema, the
 same bytes twice, and `archive --check` catching each kind of damage an archive's intake looks for."""
 
+import hashlib
 import shutil
 import zipfile
 from dataclasses import replace
@@ -136,6 +137,7 @@ def test_check_of_the_zip_from_the_command_line_writes_the_report(packed, tmp_pa
     for prop in intake.PROPERTIES:
         assert f"{prop}：通过" in report
     assert "结论：四性检测全部通过" in report
+    assert hashlib.sha256((packed / f"{NAME}.zip").read_bytes()).hexdigest() in report  # for the paper form
 
 
 def test_a_changed_byte_in_a_pdf_is_caught_by_its_digest(packed, tmp_path):
@@ -217,12 +219,12 @@ def test_a_pdf_with_javascript_is_caught(packed, tmp_path):
 
 def test_archive_fields_fill_the_reference_and_are_checked(built, manifest, tmp_path):
     """全宗号, 保管期限, 机构或问题 given: the 档号 is made; a value that cannot be one is a `check` error."""
-    from render.produce.plan import source_base, stamp_for
+    from render.produce.plan import source_base
     from render.source import load
 
     content, _ = load.load(CONTENT, source_base(CONTENT))
     d = replace(content.departments[0], filing=m.Filing("J012", "平罗县司法局", "BGS", "永久", "公开"))
-    package = records.packages(built, manifest, (d,), stamp_for, built)[0]
+    package = records.packages(built, manifest, (d,), built)[0]
     meta = etree.fromstring(metadata.record_xml(package, package.records[2]))
     assert meta.findtext("档号/档号值") == "J012-2025-Y-BGS-0003"
     assert meta.findtext("内容描述/密级") == "公开" and meta.findtext("来源/全宗名称") == "平罗县司法局"

@@ -52,6 +52,7 @@ class Result:
     files: int
     size: int
     to_fill: tuple[str, ...]  # archive fields the metadata leaves for the 档案室
+    sha256: str = ""  # of the .zip checked: written on the signed paper 登记表, it binds the package to it
 
     def passed(self, prop: str | None = None) -> bool:
         return not any(prop is None or f.property == prop for f in self.findings)
@@ -64,8 +65,10 @@ def check(path: Path) -> Result:
     with tempfile.TemporaryDirectory(prefix="mubiaobiao-intake-") as tmp:
         found, root = _unpack(path, Path(tmp))
         result = check_folder(root, path.name) if root else Result(path.name, (), 0, 0, 0, ())
+        with open(path, "rb") as f:
+            digest = hashlib.file_digest(f, "sha256").hexdigest()
         return Result(result.package, tuple(found) + result.findings, result.records, result.files,
-                      path.stat().st_size, result.to_fill)
+                      path.stat().st_size, result.to_fill, digest)
 
 
 def _unpack(path: Path, into: Path) -> tuple[list[Finding], Path | None]:
@@ -111,18 +114,21 @@ def check_folder(root: Path, name: str, final: bool = True) -> Result:
     """`final`: the whole package; without it, what is there before 说明文件.txt and 移交登记表.pdf are added
     (the records, their metadata, 文件目录.xml and 其他/), whose results the 登记表 prints."""
     found: list[Finding] = []
-    add = lambda prop, path, check, message: found.append(Finding(prop, path, check, message))  # noqa: E731
+
+    def add(prop: str, path: str, check: str, message: str) -> None:
+        found.append(Finding(prop, path, check, message))
+
     present = {p.relative_to(root).as_posix(): p for p in sorted(root.rglob("*")) if not p.is_dir()}
     for rel, p in present.items():
         if p.is_symlink() or not p.is_file():
             add("安全性", rel, "文件类型", "不是普通文件（链接或设备文件）")
-        elif p.suffix.lower() in _RUNNABLE or p.open("rb").read(4).startswith(_PROGRAMS):
+        elif p.suffix.lower() in _RUNNABLE or _head(p).startswith(_PROGRAMS):
             add("安全性", rel, "可执行内容", "是程序或脚本")
     digests = {rel: hashlib.sha256(p.read_bytes()).hexdigest() for rel, p in present.items() if p.is_file()}
     expected = set(OTHER) | {meta.CATALOGUE}
     if final:
         expected |= set(LATER)
-        listing = _listing(root, add)
+        listing = _listing(root)
         for rel, (sha, size) in listing.items():
             if rel not in present:
                 add("完整性", rel, "文件齐全", f"{README} 列出的文件不存在")
@@ -142,7 +148,12 @@ def check_folder(root: Path, name: str, final: bool = True) -> Result:
                   sum(p.stat().st_size for p in present.values() if p.is_file()), to_fill)
 
 
-def _listing(root: Path, add) -> dict[str, tuple[str, int]]:
+def _head(path: Path) -> bytes:
+    with open(path, "rb") as f:
+        return f.read(4)
+
+
+def _listing(root: Path) -> dict[str, tuple[str, int]]:
     try:
         lines = (root / README).read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from render.archive import pdf
 from render.produce import files
+from render.produce.plan import stamp_for
 from render.source import model as m
 from render.source.filing import RETENTION
 
@@ -77,8 +78,7 @@ def creator(versions: dict) -> str:
     return "；".join(f"{label} {versions[key]}".strip() for key, label in names if versions.get(key))
 
 
-def packages(out: Path, manifest: dict, departments: tuple[m.Department, ...], stamp_for, within: Path
-             ) -> list[Package]:
+def packages(out: Path, manifest: dict, departments: tuple[m.Department, ...], within: Path) -> list[Package]:
     """A package per department under `within` that has outputs, its records in content order."""
     entries = [e for e in manifest.get("files", []) if e.get("kind") in GENRE and e["path"].endswith(".pdf")
                and not e.get("stale")]

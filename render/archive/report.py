@@ -25,7 +25,10 @@ NOT_CHECKED = "计算机病毒（请用接收单位的查毒软件检测）；�
 def text(result: Result) -> str:
     lines = ["电子档案四性检测报告", "", f"移交包：{result.package}", f"检测依据：{BASIS}",
              f"检测程序：{markup.GENERATOR}（不读取内容文件夹，只读移交包本身）",
-             f"电子档案：{result.records} 件；文件 {result.files} 个，共 {result.size:,} 字节", ""]
+             f"电子档案：{result.records} 件；文件 {result.files} 个，共 {result.size:,} 字节"]
+    if result.sha256:  # nothing inside a package can vouch for the package: the signed paper form can
+        lines.append(f"移交包的 SHA-256：{result.sha256}（可抄在纸质登记表上，交接双方签字）")
+    lines.append("")
     for prop in PROPERTIES:
         found = [f for f in result.findings if f.property == prop]
         lines.append(f"{prop}：{'通过' if not found else f'未通过（{len(found)} 个问题）'}")

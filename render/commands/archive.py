@@ -44,7 +44,7 @@ def _write(out: Path, within: Path, target: Path, say) -> Exit:
     """Under the output folder's lock, once `verify` has passed it."""
     from render.archive import package
     from render.archive.records import packages
-    from render.produce.plan import source_base, stamp_for
+    from render.produce.plan import source_base
     from render.produce.publish import load_manifest
     from render.source import load
 
@@ -52,7 +52,7 @@ def _write(out: Path, within: Path, target: Path, say) -> Exit:
     content = (out / manifest.get("content", "")).resolve()
     model, problems = load.load(content, source_base(content))
     problems = [p for p in problems if p.severity == "error"]
-    made = [] if problems else packages(out, manifest, model.departments, stamp_for, within)
+    made = [] if problems else packages(out, manifest, model.departments, within)
     if not made and not problems:
         problems = [Problem(str(within), 0, "移交", "这里没有可移交的 PDF（草稿和审核意见.xlsx 不移交）", kind=Kind.REFUSED)]
     if problems:
