@@ -36,6 +36,7 @@ def readme(p: Package, made: dict[str, bytes]) -> bytes:
     every other file with its SHA-256 and size (CRLF: the 档案室's Notepad shows it as lines)."""
     d = p.department
     missing = d.filing.missing()
+    unnumbered = not p.reference(p.records[0])
     counts = "，".join(f"{handover.KIND_NAMES[k]} {n} 件" for k in handover.KIND_NAMES
                       if (n := sum(r.kind == k for r in p.records)))
     lines = [
@@ -48,7 +49,7 @@ def readme(p: Package, made: dict[str, bytes]) -> bytes:
         + f"，由 {markup.GENERATOR} 生成；各件的生成程序及版本见其元数据的“文档创建程序”",
         "检测：移交前由生成程序按 DA/T 70-2018 检测了真实性、完整性、可用性和安全性，结果见 其他/移交登记表.pdf；"
         f"接收时可运行 python build.py archive --check {p.name}.zip 复核。计算机病毒检测由接收单位进行。",
-        "待档案室填写：" + ("、".join(missing) + "（部门.yml 未给出，元数据中留空" + ("，档号暂缺" if {"全宗号", "保管期限", "机构或问题"} & set(missing) else "") + "）"
+        "待档案室填写：" + (f"{'、'.join(missing)}（部门.yml 未给出，元数据中留空{'，档号暂缺' if unnumbered else ''}）"
                        if missing else "无"),
         "",
         "结构：",
