@@ -2,7 +2,7 @@
 # Install the Debian packages the build needs, or say exactly what to run where we cannot.
 # fonts-noto-cjk: the embedded faces; libharfbuzz-subset0: fast font subsetting (without it a page
 # takes seconds, and the build refuses); Pango: WeasyPrint's text layout; poppler-utils and qpdf: the
-# tests read the PDFs back with them; mupdf-tools and ghostscript: the tests draw every PDF with the
+# tests read the PDFs back with them, and `archive --check` opens every PDF with Poppler and MuPDF; mupdf-tools and ghostscript: the tests draw every PDF with the
 # readers and the print path (ps2write) that look glyphs up as the PDF standard says (docs/fonts.md);
 # libreoffice-calc-nogui: the tests open 审核意见.xlsx in LibreOffice (about 35 s to install).
 set -euo pipefail

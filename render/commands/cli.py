@@ -22,6 +22,7 @@ COMMANDS = {
     "import": "把从预算系统或 Excel 复制的表格导入为内容文件",
     "verify": "核对输出文件夹与清单、PDF 内嵌源文件是否一致",
     "review": "按审核规则审核绩效目标表，列出审核意见",
+    "archive": "把输出文件夹做成档案室接收的电子档案移交包（--check：对移交包做四性检测）",
 }
 CONTENT = ROOT / "content"
 
@@ -62,7 +63,7 @@ def parser() -> Parser:
     _common(top, True)
     sub = top.add_subparsers(dest="command", title="命令", metavar="命令", parser_class=Parser)
     made = {name: sub.add_parser(name, help=text, description=text) for name, text in COMMANDS.items()}
-    b, w, c, i, v, r = (made[n] for n in COMMANDS)
+    b, w, c, i, v, r, a = (made[n] for n in COMMANDS)
     b.arguments.add_argument("path", nargs="?", type=Path, metavar="路径",
                              help="只生成这个项目文件（.md），或这个部门文件夹的各表和装订册")
     for p in (b, w):
@@ -93,6 +94,11 @@ def parser() -> Parser:
     r.options.add_argument("--rules", type=Path, metavar="文件", help="审核规则文件（默认 rules/审核规则.yml）")
     r.options.add_argument("--strict", action="store_true", help="有“需修改”的意见时以非零状态退出")
     r.options.add_argument("--out", type=Path, metavar="文件夹", help="并把每个部门的审核意见.pdf 和 审核意见.xlsx 写入此输出文件夹（如 dist/）")
+    a.arguments.add_argument("path", nargs="?", type=Path, default=ROOT / "dist", metavar="路径",
+                             help="输出文件夹，或其中的年度、部门文件夹（默认 dist/）")
+    a.options.add_argument("--out", type=Path, metavar="文件夹", help="移交包写入此文件夹（默认为输出文件夹旁的 移交/）")
+    a.options.add_argument("--check", type=Path, metavar="移交包",
+                           help="对移交包（文件夹或 .zip）做四性检测，写出并显示检测报告，不生成移交包")
     for p in made.values():
         _common(p, False)
     top.commands = made
@@ -189,6 +195,12 @@ def run(args, say) -> int:
         from render.commands.review import run as run_review
 
         return run_review(args.path, args.rules, strict=args.strict, out=args.out, say=say)
+    if args.command == "archive":
+        from render.commands import archive
+
+        if args.check is not None:
+            return archive.check(args.check, say=say)
+        return archive.build(args.path, args.out, say=say)
     if args.command == "verify":
         from render.commands.verify import verify
 

@@ -13,7 +13,8 @@ from render.produce.publish import DRAFTS, MANIFEST, load_manifest
 from render.commands.system import system_message
 from render.problems import Exit, Kind, Level, Problem, exit_code, plain, report
 
-def verify(out: Path, say=plain) -> Exit:
+def verify(out: Path, say=plain, then=None) -> Exit:
+    """`then`: what to do with the folder once it passes, under the same lock (archive's packages)."""
     if not out.is_dir():
         missing = [Problem(str(out), 0, "输出文件夹", "找不到这个文件夹（请用 --out 指定输出文件夹）", kind=Kind.REFUSED)]
         report(missing, say)
@@ -22,7 +23,8 @@ def verify(out: Path, say=plain) -> Exit:
                       reading=True) as writable:
         if writable and commit.apply(out):
             say("已完成上次被中断的写出", Level.DONE)
-        return _verify(out, say)
+        code = _verify(out, say)
+        return then() if then is not None and code == Exit.OK else code
 
 
 def _verify(out: Path, say) -> Exit:

@@ -55,6 +55,12 @@ DEPARTMENT = (
     Field("编制日期", "date", "date", empty="warning"),
     Field("编制单位", "compiler", required=False),
     Field("指标体系", "scheme", required=False),
+    # For the archive (render/archive/): what only the 档案室 knows, each optional, never guessed.
+    Field("全宗号", "fonds", required=False),
+    Field("全宗名称", "fonds_name", required=False),
+    Field("机构或问题", "series", required=False),
+    Field("保管期限", "retention", required=False),
+    Field("密级", "classification", required=False),
 )
 DEPARTMENT_LABELS = tuple(f.label for f in DEPARTMENT)
 TOTAL = "合计"  # a 部门.yml may state the sum of its projects' amounts, to be checked

@@ -13,6 +13,7 @@ from render.problems import Kind, Problem
 from render.source import fields
 from render.source import model as m
 from render.source import scheme as sch
+from render.source.filing import filing
 from render.source.entries import parse_date, read_amount, usable
 from render.source.limits import excerpt
 from render.source.frontmatter import parse_yaml
@@ -234,12 +235,14 @@ def _department_file(folder: Path, root: Path, year: str, match: re.Match, repo_
         if scheme is None and not bad:
             close = sch.suggest_name(values[sch.FIELD])
             found.append(Problem(rel, lines[sch.FIELD], sch.FIELD, f"“{excerpt(values[sch.FIELD])}”不是已有的指标体系{close}"))
+    archive, bad = filing(rel, values, lines)
+    found += bad
     problems += found
     if any(p.severity == "error" for p in found):
         return None, None, scheme
     title = values.get("册名") or f"{name}{year}年部门项目支出预算绩效目标表"
     header = dict(source=rel, code=code, name=name, title=title, date=date, compiler=values.get("编制单位", ""),
-                  scheme=scheme)
+                  scheme=scheme, filing=archive)
     stated = (values[fields.TOTAL], lines[fields.TOTAL]) if values.get(fields.TOTAL) else None
     return header, stated, scheme
 

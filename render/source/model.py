@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from render.source.fields import DEPARTMENT
+
 # Amounts are 万元: more places than this is a typing mistake, not a sum of money.
 MAX_PLACES = 6
 
@@ -91,6 +93,21 @@ class Project:
 
 
 @dataclass(frozen=True)
+class Filing:
+    """A department's archive fields (部门.yml, all optional): "" where the 档案室 is to fill it in."""
+
+    fonds: str = ""  # 全宗号
+    fonds_name: str = ""  # 全宗名称
+    series: str = ""  # 机构或问题
+    retention: str = ""  # 保管期限: 永久 / 30年 / 10年
+    classification: str = ""  # 密级
+
+    def missing(self) -> tuple[str, ...]:
+        """The labels (部门.yml's) of the fields not given."""
+        return tuple(f.label for f in DEPARTMENT if hasattr(self, f.attr) and not getattr(self, f.attr))
+
+
+@dataclass(frozen=True)
 class Department:
     source: str  # the department file, relative to the repository root
     folder: str  # content folder of the department, relative to the repository root
@@ -102,6 +119,7 @@ class Department:
     compiler: str  # 编制单位, may be empty
     scheme: Scheme
     projects: tuple[Project, ...]
+    filing: Filing = field(default_factory=Filing)
 
     @property
     def dir_name(self) -> str:

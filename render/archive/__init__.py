@@ -1,0 +1,1 @@
+"""Turn an output folder into the packages an archive accepts, and a package into its intake check."""

@@ -1,0 +1,147 @@
+"""Turn a PDF into what an archive records of it (title, author, date, pages, the files it carries) and what
+an intake check finds wrong with it: not PDF/A-3b, not opened by Poppler or MuPDF, encrypted, active."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+FORMAT = "PDF/A-3b（GB/T 23286.3-2021 / ISO 19005-3）"
+# Actions that run code, start a program, reach out or submit something (ISO 32000-1 §12.6.4).
+_ACTIVE = {"/JavaScript": "JavaScript", "/Launch": "启动程序（Launch）动作", "/URI": "链接网址（URI）动作",
+           "/SubmitForm": "提交表单动作", "/ImportData": "导入数据动作", "/GoToR": "打开其他文件（GoToR）动作",
+           "/GoToE": "打开内嵌文件（GoToE）动作", "/Rendition": "播放媒体动作"}
+# MuPDF built without LittleCMS says this of every file: about the machine, not the file.
+_MACHINE = re.compile(r"ICC support is not available")
+
+
+@dataclass(frozen=True)
+class Facts:
+    title: str
+    author: str
+    date: str  # YYYYMMDD, from the document's creation date
+    pages: int
+    embedded: tuple[tuple[str, str], ...]  # (name, sha256) of each file in /AF, as declared
+    encrypted: bool
+
+
+def facts(path: Path) -> Facts:
+    import pikepdf
+
+    with pikepdf.open(path) as pdf:
+        info = pdf.docinfo
+        embedded = tuple((str(spec.get("/UF") or spec.get("/F")), hashlib.sha256(spec.EF.F.read_bytes()).hexdigest())
+                         for spec in pdf.Root.get("/AF", []))
+        return Facts(str(info.get("/Title", "")), str(info.get("/Author", "")),
+                     pdf_day(str(info.get("/CreationDate", ""))), len(pdf.pages), embedded, pdf.is_encrypted)
+
+
+def pdf_day(value: str) -> str:
+    """D:20250120000000+08'00' → 20250120: the day as it was where the PDF was dated."""
+    found = re.match(r"(?:D:)?(\d{8})", value)
+    return found.group(1) if found else ""
+
+
+def pdfa_failures(path: Path) -> list[str]:
+    """page-validation's PDF/A-3b profile (146 rules of ISO 19005-3), each failure with its rule."""
+    from page import ValidationProfile, validate_pdf
+
+    try:
+        report = validate_pdf(str(path), profile=ValidationProfile.PDF_A_3B)
+    except Exception as e:  # a file it cannot parse fails the check; it is not a fault of ours
+        return [f"无法作为 PDF 解析（{type(e).__name__}）"]
+    found = [f"不符合 PDF/A-3b 规则 {f.rule_id}：{f.message}" for f in report.failures]
+    return found or ([] if report.is_compliant else ["未通过 PDF/A-3b 验证"])
+
+
+def readers() -> dict[str, str]:
+    """Each reader the check opens files with, and the program it needs where this machine lacks it."""
+    need = {"Poppler": ("pdfinfo", "poppler-utils"), "MuPDF": ("mutool", "mupdf-tools")}
+    return {name: f"{program}（{package}）" for name, (program, package) in need.items() if not shutil.which(program)}
+
+
+def reader_failures(path: Path, pages: int) -> list[str]:
+    """Poppler (pdfinfo, pdftotext) and MuPDF (mutool draw) each open every page without an error or
+    warning, and count the pages the metadata gives."""
+    found = []
+    runs = {"Poppler": (["pdfinfo", str(path)], ["pdftotext", "-q", str(path), "-"]),
+            "MuPDF": (["mutool", "draw", "-q", "-F", "txt", "-o", "-", str(path)],)}
+    for reader, commands in runs.items():
+        for command in commands:
+            try:
+                done = subprocess.run(command, capture_output=True, timeout=120)
+            except (OSError, subprocess.TimeoutExpired) as e:
+                found.append(f"{reader}（{command[0]}）无法打开：{type(e).__name__}")
+                break
+            said = [line for line in done.stderr.decode("utf-8", "replace").splitlines()
+                    if line.strip() and not _MACHINE.search(line)]
+            if done.returncode or said:
+                found.append(f"{reader}（{command[0]}）打开时出错：{(said or ['退出状态 %d' % done.returncode])[0][:200]}")
+                break
+            if command[0] == "pdfinfo":
+                counted = re.search(rb"^Pages:\s+(\d+)", done.stdout, re.M)
+                if not counted or int(counted.group(1)) != pages:
+                    found.append(f"Poppler 读出的页数与元数据的 {pages} 页不符")
+    return found
+
+
+def dangers(path: Path, declared: dict[str, str]) -> list[str]:
+    """Encryption, scripts and actions anywhere in the file, and embedded files other than `declared` (name →
+    sha256, the sources its metadata lists)."""
+    import pikepdf
+
+    found = []
+    try:
+        pdf = pikepdf.open(path)
+    except pikepdf.PasswordError:
+        return ["已加密（需要密码才能打开）"]
+    except pikepdf.PdfError:
+        return ["无法作为 PDF 打开"]
+    with pdf:
+        if pdf.is_encrypted:
+            found.append("已加密")
+        seen: set[str] = set()
+        for obj, d in _dictionaries(pdf):
+            kinds = {str(d.get("/S"))} & set(_ACTIVE) if "/S" in d else set()
+            kinds |= {"/JavaScript"} if "/JS" in d or "/JavaScript" in d else set()
+            kinds |= {"/URI"} if "/URI" in d else set()
+            for kind in sorted(kinds - seen):
+                found.append(f"含有{_ACTIVE[kind]}")
+            seen |= kinds
+            if "/AA" in d and "/AA" not in seen:
+                seen.add("/AA")
+                found.append("含有自动执行的附加动作（/AA）")
+            if d.get("/Type") == "/EmbeddedFile" and isinstance(obj, pikepdf.Stream):
+                sha = hashlib.sha256(obj.read_bytes()).hexdigest()
+                if sha not in declared.values():
+                    found.append("内嵌了元数据未声明的文件")
+        carried = {str(spec.get("/UF") or spec.get("/F")): hashlib.sha256(spec.EF.F.read_bytes()).hexdigest()
+                   for spec in pdf.Root.get("/AF", [])}
+    for name in sorted(set(carried) | set(declared)):
+        if carried.get(name) != declared.get(name):
+            what = "元数据未声明" if name not in declared else "缺少" if name not in carried else "与元数据的摘要不符"
+            found.append(f"内嵌文件 {name} {what}")
+    return found
+
+
+def _dictionaries(pdf):
+    """Every dictionary in the file, with its object: the indirect ones and those written inside them (an
+    /OpenAction is often a direct dictionary in the catalog), each once."""
+    import pikepdf
+
+    stack = list(pdf.objects)
+    while stack:
+        obj = stack.pop()
+        d = obj.stream_dict if isinstance(obj, pikepdf.Stream) else obj
+        if isinstance(d, pikepdf.Dictionary):
+            yield obj, d
+            inside = list(d.values())
+        elif isinstance(d, pikepdf.Array):
+            inside = list(d)
+        else:
+            continue
+        stack += [c for c in inside if isinstance(c, (pikepdf.Dictionary, pikepdf.Array)) and not c.is_indirect]

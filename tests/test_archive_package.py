@@ -1,0 +1,256 @@
+"""`archive`: the hand-over package of the seed's outputs, every XML valid against the shipped schema, the
+same bytes twice, and `archive --check` catching each kind of damage an archive's intake looks for."""
+
+import hashlib
+import shutil
+import zipfile
+from dataclasses import replace
+from pathlib import Path
+
+import pikepdf
+import pytest
+from conftest import CONTENT, DEPT, run_build, run_cli
+from lxml import etree
+
+from render.archive import intake, metadata, records
+from render.source import model as m
+
+NAME = "018-平罗县司法局-2025年电子档案移交包"
+PIECES = f"电子档案/2025/{DEPT.split('/')[1]}"
+
+
+@pytest.fixture(scope="module")
+def packed(built, tmp_path_factory) -> Path:
+    """The seed's outputs archived, as a clerk would: a process of its own, into a folder of its own."""
+    target = tmp_path_factory.mktemp("handover")
+    result = run_build("archive", str(built), "--out", str(target))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "四性检测通过" in result.stdout
+    return target
+
+
+def spoiled(packed: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / NAME
+    shutil.copytree(packed / NAME, copy)
+    return copy
+
+
+def findings(folder: Path) -> list[str]:
+    result = intake.check(folder)
+    assert not result.passed()
+    return [str(f) for f in result.findings]
+
+
+def test_the_package_has_the_layout_of_the_2012_rules(packed, built, manifest):
+    root = packed / NAME
+    assert (packed / f"{NAME}.zip").is_file()
+    assert sorted(p.name for p in root.iterdir()) == sorted(["说明文件.txt", "文件目录.xml", "电子档案", "其他"])
+    assert sorted(p.name for p in (root / "其他").iterdir()) == sorted(
+        ["档案元数据.xsd", "元数据方案.txt", "命名规则.txt", "移交登记表.pdf"])
+    outputs = {Path(f["path"]).name: built / f["path"] for f in manifest["files"]
+               if f["path"].startswith(DEPT) and f["path"].endswith(".pdf")}
+    pieces = sorted((root / PIECES).iterdir())
+    assert [p.name for p in pieces] == [f"{n:04d}" for n in range(1, len(outputs) + 1)]
+    for piece in pieces:  # each record beside its metadata, byte for byte the output's
+        pdf = next(piece.glob("*.pdf"))
+        assert sorted(p.name for p in piece.iterdir()) == sorted([pdf.name, "元数据.xml"])
+        assert pdf.read_bytes() == outputs[pdf.name].read_bytes()
+    # the tables in their order, then the volume
+    names = [next(p.glob("*.pdf")).name for p in pieces]
+    assert names[:-1] == sorted(names[:-1]) and names[0].startswith("01-")
+    assert names[-1] == "平罗县司法局2025年部门项目支出预算绩效目标表.pdf"
+    # the zip holds the folder, file for file
+    with zipfile.ZipFile(packed / f"{NAME}.zip") as z:
+        members = {i.filename: z.read(i) for i in z.infolist()}
+        assert all(i.compress_type == zipfile.ZIP_STORED for i in z.infolist())
+    on_disk = {f"{NAME}/{p.relative_to(root).as_posix()}": p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    assert members == on_disk
+
+
+def test_every_xml_is_valid_against_the_shipped_schema_and_says_what_the_pdf_says(packed):
+    root = packed / NAME
+    schema = etree.XMLSchema(etree.parse(str(root / "其他/档案元数据.xsd")))
+    xmls = sorted(root.rglob("*.xml"))
+    assert len(xmls) == len(list((root / PIECES).iterdir())) + 1
+    for path in xmls:
+        schema.assertValid(etree.parse(str(path)))
+    for piece in sorted((root / PIECES).iterdir()):
+        meta = etree.parse(str(piece / "元数据.xml")).getroot()
+        pdf = next(piece.glob("*.pdf"))
+        with pikepdf.open(pdf) as doc:
+            assert meta.findtext("内容描述/题名") == str(doc.docinfo.Title)
+            assert meta.findtext("内容描述/责任者") == str(doc.docinfo.Author)
+            assert meta.findtext("形式特征/页数") == str(len(doc.pages))
+            assert sorted(f.findtext("名称") for f in meta.findall("电子属性/内嵌源文件/文件")) == sorted(
+                str(s.UF) for s in doc.Root.AF)
+        assert meta.findtext("内容描述/日期") == "20250120"  # 部门.yml's 编制日期
+        assert meta.findtext("档号/件号") == piece.name
+        # what only the 档案室 knows is left empty, never invented
+        assert [meta.findtext(p) for p in ("档号/档号值", "档号/全宗号", "档号/保管期限", "内容描述/密级")] == [""] * 4
+    readme = (root / "说明文件.txt").read_text(encoding="utf-8")
+    assert "待档案室填写：全宗号、全宗名称、机构或问题、保管期限、密级" in readme
+
+
+def test_the_handover_form_is_one_pdfa_page_with_the_counts_and_results(packed):
+    from page import ValidationProfile, validate_pdf
+
+    form = packed / NAME / "其他/移交登记表.pdf"
+    assert validate_pdf(str(form), profile=ValidationProfile.PDF_A_3B).is_compliant
+    import pdfplumber
+
+    with pdfplumber.open(form) as doc:
+        rows = {"".join((r[0] or "").split()): ["".join((c or "").split()) for c in r[1:]]
+                for r in doc.pages[0].extract_table()}
+    pieces = len(list((packed / NAME / PIECES).iterdir()))
+    assert rows["移交电子档案数量"][0].startswith(f"{pieces}件")
+    assert rows["载体起止顺序号"][0] == f"件号0001—{pieces:04d}"
+    for label in ("准确性（真实性）检验", "完整性检验", "可用性检验", "安全性检验"):
+        assert rows[label][0].startswith("通过："), rows[label]
+        assert rows[label][1] == ""  # the 接收单位's, to fill in
+    for line in ("填表人（签名）", "审核人（签名）", "单位（印章）"):
+        assert rows[line] == ["年月日", "年月日"]
+    with pikepdf.open(form) as pdf:
+        assert len(pdf.pages) == 1
+
+
+def test_two_runs_give_the_same_zip(packed, built, tmp_path):
+    again = run_cli("archive", str(built), "--out", str(tmp_path))
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert (tmp_path / f"{NAME}.zip").read_bytes() == (packed / f"{NAME}.zip").read_bytes()
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]
+    assert leftovers == []
+
+
+def test_check_passes_the_package_as_made(packed):
+    for package in (packed / NAME, packed / f"{NAME}.zip"):
+        result = intake.check(package)
+        assert result.passed(), [str(f) for f in result.findings]
+        assert result.records == len(list((packed / NAME / PIECES).iterdir()))
+
+
+def test_check_of_the_zip_from_the_command_line_writes_the_report(packed, tmp_path):
+    shutil.copy(packed / f"{NAME}.zip", tmp_path)
+    result = run_cli("archive", "--check", str(tmp_path / f"{NAME}.zip"))
+    assert result.returncode == 0, result.stdout
+    report = (tmp_path / f"{NAME}-检测报告.txt").read_text(encoding="utf-8")
+    assert report.strip() in result.stdout
+    for prop in intake.PROPERTIES:
+        assert f"{prop}：通过" in report
+    assert "结论：四性检测全部通过" in report
+    assert hashlib.sha256((packed / f"{NAME}.zip").read_bytes()).hexdigest() in report  # for the paper form
+
+
+def test_a_changed_byte_in_a_pdf_is_caught_by_its_digest(packed, tmp_path):
+    folder = spoiled(packed, tmp_path)
+    pdf = next((folder / PIECES / "0003").glob("*.pdf"))
+    data = bytearray(pdf.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    pdf.write_bytes(bytes(data))
+    rel = pdf.relative_to(folder).as_posix()
+    found = findings(folder)
+    assert f"{rel}: 真实性·数字摘要: SHA-256 与元数据所记不符（文件被改动或损坏）" in found
+    result = run_cli("archive", "--check", str(folder))
+    assert result.returncode == 1 and rel in result.stdout and "结论：未通过：真实性" in result.stdout
+
+
+def test_a_deleted_file_is_caught(packed, tmp_path):
+    folder = spoiled(packed, tmp_path)
+    pdf = next((folder / PIECES / "0005").glob("*.pdf"))
+    pdf.unlink()
+    rel = pdf.relative_to(folder).as_posix()
+    found = findings(folder)
+    assert f"{rel}: 完整性·文件齐全: 说明文件.txt 列出的文件不存在" in found
+    assert f"{rel}: 完整性·文件齐全: 文件目录.xml 第 5 件列出的文件不存在" in found
+
+
+def test_an_extra_file_is_caught(packed, tmp_path):
+    folder = spoiled(packed, tmp_path)
+    (folder / PIECES / "0002" / "备忘.txt").write_text("另加的", encoding="utf-8")
+    (folder / "run.exe").write_bytes(b"MZ\x90\x00")
+    found = findings(folder)
+    assert f"{PIECES}/0002/备忘.txt: 完整性·文件齐全: 说明文件.txt 未列出这个文件（多出的文件）" in found
+    assert "run.exe: 安全性·可执行内容: 是程序或脚本" in found
+
+
+def test_a_renumbered_piece_leaves_a_gap(packed, tmp_path):
+    """件 0011 renumbered 0012 everywhere it is named (folder, catalogue, metadata): the gap shows."""
+    folder = spoiled(packed, tmp_path)
+    (folder / PIECES / "0011").rename(folder / PIECES / "0012")
+    for xml in (folder / "文件目录.xml", folder / PIECES / "0012" / "元数据.xml"):
+        text = xml.read_text(encoding="utf-8")
+        text = text.replace("<顺序号>11</顺序号>", "<顺序号>12</顺序号>").replace("/0011/", "/0012/")
+        xml.write_text(text.replace("<件号>0011</件号>", "<件号>0012</件号>"), encoding="utf-8")
+    found = findings(folder)
+    assert "文件目录.xml: 完整性·件号连续: 件号不连续：缺 0011" in found
+
+
+def test_an_edited_title_in_the_metadata_is_caught(packed, tmp_path):
+    folder = spoiled(packed, tmp_path)
+    xml = folder / PIECES / "0001" / "元数据.xml"
+    xml.write_text(xml.read_text(encoding="utf-8").replace("<题名>2025年", "<题名>2026年"), encoding="utf-8")
+    pdf = next((folder / PIECES / "0001").glob("*.pdf")).relative_to(folder).as_posix()
+    found = findings(folder)
+    assert f"{pdf}: 真实性·元数据与文件: 元数据的题名“2026年全区安置帮教经费”与 PDF 的“2025年全区安置帮教经费”不符" in found
+    assert any(f.startswith(f"{PIECES}/0001/元数据.xml: 真实性·元数据与目录: 题名") for f in found)
+
+
+def test_a_zip_member_pointing_outside_and_a_damaged_zip_are_caught(packed, tmp_path):
+    bad = tmp_path / "bad.zip"
+    with zipfile.ZipFile(packed / f"{NAME}.zip") as src, zipfile.ZipFile(bad, "w") as dst:
+        for info in src.infolist():
+            dst.writestr(info, src.read(info))
+        dst.writestr("../逃逸.txt", b"x")
+    found = [str(f) for f in intake.check(bad).findings]
+    assert "../逃逸.txt: 安全性·载体: 路径指向移交包之外" in found
+    broken = tmp_path / "broken.zip"
+    broken.write_bytes((packed / f"{NAME}.zip").read_bytes()[:1000])
+    assert not intake.check(broken).passed(intake.PROPERTIES[3])
+
+
+def test_a_pdf_with_javascript_is_caught(packed, tmp_path):
+    folder = spoiled(packed, tmp_path)
+    path = next((folder / PIECES / "0004").glob("*.pdf"))
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        pdf.Root.OpenAction = pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert(1)"))
+        pdf.save(path)
+    rel = path.relative_to(folder).as_posix()
+    assert f"{rel}: 安全性·活动内容: 含有JavaScript" in findings(folder)
+
+
+def test_archive_fields_fill_the_reference_and_are_checked(built, manifest, tmp_path):
+    """全宗号, 保管期限, 机构或问题 given: the 档号 is made; a value that cannot be one is a `check` error."""
+    from render.produce.plan import source_base
+    from render.source import load
+
+    content, _ = load.load(CONTENT, source_base(CONTENT))
+    d = replace(content.departments[0], filing=m.Filing("J012", "平罗县司法局", "BGS", "永久", "公开"))
+    package = records.packages(built, manifest, (d,), built)[0]
+    meta = etree.fromstring(metadata.record_xml(package, package.records[2]))
+    assert meta.findtext("档号/档号值") == "J012-2025-Y-BGS-0003"
+    assert meta.findtext("内容描述/密级") == "公开" and meta.findtext("来源/全宗名称") == "平罗县司法局"
+    assert package.folder(package.records[2]) == "电子档案/2025/BGS/0003"
+    assert d.filing.missing() == ()
+
+    folder = tmp_path / "content"
+    shutil.copytree(CONTENT, folder)
+    yml = folder / DEPT / "部门.yml"
+    yml.write_text(yml.read_text(encoding="utf-8") + "全宗号: J-12\n保管期限: 20年\n机构或问题: 办公室\n密级: 保密\n",
+                   encoding="utf-8")
+    result = run_cli("check", "--content", str(folder))
+    assert result.returncode == 1
+    for field in ("全宗号", "保管期限", "密级"):
+        assert f"部门.yml:{8 + ('全宗号', '保管期限', '机构或问题', '密级').index(field)}: {field}:" in result.stdout
+    assert "机构或问题:" not in result.stdout
+
+
+def test_archive_refuses_outputs_that_verify_fails(built, tmp_path):
+    out = tmp_path / "dist"
+    shutil.copytree(built, out)
+    pdf = next((out / DEPT).glob("01-*.pdf"))
+    data = bytearray(pdf.read_bytes())
+    data[-200] ^= 0x01
+    pdf.write_bytes(bytes(data))
+    result = run_cli("archive", str(out), "--out", str(tmp_path / "移交"))
+    assert result.returncode == 1
+    assert "未生成移交包" in result.stdout and pdf.name in result.stdout
+    assert not (tmp_path / "移交").exists() or not any((tmp_path / "移交").iterdir())
