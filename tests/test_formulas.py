@@ -47,7 +47,8 @@ def hostile_content(root: Path) -> Path:
 def hostile_rules(root: Path) -> Path:
     text = (ROOT / "rules" / "审核规则.yml").read_text(encoding="utf-8")
     text = text.replace("名称: 表头填写完整", "名称: '=1+1'", 1).replace("建议: 请补填该栏", "建议: '-2+3'", 1)
-    text = text.replace("依据: 财预〔2015〕88号 绩效目标审核·完整性", '依据: "\\t=3+3"', 1)
+    head, rule = text.split("  R01:", 1)  # R01's 依据, which the workbook lists
+    text = head + "  R01:" + re.sub(r"依据: .*", lambda m: '依据: "\\t=3+3"', rule, count=1)
     path = root / "规则.yml"
     path.write_text(text, encoding="utf-8")
     return path

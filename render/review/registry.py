@@ -1,5 +1,5 @@
 """Turn each check the program knows into one entry: its name, the thresholds a rule of it must set, and
-the function that applies it. A check is declared where it is written (render/review/judge.py):
+the function that applies it. A check is declared where it is written (render/review/judge.py, meaning.py):
 
     @check("量化", 最低比例=PERCENT)
     def quantified(rule, p, d): ...
