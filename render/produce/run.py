@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -104,12 +102,6 @@ def executor(options: Options, layouts: int, pool=None):
         yield pool  # the caller's, kept for its next build
         return
     own = workers.pool(min(options.workers, layouts)) if options.workers > 1 and layouts else Inline()
-    # Load pikepdf for the assembly while the workers lay out the tables; not when nothing is laid out (the
-    # volumes are then most likely unchanged), and joined before the build ends: an import still running at
-    # interpreter exit aborts the process (nanobind).
-    loader = threading.Thread(target=importlib.import_module, args=("pikepdf",), daemon=True)
-    if layouts:
-        loader.start()
     try:
         yield own
     except BaseException:
@@ -117,9 +109,6 @@ def executor(options: Options, layouts: int, pool=None):
         raise
     else:
         own.shutdown()
-    finally:
-        if loader.is_alive():
-            loader.join()
 
 
 def refuse(options: Options) -> list[Problem]:
