@@ -11,11 +11,11 @@ from pathlib import Path
 
 from render import CODE, ROOT, __version__
 from render.produce.files import CACHE
-from render.typeset import libraries
-from render.typeset.fonts import package_version
 
 
 def _library_version(name: str, symbol: str) -> str:
+    from render.typeset import libraries
+
     lib = libraries.load(name)
     if lib is None:
         return "missing"
@@ -48,6 +48,8 @@ def versions() -> dict[str, str]:
 
     Read without importing WeasyPrint, which takes a second: a rebuild with nothing to do stays fast.
     """
+    from render.typeset.fonts import package_version
+
     return {
         "tool": f"mubiaobiao {__version__}",
         "weasyprint": _installed("weasyprint"),

@@ -6,14 +6,17 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
-from render.produce import cache as kc
-from render.produce import commit, files, publish, workers
-from render.produce.plan import Options, ProjectJob, epoch_problem, plan, source_base
+from typing import TYPE_CHECKING
+
+from render.produce import commit, files, memo, publish, workers
+from render.produce.plan import Options, epoch_problem
 from render.produce.publish import DRAFTS
-from render.produce.scheduler import Inline, Scheduler
 from render.problems import Exit, Kind, Level, Problem, exit_code, plain, report
-from render.source import load
-from render.typeset import columns, fonts
+from render.source import folders
+
+if TYPE_CHECKING:
+    from render.produce import cache as kc
+    from render.produce.plan import ProjectJob
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,26 @@ def _build(options: Options, say, pool, started: float) -> BuildResult:
     aside = publish.set_aside(options.out)
     if aside:
         say(f"{options.out / publish.MANIFEST}: 清单不是本程序写的，已改名为 {aside}，本次重新生成", Level.PROBLEM)
+    digest = memo.inputs(options)
+    same = memo.recall(options, digest)
+    if same:  # the last build's inputs, outputs and manifest, byte for byte: that build again
+        report(list(same.problems), say)
+        for target in same.tables:
+            say(f"  {target}（未改动，沿用）", Level.DETAIL)
+        say(finished(same.count, 0, same.count, started), Level.DONE)
+        return BuildResult(exit_code(same.problems), reused=same.count, problems=same.problems)
+    return _full(options, say, pool, started, digest)
+
+
+def _full(options: Options, say, pool, started: float, digest: str | None) -> BuildResult:
+    # Here, not at the top: a build with nothing to do ends before it needs the parser or the layout's
+    # measures (render/produce/memo.py), and importing them was a third of its time.
+    from render.produce import cache as kc
+    from render.produce.plan import plan, source_base
+    from render.produce.scheduler import Scheduler
+    from render.source import load
+    from render.typeset import columns
+
     base = source_base(options.content)
     content, problems = load.load(options.content, base)
     problems = [p for p in problems + columns.problems(content.departments) if p.kind is not Kind.CONTENT or options.concerns(p.path, base)]
@@ -88,16 +111,23 @@ def _build(options: Options, say, pool, started: float) -> BuildResult:
     for rel, why in done.stale:
         say(f"{why}：{rel}", Level.PROBLEM)
     reused = len(made) - len(done.written) - len(done.problems)
-    say(f"完成：{len(made)} 个 PDF，重建 {len(done.written)}，复用 {reused}，"
-        f"用时 {time.monotonic() - started:.1f} 秒" + ("；有错误，部分 PDF 未生成" if failed else "")
+    say(finished(len(made), len(done.written), reused, started) + ("；有错误，部分 PDF 未生成" if failed else "")
         + (f"；{len(done.stale)} 个 PDF 已过期" if done.stale else ""), Level.FAILED if failed else Level.DONE)
+    if not (failed or done.stale):
+        memo.remember(options, digest, memo.Unchanged(tuple(j.target for j in projects), len(made), tuple(problems)))
     return BuildResult(exit_code(problems), done.written, reused, done.removed, done.stale, tuple(problems))
+
+
+def finished(count: int, written: int, reused: int, started: float) -> str:
+    return f"完成：{count} 个 PDF，重建 {written}，复用 {reused}，用时 {time.monotonic() - started:.1f} 秒"
 
 
 @contextmanager
 def executor(options: Options, layouts: int, pool=None):
     """Where the layouts run: the caller's workers, or workers of this build's own (only for something to
     lay out; then even one beats importing WeasyPrint here), shut down when it ends, whatever happens."""
+    from render.produce.scheduler import Inline
+
     if pool is not None and layouts:
         yield pool  # the caller's, kept for its next build
         return
@@ -120,7 +150,7 @@ def refuse(options: Options) -> list[Problem]:
     if not options.content.is_dir():
         return [Problem(str(options.content), 0, "内容目录", f"找不到这个文件夹（请用 --content 指定内容文件夹）；"
                         f"输出文件夹 {options.out} 未改动", kind=Kind.REFUSED)]
-    misplaced = load.not_a_content_folder(options.content)
+    misplaced = folders.not_a_content_folder(options.content)
     return [misplaced] if misplaced else []
 
 
@@ -133,6 +163,8 @@ def another_content(options: Options) -> list[Problem]:
 
 def check_changed(projects: list[ProjectJob], store: kc.Cache, options: Options) -> tuple[list[Problem], list[Problem]]:
     """Fonts and glyphs, for the tables that will be laid out: unchanged ones passed when they were made."""
+    from render.typeset import fonts
+
     to_render = [j for j in projects if not store.hit(j.target, j.key, options.out / j.target)]
     if not to_render:
         return [], []

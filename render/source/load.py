@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from render.problems import Kind, Problem
-from render.source import fields
+from render.source import fields, folders
 from render.source import model as m
 from render.source import scheme as sch
 from render.source.filing import filing
@@ -38,7 +38,7 @@ def load(content_root: Path, repo_root: Path) -> tuple[m.Content, list[Problem]]
         # a folder that is not there is a command that cannot run, as for a build: nothing to check
         return m.Content(str(content_root), ()), [Problem(str(content_root), 0, "内容目录", "找不到这个文件夹",
                                                           kind=Kind.REFUSED)]
-    misplaced = not_a_content_folder(content_root)
+    misplaced = folders.not_a_content_folder(content_root)
     if misplaced:
         return m.Content(str(content_root), ()), [misplaced]
     for year_dir in _entries_of(content_root):
@@ -65,19 +65,6 @@ def load(content_root: Path, repo_root: Path) -> tuple[m.Content, list[Problem]]
         problems.append(Problem(_rel(content_root, repo_root), 0, "内容目录",
                                 "没有找到任何部门：应为 <年度>/<编码-部门名称>/<项目>.md"))
     return m.Content(str(content_root), tuple(departments)), problems
-
-
-def not_a_content_folder(folder: Path) -> Problem | None:
-    """A department or year folder given as the content folder: it would build nothing and say nothing."""
-    if (folder / fields.DEPARTMENT_FILE).is_file():
-        what, root = "部门文件夹", folder.absolute().parent.parent
-    elif fields.is_year(folder.name) and any((d / fields.DEPARTMENT_FILE).is_file() for d in folder.iterdir()):
-        what, root = "年度文件夹", folder.absolute().parent
-    else:
-        return None
-    return Problem(str(folder), 0, "内容目录", f"这是一个{what}，不是内容文件夹：内容文件夹是其上的 {root}"
-                   f"（其下为 <年度>/<编码-部门名称>/）；只生成这个{what[:2]}，请运行 python build.py {folder}",
-                   kind=Kind.REFUSED)
 
 
 def _department(folder: Path, root: Path, repo_root: Path, problems: list[Problem]) -> m.Department | None:
