@@ -28,15 +28,17 @@ def safe_part(text: str) -> str:
     return re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", text).strip(" .") or "_"
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write beside the target and rename: a crash or Ctrl-C leaves the previous file whole."""
+def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
+    """Write beside the target and rename: a crash or Ctrl-C leaves the previous file whole. Not `durable`
+    (a probe, a record only a shortcut reads): without waiting for the disk, a few ms a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         with open(tmp, "wb") as f:
             f.write(data)
             f.flush()
-            os.fsync(f.fileno())
+            if durable:
+                os.fsync(f.fileno())
         os.replace(tmp, path)
     except OSError as e:  # a full disk says so without a file name; the clerk knows the target, not the temp
         e.filename, e.filename2 = str(path), None
@@ -49,7 +51,7 @@ def write_atomic(path: Path, data: bytes) -> None:
 def writable(out: Path) -> None:
     """Raise the OSError a write would (no permission, a file where the folder must be, a path too long)
     now, before a minute of layout is spent on PDFs that could not be written."""
-    write_atomic(out / CACHE / ".writable", b"")
+    write_atomic(out / CACHE / ".writable", b"", durable=False)
     (out / CACHE / ".writable").unlink()
 
 

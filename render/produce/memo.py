@@ -94,6 +94,6 @@ def remember(options, digest: str | None, done: Unchanged) -> None:
                           ensure_ascii=False, indent=1).encode()
         path = options.out / RECORD
         if not path.is_file() or path.read_bytes() != data:
-            write_atomic(path, data)
+            write_atomic(path, data, durable=False)  # a record lost in a crash reads as none: the full path
     except OSError:
         pass  # only a shortcut: the next build takes the full path
