@@ -27,9 +27,9 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 
-def clock(fn):
+def clock(fn, *args):
     start = time.perf_counter()
-    result = fn()
+    result = fn(*args)
     return time.perf_counter() - start, result
 
 
@@ -58,17 +58,17 @@ def main() -> None:
     pages = {}
     for _ in range(runs):
         for job in projects:
-            t, doc = clock(lambda: paginate.project(env, job.project, job.stamp.isoformat(), ""))
+            t, doc = clock(paginate.project, env, job.project, job.stamp.isoformat(), "")
             table["layout"].append(t)
-            t, _ = clock(lambda: layout.write(doc, (layout.Attached(job.source.name, job.source.data),), job.stamp))
+            t, _ = clock(layout.write, doc, (layout.Attached(job.source.name, job.source.data),), job.stamp)
             table["write"].append(t)
             pages[job.target] = len(doc.pages)
     v = volumes[0]
     counts = tuple(pages[p.target] for p in v.projects)
-    frames = [clock(lambda: tasks.render_frame(v, counts)) for _ in range(runs)]
+    frames = [clock(tasks.render_frame, v, counts) for _ in range(runs)]
     frame = frames[-1][1]
     tables = tuple(tasks.render_project(p)[0] for p in v.projects)
-    assemble = [clock(lambda: tasks.assemble_volume(v, frame[0], tables, frame[1]))[0] for _ in range(runs)]
+    assemble = [clock(tasks.assemble_volume, v, frame[0], tables, frame[1])[0] for _ in range(runs)]
 
     import weasyprint
     from anchor import naive_html
@@ -76,7 +76,7 @@ def main() -> None:
     html = naive_html()
     anchor = []
     for _ in range(runs):
-        t, doc = clock(lambda: weasyprint.HTML(string=html).render())
+        t, doc = clock(weasyprint.HTML(string=html).render)
         w, _ = clock(doc.write_pdf)
         anchor.append(t + w)
     med = statistics.median
