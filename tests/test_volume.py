@@ -411,3 +411,31 @@ def test_a_draft_says_so_in_its_title_and_leaves_the_final_pdfs_alone(draft_buil
     for folder in (out, out / "草稿"):  # each checks against its own manifest; the final one ignores drafts
         result = run_cli("verify", "--out", str(folder))
         assert result.returncode == 0, result.stdout + result.stderr
+
+
+def gray_pages(path) -> list:
+    """Each page drawn by Poppler in grey levels, small."""
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    from PIL import Image
+
+    with tempfile.TemporaryDirectory() as folder:
+        subprocess.run(["pdftoppm", "-r", "24", "-gray", "-png", str(path), f"{folder}/p"], check=True)
+        return [Image.open(p).convert("L").tobytes() for p in sorted(Path(folder).glob("p-*.png"))]
+
+
+def test_every_page_of_a_draft_volume_has_the_mark_once_and_under_the_text(draft_built):
+    """The frame is laid out without a mark and gets one under each page but the tables' (render/bind/
+    assemble.py mark_frame), which bring their own: every page is marked, and no table's text is greyed."""
+    out, _, _ = draft_built
+    draft = next(p for p in (out / "草稿" / DEPT).glob("*.pdf") if not p.name[0].isdigit())
+    final = out / DEPT / draft.name.replace("（征求意见稿）", "")
+    drafted, finals = gray_pages(draft), gray_pages(final)
+    assert len(drafted) == len(finals)
+    for n, (mine, theirs) in enumerate(zip(drafted, finals, strict=True), 1):
+        grey = [a for a, b in zip(mine, theirs, strict=True) if 150 < a < 220 and b > 240]
+        assert len(grey) > 500, f"page {n}: no mark"  # the mark's grey where the final page is white
+        black = [a for a, b in zip(mine, theirs, strict=True) if b < 60]
+        assert sum(a > 120 for a in black) <= len(black) // 50, f"page {n}: text greyed by a mark over it"
