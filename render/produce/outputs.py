@@ -2,8 +2,10 @@
 make a variant of it, which files it is, and which of them carry their sources for `verify` to compare.
 
 One entry per kind: publish (what a build may replace, mark stale or delete), verify (what to check, what
-an unlisted file is) and the manifest all read it, so that a new kind (an archive package) is one line here
-and the code that makes it.
+an unlisted file is) and the manifest all read it, so that a new kind is one line here and the code that
+makes it. The archive's hand-over packages are not one: `archive` writes them beside the output folder
+(移交/), from outputs `verify` has passed, and each carries its own catalogue and digests, which
+`archive --check` reads (render/archive/).
 """
 
 from __future__ import annotations
