@@ -3,6 +3,7 @@
 import json
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 from conftest import copy_content, pdf_pages, run_build, run_cli, squash
@@ -94,3 +95,24 @@ def test_removing_the_output_folder_is_a_cold_build(workspace):
     build(content, out)
     shutil.rmtree(out)
     assert closing(build(content, out)) == (5, 0)
+
+
+def test_loading_again_parses_only_the_files_that_changed(tmp_path, monkeypatch):
+    """`watch` loads the content on every save: only a changed file is parsed again, and every file's
+    problems are said again each time."""
+    from conftest import copy_content
+
+    from render.source import load, project
+
+    content = copy_content(tmp_path)
+    first, problems = load.load(content, tmp_path)
+    parsed = []
+    monkeypatch.setattr(project, "parse_markdown", lambda rel, text: parsed.append(rel) or original(rel, text))
+    original = __import__("render.source.parse", fromlist=["parse_markdown"]).parse_markdown
+    path = sorted(content.rglob("01-*.md"))[0]
+    path.write_text(path.read_text(encoding="utf-8").replace("项目年度金额: 26\n", "项目年度金额: 27\n", 1), encoding="utf-8")
+    again, problems_again = load.load(content, tmp_path)
+    assert [Path(rel).name for rel in parsed] == [path.name]
+    assert again.departments[0].projects[0].amount == 27 and first.departments[0].projects[0].amount == 26
+    assert again.departments[0].projects[1:] == first.departments[0].projects[1:]
+    assert {str(p) for p in problems_again} == {str(p) for p in problems}  # warnings said every time

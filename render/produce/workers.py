@@ -19,6 +19,7 @@ import sys
 import tempfile
 import threading
 from concurrent.futures import Future
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
@@ -166,7 +167,8 @@ class Sturdy:
         with self._lock:
             pool = self._pools[-1]
         try:
-            inner = pool.submit(fn, *args)
+            with _uninterrupted():
+                inner = pool.submit(fn, *args)
         except BrokenProcessPool:  # broken by a job before this one: a fresh pool
             self._replace(pool)
             return self._send(outer, fn, args)
@@ -193,6 +195,23 @@ class Sturdy:
         for pool in pools:
             pool.shutdown(cancel_futures=cancel_futures)
         self._alone.shutdown(cancel_futures=cancel_futures)
+
+
+@contextmanager
+def _uninterrupted():
+    """Ctrl-C and kill held back while the pool hands out a job, which may start a worker: one that lands
+    between the fork server's fork and the worker's start-up data (CPython 3.11) leaves the worker waiting
+    for that data and the pool, shutting down, waiting for the worker, for good. The signal is delivered
+    the moment the job is handed over. The pool's own threads, started in here, keep the mask: they never
+    take the signal in the main thread's place."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 def _pass(inner: Future, outer: Future) -> None:
