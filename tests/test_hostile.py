@@ -58,7 +58,12 @@ def test_ctrl_c_at_any_moment_prints_one_line(tmp_path, after):
     import os
 
     os.killpg(proc.pid, signal.SIGINT)  # as a terminal does: the whole group
-    _, err = proc.communicate(timeout=60)
+    try:
+        _, err = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)  # a hung build fails the test, and is not left behind
+        proc.communicate()
+        raise
     time.sleep(0.5)  # a worker's traceback would come after the command's line
     if proc.returncode == 130:
         assert err == "已中断：已写出的文件完整，未写完的没有留下。\n", err
