@@ -16,7 +16,7 @@ from conftest import CONTENT, DEPT, ROOT, copy_content, run_build, run_cli
 from pypdf import PdfReader
 
 from render.bind.archive import tag_for
-from render.commands.verify import associated_files
+from render.archive.pdf import associated_files
 
 
 def pdfs(manifest):

@@ -17,7 +17,7 @@ import yaml
 from conftest import CONTENT, DEPT, run_cli, squash
 from openpyxl import load_workbook
 
-from render.commands.verify import associated_files
+from render.archive.pdf import associated_files
 from render.review import rules as rl
 from render.review.grade import conclude
 from render.review.judge import review

@@ -16,7 +16,7 @@ import readers
 from conftest import CONTENT, DATA, DEPT, ROOT, run_build, run_cli, squash
 from openpyxl import load_workbook
 
-from render.commands.verify import associated_files
+from render.archive.pdf import associated_files
 from render.review import rules as rl
 from render.review.judge import review
 from render.source import load

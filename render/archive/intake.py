@@ -14,6 +14,7 @@ from pathlib import Path, PurePosixPath
 from render.archive import metadata as meta
 from render.archive import pdf
 from render.archive.records import piece
+from render.source import limits
 
 PROPERTIES = ("真实性", "完整性", "可用性", "安全性")
 README = "说明文件.txt"
@@ -25,9 +26,6 @@ LISTED = re.compile(r"^([0-9a-f]{64})  (\d+)  (\S.*)$")
 # What runs when opened: Windows and Unix programs, scripts, libraries (DA/T 70-2018 安全性: no malicious code)
 _PROGRAMS = (b"MZ", b"\x7fELF", b"#!", b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe", b"\xfe\xed\xfa\xcf")
 _RUNNABLE = {".exe", ".com", ".bat", ".cmd", ".scr", ".dll", ".so", ".sh", ".js", ".vbs", ".ps1", ".jar", ".msi"}
-# A package unzipped: a department's is about 1 MB, a county's year some tens. Beyond this, a zip bomb or
-# the wrong file: said before anything is written to disk.
-UNPACKED_BYTES = 4 * 1024 ** 3
 # The archive fields only the 档案室 may give (部门.yml): empty in the metadata until it does
 TO_FILL = (("档号/全宗号", "全宗号"), ("来源/全宗名称", "全宗名称"), ("档号/机构或问题", "机构或问题"),
            ("档号/保管期限", "保管期限"), ("内容描述/密级", "密级"))
@@ -83,8 +81,8 @@ def _unpack(path: Path, into: Path) -> tuple[list[Finding], Path | None]:
     found, tops = [], set()
     with archive:
         declared = sum(i.file_size for i in archive.infolist())
-        if declared > UNPACKED_BYTES:
-            return [bad("安全性", "载体", f"解压后有 {declared:,} 字节，超过 {UNPACKED_BYTES:,}：不像移交包，未解压")], None
+        if declared > limits.PACKAGE_BYTES:
+            return [bad("安全性", "载体", f"解压后有 {declared:,} 字节，超过 {limits.size(limits.PACKAGE_BYTES)}：不像移交包，未解压")], None
         for info in archive.infolist():
             name = PurePosixPath(info.filename)
             if name.is_absolute() or ".." in name.parts or "\\" in info.filename or ":" in info.filename:

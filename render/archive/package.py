@@ -16,8 +16,6 @@ from render.produce import files
 from render.typeset import markup
 
 STATIC = ROOT / "templates" / "archive"
-# Every member's permissions, whatever the machine's umask: a zip is then the same bytes everywhere.
-_MODE = 0o100644 << 16
 
 
 def contents(p: Package) -> dict[str, bytes]:
@@ -67,16 +65,7 @@ def readme(p: Package, made: dict[str, bytes]) -> bytes:
 def zip_bytes(p: Package, made: dict[str, bytes]) -> bytes:
     """Stored, not compressed (档发〔2012〕7号 第七条: records are handed over uncompressed), members in
     path order under the package's folder, each dated the department's day."""
-    import io
-
-    when = p.stamp.timetuple()[:6]
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as z:
-        for rel in sorted(made):
-            info = zipfile.ZipInfo(f"{p.name}/{rel}", date_time=(max(when[0], 1980),) + tuple(when[1:]))
-            info.create_system, info.external_attr = 3, _MODE
-            z.writestr(info, made[rel])
-    return out.getvalue()
+    return files.zip_bytes(((f"{p.name}/{rel}", made[rel]) for rel in sorted(made)), p.stamp, zipfile.ZIP_STORED)
 
 
 def write(p: Package, target: Path) -> tuple[intake.Result, list[intake.Finding]]:

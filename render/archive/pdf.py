@@ -29,13 +29,25 @@ class Facts:
     encrypted: bool
 
 
+def carried(pdf) -> dict[str, bytes]:
+    """The files an open PDF/A-3 carries in its catalog's /AF array, by name (/UF, the Unicode one, first)."""
+    return {str(spec.get("/UF") or spec.get("/F")): spec.EF.F.read_bytes() for spec in pdf.Root.get("/AF", [])}
+
+
+def associated_files(path: Path) -> dict[str, bytes]:
+    """`carried` of the PDF at `path`."""
+    import pikepdf  # only when there is a PDF to read: verify of an empty folder stays quick
+
+    with pikepdf.open(path) as pdf:
+        return carried(pdf)
+
+
 def facts(path: Path) -> Facts:
     import pikepdf
 
     with pikepdf.open(path) as pdf:
         info = pdf.docinfo
-        embedded = tuple((str(spec.get("/UF") or spec.get("/F")), hashlib.sha256(spec.EF.F.read_bytes()).hexdigest())
-                         for spec in pdf.Root.get("/AF", []))
+        embedded = tuple((name, hashlib.sha256(data).hexdigest()) for name, data in carried(pdf).items())
         return Facts(str(info.get("/Title", "")), str(info.get("/Author", "")),
                      pdf_day(str(info.get("/CreationDate", ""))), len(pdf.pages), embedded, pdf.is_encrypted)
 
@@ -119,11 +131,10 @@ def dangers(path: Path, declared: dict[str, str]) -> list[str]:
                 sha = hashlib.sha256(obj.read_bytes()).hexdigest()
                 if sha not in declared.values():
                     found.append("内嵌了元数据未声明的文件")
-        carried = {str(spec.get("/UF") or spec.get("/F")): hashlib.sha256(spec.EF.F.read_bytes()).hexdigest()
-                   for spec in pdf.Root.get("/AF", [])}
-    for name in sorted(set(carried) | set(declared)):
-        if carried.get(name) != declared.get(name):
-            what = "元数据未声明" if name not in declared else "缺少" if name not in carried else "与元数据的摘要不符"
+        found_here = {name: hashlib.sha256(data).hexdigest() for name, data in carried(pdf).items()}
+    for name in sorted(set(found_here) | set(declared)):
+        if found_here.get(name) != declared.get(name):
+            what = "元数据未声明" if name not in declared else "缺少" if name not in found_here else "与元数据的摘要不符"
             found.append(f"内嵌文件 {name} {what}")
     return found
 

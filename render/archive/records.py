@@ -9,7 +9,7 @@ from pathlib import Path
 
 from render.archive import pdf
 from render.produce import files
-from render.produce.plan import stamp_for
+from render.produce.plan import department_folder, stamp_for, table_target
 from render.source import model as m
 from render.source.filing import RETENTION
 
@@ -84,11 +84,11 @@ def packages(out: Path, manifest: dict, departments: tuple[m.Department, ...], w
                and not e.get("stale")]
     made = []
     for d in departments:
-        folder = f"{d.year}/{files.safe_part(d.dir_name)}/"
+        folder = department_folder(d) + "/"
         if not (out / folder).resolve().is_relative_to(within.resolve()) and within.resolve() != out.resolve():
             continue
         mine = [e for e in entries if e["path"].startswith(folder)]
-        order = {f"{folder}{files.safe_part(p.stem)}.pdf": n for n, p in enumerate(d.projects)}
+        order = {table_target(d, p): n for n, p in enumerate(d.projects)}
         mine.sort(key=lambda e: (list(GENRE).index(e["kind"]), order.get(e["path"], 0), e["path"]))
         records = []
         for n, e in enumerate(mine, 1):

@@ -43,8 +43,7 @@ def mark_frame(frame: bytes, mark: bytes, slots: set[int], duplex: bool) -> byte
     by the frame over it would grey that text. WeasyPrint repeats a fixed box on every page, and has no
     public way to leave it off some: so the frame is laid out without one, and marked here."""
     with pikepdf.open(io.BytesIO(frame)) as volume, pikepdf.open(io.BytesIO(mark)) as source:
-        page = source.pages[0]
-        drop_page_number(source, page)
+        page = source.pages[0]  # numbered by nothing (templates/mark.html.j2): the frame's number stays
         for n in range(len(volume.pages)):
             if n not in slots:
                 _lay_under(volume, n, page, "/DraftMark", _shift(0, n if duplex else 0))

@@ -7,6 +7,7 @@ import hashlib
 from collections import defaultdict
 from pathlib import Path
 
+from render.archive.pdf import associated_files
 from render.produce import commit, files, outputs
 from render.produce.plan import source_base
 from render.produce.publish import DRAFTS, MANIFEST, load_manifest
@@ -138,13 +139,3 @@ def _embedded(rel: str, path: Path, entry: dict) -> list[Problem]:
     return problems
 
 
-def associated_files(path: Path) -> dict[str, bytes]:
-    """The files a PDF/A-3 carries in its catalog's /AF array, by name (/UF, the Unicode one, first)."""
-    import pikepdf  # only when there is a PDF to read: verify of an empty folder stays quick
-
-    out = {}
-    with pikepdf.open(path) as pdf:
-        for spec in pdf.Root.get("/AF", []):
-            name = str(spec.get("/UF") or spec.get("/F"))
-            out[name] = spec.EF.F.read_bytes()
-    return out

@@ -34,7 +34,7 @@ def watch(options: Options, say=plain) -> Exit:
         code = _once(options, say, pool, "首次生成", shown)
         if not options.content.is_dir():  # the build has said why: nothing to watch
             return code
-        _prime_rebuild()
+        _prime_assembly()
         ready = False
         for batch in _changes(options):
             if batch is None:
@@ -104,18 +104,15 @@ def _sources(options: Options) -> dict[str, tuple[int, int]]:
             if p.suffix in SOURCES and p.is_file()}
 
 
-def _prime_rebuild() -> None:
-    """What a rebuild loads in this process, loaded once the first build is done (which, with nothing to
-    do, loads none of it: render/produce/memo.py): the parser and the plan, the volume's assembly
-    (pikepdf, HarfBuzz and the faces). Here, not in a thread beside the first build: a Ctrl-C during an
-    import in another thread can leave CPython 3.11's import lock held, or pikepdf half started at exit."""
+def _prime_assembly() -> None:
+    """What the volume's assembly loads here, in this process: pikepdf, HarfBuzz and the faces. Once the
+    first build is done, not in a thread beside it: a Ctrl-C during an import in another thread can leave
+    CPython 3.11's import lock held, or pikepdf half started at exit."""
     from render.bind import (
         assemble,  # noqa: F401  (assemble imports pikepdf)
         subset,
     )
-    from render.produce import scheduler  # noqa: F401
-    from render.source import load  # noqa: F401
-    from render.typeset import columns, fonts  # noqa: F401
+    from render.typeset import fonts
 
     for path, index in fonts.embedded_faces().values():
         subset.open_face(path, index)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import ctypes
 import hashlib
 import json
-from functools import lru_cache
 import sys
+from functools import lru_cache
 from pathlib import Path
 
 from render import CODE, ROOT, __version__

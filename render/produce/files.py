@@ -110,13 +110,24 @@ def _try_lock(f, blocking: bool) -> bool:
         return False
 
 
-def fixed_zip(data: bytes, when: datetime) -> bytes:
-    """A zip (a workbook, an archive package) with every member stamped `when`, not the clock, in its order:
-    the same content gives the same bytes."""
+# Every member's permissions and system, whatever the machine and its umask (ZipInfo takes its system from
+# the platform): part of the bytes.
+_MEMBER_MODE = 0o100644 << 16
+
+
+def zip_bytes(members, when: datetime, compression: int = zipfile.ZIP_DEFLATED) -> bytes:
+    """A zip (a workbook, an archive package) of `members` ((name, bytes), in the order given), each
+    stamped `when`, not the clock: the same content gives the same bytes on any machine and day."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=(min(max(when.year, 1980), 2107),) + when.timetuple()[1:6])
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(fixed, src.read(info.filename))
+    with zipfile.ZipFile(out, "w", compression) as z:
+        for name, data in members:
+            info = zipfile.ZipInfo(name, date_time=(min(max(when.year, 1980), 2107),) + when.timetuple()[1:6])
+            info.compress_type, info.create_system, info.external_attr = compression, 3, _MEMBER_MODE
+            z.writestr(info, data)
     return out.getvalue()
+
+
+def fixed_zip(data: bytes, when: datetime) -> bytes:
+    """A zip another library wrote (a workbook), its members in their order, stamped as zip_bytes does."""
+    with zipfile.ZipFile(io.BytesIO(data)) as src:
+        return zip_bytes(((info.filename, src.read(info.filename)) for info in src.infolist()), when)

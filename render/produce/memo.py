@@ -19,12 +19,12 @@ import stat
 from dataclasses import astuple, dataclass
 
 from render.produce import cache as kc
-from render.produce.files import CACHE, write_atomic
+from render.produce.files import CACHE, sha256, write_atomic
+from render.produce.publish import MANIFEST
 from render.problems import Kind, Problem
 from render.source.limits import MAX_FILE_BYTES
 
 RECORD = f"{CACHE}/unchanged.json"
-MANIFEST = "manifest.json"  # render/produce/publish.py's, not imported: that module is what this one spares
 
 
 @dataclass(frozen=True)
@@ -70,10 +70,10 @@ def recall(options, digest: str | None) -> Unchanged | None:
     try:
         record = json.loads((options.out / RECORD).read_text(encoding="utf-8"))
         manifest = (options.out / MANIFEST).read_bytes()
-        if record["inputs"] != digest or record["manifest"] != hashlib.sha256(manifest).hexdigest():
+        if record["inputs"] != digest or record["manifest"] != sha256(manifest):
             return None
         for entry in json.loads(manifest)["files"]:
-            if hashlib.sha256((options.out / entry["path"]).read_bytes()).hexdigest() != entry["sha256"]:
+            if sha256((options.out / entry["path"]).read_bytes()) != entry["sha256"]:
                 return None
         problems = tuple(Problem(path, line, field, message, severity, Kind[kind])
                          for path, line, field, message, severity, kind in record["problems"])
@@ -88,7 +88,7 @@ def remember(options, digest: str | None, done: Unchanged) -> None:
     if digest is None or digest != inputs(options) or any(p.severity == "error" for p in done.problems):
         return
     try:
-        manifest = hashlib.sha256((options.out / MANIFEST).read_bytes()).hexdigest()
+        manifest = sha256((options.out / MANIFEST).read_bytes())
         data = json.dumps({"inputs": digest, "manifest": manifest, "tables": list(done.tables), "count": done.count,
                            "problems": [[*astuple(p)[:5], p.kind.name] for p in done.problems]},
                           ensure_ascii=False, indent=1).encode()

@@ -111,6 +111,16 @@ def source_base(content: Path) -> Path:
     return ROOT if resolved.is_relative_to(ROOT) else resolved.parent
 
 
+def department_folder(d: m.Department) -> str:
+    """Where a department's outputs go in the output folder: <年度>/<编码-部门>."""
+    return f"{d.year}/{safe_part(d.dir_name)}"
+
+
+def table_target(d: m.Department, p: m.Project, mark: str = "") -> str:
+    """A table's PDF in the output folder; `mark`: a draft's （征求意见稿）."""
+    return f"{department_folder(d)}/{safe_part(p.stem + mark)}.pdf"
+
+
 def plan(content: m.Content, problems: list[Problem], options: Options,
          base: Path = ROOT) -> tuple[list[ProjectJob], list[VolumeJob], list[str]]:
     """A job per project without errors; a volume only for a department whose every table is sound."""
@@ -122,7 +132,7 @@ def plan(content: m.Content, problems: list[Problem], options: Options,
 
     mark = f"（{options.draft}）" if options.draft else ""
     for d in content.departments:
-        folder = f"{d.year}/{safe_part(d.dir_name)}"
+        folder = department_folder(d)
         stamp = stamp_for(d)
         jobs = []
         # `build.py PROJECT` also brings the project's volume up to date, from the other tables as they are
@@ -132,7 +142,7 @@ def plan(content: m.Content, problems: list[Problem], options: Options,
             if p.source in bad or not (beside or options.chosen(p.source, base)):
                 continue
             src = source(p.source)
-            target = f"{folder}/{safe_part(p.stem + mark)}.pdf"
+            target = table_target(d, p, mark)
             # repr(p): what the page shows beyond its source (the department's places, its scheme's order)
             jobs.append(ProjectJob(target, p, src, stamp, kc.key("project", target, src.path, src.data,
                                                                  stamp.isoformat(), repr(p), options.draft),

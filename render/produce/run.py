@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-
 from typing import TYPE_CHECKING
 
 from render.produce import commit, files, memo, publish, workers
@@ -61,7 +60,8 @@ def _build(options: Options, say, pool, started: float) -> BuildResult:
     if aside:
         say(f"{options.out / publish.MANIFEST}: 清单不是本程序写的，已改名为 {aside}，本次重新生成", Level.PROBLEM)
     digest = memo.inputs(options)
-    same = memo.recall(options, digest)
+    # With a pool kept for the next build (`watch`), the full path: it loads what the rebuilds will need.
+    same = memo.recall(options, digest) if pool is None else None
     if same:  # the last build's inputs, outputs and manifest, byte for byte: that build again
         report(list(same.problems), say)
         for target in same.tables:

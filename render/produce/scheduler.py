@@ -108,10 +108,10 @@ class Scheduler:
             for job in sorted(self.todo, key=lambda j: -j.project.indicator_count):
                 self.pending[self.pool.submit(render_project, job)] = TableWork(job)
             if self.volumes and self.pending:
-                # the assembly's library, loaded here while the workers lay out (60 ms). Not in a thread
-                # of its own: a Ctrl-C can leave CPython 3.11's import lock held, and that thread waiting
-                # for it, or still in pikepdf's C++ start-up at exit, which aborts the process.
-                import pikepdf  # noqa: F401
+                # the assembly (pikepdf, 60 ms), loaded here while the workers lay out. Not in a thread of
+                # its own: a Ctrl-C can leave CPython 3.11's import lock held, and that thread waiting for
+                # it, or still in pikepdf's C++ start-up at exit, which aborts the process.
+                import render.bind.assemble  # noqa: F401
             while True:
                 for v in list(waiting):
                     if self._try_volume(v):

@@ -33,20 +33,11 @@ BLANK_DATE = "\u3000\u3000\u3000\u3000年\u3000\u3000月\u3000\u3000日"
 
 def shares(weights: tuple[float, ...], texts: tuple[list[str], ...]) -> tuple[float, ...]:
     """Widths (mm, to 0.1) in proportion to `weights`, filling the type width, each column at least as wide
-    as the longest piece of its `texts` no line may break (如“≥95%”“≤30人”); the others share what such a
-    column leaves. The last takes what rounding leaves."""
-    floors = [columns.cell_width(p for t in column for p in runs.glued(t)) for column in texts]
-    width, held = geometry.PAGE.type_width, {}
-    while True:
-        free = sum(w for i, w in enumerate(weights) if i not in held)
-        room = width - sum(held.values())
-        wide = {i: room * w / free for i, w in enumerate(weights) if i not in held}
-        low = {i: floors[i] for i, w in wide.items() if w < floors[i]}
-        if not low or len(held) + len(low) == len(weights):
-            break
-        held |= low
-    widths = [round(held.get(i, wide.get(i, 0.0)), 1) for i in range(len(weights) - 1)]
-    return tuple(widths + [round(width - sum(widths), 1)])
+    as the longest piece of its `texts` no line may break (如“≥95%”“≤30人”): columns.fit holds a column the
+    proportion would take below that, and the others share what it leaves."""
+    width, total = geometry.PAGE.type_width, sum(weights)
+    return columns.fit([columns.Column(width * w / total, columns.cell_width(p for t in column for p in runs.glued(t)),
+                                       grow=True) for w, column in zip(weights, texts, strict=True)])
 
 
 @dataclass(frozen=True)
@@ -231,7 +222,7 @@ def write(out: Path, opinions: tuple[Opinion, ...], rules: Rules, base: Path, co
           say=print) -> list[str]:
     """Both files per department and the manifest with them (kind "review"), all written or none."""
     from render.produce.commit import Transaction
-    from render.produce.plan import stamp_for
+    from render.produce.plan import department_folder, stamp_for
 
     outputs, written = [], []
     files.writable(out)
@@ -241,7 +232,7 @@ def write(out: Path, opinions: tuple[Opinion, ...], rules: Rules, base: Path, co
             for opinion in opinions:
                 r, who = opinion.review, opinion.reviewer
                 d = r.department
-                folder = f"{d.year}/{files.safe_part(d.dir_name)}"
+                folder = department_folder(d)
                 stamp = stamp_for(d)
                 paths = [d.source] + [p.project.source for p in r.projects]
                 sources = (tuple((path, (base / path).read_bytes()) for path in paths)

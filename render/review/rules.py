@@ -68,7 +68,7 @@ def load(path: Path | None = None, base: Path = ROOT) -> tuple[Rules | None, lis
     if not isinstance(rules_node, yaml.MappingNode):
         return None, [Problem(rel, 1, FIELD, shape)]
     for key_node, _value in node.value:
-        if not isinstance(key_node, yaml.ScalarNode) or key_node.value not in (TOP, CONCLUSION):
+        if _key(key_node) not in (TOP, CONCLUSION):
             bad(key_node, f"不认识的一节“{limits.excerpt(str(key_node.value))}”；文件中只有“{TOP}:”和“{CONCLUSION}:”两节")
     grading = _grading(top.get(CONCLUSION), bad)
     if CONCLUSION not in top:
@@ -76,7 +76,7 @@ def load(path: Path | None = None, base: Path = ROOT) -> tuple[Rules | None, lis
                                                f"（对照 rules/审核规则.yml）"))
     rules, seen = [], {}
     for key_node, body in rules_node.value:  # each rule's own key node: no search, linear in the file
-        rule_id = key_node.value if isinstance(key_node, yaml.ScalarNode) else ""
+        rule_id = _key(key_node)
         if rule_id in seen:
             bad(key_node, f"规则编号 {rule_id} 在第 {seen[rule_id]} 行已用过")
             continue
@@ -105,7 +105,7 @@ def _grading(node: yaml.Node | None, bad) -> tuple[tuple[Grade, ...], str]:
         return (), ""
     fields = dict(_pairs(node))
     for key_node, _value in node.value:
-        key = key_node.value if isinstance(key_node, yaml.ScalarNode) else ""
+        key = _key(key_node)
         if key not in GRADES + (BASIS,):
             bad(key_node, f"{CONCLUSION}：不认识的键“{limits.excerpt(str(key))}”；可用的有：{'、'.join(GRADES + (BASIS,))}")
     named = [key_node.value for key_node, _value in node.value if key_node.value in GRADES]
@@ -127,7 +127,7 @@ def _grading(node: yaml.Node | None, bad) -> tuple[tuple[Grade, ...], str]:
             continue
         parts = dict(_pairs(body))
         for key_node, _value in body.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else ""
+            key = _key(key_node)
             if last and key == "至多":
                 bad(key_node, f"{CONCLUSION}：“{name}”是其余的项目，不设“至多”")
             elif key not in GRADE_KEYS:
@@ -153,7 +153,7 @@ def _most(name: str, node: yaml.Node | None, key: yaml.Node, before: dict[str, t
         return None
     most, ok = [], True
     for key_node, value in node.value:
-        level = key_node.value if isinstance(key_node, yaml.ScalarNode) else ""
+        level = _key(key_node)
         if level not in LEVELS:
             bad(key_node, f"{CONCLUSION}：等级“{name}”：“{limits.excerpt(str(level))}”不是级别；应为 {' / '.join(LEVELS)}")
             ok = False
@@ -177,7 +177,12 @@ def _most(name: str, node: yaml.Node | None, key: yaml.Node, before: dict[str, t
 
 
 def _pairs(node: yaml.MappingNode):
-    return [(k.value if isinstance(k, yaml.ScalarNode) else "", v) for k, v in node.value]
+    return [(_key(k), v) for k, v in node.value]
+
+
+def _key(node: yaml.Node) -> str:
+    """A mapping key's text; "" for a key that is not a plain value (a list, a mapping)."""
+    return node.value if isinstance(node, yaml.ScalarNode) else ""
 
 
 def _rule(rule_id: str, id_node: yaml.Node, body: yaml.MappingNode, bad) -> Rule | None:
@@ -188,7 +193,7 @@ def _rule(rule_id: str, id_node: yaml.Node, body: yaml.MappingNode, bad) -> Rule
     known = CHECKS.get(check.value) if isinstance(check, yaml.ScalarNode) else None
     known_params = known.params if known else {}
     for key_node, _value in body.value:
-        key = key_node.value if isinstance(key_node, yaml.ScalarNode) else ""
+        key = _key(key_node)
         if key not in COMMON and key not in known_params:
             allowed = "、".join(COMMON + tuple(known_params))
             bad(key_node, f"规则 {rule_id}：不认识的键“{key}”；可用的有：{allowed}")

@@ -25,7 +25,7 @@ MAX_CELL_CHARS = 2000
 # prints in full on one line of the 项目汇总表, and so does the 合计 of a department of a thousand projects.
 MAX_AMOUNT_DIGITS = 10
 
-# Files given to `import` and `review --rules`
+# Files given to `import`, `review --rules` and `archive --check`
 MB = 1024 * 1024
 
 # A department's pasted tables are a few hundred KB; these leave room for a county's in one file, and stop
@@ -40,6 +40,10 @@ CELLS = 200_000  # cells of one file, empty ones between filled ones included
 CELL_CHARS = 10_000  # characters of one cell: a 年度总体绩效目标 is a few hundred
 PROBLEMS = 100  # problems listed per file; the rest are counted in one line
 RULES_BYTES = 1 * MB  # a rules file (the shipped one is 6 KB)
+# A package given to `archive --check`, unzipped, as its zip directory declares it: a department's is about
+# 1 MB, a county's year some tens. Beyond this, a zip bomb or the wrong file: said before anything is
+# written to disk.
+PACKAGE_BYTES = 4 * 1024 * MB
 EXCERPT = 40  # characters of a value quoted in a message
 
 # What Excel, WPS and LibreOffice take for the start of a formula in a cell typed or pasted, also after
@@ -48,7 +52,9 @@ FORMULA_LEADS = "=+-@"
 
 
 def size(n: int) -> str:
-    """A limit as a clerk reads it: 20 MB, 1 MB."""
+    """A limit as a clerk reads it: 20 MB, 1 MB, 4 GB."""
+    if n % (1024 * MB) == 0:
+        return f"{n // (1024 * MB)} GB"
     return f"{n // MB} MB" if n % MB == 0 else f"{n:,} 字节"
 
 

@@ -47,7 +47,7 @@ def fit(columns: Sequence[Column]) -> tuple[float, ...]:
     width = geometry.PAGE.type_width
     if sum(c.floor for c in columns) > width:
         raise Unfit("表格各栏的内容太宽，页面宽度内排不下")
-    if sum(c.need for c in columns) <= width:
+    if sum(c.need for c in columns) <= width + 1e-6:  # needs reckoned as shares of the width add up to it
         widths = _scaled(columns, [c.grow for c in columns], width)
     else:  # too little room: every column that may wrap gives way, the widest first
         widths = _levelled(columns, width)
