@@ -7,7 +7,7 @@ reads (each content file's bytes, the code and the versions as every key has the
 manifest it left and the problems it reported. A build whose inputs give the same digest, over the same
 manifest, whose every file is still the bytes it lists, is that build again: it reports the same problems
 and ends. Anything else (a file touched, added or removed, an output changed, another command's manifest,
-a build of one PATH) takes the full path, which is always right.
+a build of one PATH, a build under `watch`) takes the full path, which is always right.
 """
 
 from __future__ import annotations
