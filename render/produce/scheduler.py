@@ -10,6 +10,7 @@ from pathlib import Path
 from render.produce import cache as kc
 from render.produce.files import sha256, write_atomic
 from render.produce.plan import ProjectJob, VolumeJob
+from render.produce.workers import uninterrupted
 from render.produce.tasks import Placement, assemble_volume, render_frame, render_project
 from render.problems import Level, Problem, RenderError
 
@@ -111,7 +112,8 @@ class Scheduler:
                 # the assembly (pikepdf, 60 ms), loaded here while the workers lay out. Not in a thread of
                 # its own: a Ctrl-C can leave CPython 3.11's import lock held, and that thread waiting for
                 # it, or still in pikepdf's C++ start-up at exit, which aborts the process.
-                import render.bind.assemble  # noqa: F401
+                with uninterrupted():
+                    import render.bind.assemble  # noqa: F401
             while True:
                 for v in list(waiting):
                     if self._try_volume(v):

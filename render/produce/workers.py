@@ -167,7 +167,7 @@ class Sturdy:
         with self._lock:
             pool = self._pools[-1]
         try:
-            with _uninterrupted():
+            with uninterrupted():
                 inner = pool.submit(fn, *args)
         except BrokenProcessPool:  # broken by a job before this one: a fresh pool
             self._replace(pool)
@@ -198,12 +198,16 @@ class Sturdy:
 
 
 @contextmanager
-def _uninterrupted():
-    """Ctrl-C and kill held back while the pool hands out a job, which may start a worker: one that lands
-    between the fork server's fork and the worker's start-up data (CPython 3.11) leaves the worker waiting
-    for that data and the pool, shutting down, waiting for the worker, for good. The signal is delivered
-    the moment the job is handed over. The pool's own threads, started in here, keep the mask: they never
-    take the signal in the main thread's place."""
+def uninterrupted():
+    """Ctrl-C and kill held back, and delivered the moment the block ends: around what an interruption
+    would leave broken.
+
+    - The pool handing out a job, which may start a worker: one that lands between the fork server's fork
+      and the worker's start-up data (CPython 3.11) leaves the worker waiting for that data and the pool,
+      shutting down, waiting for the worker, for good. The pool's own threads, started in here, keep the
+      mask: they never take the signal in the main thread's place.
+    - Importing pikepdf (render/produce/scheduler.py): a KeyboardInterrupt raised inside its C++ module's
+      start-up is a "critical nanobind error", printed with a traceback."""
     if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "pthread_sigmask"):
         yield
         return
