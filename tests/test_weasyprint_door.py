@@ -7,6 +7,7 @@ import ast
 import importlib
 import inspect
 import re
+import zlib
 from pathlib import Path
 
 import pydyf
@@ -15,6 +16,7 @@ import pytest
 from render.typeset import layout, weasy
 
 ROOT = Path(__file__).resolve().parent.parent
+CONTENT = ROOT / "tests" / "data" / "content"
 DOOR = ROOT / "render" / "typeset" / "weasy.py"
 SECTION = "docs/weasyprint.md, “Through one door”"
 
@@ -42,6 +44,11 @@ def check_harfbuzz_subset_loaded():
 def check_warm_c_types():
     assert hasattr(_ffi(), "ffi") and hasattr(_ffi().ffi, "typeof"), _gone("warm_c_types", "weasyprint.text.ffi.ffi")
     weasy.warm_c_types(("PangoFcFontMap *", "hb_tag_t[100]"))
+    assert hasattr(_ffi().ffi, "_parsed_types") and hasattr(_ffi().ffi, "_backend"), _gone(
+        "warm_c_types", "the ffi's _parsed_types and _backend")
+    weasy.warm_array_types("hb_codepoint_t", 3)
+    assert _ffi().ffi.typeof("hb_codepoint_t[3]") is _ffi().ffi._backend.new_array_type(
+        _ffi().ffi.typeof("hb_codepoint_t *"), 3), _gone("warm_c_types", "one array type per item and length")
 
 
 def _doc(html: str):
@@ -55,6 +62,33 @@ def check_drop_anchors():
     weasy.drop_anchors(doc, "row-")
     data = doc.write_pdf(uncompressed_pdf=True)
     assert b"(row-r0-0-0)" not in data and b"(kept)" in data, _gone("drop_anchors", "write_pdf reading Page.anchors")
+
+
+def check_user_agent_sheet():
+    """styles/ua.css in WeasyPrint's place prints the same bytes: a table and a volume's frame of the seed,
+    with every element the templates make (the chart's SVG and the draft mark's among them)."""
+    from render.produce import tasks
+    from render.produce.plan import Options, plan, source_base
+    from render.source import load
+    from render.typeset import markup
+
+    styles = importlib.import_module("weasyprint.css")
+    assert "html._ua_stylesheets(" in inspect.getsource(styles.get_all_computed_styles), _gone(
+        "user_agent_sheet", "get_all_computed_styles asking HTML._ua_stylesheets")
+    content, _ = load.load(CONTENT, source_base(CONTENT))
+    projects, volumes, _ = plan(content, [], Options(CONTENT, ROOT / "unused"), source_base(CONTENT))
+    env, volume = tasks.environment(), volumes[0]
+    pages = tuple(2 if n % 3 == 0 else 1 for n in range(len(volume.projects)))
+    htmls = [markup.project_html(env, projects[0].project, frozenset(), "2025-01-20", "征求意见稿"),
+             markup.volume_html(env, volume.department, pages, True, "2025-01-20", markup.Folios(2, 3))]
+    ours = [layout.write(layout.document(h)) for h in htmls]
+    own = weasy.user_agent_sheet
+    try:
+        weasy.user_agent_sheet = lambda html, sheet: None
+        theirs = [layout.write(layout.document(h)) for h in htmls]
+    finally:
+        weasy.user_agent_sheet = own
+    assert ours == theirs, _gone("user_agent_sheet", "the same bytes as with WeasyPrint's own sheet")
 
 
 def check_subset():
@@ -78,6 +112,11 @@ def check_pydyf():
     assert weasy.stream_bytes(stream) == b"data", _gone("pydyf", "Stream.stream")
     weasy.write_uncompressed(stream)
     assert stream.compress is False, _gone("pydyf", "Stream.compress")
+    deflated = pydyf.Stream([b"q", b"Q"], compress=True)
+    assert weasy.deflate_now(deflated, 6) and not weasy.deflate_now(deflated, 6)
+    data = deflated.data
+    assert b"/Filter /FlateDecode" in data and zlib.decompress(data.split(b"stream\n", 1)[1].rsplit(b"\nendstream", 1)[0]) \
+        == b"q\nQ", _gone("pydyf", "Stream.extra, and Stream.data writing the items as they are")
 
 
 CHECKS = {
@@ -85,13 +124,14 @@ CHECKS = {
     "harfbuzz_subset_loaded": check_harfbuzz_subset_loaded,
     "warm_c_types": check_warm_c_types,
     "drop_anchors": check_drop_anchors,
+    "user_agent_sheet": check_user_agent_sheet,
     "subset": check_subset,
     "pydyf": check_pydyf,
 }
 # Every public name of the door, by the check that covers it.
-COVERED = {"FFI_MODULE": "import_fast", "SUBSET_METHOD": "subset", "SUBSET_DROPPED_TABLES": "subset",
+COVERED = {"FFI_MODULE": "import_fast", "warm_array_types": "warm_c_types", "SUBSET_METHOD": "subset", "SUBSET_DROPPED_TABLES": "subset",
            "SUBSET_FLAGS": "subset", "pdf_objects": "pydyf", "pdf_object": "pydyf", "object_number": "pydyf",
-           "stream_bytes": "pydyf", "write_uncompressed": "pydyf", **{name: name for name in CHECKS}}
+           "stream_bytes": "pydyf", "write_uncompressed": "pydyf", "deflate_now": "pydyf", **{name: name for name in CHECKS}}
 COVERED.pop("subset")
 COVERED.pop("pydyf")
 
@@ -126,8 +166,9 @@ def test_a_subset_flag_weasyprint_stopped_setting_fails_by_name(monkeypatch):
 # What only the door may do: import these, read or set these attributes, name these modules in a string.
 PUBLIC_MODULES = {"weasyprint", "weasyprint.urls"}
 PUBLIC_NAMES = {("weasyprint.text.fonts", "FontConfiguration")}  # documented in WeasyPrint's API reference
-PRIVATE_ATTRIBUTES = {"_page_box", "_folder", "_harfbuzz_subset", "_dlopen", "harfbuzz_subset"}
-PYDYF_ATTRIBUTES = {"objects", "number", "stream", "compress"}
+PRIVATE_ATTRIBUTES = {"_page_box", "_folder", "_harfbuzz_subset", "_dlopen", "harfbuzz_subset", "_ua_stylesheets",
+                      "_parsed_types", "_backend"}
+PYDYF_ATTRIBUTES = {"objects", "number", "stream", "compress", "extra"}
 MODULE_NAME = re.compile(r"(weasyprint|pydyf)(\.\w+)+")
 
 
@@ -166,6 +207,7 @@ def test_no_module_but_the_door_reaches_past_weasyprints_public_api():
 @pytest.mark.parametrize("source", [
     "for box in page._page_box.descendants(): pass",
     "folder = config._folder",
+    "html._ua_stylesheets = lambda forms=False: [sheet]",
     "from weasyprint.text.ffi import ffi",
     "import weasyprint.layout.table",
     "from weasyprint.pdf import fonts",

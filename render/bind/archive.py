@@ -67,6 +67,7 @@ def finisher(body: int = 0):
         labels = page_labels(body)
         pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": pydyf.Array(
             [x if isinstance(x, int) else pydyf.Dictionary(x) for x in labels["Nums"]])})
+        _deflate(pdf)
 
     return finish
 
@@ -126,6 +127,19 @@ def _retag(pdf: pydyf.PDF) -> None:
 
 def _bytes(value) -> bytes:
     return value if isinstance(value, bytes) else str(value or "").encode()
+
+
+# zlib's default: pydyf's 9 took 12 of a table's 100 ms, 9 of them on the two faces' subsets, for 0.7 % fewer
+# bytes than this.
+DEFLATE_LEVEL = 6
+
+
+def _deflate(pdf: pydyf.PDF) -> None:
+    """Every stream pydyf would deflate, deflated at DEFLATE_LEVEL instead; last, after every change to the
+    streams' data (the XMP stays plain)."""
+    for obj in weasy.pdf_objects(pdf):
+        if isinstance(obj, pydyf.Stream):
+            weasy.deflate_now(obj, DEFLATE_LEVEL)
 
 
 def _plain_metadata(pdf: pydyf.PDF) -> None:

@@ -49,7 +49,7 @@ from render.typeset import layout  # noqa: E402, F401
 from render.produce import tasks  # noqa: E402
 from render.typeset import fonts, paginate, weasy  # noqa: E402, F401
 
-for _name in ("project.html.j2", "volume.html.j2"):
+for _name in ("project.html.j2", "volume.html.j2", "base.html.j2", "_table.html.j2", "mark.html.j2"):
     tasks.environment().get_template(_name)
 # The faces' advance widths, which size the tables' columns (render/typeset/markup.py): 0.3 s to read.
 for _bold in (False, True):
@@ -57,3 +57,4 @@ for _bold in (False, True):
 # cffi parses a C type the first time it is used, ~13 ms each: these are the ones every table needs.
 weasy.warm_c_types(("FcChar8 **", "PangoFcFontMap *", "PangoLogAttr[]", "PangoRectangle *", "char[4]", "char[]",
                     "hb_tag_t[100]", "unsigned int *"))
+weasy.warm_array_types("hb_codepoint_t", fonts.glyph_count())

@@ -28,6 +28,14 @@ def shipped_face(style: str) -> Path:
     return SHIPPED / f"NotoSerifCJKsc-GB-{style}.otf"
 
 
+def glyph_count() -> int:
+    """The most glyphs a shipped face has: a subset of one keeps at most this many (maxp, read by fontTools,
+    which WeasyPrint has loaded)."""
+    from fontTools.ttLib import TTFont
+
+    return max(TTFont(shipped_face(style), lazy=True)["maxp"].numGlyphs for style in FACE_STYLES)
+
+
 def embedded_faces() -> dict[str, tuple[str, int]]:
     """Each face the PDFs may embed, by the name WeasyPrint gives it there (tag aside), with its file."""
     faces = {}

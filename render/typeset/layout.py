@@ -133,10 +133,18 @@ def _page_sheet(page: geometry.Page) -> weasyprint.CSS:
         return weasyprint.CSS(string=geometry.page_css(), url_fetcher=ProjectFetcher(), font_config=font_config())
 
 
+@lru_cache(maxsize=None)
+def user_agent() -> weasyprint.CSS:
+    """styles/ua.css: WeasyPrint's own user-agent sheet, cut down to the elements our templates make."""
+    with _strict():
+        return weasyprint.CSS(filename=str(STYLES / "ua.css"), url_fetcher=ProjectFetcher())
+
+
 def document(html: str) -> weasyprint.Document:
     with _strict():
-        doc = weasyprint.HTML(string=html, base_url=str(STYLES) + "/", url_fetcher=ProjectFetcher()).render(
-            stylesheets=stylesheets(), font_config=font_config())
+        page = weasyprint.HTML(string=html, base_url=str(STYLES) + "/", url_fetcher=ProjectFetcher())
+        weasy.user_agent_sheet(page, user_agent())
+        doc = page.render(stylesheets=stylesheets(), font_config=font_config())
     return doc
 
 
