@@ -112,6 +112,15 @@ def quiet(wait: float) -> float:
         time.sleep(5)
 
 
+def compiled() -> None:
+    """Our modules compiled, as Python leaves them after a program's first run (WeasyPrint's were compiled
+    when pip installed it): where PYTHONDONTWRITEBYTECODE is set, as on this project's machine, every
+    process would compile them again, 25 ms each, and the anchor would not."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    subprocess.run([PY, "-m", "compileall", "-q", str(ROOT / "render"), str(ROOT / "build.py")], env=env, check=True,
+                   stdout=subprocess.DEVNULL)
+
+
 def spread(values: list[float]) -> float:
     return (max(values) - min(values)) / statistics.median(values)
 
@@ -178,6 +187,7 @@ def main() -> None:
     ap.add_argument("--large", type=int, default=0, help="also a county this large (1000), against --county's")
     ap.add_argument("--busy", action="store_true", help="measure even with the load average above 1.5")
     args = ap.parse_args()
+    compiled()
     loads = [os.getloadavg()[0] if args.busy else quiet(120)]
     work = Path(tempfile.mkdtemp(prefix="bench-"))
     content = work / "seed" / "content"

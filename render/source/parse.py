@@ -14,7 +14,9 @@ from render.source import fields
 from render.source.frontmatter import Entry, parse_yaml
 
 FRONT_MATTER = "文件头"
-_md = MarkdownIt("commonmark", {"html": False}).enable("table")
+# Blocks only: of an inline token just its raw `content` is read, never the children the "inline" rule
+# makes of it (emphasis, links…), and making them was half of every file's parse.
+_md = MarkdownIt("commonmark", {"html": False}).enable("table").disable("inline")
 
 
 @dataclass(frozen=True)
