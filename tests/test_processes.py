@@ -146,3 +146,19 @@ def test_the_fonts_copies_live_in_a_folder_of_the_process_and_go_with_forget_fon
     assert not folder.exists()
     layout.stylesheet()  # and a later layout gets a new one
     assert Path(layout.fonts_folder()).is_dir() and Path(layout.fonts_folder()) != folder
+
+
+def test_the_workers_run_this_programs_code_from_whatever_folder_it_is_run(tmp_path):
+    """Python 3.11's fork server is a `python -c`: left to itself it imports `render` from the folder the
+    command is run in before this program's (render/produce/workers.py, _own_code)."""
+    content = copy_content(tmp_path)
+    here = tmp_path / "elsewhere"
+    (here / "render" / "produce").mkdir(parents=True)
+    ran = tmp_path / "ran"
+    (here / "render" / "__init__.py").write_text(f"open({str(ran)!r}, 'w').close()\n", encoding="utf-8")
+    (here / "render" / "produce" / "__init__.py").write_text("", encoding="utf-8")
+    result = subprocess.run([sys.executable, str(ROOT / "build.py"), "--content", str(content), "--out",
+                             str(tmp_path / "dist"), "--jobs", "2"], cwd=here, capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert not ran.exists(), "a worker imported the render package of the folder the build was run from"

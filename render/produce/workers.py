@@ -243,11 +243,36 @@ def _start_fork_server() -> None:
     main = threading.current_thread() is threading.main_thread()
     before = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
     try:
-        forkserver.ensure_running()  # its socket goes in the scratch folder: a short path, removed with it
+        with _environ(_own_code()):
+            forkserver.ensure_running()  # its socket goes in the scratch folder: a short path, removed with it
     finally:
         tempfile.tempdir = saved
         if main:
             signal.signal(signal.SIGINT, before)
+
+
+def _own_code() -> dict[str, str]:
+    """Where the fork server finds `render`: in this program's folder, as this process does. Python 3.11's
+    fork server is a `python -c` that does not take this process's sys.path, so it would look in the
+    current folder first, and a folder the clerk works in may hold a `render` of its own (another program's,
+    or one planted there): the workers would run it. PYTHONSAFEPATH keeps the current folder out."""
+    paths = [str(ROOT)] + ([os.environ["PYTHONPATH"]] if os.environ.get("PYTHONPATH") else [])
+    return {"PYTHONSAFEPATH": "1", "PYTHONPATH": os.pathsep.join(paths)}
+
+
+@contextmanager
+def _environ(values: dict[str, str]):
+    """These environment variables for what starts in the block, and the environment as it was after."""
+    saved = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
 
 def likely_needed(content: Path, out: Path) -> bool:
