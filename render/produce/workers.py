@@ -199,15 +199,13 @@ class Sturdy:
 
 @contextmanager
 def uninterrupted():
-    """Ctrl-C and kill held back, and delivered the moment the block ends: around what an interruption
-    would leave broken.
-
-    - The pool handing out a job, which may start a worker: one that lands between the fork server's fork
+    """Ctrl-C and kill held back, and delivered the moment the block ends, around what they would break:
+    - the pool handing out a job, which may start a worker: one that lands between the fork server's fork
       and the worker's start-up data (CPython 3.11) leaves the worker waiting for that data and the pool,
       shutting down, waiting for the worker, for good. The pool's own threads, started in here, keep the
-      mask: they never take the signal in the main thread's place.
-    - Importing pikepdf (render/produce/scheduler.py): a KeyboardInterrupt raised inside its C++ module's
-      start-up is a "critical nanobind error", printed with a traceback."""
+      mask: they never take the signal in the main thread's place;
+    - importing pikepdf (render/produce/scheduler.py): a KeyboardInterrupt inside its C++ start-up is a
+      "critical nanobind error", printed with a traceback."""
     if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "pthread_sigmask"):
         yield
         return
@@ -252,10 +250,9 @@ def _start_fork_server() -> None:
 
 
 def _own_code() -> dict[str, str]:
-    """Where the fork server finds `render`: in this program's folder, as this process does. Python 3.11's
-    fork server is a `python -c` that does not take this process's sys.path, so it would look in the
-    current folder first, and a folder the clerk works in may hold a `render` of its own (another program's,
-    or one planted there): the workers would run it. PYTHONSAFEPATH keeps the current folder out."""
+    """Where the fork server finds `render`: in this program's folder. Python 3.11's fork server is a
+    `python -c` that ignores this process's sys.path and looks in the current folder first, where a
+    `render` of another program's (or a planted one) would run in every worker."""
     paths = [str(ROOT)] + ([os.environ["PYTHONPATH"]] if os.environ.get("PYTHONPATH") else [])
     return {"PYTHONSAFEPATH": "1", "PYTHONPATH": os.pathsep.join(paths)}
 
@@ -270,7 +267,7 @@ def _environ(values: dict[str, str]):
     finally:
         for key, value in saved.items():
             if value is None:
-                os.environ.pop(key, None)
+                del os.environ[key]
             else:
                 os.environ[key] = value
 
