@@ -67,8 +67,7 @@ def warm_array_types(item: str, longest: int) -> None:
 
     WeasyPrint hands HarfBuzz each subset's glyphs as `ffi.new(f"hb_codepoint_t[{N}]")`, N the count of
     glyphs kept and the highest one plus one; cffi parses every new N with pycparser (2.4 ms), and a table
-    brings two to five new ones: 0.03 s of a worker's first table, and half a second of each worker's
-    county. Made here as cffi makes it once parsed (`_typeof_locked`), 15,000 of them in 15 ms. The ffi's
+    brings two to five new ones. Made here as cffi makes it once parsed (`_typeof_locked`). The ffi's
     `_backend`, `_lock` and `_parsed_types` are internal. Replaced by: nothing, at that cost."""
     from weasyprint.text.ffi import ffi
 
@@ -84,7 +83,7 @@ def user_agent_sheet(html, sheet) -> None:
     """Lay `html` (a weasyprint.HTML) out with `sheet` as its user-agent stylesheet, in place of WeasyPrint's.
 
     `HTML._ua_stylesheets` is internal; WeasyPrint has no option for it. styles/ua.css says why. Replaced by:
-    nothing (WeasyPrint's own sheet), at 14 % more time per table."""
+    nothing (WeasyPrint's own sheet), at the cost docs/weasyprint.md gives."""
     html._ua_stylesheets = lambda forms=False: [sheet]
 
 
@@ -135,9 +134,9 @@ def write_uncompressed(stream) -> None:
 
 
 def deflate_now(stream, level: int) -> bool:
-    """Deflate the stream's data at `level` now, and have pydyf write the result as it is (it deflates at
-    level 9: three times the time of level 6 for 0.7 % fewer bytes of a face's subset). False, and the
-    stream left to pydyf, if its items are not all bytes."""
+    """Deflate the stream's data at `level` now, and have pydyf write the result as it is (pydyf deflates
+    at level 9: render/bind/archive.py, DEFLATE_LEVEL). False, and the stream left to pydyf, if its items
+    are not all bytes."""
     if not stream.compress or not all(isinstance(item, bytes) for item in stream.stream):
         return False
     stream.stream = [zlib.compress(b"\n".join(stream.stream), level)]
