@@ -39,13 +39,15 @@ def main() -> None:
     runs = ap.parse_args().runs
     seconds, _ = clock(lambda: __import__("render.typeset.paginate"))
     from render.produce import tasks
-    from render.produce.plan import Options, plan, source_base
+    from render.produce.outputs import jobs
+    from render.produce.plan import Options, source_base
     from render.source import load
     from render.typeset import layout, paginate
 
     content_dir = ROOT / "content"
     content, problems = load.load(content_dir, source_base(content_dir))
-    projects, volumes, _ = plan(content, problems, Options(content_dir, ROOT / "dist"), source_base(content_dir))
+    planned, _ = jobs(content, problems, Options(content_dir, ROOT / "dist"), source_base(content_dir))
+    projects, volumes = [j for j in planned if not j.parts], [j for j in planned if j.parts]
     env = tasks.environment()
 
     def warm_up():

@@ -68,7 +68,8 @@ def check_user_agent_sheet():
     """styles/ua.css in WeasyPrint's place prints the same bytes: a table and a volume's frame of the seed,
     with every element the templates make (the chart's SVG and the draft mark's among them)."""
     from render.produce import tasks
-    from render.produce.plan import Options, plan, source_base
+    from render.produce.outputs import jobs
+    from render.produce.plan import Options, source_base
     from render.source import load
     from render.typeset import markup
 
@@ -76,8 +77,9 @@ def check_user_agent_sheet():
     assert "html._ua_stylesheets(" in inspect.getsource(styles.get_all_computed_styles), _gone(
         "user_agent_sheet", "get_all_computed_styles asking HTML._ua_stylesheets")
     content, _ = load.load(CONTENT, source_base(CONTENT))
-    projects, volumes, _ = plan(content, [], Options(CONTENT, ROOT / "unused"), source_base(CONTENT))
-    env, volume = tasks.environment(), volumes[0]
+    planned, _ = jobs(content, [], Options(CONTENT, ROOT / "unused"), source_base(CONTENT))
+    projects, volume = [j for j in planned if not j.parts], next(j for j in planned if j.parts)
+    env = tasks.environment()
     pages = tuple(2 if n % 3 == 0 else 1 for n in range(len(volume.projects)))
     htmls = [markup.project_html(env, projects[0].project, frozenset(), "2025-01-20", "征求意见稿"),
              markup.volume_html(env, volume.department, pages, True, "2025-01-20", markup.Folios(2, 3))]

@@ -4,15 +4,15 @@ the sizes, the results, and blank lines for who hands it over, who receives it a
 from __future__ import annotations
 
 from render.archive.intake import LATER, PROPERTIES, Result
-from render.archive.records import GENRE, Package, piece
+from render.archive.records import Package, piece
 from render.archive.report import SUMMARY
+from render.produce import outputs
 from render.typeset import markup
 
 TITLE = "电子档案移交与接收登记表"
 # The form of 2012 calls the first check 准确性检验 (the content, its scope, the data alike before and after).
 LABELS = {"真实性": "准确性（真实性）检验"}
 SIGNATURES = ("填表人（签名）", "审核人（签名）", "单位（印章）")
-KIND_NAMES = {"project": "绩效目标表", "volume": "装订册", "review": "审核意见"}
 
 
 def size_text(size: int) -> str:
@@ -22,8 +22,7 @@ def size_text(size: int) -> str:
 
 def html(p: Package, result: Result) -> str:
     d = p.department
-    kinds = "、".join(f"{KIND_NAMES[k]} {sum(r.kind == k for r in p.records)} 件" for k in GENRE
-                     if any(r.kind == k for r in p.records))
+    kinds = "、".join(f"{outputs.label(k)} {n} 件" for k, n in p.counts().items())
     rows = (("交接工作名称", f"{d.name}{d.year}年部门项目支出预算绩效目标表电子档案移交"),
             ("内容描述", f"{kinds}；PDF/A-3b 文件，每件附元数据（DA/T 46-2009，XML），"
                      f"按《电子档案移交与接收办法》（档发〔2012〕7号）附件2组织"),

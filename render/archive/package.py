@@ -12,7 +12,7 @@ from render import ROOT
 from render.archive import handover, intake
 from render.archive import metadata as meta
 from render.archive.records import Package, piece
-from render.produce import files
+from render.produce import files, outputs
 from render.typeset import markup
 
 STATIC = ROOT / "templates" / "archive"
@@ -35,8 +35,7 @@ def readme(p: Package, made: dict[str, bytes]) -> bytes:
     d = p.department
     missing = d.filing.missing()
     unnumbered = not p.reference(p.records[0])
-    counts = "，".join(f"{handover.KIND_NAMES[k]} {n} 件" for k in handover.KIND_NAMES
-                      if (n := sum(r.kind == k for r in p.records)))
+    counts = "，".join(f"{outputs.label(k)} {n} 件" for k, n in p.counts().items())
     lines = [
         "说明文件", "",
         f"移交包：{p.name}",

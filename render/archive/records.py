@@ -8,14 +8,11 @@ from datetime import datetime
 from pathlib import Path
 
 from render.archive import pdf
-from render.produce import files
+from render.produce import files, outputs
 from render.produce.plan import department_folder, stamp_for, table_target
 from render.source import model as m
 from render.source.filing import RETENTION
 
-# What each kind of output is as a record: its 文种 and its place in the package (tables, then the
-# volumes, then the review); the workbook beside 审核意见.pdf is no long-term format and stays out.
-GENRE = {"project": "表", "volume": "汇编", "review": "意见"}
 LANGUAGE = "汉语"
 SCHEME_VERSION = "1"  # of 档案元数据.xsd: the metadata files say which they follow
 
@@ -33,7 +30,7 @@ class Record:
 
     @property
     def genre(self) -> str:
-        return GENRE[self.kind]
+        return outputs.records()[self.kind]
 
 
 @dataclass(frozen=True)
@@ -51,6 +48,10 @@ class Package:
     def category(self) -> str:
         """The 类别 folder under the 年度: the 机构或问题 when given, else the department."""
         return files.safe_part(self.department.filing.series or self.department.dir_name)
+
+    def counts(self) -> dict[str, int]:
+        """How many records of each kind the package holds, in the registry's order."""
+        return {k: n for k in outputs.records() if (n := sum(r.kind == k for r in self.records))}
 
     def folder(self, r: Record) -> str:
         """A record's folder in the package: 电子档案/年度/类别/件号."""
@@ -80,7 +81,10 @@ def creator(versions: dict) -> str:
 
 def packages(out: Path, manifest: dict, departments: tuple[m.Department, ...], within: Path) -> list[Package]:
     """A package per department under `within` that has outputs, its records in content order."""
-    entries = [e for e in manifest.get("files", []) if e.get("kind") in GENRE and e["path"].endswith(".pdf")
+    # Each kind the registry gives a 文种, in its order (tables, then the volumes, then the review); the
+    # workbook beside 审核意见.pdf is no long-term format and stays out.
+    kinds = list(outputs.records())
+    entries = [e for e in manifest.get("files", []) if e.get("kind") in kinds and e["path"].endswith(".pdf")
                and not e.get("stale")]
     made = []
     for d in departments:
@@ -89,7 +93,7 @@ def packages(out: Path, manifest: dict, departments: tuple[m.Department, ...], w
             continue
         mine = [e for e in entries if e["path"].startswith(folder)]
         order = {table_target(d, p): n for n, p in enumerate(d.projects)}
-        mine.sort(key=lambda e: (list(GENRE).index(e["kind"]), order.get(e["path"], 0), e["path"]))
+        mine.sort(key=lambda e: (kinds.index(e["kind"]), order.get(e["path"], 0), e["path"]))
         records = []
         for n, e in enumerate(mine, 1):
             path = out / e["path"]

@@ -14,7 +14,8 @@ def build(path: Path, target: Path | None, say=plain) -> Exit:
     """One package per department and year under `path` (an output folder, or a year or department folder in
     it), into `target` (default: 移交/ beside the output folder)."""
     from render.commands.verify import verify
-    from render.produce.publish import DRAFTS, MANIFEST
+    from render.produce.outputs import DRAFTS
+    from render.produce.publish import MANIFEST
 
     out = next((p for p in (path.absolute(), *path.absolute().parents) if (p / MANIFEST).is_file()), None)
     refused = None if out is not None else "找不到 manifest.json：应为 build.py 生成的输出文件夹（如 dist/），或其中的年度、部门文件夹"

@@ -10,7 +10,8 @@ from pathlib import Path
 from render.archive.pdf import associated_files
 from render.produce import commit, files, outputs
 from render.produce.plan import source_base
-from render.produce.publish import DRAFTS, MANIFEST, load_manifest
+from render.produce.outputs import DRAFTS
+from render.produce.publish import MANIFEST, load_manifest
 from render.commands.system import system_message
 from render.problems import Exit, Kind, Level, Problem, exit_code, plain, report
 

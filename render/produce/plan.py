@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from typing import ClassVar, Protocol
 
 from render import ROOT
 from render.produce import cache as kc
@@ -23,7 +24,7 @@ class Options:
     out: Path
     jobs: int = 0  # 0: one per core
     simplex: bool = False  # the volume for single-sided printing: no blank pages, no mirrored margins
-    draft: str = ""  # a draft's mark (征求意见稿): printed on every page, in its own folder (DRAFTS)
+    draft: str = ""  # a draft's mark (征求意见稿): printed on every page, in its own folder (outputs.DRAFTS)
     only: Path | None = None  # `build.py PATH`: just this project file, or this department folder and its volume
     tables_on_right: bool = False  # double-sided: each table opens on a right-hand page, after a blank if need be
 
@@ -58,6 +59,21 @@ class SourceFile:
     data: bytes
 
 
+class Job(Protocol):
+    """What the scheduler and publish know of a job, of whatever kind (render/produce/outputs.py)."""
+
+    kind: str
+    target: str  # relative to the output folder
+    key: str  # the cache's: what its bytes depend on
+    title: str
+    sources: tuple[SourceFile, ...]  # the files it carries and the manifest lists
+    origin: str  # the file or folder its problems name
+    parts: tuple  # the jobs it is bound from (a volume's tables); none for a job its kind's maker makes alone
+    project: m.Project | None  # the project whose text it prints alone: its glyphs are checked first
+    weight: int  # how long it takes, roughly: the longest start first
+    reuse_only: bool  # taken as it is from the output folder, or not at all
+
+
 @dataclass(frozen=True)
 class ProjectJob:
     target: str  # relative to the output folder
@@ -67,6 +83,24 @@ class ProjectJob:
     key: str
     draft: str = ""
     reuse_only: bool = False  # another table of the department of `build.py PROJECT`: taken as it is, or not at all
+    kind: ClassVar[str] = "project"
+    parts: ClassVar[tuple] = ()
+
+    @property
+    def title(self) -> str:
+        return self.project.name
+
+    @property
+    def sources(self) -> tuple[SourceFile, ...]:
+        return (self.source,)
+
+    @property
+    def origin(self) -> str:
+        return self.source.path
+
+    @property
+    def weight(self) -> int:
+        return self.project.indicator_count
 
 
 @dataclass(frozen=True)
@@ -79,6 +113,22 @@ class VolumeJob:
     duplex: bool
     draft: str = ""
     tables_on_right: bool = False
+    kind: ClassVar[str] = "volume"
+    project: ClassVar[None] = None
+    reuse_only: ClassVar[bool] = False
+    weight: ClassVar[int] = 0
+
+    @property
+    def title(self) -> str:
+        return self.department.title
+
+    @property
+    def parts(self) -> tuple[ProjectJob, ...]:
+        return self.projects
+
+    @property
+    def origin(self) -> str:
+        return self.department.folder
 
 
 def stamp_for(department: m.Department) -> datetime:
@@ -121,42 +171,52 @@ def table_target(d: m.Department, p: m.Project, mark: str = "") -> str:
     return f"{department_folder(d)}/{safe_part(p.stem + mark)}.pdf"
 
 
-def plan(content: m.Content, problems: list[Problem], options: Options,
-         base: Path = ROOT) -> tuple[list[ProjectJob], list[VolumeJob], list[str]]:
-    """A job per project without errors; a volume only for a department whose every table is sound."""
-    bad = {p.path for p in problems if p.severity == "error"}
-    projects, volumes, skipped = [], [], []
-
-    def source(path: str) -> SourceFile:
-        return SourceFile(path, Path(path).name, (base / path).read_bytes())
-
+def plan_tables(content: m.Content, bad: set[str], options: Options, base: Path, planned: list) -> tuple[list, list[str]]:
+    """A job per project without errors."""
+    jobs = []
     mark = f"（{options.draft}）" if options.draft else ""
     for d in content.departments:
-        folder = department_folder(d)
         stamp = stamp_for(d)
-        jobs = []
-        # `build.py PROJECT` also brings the project's volume up to date, from the other tables as they are
-        beside = options.only is not None and options.only.is_file() and any(
-            options.chosen(p.source, base) for p in d.projects)
+        beside = _beside(d, options, base)
         for p in d.projects:
             if p.source in bad or not (beside or options.chosen(p.source, base)):
                 continue
-            src = source(p.source)
+            src = read_source(p.source, base)
             target = table_target(d, p, mark)
             # repr(p): what the page shows beyond its source (the department's places, its scheme's order)
             jobs.append(ProjectJob(target, p, src, stamp, kc.key("project", target, src.path, src.data,
                                                                  stamp.isoformat(), repr(p), options.draft),
                                    options.draft, reuse_only=not options.chosen(p.source, base)))
-        projects += jobs
+    return jobs, []
+
+
+def plan_volumes(content: m.Content, bad: set[str], options: Options, base: Path, planned: list
+                 ) -> tuple[list, list[str]]:
+    """A volume only for a department whose every table is sound, bound from the tables planned."""
+    volumes, skipped = [], []
+    mark = f"（{options.draft}）" if options.draft else ""
+    tables = {j.project.source: j for j in planned if isinstance(j, ProjectJob)}
+    for d in content.departments:
+        jobs = [tables[p.source] for p in d.projects if p.source in tables]
         broken = sorted(s for s in bad if s.startswith(d.folder + "/"))
-        if not d.projects or not (beside or options.chosen(d.source, base)):
+        if not d.projects or not (_beside(d, options, base) or options.chosen(d.source, base)):
             continue  # load has warned: a volume of nothing is not printed; or nothing of it was asked for
         if broken or len(jobs) != len(d.projects):
             skipped.append(f"{d.folder}: 有 {len(broken)} 个文件存在错误，本部门装订册未生成")
             continue
         # The volumes are laid out differently: they never share a name.
         name = d.title + ("（单面）" if options.simplex else "（每表右页）" if options.right_tables else "") + mark
-        volumes.append(VolumeJob(f"{folder}/{safe_part(name)}.pdf", d,
-                                 (source(d.source),) + tuple(j.source for j in jobs), tuple(jobs), stamp,
-                                 not options.simplex, options.draft, options.right_tables))
-    return projects, volumes, skipped
+        volumes.append(VolumeJob(f"{department_folder(d)}/{safe_part(name)}.pdf", d,
+                                 (read_source(d.source, base),) + tuple(j.source for j in jobs), tuple(jobs),
+                                 stamp_for(d), not options.simplex, options.draft, options.right_tables))
+    return volumes, skipped
+
+
+def read_source(path: str, base: Path) -> SourceFile:
+    return SourceFile(path, Path(path).name, (base / path).read_bytes())
+
+
+def _beside(d: m.Department, options: Options, base: Path) -> bool:
+    """`build.py PROJECT` also brings the project's volume up to date, from the other tables as they are."""
+    return options.only is not None and options.only.is_file() and any(
+        options.chosen(p.source, base) for p in d.projects)

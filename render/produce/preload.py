@@ -47,10 +47,10 @@ sys.excepthook = _quiet
 from render.typeset import layout  # noqa: E402, F401
 
 # isort: split
-from render.produce import tasks  # noqa: E402
+from render.produce import outputs, tasks  # noqa: E402
 from render.typeset import fonts, paginate, weasy  # noqa: E402, F401
 
-for _name in ("project.html.j2", "volume.html.j2", "base.html.j2", "_table.html.j2", "mark.html.j2"):
+for _name in ("base.html.j2", *outputs.templates()):  # base: the page every template extends
     tasks.environment().get_template(_name)
 # The faces' advance widths, which size the tables' columns (render/typeset/markup.py): 0.3 s to read.
 for _bold in (False, True):

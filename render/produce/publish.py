@@ -13,15 +13,13 @@ from render.produce import cache as kc
 from render.produce import outputs as kinds
 from render.produce.commit import Transaction
 from render.produce.files import sha256
-from render.produce.plan import Options, ProjectJob, VolumeJob, source_base
+from render.produce.plan import Job, Options, source_base
 from render.problems import Kind, Problem
 
 if TYPE_CHECKING:  # the scheduler that makes them is no business of verify's
     from render.produce.scheduler import Made
 
 MANIFEST = "manifest.json"
-# Drafts (--draft) are built here, under the output folder: `verify` of the final PDFs leaves it alone.
-DRAFTS = "草稿"
 
 
 @dataclass(frozen=True)
@@ -124,23 +122,11 @@ def other_content(out: Path, content: Path) -> str | None:
             f"请用 --out 另指一个输出文件夹（或确认不再需要后删除 {out}），未改动任何文件")
 
 
-def _variant(entry: dict) -> dict:
-    """The options that made an entry's output, as `kinds.variant` gives them. A manifest from before an
-    option was recorded says it by the file's name and folder, or by the option's default."""
-    kind = kinds.KINDS.get(entry.get("kind"))
-    if kind is None:
-        return {}
-    recorded = entry["variant"] if isinstance(entry.get("variant"), dict) else {}
-    draft = Path(entry["path"]).parts[0] == DRAFTS
-    older = {"simplex": "（单面）" in entry["path"], "draft": "?" if draft else "", "right_tables": False}
-    return {name: recorded.get(name, older[name]) for name in kind.options}
-
-
 def _as_output(entry: dict, stale: bool) -> Output | None:
     try:
         return Output(entry["path"], entry["kind"], entry["title"], entry["pages"], entry["sha256"],
                       tuple(Source(p, entry.get("source_sha256", {}).get(p, "")) for p in entry["sources"]),
-                      entry.get("versions", {}), stale=stale, variant=_variant(entry))
+                      entry.get("versions", {}), stale=stale, variant=kinds.recorded_variant(entry))
     except (KeyError, TypeError):  # a manifest edited by hand: the file stays, unlisted, and verify says so
         return None
 
@@ -166,21 +152,19 @@ def _changed(entry: dict, base: Path) -> tuple[bool, bool]:
     return bool(sources) and not (base / sources[0]).is_file(), changed
 
 
-def publish(options: Options, made: dict[str, Made], projects: list[ProjectJob], volumes: list[VolumeJob],
-            store: kc.Cache, remove: bool) -> Published:
+def publish(options: Options, made: dict[str, Made], jobs: list[Job], store: kc.Cache, remove: bool) -> Published:
     """Write what was rebuilt, the manifest and the cache index as one set. An earlier output this build did
     not make is deleted only when the file it was made from is gone (and `remove`: the content loaded
     without an error); otherwise kept, and marked stale if this build should have made it or if its
     sources changed (another variant, or a volume `build.py PROJECT` could not bring up to date)."""
     out, base = options.out, source_base(options.content)
-    jobs = {j.target: ("project", j.project.name, (j.source,)) for j in projects}
-    jobs |= {v.target: ("volume", v.department.title, v.sources) for v in volumes}
-    order = {target: n for n, target in enumerate(_content_order(projects, volumes))}
+    by_target = {j.target: j for j in jobs}
+    order = {target: n for n, target in enumerate(_content_order(jobs))}
     outputs, written, problems = [], [], []
     with Transaction(out) as transaction:
         for target in sorted(made, key=order.__getitem__):
             item = made[target]
-            kind, title, sources = jobs[target]
+            job = by_target[target]
             if item.rebuilt and _read_only(out / target):
                 problems.append(Problem(target, 0, "输出文件", "这个 PDF 是只读的，未替换（已标为过期）；要更新它，"
                                         "请先取消只读属性", kind=Kind.OUTPUT))
@@ -188,9 +172,9 @@ def publish(options: Options, made: dict[str, Made], projects: list[ProjectJob],
             if item.rebuilt:
                 transaction.write(target, item.data)
                 written.append((target, item.pages))
-            outputs.append(Output(target, kind, title, item.pages, sha256(item.data),
-                                  tuple(Source(s.path, sha256(s.data)) for s in sources), kc.versions(),
-                                  variant=kinds.variant(kind, options)))
+            outputs.append(Output(target, job.kind, job.title, item.pages, sha256(item.data),
+                                  tuple(Source(s.path, sha256(s.data)) for s in job.sources), kc.versions(),
+                                  variant=kinds.variant(job.kind, options)))
         kept, removed, stale = _earlier(options, base, {o.path for o in outputs}, remove, transaction)
         outputs += [o for o, _ in stale]
         listed = {o.path for o in outputs} | {e["path"] for e in kept}
@@ -226,7 +210,7 @@ def _earlier(options: Options, base: Path, current: set[str], remove: bool, tran
             transaction.delete(rel)
             removed.append((rel, entry["sources"][0]))
             continue
-        if _variant(entry) == kinds.variant(entry["kind"], options) \
+        if kinds.recorded_variant(entry) == kinds.variant(entry["kind"], options) \
                 and options.chosen((entry.get("sources") or [""])[0], base):
             why = "未能重建，保留上次生成的 PDF（已标为过期）"
         elif changed or gone:
@@ -247,10 +231,11 @@ def _unchanged(path: Path, data: bytes) -> bool:
         return False
 
 
-def _content_order(projects: list[ProjectJob], volumes: list[VolumeJob]) -> list[str]:
-    """Department by department as the content lists them: its tables, then its volume."""
-    folders = list(dict.fromkeys(str(Path(j.target).parent) for j in [*projects, *volumes]))
+def _content_order(jobs: list[Job]) -> list[str]:
+    """Department by department as the content lists them: its outputs kind by kind in the registry's order
+    (its tables, then its volume), each kind's in the order planned."""
+    folders = list(dict.fromkeys(str(Path(j.target).parent) for j in jobs))
     rank = {folder: n for n, folder in enumerate(folders)}
-    items = [(rank[str(Path(j.target).parent)], 0, n, j.target) for n, j in enumerate(projects)]
-    items += [(rank[str(Path(v.target).parent)], 1, n, v.target) for n, v in enumerate(volumes)]
+    kinds_ = list(kinds.KINDS)
+    items = [(rank[str(Path(j.target).parent)], kinds_.index(j.kind), n, j.target) for n, j in enumerate(jobs)]
     return [target for *_, target in sorted(items)]

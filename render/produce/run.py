@@ -9,13 +9,13 @@ from typing import TYPE_CHECKING
 
 from render.produce import commit, files, memo, publish, workers
 from render.produce.plan import Options, epoch_problem
-from render.produce.publish import DRAFTS
+from render.produce.outputs import DRAFTS
 from render.problems import Exit, Kind, Level, Problem, exit_code, plain, report
 from render.source import folders
 
 if TYPE_CHECKING:
     from render.produce import cache as kc
-    from render.produce.plan import ProjectJob
+    from render.produce.plan import Job
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,8 @@ def _full(options: Options, say, pool, started: float, digest: str | None) -> Bu
     # Here, not at the top: a build with nothing to do ends before it needs the parser or the layout's
     # measures (render/produce/memo.py), and importing them was a third of its time.
     from render.produce import cache as kc
-    from render.produce.plan import plan, source_base
+    from render.produce.outputs import jobs as plan
+    from render.produce.plan import source_base
     from render.produce.scheduler import Scheduler
     from render.source import load
     from render.typeset import columns
@@ -84,23 +85,23 @@ def _full(options: Options, say, pool, started: float, digest: str | None) -> Bu
     content, problems = load.load(options.content, base)
     problems = [p for p in problems + columns.problems(content.departments) if p.kind is not Kind.CONTENT or options.concerns(p.path, base)]
     store = kc.Cache(options.out)
-    projects, volumes, skipped = plan(content, problems, options, base)
-    missing, glyphs = check_changed(projects, store, options)
+    jobs, skipped = plan(content, problems, options, base)
+    missing, glyphs = check_changed(jobs, store, options)
     if missing:
         report(problems + missing, say)
         return BuildResult(exit_code(missing), problems=tuple(problems + missing))
     if glyphs:
         problems += glyphs
-        projects, volumes, skipped = plan(content, problems, options, base)
+        jobs, skipped = plan(content, problems, options, base)
     report(problems, say)
     for line in skipped:
         say(line, Level.PROBLEM)
-    scheduler = Scheduler(options.out, store, say, projects, volumes)
+    scheduler = Scheduler(options.out, store, say, jobs)
     with executor(options, scheduler.layouts(), pool) as running:
         made = scheduler.run(running)
     problems += scheduler.failures
     failed = any(p.severity == "error" for p in problems)
-    done = publish.publish(options, made, projects, volumes, store, remove=not failed)
+    done = publish.publish(options, made, jobs, store, remove=not failed)
     report([*scheduler.failures, *done.problems], say)
     problems += done.problems
     failed = failed or bool(done.problems)
@@ -114,7 +115,7 @@ def _full(options: Options, say, pool, started: float, digest: str | None) -> Bu
     say(finished(len(made), len(done.written), reused, started) + ("；有错误，部分 PDF 未生成" if failed else "")
         + (f"；{len(done.stale)} 个 PDF 已过期" if done.stale else ""), Level.FAILED if failed else Level.DONE)
     if not (failed or done.stale):
-        memo.remember(options, digest, memo.Unchanged(tuple(j.target for j in projects), len(made), tuple(problems)))
+        memo.remember(options, digest, memo.Unchanged(tuple(j.target for j in jobs if not j.parts), len(made), tuple(problems)))
     return BuildResult(exit_code(problems), done.written, reused, done.removed, done.stale, tuple(problems))
 
 
@@ -161,11 +162,11 @@ def another_content(options: Options) -> list[Problem]:
     return [Problem(str(options.out), 0, "输出文件夹", other, kind=Kind.REFUSED)] if other else []
 
 
-def check_changed(projects: list[ProjectJob], store: kc.Cache, options: Options) -> tuple[list[Problem], list[Problem]]:
+def check_changed(jobs: list[Job], store: kc.Cache, options: Options) -> tuple[list[Problem], list[Problem]]:
     """Fonts and glyphs, for the tables that will be laid out: unchanged ones passed when they were made."""
     from render.typeset import fonts
 
-    to_render = [j for j in projects if not store.hit(j.target, j.key, options.out / j.target)]
+    to_render = [j for j in jobs if j.project is not None and not store.hit(j.target, j.key, options.out / j.target)]
     if not to_render:
         return [], []
     if options.workers > 1:

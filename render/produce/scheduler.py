@@ -9,9 +9,10 @@ from pathlib import Path
 
 from render.produce import cache as kc
 from render.produce.files import sha256, write_atomic
-from render.produce.plan import ProjectJob, VolumeJob
+from render.produce import outputs
+from render.produce.plan import Job
 from render.produce.workers import uninterrupted
-from render.produce.tasks import Placement, assemble_volume, render_frame, render_project
+from render.produce.tasks import Placement, assemble_volume
 from render.problems import Level, Problem, RenderError
 
 
@@ -34,24 +35,51 @@ class Frame:
     new: bool  # laid out by this build, not taken from the cache
 
 
-# What a pending future will deliver, and where its result goes.
+# What a pending future will deliver, and where its result goes: each says what becomes of its result and
+# of its failure.
 @dataclass(frozen=True)
-class TableWork:
-    job: ProjectJob
+class AloneWork:
+    """A job made alone by its kind's maker: its PDF and page count."""
+
+    job: Job
+
+    def deliver(self, s: Scheduler, result) -> None:
+        data, pages = result
+        s._record(self.job.target, data, pages, self.job.key)
+
+    def failure(self, error: Exception) -> Problem:
+        return Problem(self.job.origin, 0, "排版", f"无法正确排版，未生成 PDF：{error}")
 
 
 @dataclass(frozen=True)
 class FrameWork:
-    volume: VolumeJob
+    volume: Job
     pages: tuple[int, ...]
     key: str
+
+    def deliver(self, s: Scheduler, result) -> None:
+        data, placements, count = result
+        s.frames[(self.volume.target, self.pages)] = Frame(self.key, data, placements, count, True)
+
+    def failure(self, error: Exception) -> Problem:
+        return _bound_failure(self.volume, error)
 
 
 @dataclass(frozen=True)
 class VolumeWork:
-    volume: VolumeJob
+    volume: Job
     pages: int
     key: str
+
+    def deliver(self, s: Scheduler, result) -> None:
+        s._record(self.volume.target, result, self.pages, self.key)
+
+    def failure(self, error: Exception) -> Problem:
+        return _bound_failure(self.volume, error)
+
+
+def _bound_failure(job: Job, error: Exception) -> Problem:
+    return Problem(job.origin, 0, "装订册", f"无法正确排版，未生成装订册：{error}")
 
 
 class Inline:
@@ -76,22 +104,23 @@ class Scheduler:
     of the last build (or a guess) and is laid out again only if the real counts differ.
     """
 
-    def __init__(self, out, store: kc.Cache, say, projects: list[ProjectJob], volumes: list[VolumeJob]):
+    def __init__(self, out, store: kc.Cache, say, jobs: list[Job]):
         self.out, self.store, self.say = out, store, say
         self.made: dict[str, Made] = {}
         self.frames: dict[tuple[str, tuple[int, ...]], Frame | None] = {}  # None while being laid out
-        self.pending: dict[Future, TableWork | FrameWork | VolumeWork] = {}
+        self.pending: dict[Future, AloneWork | FrameWork | VolumeWork] = {}
         self.failures: list[Problem] = []
-        self.todo = [j for j in projects if not self._reuse_project(j) and not j.reuse_only]
+        alone, volumes = [j for j in jobs if not j.parts], [j for j in jobs if j.parts]
+        self.todo = [j for j in alone if not self._reuse(j) and not j.reuse_only]
         # `build.py PROJECT` brings the volume up to date only if the department's other tables are
         # (reuse_only): else the volume stays as it was, and publish marks it stale.
-        behind = {j.target for j in projects if j.reuse_only and j.target not in self.made}
-        self.volumes = [v for v in volumes if not any(p.target in behind for p in v.projects)]
+        behind = {j.target for j in alone if j.reuse_only and j.target not in self.made}
+        self.volumes = [v for v in volumes if not any(p.target in behind for p in v.parts)]
         for v in volumes:
             if v not in self.volumes:
                 say(f"{v.target}: 装订册未更新：本部门还有别的项目表需要重新生成，请生成整个部门文件夹："
-                    f"python build.py {Path(v.department.folder)}", Level.PROBLEM)
-        self.guesses = {v.target: tuple(self._guess(p) for p in v.projects) for v in volumes}
+                    f"python build.py {Path(v.origin)}", Level.PROBLEM)
+        self.guesses = {v.target: tuple(self._guess(p) for p in v.parts) for v in volumes}
 
     def layouts(self) -> int:
         """How many tables and frames need laying out, as far as is known before any is: the size of the
@@ -106,8 +135,8 @@ class Scheduler:
             for v in self.volumes:
                 self._frame(v, self.guesses[v.target])
             # the longest tables first, so that the workers finish together
-            for job in sorted(self.todo, key=lambda j: -j.project.indicator_count):
-                self.pending[self.pool.submit(render_project, job)] = TableWork(job)
+            for job in sorted(self.todo, key=lambda j: -j.weight):
+                self.pending[self.pool.submit(outputs.KINDS[job.kind].maker, job)] = AloneWork(job)
             if self.volumes and self.pending:
                 # the assembly (pikepdf, 60 ms), loaded here while the workers lay out. Not in a thread of
                 # its own: a Ctrl-C can leave CPython 3.11's import lock held, and that thread waiting for
@@ -120,9 +149,8 @@ class Scheduler:
                         waiting.remove(v)
                 if not self.pending:
                     for v in waiting:  # a frame that failed has said so
-                        if not all(p.target in self.made for p in v.projects):
-                            self.failures.append(Problem(v.department.folder, 0, "装订册",
-                                                         "有项目表未能生成，本部门装订册未生成"))
+                        if not all(p.target in self.made for p in v.parts):
+                            self.failures.append(Problem(v.origin, 0, "装订册", "有项目表未能生成，本部门装订册未生成"))
                     return self.made
                 done, _ = wait(self.pending, return_when=FIRST_COMPLETED)
                 for future in done:
@@ -132,22 +160,15 @@ class Scheduler:
                 future.cancel()
             raise
 
-    def _deliver(self, work: TableWork | FrameWork | VolumeWork, future: Future) -> None:
+    def _deliver(self, work: AloneWork | FrameWork | VolumeWork, future: Future) -> None:
         try:
             result = future.result()
         except RenderError as e:  # this PDF would print wrong: say why, build the others
-            self.failures.append(_failure(work, e))
+            self.failures.append(work.failure(e))
             return
-        if isinstance(work, TableWork):
-            data, pages = result
-            self._record(work.job.target, data, pages, work.job.key)
-        elif isinstance(work, FrameWork):
-            data, placements, count = result
-            self.frames[(work.volume.target, work.pages)] = Frame(work.key, data, placements, count, True)
-        else:
-            self._record(work.volume.target, result, work.pages, work.key)
+        work.deliver(self, result)
 
-    def _guess(self, job: ProjectJob) -> int:
+    def _guess(self, job: Job) -> int:
         if job.target in self.made:
             return self.made[job.target].pages
         entry = self.store.entries.get(job.target)
@@ -157,7 +178,7 @@ class Scheduler:
 
         return estimate_pages(job.project)
 
-    def _reuse_project(self, job: ProjectJob) -> bool:
+    def _reuse(self, job: Job) -> bool:
         entry = self.store.hit(job.target, job.key, self.out / job.target)
         if entry:
             self.made[job.target] = Made(job.target, (self.out / job.target).read_bytes(), entry["pages"], False)
@@ -168,12 +189,12 @@ class Scheduler:
         self.made[target] = Made(target, data, pages, True)
         self.store.put(target, key=key, sha256=sha256(data), pages=pages)
 
-    def _frame_key(self, v: VolumeJob, pages: tuple[int, ...]) -> str:
+    def _frame_key(self, v: Job, pages: tuple[int, ...]) -> str:
         summary = "\n".join(f"{p.name}\t{p.office}\t{p.term}\t{p.amount}" for p in v.department.projects)
         return kc.key("frame", v.target, v.sources[0].data, summary, repr(pages), str(v.duplex), v.draft,
                       v.stamp.isoformat(), str(v.tables_on_right))
 
-    def _cached_frame(self, v: VolumeJob, pages: tuple[int, ...]) -> bool:
+    def _cached_frame(self, v: Job, pages: tuple[int, ...]) -> bool:
         """Take the frame for these page counts from the cache if it holds it; True also if it is already
         here or being laid out."""
         if (v.target, pages) in self.frames:
@@ -186,17 +207,17 @@ class Scheduler:
                                                    entry["pages"], False)
         return bool(entry)
 
-    def _frame(self, v: VolumeJob, pages: tuple[int, ...]) -> None:
+    def _frame(self, v: Job, pages: tuple[int, ...]) -> None:
         """Have a frame for these page counts: from the cache, or laid out by a worker."""
         if not self._cached_frame(v, pages):
             self.frames[(v.target, pages)] = None
-            self.pending[self.pool.submit(render_frame, v, pages)] = FrameWork(v, pages, self._frame_key(v, pages))
+            self.pending[self.pool.submit(outputs.KINDS[v.kind].maker, v, pages)] = FrameWork(v, pages, self._frame_key(v, pages))
 
-    def _try_volume(self, v: VolumeJob) -> bool:
+    def _try_volume(self, v: Job) -> bool:
         """Start the volume's assembly if its tables and the frame that fits them are ready."""
-        if not all(p.target in self.made for p in v.projects):
+        if not all(p.target in self.made for p in v.parts):
             return False
-        pages = tuple(self.made[p.target].pages for p in v.projects)
+        pages = tuple(self.made[p.target].pages for p in v.parts)
         self._frame(v, pages)
         frame = self.frames[(v.target, pages)]
         if frame is None:
@@ -206,7 +227,7 @@ class Scheduler:
             write_atomic(self.store.frame_path(name), frame.data)
         self.store.put(name, key=frame.key, sha256=sha256(frame.data), pages=frame.pages,
                        placements=[astuple(p) for p in frame.placements])
-        tables = tuple(self.made[p.target].data for p in v.projects)
+        tables = tuple(self.made[p.target].data for p in v.parts)
         volume_key = kc.key("volume", frame.key, sha256(frame.data), *(sha256(t) for t in tables),
                             *(s.name.encode() + b"\0" + s.data for s in v.sources))
         entry = self.store.hit(v.target, volume_key, self.out / v.target)
@@ -219,8 +240,3 @@ class Scheduler:
                 VolumeWork(v, frame.pages, volume_key))
         return True
 
-
-def _failure(work: TableWork | FrameWork | VolumeWork, error: Exception) -> Problem:
-    if isinstance(work, TableWork):
-        return Problem(work.job.source.path, 0, "排版", f"无法正确排版，未生成 PDF：{error}")
-    return Problem(work.volume.department.folder, 0, "装订册", f"无法正确排版，未生成装订册：{error}")
