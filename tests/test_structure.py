@@ -9,6 +9,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RENDER = ROOT / "render"
 LIMIT = 300  # lines
+# The stages, lowest first: each imports only itself and those before it. The modules directly under
+# render/ (problems, system) are below them all and import none. README's Layout lists them in this order.
+STAGES = ("source", "typeset", "bind", "produce", "review", "archive", "commands")
 
 
 def modules() -> dict[str, Path]:
@@ -84,6 +87,41 @@ def test_the_graph_sees_imports_inside_functions(tmp_path):
     path = tmp_path / "a.py"
     path.write_text("def f():\n    from render.x import b\n\ndef g():\n    from . import b\n", encoding="utf-8")
     assert imports(path, "render.x.a", known) == {"render.x.b"}
+
+
+def stage(name: str) -> int:
+    """A module's place in STAGES; -1 for one directly under render/."""
+    parts = name.split(".")
+    return STAGES.index(parts[1]) if len(parts) > 2 else -1
+
+
+def upward(graph: dict[str, set[str]]) -> list[str]:
+    """Every import of a stage above the importer's own, as `a → b`."""
+    return sorted(f"{name} → {other}" for name, imported in graph.items() for other in imported
+                  if stage(other) > stage(name))
+
+
+def test_every_stage_imports_only_the_stages_below_it():
+    known = modules()
+    assert {name.split(".")[1] for name in known if name.count(".") > 1} == set(STAGES)
+    found = upward({name: imports(path, name, known) for name, path in known.items()})
+    # render/bind/archive.py finishes what typeset writes: it moves to render/typeset/ (being edited on main)
+    found = [f for f in found if f != "render.typeset.layout → render.bind.archive"]
+    assert not found, "\n".join(found)
+
+
+def test_an_import_of_a_stage_above_is_reported():
+    """The check above can fail: a source module reaching up to a command, and the base reaching into a stage."""
+    graph = {"render.source.a": {"render.source.b", "render.commands.c"}, "render.problems": {"render.typeset.d"},
+             "render.commands.c": {"render.source.a", "render.problems"}}
+    assert upward(graph) == ["render.problems → render.typeset.d", "render.source.a → render.commands.c"]
+
+
+def test_the_readme_lists_the_stages_in_their_order():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    listed = [line.split("`render/")[1].split("/")[0] for line in text.splitlines() if line.startswith("| `render/")
+              and line.split("`")[1].endswith("/")]
+    assert tuple(listed) == STAGES
 
 
 def test_no_module_is_over_the_limit():

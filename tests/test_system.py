@@ -12,7 +12,7 @@ import pytest
 from conftest import ROOT, copy_content, run_build
 
 from render.produce import workers as warm
-from render.commands.system import system_message
+from render.system import system_message
 from render.problems import RenderError
 
 PYTHON_WORDS = re.compile(r"Errno|Error|Exception|Traceback|\[WinError")

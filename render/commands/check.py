@@ -10,7 +10,7 @@ from render.produce.plan import source_base
 from render import ROOT
 from render.problems import Exit, Kind, Level, Problem, exit_code, plain, report
 from render.source import fields, load
-from render.typeset import columns, fonts
+from render.typeset import fonts, measure
 
 CONTENT = ROOT / "content"
 
@@ -29,7 +29,7 @@ def check(content: Path | None, strict: bool = False, say=plain, as_json: bool =
     model, problems = load.load(content, base)
     projects = list(model.projects)
     departments = len(model.departments)
-    problems += columns.problems(model.departments)
+    problems += measure.problems(model.departments)
     if target is not None and target != content.absolute():
         problems = [p for p in problems if _within(base / p.path, target)
                     or base / p.path == department / fields.DEPARTMENT_FILE]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from render import ROOT
 from render.commands.arguments import Parser, invalid_choice, whole
-from render.commands.system import system_message
+from render.system import system_message
 from render.source import fields
 from render.problems import MEANING, Exit, Level, RenderError
 
@@ -187,7 +187,7 @@ def run(args, say) -> int:
         return check(args.content, strict=args.strict, say=printer(0) if args.json else say, as_json=args.json,
                      only=args.path)
     if args.command == "import":
-        from render.source.importer import run_import
+        from render.commands.importing import run_import
 
         return run_import(args.files, args.content, force=args.force, year=args.year, date=args.date,
                           scheme=args.scheme, say=say)

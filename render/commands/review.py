@@ -21,10 +21,12 @@ def run(path: Path, rules_file: Path | None = None, strict: bool = False, out: P
     if rules is None:
         report(bad, say)
         return exit_code(bad)
+    from render.typeset import measure  # what the layout cannot print: as `check` says it
+
     root, target, department = load.scope(path)
     base = source_base(root)
     content, problems = load.load(root, base)
-    problems = [p for p in problems if _within(base / p.path, target)
+    problems = [p for p in problems + measure.problems(content.departments) if _within(base / p.path, target)
                 or base / p.path == department / fields.DEPARTMENT_FILE]
     report(problems, say)
     reviews = review(content, rules, lambda p: _within(base / p.source, target))

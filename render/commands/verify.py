@@ -12,7 +12,7 @@ from render.produce import commit, files, outputs
 from render.produce.plan import source_base
 from render.produce.outputs import DRAFTS
 from render.produce.publish import MANIFEST, load_manifest
-from render.commands.system import system_message
+from render.system import system_message
 from render.problems import Exit, Kind, Level, Problem, exit_code, plain, report
 
 def verify(out: Path, say=plain, then=None) -> Exit:

@@ -79,11 +79,11 @@ def _full(options: Options, say, pool, started: float, digest: str | None) -> Bu
     from render.produce.plan import source_base
     from render.produce.scheduler import Scheduler
     from render.source import load
-    from render.typeset import columns
+    from render.typeset import measure
 
     base = source_base(options.content)
     content, problems = load.load(options.content, base)
-    problems = [p for p in problems + columns.problems(content.departments) if p.kind is not Kind.CONTENT or options.concerns(p.path, base)]
+    problems = [p for p in problems + measure.problems(content.departments) if p.kind is not Kind.CONTENT or options.concerns(p.path, base)]
     store = kc.Cache(options.out)
     jobs, skipped = plan(content, problems, options, base)
     missing, glyphs = check_changed(jobs, store, options)

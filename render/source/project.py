@@ -15,7 +15,6 @@ from render.source import scheme as sch
 from render.source.entries import read_amount, usable
 from render.source.limits import excerpt
 from render.source.parse import ParsedFile, parse_markdown
-from render.typeset import measure
 
 
 def project_file(rel: str, text: str, stem: str, year: str, dept_dir: str, scheme: m.Scheme | None,
@@ -96,20 +95,7 @@ def project(parsed: ParsedFile, stem: str, year: str, dept_dir: str,
     texts = {f.attr: values.get(f.label, "") for f in fields.PROJECT if f.kind == "text"}  # optional: left empty
     result = m.Project(source=path, stem=stem, year=year, department_dir=dept_dir, amount=amount, goal=goal,
                        levels=levels, lines=lines, **texts)
-    return result, problems + _too_tall(result)
-
-
-def _too_tall(p: m.Project) -> list[Problem]:
-    """Text that cannot stay on one page in the widths the table will print it in (render/typeset/measure.py):
-    printed all the same, so a warning."""
-    goal, rows = measure.too_tall(p)
-    found = [Problem(p.source, p.lines[fields.GOAL], fields.GOAL, f"内容过长（{sum(map(len, p.goal))} 字）：超过一页，"
-                     "表头之后的指标表将从后面的页开始", "warning")] if goal else []
-    for ind, which in rows:
-        field_name, text = ("三级指标", ind.name) if which == "name" else ("绩效值", ind.value)
-        found.append(Problem(p.source, ind.line, field_name, f"内容过长（{len(text)} 字）：这一行高过一页，"
-                             "打印时会被拆到两页，列标题和一级、二级指标在后页不会重印", "warning"))
-    return found
+    return result, problems
 
 
 def _fields(path: str, values: dict[str, str], lines: dict[str, int], dept_dir: str) -> list[Problem]:

@@ -6,7 +6,7 @@ import os
 import stat
 from pathlib import Path
 
-from render.commands.system import system_message
+from render.system import system_message
 from render.problems import Problem
 from render.source import fields, limits
 from render.source.parse import decode

@@ -10,7 +10,7 @@ from functools import lru_cache
 import yaml
 
 from render import ROOT
-from render.commands.system import system_message
+from render.system import system_message
 from render.problems import Problem
 from render.source.model import Scheme
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import math
 
+from render.problems import Problem
+from render.source import fields
 from render.source import model as m
 from render.typeset import fonts, geometry
+from render.typeset import columns
 from render.typeset.columns import RULES, Unfit, table_widths
 
 # Heights (mm) of what stands above the rows, about as styles/form.css sets them: the scheduler's guess is
@@ -71,3 +74,23 @@ def too_tall(p: m.Project) -> tuple[bool, tuple[tuple[m.Indicator, str], ...]]:
     tall = tuple((ind, which) for ind in _indicators(p) for which, height in _cells(ind, widths)
                  if HEADS + height > room)
     return TOP + _goal(p, widths) > room, tall
+
+
+def problems(departments) -> list[Problem]:
+    """What the layout cannot print as written, for `check`, `build` and `review` to say with the content's
+    own problems: what no width holds (columns.problems, errors), and text taller than a page (printed all
+    the same, so warnings)."""
+    return columns.problems(departments) + [t for d in departments for p in d.projects for t in _too_tall(p)]
+
+
+def _too_tall(p: m.Project) -> list[Problem]:
+    """Text that cannot stay on one page in the widths the table will print it in :
+    printed all the same, so a warning."""
+    goal, rows = too_tall(p)
+    found = [Problem(p.source, p.lines[fields.GOAL], fields.GOAL, f"内容过长（{sum(map(len, p.goal))} 字）：超过一页，"
+                     "表头之后的指标表将从后面的页开始", "warning")] if goal else []
+    for ind, which in rows:
+        field_name, text = ("三级指标", ind.name) if which == "name" else ("绩效值", ind.value)
+        found.append(Problem(p.source, ind.line, field_name, f"内容过长（{len(text)} 字）：这一行高过一页，"
+                             "打印时会被拆到两页，列标题和一级、二级指标在后页不会重印", "warning"))
+    return found
