@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 ARGS   ?=
+# Test processes side by side (pytest-xdist); TESTS=0 runs them in this one. The tests build PDFs and run
+# commands as subprocesses, each safe beside the others (own temp folders, own output folders).
+TESTS  ?= 2
 
 .PHONY: build test check setup python system clean bench
 build: setup
@@ -10,7 +13,7 @@ build: setup
 
 test: setup
 	$(BIN)/python -m ruff check .
-	$(BIN)/python -m pytest $(ARGS)
+	$(BIN)/python -m pytest -n $(TESTS) $(ARGS)
 
 check: setup
 	$(BIN)/python build.py check $(ARGS)

@@ -159,6 +159,19 @@ def ws(three_tables, tmp_path) -> Path:
     return tmp_path / "ws"
 
 
+def read_until_checked(proc: subprocess.Popen) -> str:
+    """What a build has printed up to its line closing the check (its content read, its PDFs not yet made):
+    the moment to interrupt it that does not depend on the machine's speed. The seed has warnings, so the
+    line is there."""
+    said = ""
+    while True:
+        line = proc.stdout.readline()
+        assert line, said  # it ended before it said so
+        said += line
+        if line.startswith("检查："):
+            return said
+
+
 def run_cli(*args: str) -> subprocess.CompletedProcess:
     """`build.py ARGS` run in this process: what a test of a command's output needs, without starting
     Python and importing everything again (spawn `run_build` where the process itself is the point)."""

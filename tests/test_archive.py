@@ -64,6 +64,7 @@ def test_manifest_records_the_versions_that_made_each_file(manifest):
         assert f["versions"]["weasyprint"].startswith("70")
 
 
+@pytest.mark.slow
 def test_two_clones_built_at_different_times_give_identical_pdfs(built, manifest, tmp_path):
     """A second checkout elsewhere, files with other mtimes, another day's clock: the same bytes."""
     clone = tmp_path / "clone"
@@ -86,6 +87,7 @@ def test_two_clones_built_at_different_times_give_identical_pdfs(built, manifest
     assert {f["path"]: f["sha256"] for f in again["files"]} == {f["path"]: f["sha256"] for f in manifest["files"]}
 
 
+@pytest.mark.slow
 def test_workers_started_by_spawn_give_the_same_bytes(built, manifest, tmp_path):
     """Windows and macOS start workers by spawn, not from a fork server: the same PDFs, byte for byte."""
     from conftest import CONTENT

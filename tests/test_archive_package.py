@@ -113,6 +113,7 @@ def test_the_handover_form_is_one_pdfa_page_with_the_counts_and_results(packed):
         assert len(pdf.pages) == 1
 
 
+@pytest.mark.slow
 def test_two_runs_give_the_same_zip(packed, built, tmp_path):
     again = run_cli("archive", str(built), "--out", str(tmp_path))
     assert again.returncode == 0, again.stdout + again.stderr
@@ -121,6 +122,7 @@ def test_two_runs_give_the_same_zip(packed, built, tmp_path):
     assert leftovers == []
 
 
+@pytest.mark.slow
 def test_check_passes_the_package_as_made(packed):
     for package in (packed / NAME, packed / f"{NAME}.zip"):
         result = intake.check(package)
@@ -140,6 +142,7 @@ def test_check_of_the_zip_from_the_command_line_writes_the_report(packed, tmp_pa
     assert hashlib.sha256((packed / f"{NAME}.zip").read_bytes()).hexdigest() in report  # for the paper form
 
 
+@pytest.mark.slow
 def test_a_changed_byte_in_a_pdf_is_caught_by_its_digest(packed, tmp_path):
     folder = spoiled(packed, tmp_path)
     pdf = next((folder / PIECES / "0003").glob("*.pdf"))

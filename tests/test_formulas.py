@@ -80,6 +80,7 @@ def test_no_cell_of_the_review_workbook_is_a_formula(workbook):
     assert summary[1][1:3] == (LINK, DDE) and summary[-1][4] == 16  # amounts still numbers
 
 
+@pytest.mark.slow
 def test_libreoffice_shows_the_text_not_its_value(workbook, tmp_path):
     if not shutil.which("soffice"):
         pytest.skip("LibreOffice (soffice) is not installed: scripts/system-deps.sh installs it")

@@ -46,15 +46,19 @@ def test_a_reader_that_stops_reading_ends_the_command_quietly():
     assert proc.wait(timeout=60) == 130 and err == ""
 
 
-@pytest.mark.parametrize("after", [0.25, 0.45, 0.7])
+@pytest.mark.parametrize("after", [0.25, 0.45, "checked"])  # importing, starting the workers, laying out
 def test_ctrl_c_at_any_moment_prints_one_line(tmp_path, after):
-    from conftest import copy_content
+    """A cold build of the seed takes seconds: each moment is before it ends, so it is interrupted."""
+    from conftest import copy_content, read_until_checked
 
     content = copy_content(tmp_path)
     proc = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--content", str(content), "--out",
                              str(tmp_path / "dist"), "--jobs", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, start_new_session=True)
-    time.sleep(after)
+    if after == "checked":
+        read_until_checked(proc)
+    else:
+        time.sleep(after)
     import os
 
     os.killpg(proc.pid, signal.SIGINT)  # as a terminal does: the whole group
@@ -65,7 +69,4 @@ def test_ctrl_c_at_any_moment_prints_one_line(tmp_path, after):
         proc.communicate()
         raise
     time.sleep(0.5)  # a worker's traceback would come after the command's line
-    if proc.returncode == 130:
-        assert err == "已中断：已写出的文件完整，未写完的没有留下。\n", err
-    else:
-        assert proc.returncode == 0 and err == "", err
+    assert proc.returncode == 130 and err == "已中断：已写出的文件完整，未写完的没有留下。\n", err

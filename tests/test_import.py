@@ -302,6 +302,7 @@ def test_every_hostile_cell_prints_literally_in_its_projects_pdf(imported):
     assert squash("{{ 7*7 }}") in squash(text) and "49" not in text
 
 
+@pytest.mark.slow
 def test_every_imported_pdf_draws_alike_in_every_reader_with_sound_fonts(imported):
     """Rare characters (the full face), hostile text and a table over several pages, in tables and volumes."""
     _, out, results, manifest = imported

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 import zipfile
 from pathlib import Path
 
+import pytest
 from conftest import ROOT, run_cli
 from test_import import form, tsv
 
@@ -75,24 +75,25 @@ def test_a_small_bomb_is_a_workbook_the_import_reads(tmp_path):
     assert f"小.xlsx[表]:1: 表1: 错误：不认识的栏目“{'A' * 40}…”，未导入" in done.stdout, done.stdout
 
 
-def test_a_zip_bomb_is_refused_from_its_directory_in_little_memory_and_time(tmp_path):
+@pytest.mark.slow
+def test_a_zip_bomb_is_refused_from_its_directory_in_little_memory(tmp_path):
+    """How long it takes is benchmarks/limits.py's to say."""
     book = tmp_path / "炸弹.xlsx"
     bomb(book, 1024 * limits.MB)
     assert book.stat().st_size < 2 * limits.MB  # about 1 MB on disk, 1 GB inflated
     # Measured in a process of its own: RUSAGE_CHILDREN is the peak of the children a process has waited for.
-    measure = ("import resource, subprocess, sys, time\n"
-               "t = time.monotonic()\n"
+    measure = ("import resource, subprocess, sys\n"
                "done = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
-               "print(time.monotonic() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, done.returncode)\n"
+               "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, done.returncode)\n"
                "print(done.stdout + done.stderr)\n")
     done = subprocess.run([sys.executable, "-c", measure, sys.executable, str(ROOT / "build.py"), "import", str(book),
                            "--content", str(tmp_path / "content")], capture_output=True, text=True, timeout=120)
     head, _, output = done.stdout.partition("\n")
-    seconds, peak_kib, code = head.split()
+    peak_kib, code = head.split()
     assert int(code) == 1, output
     assert f"炸弹.xlsx: 错误：工作簿解压后有 1024 MB，超过 {limits.size(limits.XLSX_BYTES)} 的上限" in output, output
     assert "AAAA" not in output and len(output) < 1000
-    assert int(peak_kib) < 200 * 1024 and float(seconds) < 10, (seconds, peak_kib)
+    assert int(peak_kib) < 200 * 1024, peak_kib
     assert not (tmp_path / "content").exists()
 
 
@@ -110,9 +111,7 @@ def test_a_file_over_the_size_limit_is_refused_unread(tmp_path):
 def test_too_many_rows_are_one_refusal_not_thousands_of_errors(tmp_path):
     paste = tmp_path / "长.txt"
     paste.write_text("不认识\t1\n" * (limits.ROWS + 1), encoding="utf-8")
-    started = time.monotonic()
     done = import_(str(paste), "--content", str(tmp_path / "content"))
-    assert time.monotonic() - started < 10
     assert out_lines(done, "长.txt") == [f"长.txt: 错误：有内容的行超过 {limits.ROWS} 行的上限（第 {limits.ROWS + 1} 行）："
                                          "请分成几个文件导入"]
 

@@ -45,6 +45,7 @@ def test_noop_rebuild_reuses_everything_and_changes_nothing(workspace):
     assert shas(out) == before
 
 
+@pytest.mark.slow
 def test_an_edited_goal_rebuilds_its_table_and_volume_only_and_matches_a_cold_build(workspace, tmp_path):
     root, content = workspace
     out = root / "dist"

@@ -120,6 +120,7 @@ def test_each_slip_is_named_with_file_line_and_field(checked, case):
     assert result.returncode == case.exit, result.stdout + result.stderr
 
 
+@pytest.mark.slow
 def test_a_build_with_slips_still_makes_every_other_project(tmp_path):
     """Three cells in 01, a `.md.txt` 07, a second 10-: errors, exit 1, no volume; every other table built."""
     content = copy_content(tmp_path)
@@ -200,6 +201,7 @@ def test_import_reads_a_code_typed_with_full_width_characters_and_says_so(tmp_pa
     assert "|  | 12-质量指标 | 验收合格率 | 100% |" in text
 
 
+@pytest.mark.slow
 def test_one_amount_with_more_places_reprints_the_other_tables_on_rebuild(tmp_path):
     """A table's own PDF prints the department's precision, which another file decides: the cache knows."""
     folder = tmp_path / "content" / "2025" / "901-测试局"

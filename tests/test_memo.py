@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import ROOT
 
 from render.produce import memo
@@ -52,6 +53,7 @@ def test_a_changed_byte_anywhere_takes_the_full_path(ws):
     assert not parsed and "笔记.txt" in done.stdout + done.stderr  # recorded with its warning
 
 
+@pytest.mark.slow
 def test_a_spoiled_output_or_another_commands_manifest_takes_the_full_path(ws):
     build(ws)
     pdf = sorted((ws / "dist").rglob("01-*.pdf"))[0]

@@ -227,6 +227,7 @@ def test_continuation_pages_name_their_project(opinions):
             assert not body.startswith("（"), body[:40]
 
 
+@pytest.mark.slow
 def test_the_opinion_is_pdfa_and_reads_alike(opinions):
     pdf = opinions["signed"] / "审核意见.pdf"
     assert readers.compare(pdf) == []

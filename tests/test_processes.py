@@ -64,6 +64,7 @@ def test_the_scan_finds_a_process_left_behind(temp):
     assert any("sleep 30" in line for line in left)
 
 
+@pytest.mark.slow
 def test_build_check_import_verify_and_review_leave_no_process_and_no_temp_file(tmp_path, temp):
     content = copy_content(tmp_path)
     for path in content.rglob("*.md"):  # three tables keep it quick; two workers still start
@@ -148,6 +149,7 @@ def test_the_fonts_copies_live_in_a_folder_of_the_process_and_go_with_forget_fon
     assert Path(layout.fonts_folder()).is_dir() and Path(layout.fonts_folder()) != folder
 
 
+@pytest.mark.slow
 def test_the_workers_run_this_programs_code_from_whatever_folder_it_is_run(tmp_path):
     """Python 3.11's fork server is a `python -c`: left to itself it imports `render` from the folder the
     command is run in before this program's (render/produce/workers.py, _own_code)."""

@@ -33,6 +33,7 @@ def seed_pdfs(built):
     return pdfs
 
 
+@pytest.mark.slow
 def test_every_seed_pdf_draws_alike_in_mupdf_ghostscript_ps2write_and_pdfium(built):
     problems = [line for pdf in seed_pdfs(built) for line in readers.compare(pdf)]
     assert problems == []
@@ -117,6 +118,7 @@ def test_pages_of_two_tables_share_one_program_per_face_or_keep_their_own_under_
     assert fontcheck.problems(joined) == [] and readers.compare(joined, ("mupdf",)) == []
 
 
+@pytest.mark.slow
 def test_a_draft_draws_alike_and_its_fonts_are_sound(draft_built):
     """The mark is outlines under the table's text: every reader draws it, grey and opaque (no transparency
     for ps2write to rasterise)."""

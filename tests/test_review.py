@@ -4,7 +4,6 @@ rule firing on the one fault it is about, a bureau's own rules file checked line
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -318,25 +317,28 @@ def test_a_missing_rules_file_is_a_command_line_mistake(tmp_path):
     assert run_cli("check", "--content", str(tmp_path / "没有")).returncode == 2  # as a missing --content
 
 
-def test_a_rules_file_is_read_in_linear_time_up_to_its_limit(tmp_path):
+def largest_rules(path: Path) -> int:
+    """A rules file just under its size limit: the shipped first rule copied under new numbers. How many."""
     from render.source import limits
 
     body = "\n".join(line for line in SHIPPED.splitlines() if not line.lstrip().startswith("#")).split("规则:\n", 1)[1]
     rule = body.split("  R02:")[0].replace("  R01:", "  R{n}:")
     copies = (limits.RULES_BYTES - 200 - len(GRADING.encode("utf-8"))) // len(rule.replace("{n}", "00000").encode("utf-8"))
-    path = tmp_path / "大.yml"
     path.write_text(GRADING + "规则:\n" + "".join(rule.replace("{n}", f"{k:05d}") for k in range(copies)),
                     encoding="utf-8")
-    started = time.perf_counter()
+    return copies
+
+
+def test_a_rules_file_is_read_up_to_its_limit_and_refused_past_it(tmp_path):
+    """How long each takes is benchmarks/limits.py's to say (10 MB used to take over 600 s)."""
+    path = tmp_path / "大.yml"
+    copies = largest_rules(path)
     rules, problems = rl.load(path, tmp_path)
     assert rules is not None and len(rules.rules) == copies, problems[:3]
-    assert time.perf_counter() - started < 5  # about 0.5 s; 10 MB used to take over 600 s
     path.write_bytes(path.read_bytes() * 11)  # 11 MB
-    started = time.perf_counter()
     rules, problems = rl.load(path, tmp_path)
     assert rules is None and [str(p) for p in problems] == [
         "大.yml: 审核规则: 文件超过 1 MB，不像审核规则文件（随附的规则文件只有几 KB）：请核对 --rules 所指的文件"]
-    assert time.perf_counter() - started < 1
 
 
 def test_each_rule_is_named_at_its_own_line_even_when_rules_share_a_body(tmp_path):

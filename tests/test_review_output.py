@@ -44,6 +44,7 @@ def entries(out: Path) -> dict[str, dict]:
     return {e["path"]: e for e in json.loads((out / "manifest.json").read_text(encoding="utf-8"))["files"]}
 
 
+@pytest.mark.slow
 def test_pdf_reads_alike_in_every_reader_and_shows_the_findings(reviewed):
     pdf = reviewed / DEPT / "审核意见.pdf"
     assert readers.compare(pdf) == []
@@ -83,6 +84,7 @@ def test_workbook_opens_in_openpyxl_and_libreoffice(reviewed, tmp_path):
     assert len(read) == 1 + seed_counts()[0] and any("4583.33 元/人/月" in cell for row in read for cell in row)
 
 
+@pytest.mark.slow
 def test_a_build_keeps_the_review_and_the_same_review_gives_the_same_bytes(reviewed):
     review_files = {p: e for p, e in entries(reviewed).items() if e["kind"] == "review"}
     assert set(review_files) == {f"{DEPT}/审核意见.pdf", f"{DEPT}/审核意见.xlsx"}

@@ -72,6 +72,7 @@ def disk(tmp_path):
     subprocess.run(["umount", str(where)], check=True)
 
 
+@pytest.mark.slow
 def test_a_full_disk_keeps_the_earlier_pdfs(small, disk):
     out = disk / "dist"
     assert run_build("--content", str(small), "--out", str(out), "--jobs", "1").returncode == 0

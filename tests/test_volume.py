@@ -385,6 +385,7 @@ def layout_pages(path) -> list[str]:
     return text.split("\f")[:-1]
 
 
+@pytest.mark.slow
 def test_a_draft_says_so_in_its_title_and_leaves_the_final_pdfs_alone(draft_built):
     out, before, after = draft_built
     assert before == after

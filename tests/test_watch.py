@@ -11,6 +11,7 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 from conftest import DEPT, ROOT, copy_content, pdf_pages, squash
 
 
@@ -73,6 +74,7 @@ def rest_of(proc: subprocess.Popen) -> str:
     return "".join(iter(lambda: lines_of.get(timeout=5), ""))
 
 
+@pytest.mark.slow
 def test_a_saved_edit_is_rebuilt_and_ctrl_c_leaves_nothing(tmp_path):
     content, out, scratch = copy_content(tmp_path), tmp_path / "dist", tmp_path / ("临时" * 40)
     scratch.mkdir()  # a long temp path: the fork server's socket must still fit (107 bytes)
@@ -104,6 +106,7 @@ def test_a_saved_edit_is_rebuilt_and_ctrl_c_leaves_nothing(tmp_path):
     assert "目标1（已改）" in squash("".join(pdf_pages(volume)))
 
 
+@pytest.mark.slow
 def test_watch_follows_the_folder_through_deletion_restoration_and_renames(tmp_path):
     import shutil
 
