@@ -117,3 +117,21 @@ def test_loading_again_parses_only_the_files_that_changed(tmp_path, monkeypatch)
     assert again.departments[0].projects[0].amount == 27 and first.departments[0].projects[0].amount == 26
     assert again.departments[0].projects[1:] == first.departments[0].projects[1:]
     assert {str(p) for p in problems_again} == {str(p) for p in problems}  # warnings said every time
+
+
+def test_a_change_the_pages_do_not_show_lays_nothing_out_again(ws):
+    """The cache keys on what the layout reads (render/typeset/reads.py): a comment and an archive field
+    added to 部门.yml change no page, so the frame is taken from the cache and no table is rebuilt; the
+    volume is bound again, since it carries the 部门.yml."""
+    content, out = ws / "content", ws / "dist"
+    index = out / ".cache" / "index.json"
+    frames = {k: v["key"] for k, v in json.loads(index.read_text(encoding="utf-8")).items() if k.startswith("frame:")}
+    department = next(content.rglob("部门.yml"))
+    department.write_text(department.read_text(encoding="utf-8") + "# 档案室填写\n全宗号: X001\n", encoding="utf-8")
+    result = run_cli("--content", str(content), "--out", str(out), "--jobs", "1")
+    assert result.returncode == 0, result.stdout + result.stderr
+    written = [line.strip() for line in result.stdout.splitlines() if line.startswith("  ")]
+    assert len(written) == 1 and "目标表.pdf" in written[0], result.stdout
+    after = {k: v["key"] for k, v in json.loads(index.read_text(encoding="utf-8")).items() if k.startswith("frame:")}
+    assert after == frames and len(frames) == 1
+    assert run_cli("verify", "--out", str(out)).returncode == 0

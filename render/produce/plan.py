@@ -173,6 +173,8 @@ def table_target(d: m.Department, p: m.Project, mark: str = "") -> str:
 
 def plan_tables(content: m.Content, bad: set[str], options: Options, base: Path, planned: list) -> tuple[list, list[str]]:
     """A job per project without errors."""
+    from render.typeset import reads  # the templates: not for `verify` or `archive`, which read this module
+
     jobs = []
     mark = f"（{options.draft}）" if options.draft else ""
     for d in content.departments:
@@ -183,9 +185,11 @@ def plan_tables(content: m.Content, bad: set[str], options: Options, base: Path,
                 continue
             src = read_source(p.source, base)
             target = table_target(d, p, mark)
-            # repr(p): what the page shows beyond its source (the department's places, its scheme's order)
-            jobs.append(ProjectJob(target, p, src, stamp, kc.key("project", target, src.path, src.data,
-                                                                 stamp.isoformat(), repr(p), options.draft),
+            # what the layout reads (render/typeset/reads.py), and what the writing adds: the source the PDF
+            # carries, the date it is stamped with
+            read = reads.table(p, stamp.isoformat(), options.draft)
+            jobs.append(ProjectJob(target, p, src, stamp, kc.key("project", target, src.path, src.data, read,
+                                                                 stamp.isoformat()),
                                    options.draft, reuse_only=not options.chosen(p.source, base)))
     return jobs, []
 

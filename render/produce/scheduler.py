@@ -108,6 +108,7 @@ class Scheduler:
         self.out, self.store, self.say = out, store, say
         self.made: dict[str, Made] = {}
         self.frames: dict[tuple[str, tuple[int, ...]], Frame | None] = {}  # None while being laid out
+        self.keys: dict[tuple[str, tuple[int, ...]], str] = {}  # each frame's, made once
         self.pending: dict[Future, AloneWork | FrameWork | VolumeWork] = {}
         self.failures: list[Problem] = []
         alone, volumes = [j for j in jobs if not j.parts], [j for j in jobs if j.parts]
@@ -190,9 +191,13 @@ class Scheduler:
         self.store.put(target, key=key, sha256=sha256(data), pages=pages)
 
     def _frame_key(self, v: Job, pages: tuple[int, ...]) -> str:
-        summary = "\n".join(f"{p.name}\t{p.office}\t{p.term}\t{p.amount}" for p in v.department.projects)
-        return kc.key("frame", v.target, v.sources[0].data, summary, repr(pages), str(v.duplex), v.draft,
-                      v.stamp.isoformat(), str(v.tables_on_right))
+        """What the frame's layout reads (render/typeset/reads.py), and what its writing and marking add."""
+        if (v.target, pages) not in self.keys:
+            from render.typeset import reads
+
+            read = reads.frame(v.department, pages, v.duplex, v.stamp.isoformat(), v.draft, v.tables_on_right)
+            self.keys[(v.target, pages)] = kc.key("frame", v.target, read, str(v.duplex), v.stamp.isoformat())
+        return self.keys[(v.target, pages)]
 
     def _cached_frame(self, v: Job, pages: tuple[int, ...]) -> bool:
         """Take the frame for these page counts from the cache if it holds it; True also if it is already

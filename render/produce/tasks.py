@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 from render.produce.plan import ProjectJob, SourceFile, VolumeJob
 
@@ -17,12 +16,11 @@ class Placement:
     page: int
 
 
-@lru_cache(maxsize=1)
 def environment():
-    """The templates, compiled once per worker (in the fork server, by render/produce/preload.py)."""
-    from render.typeset import markup
+    """The templates, compiled once per process (in the fork server, by render/produce/preload.py)."""
+    from render.typeset import reads
 
-    return markup.environment()
+    return reads.environment()
 
 
 def prime() -> None:

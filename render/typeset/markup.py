@@ -143,6 +143,9 @@ class Folios:
     first: int  # the first table's page, before any blank page `tables_on_right` inserts
 
 
+FIRST_GUESS = Folios(chart=2, first=3)  # a summary of one page
+
+
 @dataclass(frozen=True)
 class Entry:
     no: str

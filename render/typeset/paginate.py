@@ -36,7 +36,7 @@ def frame(env: jinja2.Environment, d: m.Department, pages: tuple[int, ...], dupl
     a frame takes). They follow from where the chart and the first table fall: guessed (a summary of one
     page), checked, and if the guess was wrong laid out again from where they fell.
     """
-    folios = markup.Folios(chart=2, first=3)
+    folios = markup.FIRST_GUESS
     for _ in range(5):
         doc = layout.document(markup.volume_html(env, d, pages, duplex, stamp, folios, draft, tables_on_right))
         at = layout.anchor_pages(doc)
