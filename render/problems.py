@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from enum import Enum, IntEnum
 from typing import Literal
 
+from render import state
+
 Severity = Literal["error", "warning", "note"]  # note: a repair made, for the clerk to check
 
 
@@ -94,16 +96,14 @@ class RenderError(Exception):
     worker without loading WeasyPrint.
 
     It reads as `message`, for the clerk; what WeasyPrint said (`detail`, in English, about CSS the clerk
-    never wrote) is added only under --debug, which sets `debug`."""
-
-    debug = False
+    never wrote) is added only under --debug (render/state.py)."""
 
     def __init__(self, message: str, detail: str = ""):
         super().__init__(message, detail)  # both in args: a worker's error is pickled by them
         self.message, self.detail = message, detail
 
     def __str__(self) -> str:
-        return f"{self.message}（排版程序的原文：{self.detail}）" if self.debug and self.detail else self.message
+        return f"{self.message}（排版程序的原文：{self.detail}）" if state.debug() and self.detail else self.message
 
 
 def report(problems: list[Problem], say, strict: bool = False) -> None:

@@ -39,7 +39,9 @@ def test_a_weasyprint_warning_reads_in_chinese_with_its_words_only_under_debug(m
     assert "排版程序报告了问题" in str(caught.value) and "--debug" in str(caught.value)
     assert not re.search("[A-Za-z]{3,}", str(caught.value).replace("--debug", ""))
     assert "Ignored" in caught.value.detail
-    monkeypatch.setattr(pdf.RenderError, "debug", True)
+    from render import state
+
+    monkeypatch.setenv(state.DEBUG, "1")  # as --debug sets it
     assert "Ignored `width: -1.3mm`" in str(caught.value)
 
 

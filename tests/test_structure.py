@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RENDER = ROOT / "render"
 LIMIT = 300  # lines
 # The stages, lowest first: each imports only itself and those before it. The modules directly under
-# render/ (problems, system) are below them all and import none. README's Layout lists them in this order.
+# render/ (problems, system, state) are below them all and import none. README's Layout lists them in this order.
 STAGES = ("source", "typeset", "bind", "produce", "review", "archive", "commands")
 
 

@@ -9,11 +9,11 @@ import sys
 import traceback
 from pathlib import Path
 
-from render import ROOT
+from render import ROOT, state
 from render.commands.arguments import Parser, invalid_choice, whole
 from render.system import system_message
 from render.source import fields
-from render.problems import MEANING, Exit, Level, RenderError
+from render.problems import MEANING, Exit, Level
 
 COMMANDS = {
     "build": "生成各项目 PDF、部门装订册和 dist/manifest.json（默认的命令）",
@@ -120,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     if extra:
         command = top.commands[args.command]
         command.refuse(command.unrecognized(extra))
-    RenderError.debug = bool(getattr(args, "debug", False))
+    state.set_debug(bool(getattr(args, "debug", False)))
     say = printer(args.verbosity)
     try:
         return run(args, say)
@@ -162,8 +162,8 @@ def console() -> int:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, interrupt)
-    if "--debug" in sys.argv:
-        os.environ["MUBIAOBIAO_DEBUG"] = "1"
+    if "--debug" in sys.argv:  # before the arguments are parsed: a fault in parsing them is shown too
+        state.set_debug(True)
     code = main()
     # Everything made is written and closed. The collector's last passes over what Jinja, pikepdf and the
     # content left behind would only cost time: 0.08 s, a twentieth of a rebuild after an edit.

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import ClassVar, Protocol
 
-from render import ROOT
+from render import ROOT, state
 from render.produce import cache as kc
 from render.produce.files import safe_part
 from render.problems import Kind, Problem
@@ -134,7 +134,7 @@ class VolumeJob:
 def stamp_for(department: m.Department) -> datetime:
     """The date written into PDFs: SOURCE_DATE_EPOCH, else the volume's 编制日期, else (not filled in yet)
     1 January of its 年度: never the clock."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    epoch = state.read(state.EPOCH)
     if epoch and not epoch_problem():
         return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
     day = department.date or date(int(department.year), 1, 1)
@@ -147,11 +147,11 @@ LAST_EPOCH = 253402300799
 
 def epoch_problem() -> Problem | None:
     """SOURCE_DATE_EPOCH (reproducible builds' date) set to what is not a date: said, never a program fault."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    epoch = state.read(state.EPOCH)
     if not epoch or epoch.isdigit() and int(epoch) <= LAST_EPOCH:
         return None
     shown = epoch if len(epoch) <= 20 else epoch[:20] + "…"
-    return Problem("SOURCE_DATE_EPOCH", 0, "环境变量", f"“{shown}”不是有效的时间：应为 1970 年以来的秒数（0 到 {LAST_EPOCH}，"
+    return Problem(state.EPOCH, 0, "环境变量", f"“{shown}”不是有效的时间：应为 1970 年以来的秒数（0 到 {LAST_EPOCH}，"
                    "即 9999 年以前），或不设置（按各部门的编制日期）", kind=Kind.REFUSED)
 
 

@@ -11,6 +11,7 @@ import shutil
 import signal
 import sys
 
+from render import state
 from render.produce import workers
 
 
@@ -22,7 +23,7 @@ def _killed(signum, frame) -> None:
     (a broken pool ends its other workers) just ends, and leaves the fork server's socket where it is."""
     if os.getpid() != _SERVER:
         os._exit(128 + signum)
-    folder = os.environ.get(workers.SCRATCH)
+    folder = state.read(state.SCRATCH)
     if folder:
         shutil.rmtree(folder, ignore_errors=True)
     os._exit(0)
@@ -31,7 +32,7 @@ def _killed(signum, frame) -> None:
 def _quiet(kind, value, tb) -> None:
     """A worker that could not start (its command was interrupted meanwhile) fails its job, which the
     command reports; its traceback is shown only with --debug."""
-    if os.environ.get("MUBIAOBIAO_DEBUG"):
+    if state.debug():
         sys.__excepthook__(kind, value, tb)
 
 
@@ -39,7 +40,7 @@ _SERVER = os.getpid()
 signal.signal(signal.SIGTERM, _killed)
 if not workers.die_with_parent(signal.SIGTERM):  # the command was killed while this server started
     _killed(signal.SIGTERM, None)
-os.environ[workers.PARENT] = str(_SERVER)  # the workers forked from here die with it
+state.write(state.PARENT, str(_SERVER))  # the workers forked from here die with it
 sys.excepthook = _quiet
 
 # isort: split
@@ -52,9 +53,6 @@ from render.typeset import fonts, paginate, weasy  # noqa: E402, F401
 
 for _name in ("base.html.j2", *outputs.templates()):  # base: the page every template extends
     tasks.environment().get_template(_name)
-# The faces' advance widths, which size the tables' columns (render/typeset/markup.py): 0.3 s to read.
-for _bold in (False, True):
-    fonts._advances(_bold)
 # cffi parses a C type the first time it is used, ~13 ms each: these are the ones every table needs.
 weasy.warm_c_types(("FcChar8 **", "PangoFcFontMap *", "PangoLogAttr[]", "PangoRectangle *", "char[4]", "char[]",
                     "hb_tag_t[100]", "unsigned int *"))

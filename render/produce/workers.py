@@ -23,17 +23,14 @@ from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
-from render import CODE, ROOT
-
-
-# How workers are started: the fork server where there is one; spawn (a fresh interpreter each, as on
-# Windows and, by default, on macOS) is forced with MUBIAOBIAO_START=spawn, which the tests use to show
-# that both give the same bytes.
-START = "MUBIAOBIAO_START"
+from render import CODE, ROOT, state
 
 
 def method() -> str:
-    if os.environ.get(START) == "spawn" or sys.platform == "win32":
+    """How workers are started: the fork server where there is one; spawn (a fresh interpreter each, as on
+    Windows and, by default, on macOS) is forced with MUBIAOBIAO_START=spawn, which the tests use to show
+    that both give the same bytes."""
+    if state.read(state.START) == "spawn" or sys.platform == "win32":
         return "spawn"
     return "forkserver"
 
@@ -54,8 +51,6 @@ def pool(count: int):
 # (pymp-xxxxxxxx/listener-xxxxxxxx). A longer TMPDIR gets a scratch folder in one of these instead.
 _SOCKET_ROOM = 70
 _SHORT = ("/tmp", "/var/tmp", "/dev/shm")
-SCRATCH = "MUBIAOBIAO_SCRATCH"  # tells the fork server (preload.py) which folder to remove if it is killed
-PARENT = "MUBIAOBIAO_PARENT"  # the PID of the process a new one must die with (die_with_parent)
 
 
 @lru_cache(maxsize=1)
@@ -89,8 +84,7 @@ def _short_folder() -> str | None:
 
 def _use_scratch(env: dict[str, str]) -> None:
     """In a pool's worker, first."""
-    os.environ.update(env)
-    tempfile.tempdir = None
+    state.adopt(env)
     # Ctrl-C is for the command, which shuts its workers down: a worker interrupted while it waits for
     # work would only print a traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -114,7 +108,7 @@ def die_with_parent(sig: int) -> bool:
     except (OSError, AttributeError):
         return True
     # Compared with the parent's own PID, not with getppid() read now: an orphan's is its new parent's.
-    return str(os.getppid()) == os.environ.get(PARENT, str(os.getppid()))
+    return str(os.getppid()) == (state.read(state.PARENT) or str(os.getppid()))
 
 
 def _process_pool(count: int):
@@ -122,7 +116,7 @@ def _process_pool(count: int):
     from concurrent.futures import ProcessPoolExecutor
 
     if method() == "spawn":  # the workers' parent is this process (with a fork server, that server)
-        os.environ[PARENT] = str(os.getpid())
+        state.write(state.PARENT, str(os.getpid()))
     return ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context(method()),
                                initializer=_use_scratch, initargs=(scratch(),))
 
@@ -233,18 +227,17 @@ def _start_fork_server() -> None:
 
     multiprocessing.get_context("forkserver").set_forkserver_preload(["render.produce.preload"])
     env = scratch()
-    saved, tempfile.tempdir = tempfile.tempdir, env.get("TMPDIR", tempfile.tempdir)
-    os.environ[SCRATCH] = env.get("TMPDIR", "")
-    os.environ[PARENT] = str(os.getpid())
+    state.write(state.SCRATCH, env.get("TMPDIR", ""))
+    state.write(state.PARENT, str(os.getpid()))
     # Started with Ctrl-C ignored, it never handles one (Python keeps an inherited SIG_IGN), nor do the
     # workers it forks: the command alone answers Ctrl-C, with one line and no child's traceback.
     main = threading.current_thread() is threading.main_thread()
     before = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
     try:
-        with _environ(_own_code()):
-            forkserver.ensure_running()  # its socket goes in the scratch folder: a short path, removed with it
+        # its socket goes in the scratch folder: a short path, removed with it
+        with state.temp_folder(env.get("TMPDIR")), state.environment(_own_code()):
+            forkserver.ensure_running()
     finally:
-        tempfile.tempdir = saved
         if main:
             signal.signal(signal.SIGINT, before)
 
@@ -253,23 +246,8 @@ def _own_code() -> dict[str, str]:
     """Where the fork server finds `render`: in this program's folder. Python 3.11's fork server is a
     `python -c` that ignores this process's sys.path and looks in the current folder first, where a
     `render` of another program's (or a planted one) would run in every worker."""
-    paths = [str(ROOT)] + ([os.environ["PYTHONPATH"]] if os.environ.get("PYTHONPATH") else [])
+    paths = [str(ROOT)] + ([state.read("PYTHONPATH")] if state.read("PYTHONPATH") else [])
     return {"PYTHONSAFEPATH": "1", "PYTHONPATH": os.pathsep.join(paths)}
-
-
-@contextmanager
-def _environ(values: dict[str, str]):
-    """These environment variables for what starts in the block, and the environment as it was after."""
-    saved = {key: os.environ.get(key) for key in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                del os.environ[key]
-            else:
-                os.environ[key] = value
 
 
 def likely_needed(content: Path, out: Path) -> bool:

@@ -26,7 +26,7 @@ def project_file(rel: str, text: str, stem: str, year: str, dept_dir: str, schem
 
 
 # A pure function of its arguments: `watch`, which loads the content again on every save, parses only the
-# files that changed (a county's 200 tables took 0.6 s a save to parse again).
+# files that changed (README, `watch`, says what it saves).
 @lru_cache(maxsize=4096)
 def _project_file(rel: str, text: str, stem: str, year: str, dept_dir: str, scheme: m.Scheme | None
                   ) -> tuple[m.Project | None, tuple[Problem, ...]]:

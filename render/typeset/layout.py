@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 from render.problems import RenderError
-from render import STYLES
+from render import STYLES, state
 from render.bind import archive
 from render.typeset import geometry, weasy
 from render.typeset.fonts import FAST_FAMILY, FONT_FAMILY
@@ -90,15 +90,6 @@ def fonts_folder() -> str:
     return tempfile.mkdtemp(prefix="mubiaobiao-fonts-")
 
 
-@contextmanager
-def _temp_files_in(folder: str):
-    saved, tempfile.tempdir = tempfile.tempdir, folder
-    try:
-        yield
-    finally:
-        tempfile.tempdir = saved
-
-
 def forget_fonts() -> None:
     """Drop the font configuration and the stylesheets made with it, and remove the fonts' copies. Call it
     last: the fonts are read from there."""
@@ -122,7 +113,7 @@ def stylesheets() -> list[weasyprint.CSS]:
 def stylesheet() -> weasyprint.CSS:
     """Parsed once per process. Its warnings raise here, so that it is never cached and every table
     that would use it fails, not only the first."""
-    with _strict(), _temp_files_in(fonts_folder()):
+    with _strict(), state.temp_folder(fonts_folder()):
         return weasyprint.CSS(filename=str(STYLES / "form.css"), url_fetcher=ProjectFetcher(),
                               font_config=font_config())
 

@@ -159,7 +159,7 @@ def volume_html(env: jinja2.Environment, department: m.Department, pages: tuple[
     """The volume's frame: cover, contents, then the body (summary, chart, one numbered empty slot per
     table page); `tables_on_right` (double-sided only) opens every table on a right-hand page.
 
-    The page numbers printed follow from `folios`: render/paginate.py checks them against the layout.
+    The page numbers printed follow from `folios`: render/typeset/paginate.py checks them against the layout.
     """
     places = department.places
     tables_on_right = duplex and tables_on_right
