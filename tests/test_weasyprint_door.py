@@ -64,6 +64,12 @@ def check_drop_anchors():
     assert b"(row-r0-0-0)" not in data and b"(kept)" in data, _gone("drop_anchors", "write_pdf reading Page.anchors")
 
 
+def check_font_families():
+    doc = _doc('<body style="font-family: \'Noto Serif CJK SC\'"><p>国</p></body>')
+    doc.write_pdf()
+    assert weasy.font_families(doc) == {"Noto Serif CJK SC"}, _gone("font_families", "Font.family of Document.fonts")
+
+
 def check_user_agent_sheet():
     """styles/ua.css in WeasyPrint's place prints the same bytes: a table and a volume's frame of the seed,
     with every element the templates make (the chart's SVG and the draft mark's among them)."""
@@ -126,6 +132,7 @@ CHECKS = {
     "harfbuzz_subset_loaded": check_harfbuzz_subset_loaded,
     "warm_c_types": check_warm_c_types,
     "drop_anchors": check_drop_anchors,
+    "font_families": check_font_families,
     "user_agent_sheet": check_user_agent_sheet,
     "subset": check_subset,
     "pydyf": check_pydyf,
@@ -226,3 +233,106 @@ def test_the_scan_lets_the_public_api_through():
     assert not touches("import weasyprint\nfrom weasyprint.urls import URLFetcher\n"
                        "from weasyprint.text.fonts import FontConfiguration\nimport ctypes.util\n"
                        "ctypes.util.find_library('harfbuzz-subset')\npage.anchors\n")
+
+
+def public_names() -> set[str]:
+    """WeasyPrint's public API, by its own account: what `weasyprint` exports, and for each class it exports
+    (and DocumentMetadata, what Document.metadata is, and FontConfiguration, which its API reference
+    documents) the methods without a leading underscore and the attributes it documents (`#:`)."""
+    import weasyprint
+    from weasyprint.document import DocumentMetadata
+    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import URLFetcher
+
+    classes = [getattr(weasyprint, n) for n in weasyprint.__all__ if inspect.isclass(getattr(weasyprint, n))]
+    names = set(weasyprint.__all__)
+    for cls in classes + [DocumentMetadata, FontConfiguration, URLFetcher]:
+        names.add(cls.__name__)
+        names |= {n for n, _ in inspect.getmembers(cls, callable) if not n.startswith("_")}
+        names |= set(re.findall(r"#:.*\n(?:\s*#.*\n)*\s*self\.(\w+)\s*=", inspect.getsource(cls)))
+    return names
+
+
+def weasyprint_names() -> set[str]:
+    """Every name WeasyPrint's source defines: functions, classes, and attributes it sets on its objects."""
+    import weasyprint
+
+    names = set()
+    for path in Path(weasyprint.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+                names.add(node.name)
+            elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
+                names.add(node.attr)
+    return names
+
+
+def own_names() -> set[str]:
+    """The names render/ defines for its own objects (and the door's), which a module may read on them."""
+    names = set()
+    for path in (ROOT / "render").rglob("*.py"):
+        if path == DOOR:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+                names.add(node.name)
+            elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
+                names.add(node.attr)
+            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+                names.add(node.target.id)
+    return names
+
+
+# Read on Python's own objects (lists, dicts, files, loggers) in the modules that handle WeasyPrint's.
+BUILTIN_NAMES = {"__init__", "add", "append", "get", "items", "keys", "values", "read", "write", "close", "copy",
+                 "update", "pop", "setLevel", "addHandler", "removeHandler"}
+
+
+def private_reads(source: str, public: set[str], theirs: set[str], ours: set[str]) -> list[str]:
+    """Each attribute a module reads that WeasyPrint defines, outside its public API and not a name of ours."""
+    return sorted({f".{node.attr} (line {node.lineno})" for node in ast.walk(ast.parse(source))
+                   if isinstance(node, ast.Attribute) and node.attr in theirs
+                   and node.attr not in public | ours | BUILTIN_NAMES})
+
+
+def holds_weasyprint(source: str) -> bool:
+    """Whether a module imports WeasyPrint or names its module (`layout.weasyprint.Document`)."""
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import) and any(a.name.split(".")[0] == "weasyprint" for a in node.names):
+            return True
+        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "weasyprint":
+            return True
+        if isinstance(node, ast.Attribute) and node.attr == "weasyprint":
+            return True
+    return False
+
+
+def test_the_modules_that_hold_weasyprints_objects_read_only_its_public_names():
+    """An allow-list, where the scan above is a deny-list: what reads WeasyPrint's documents, pages and fonts
+    outside the door reads only names WeasyPrint documents (Font.family passed the deny-list)."""
+    public, theirs, ours = public_names(), weasyprint_names(), own_names()
+    found = {}
+    for path in sorted((ROOT / "render").rglob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        if path != DOOR and holds_weasyprint(source) and (hits := private_reads(source, public, theirs, ours)):
+            found[str(path.relative_to(ROOT))] = hits
+    assert not found, f"only render/typeset/weasy.py may read WeasyPrint's undocumented names ({SECTION}): {found}"
+    assert private_reads("families = {font.family for font in doc.fonts.values()}", public, theirs, ours) == \
+        [".family (line 1)"]
+    assert {"pages", "anchors", "metadata", "write_pdf", "fonts", "render", "title"} <= public
+
+
+def test_weasyprint_draws_the_page_number_last(built):
+    """render/bind/assemble.py drop_page_number takes the last text object of a table's page for its number,
+    and parses the whole page only when it is not: each table page of the seed is the quick case."""
+    import pikepdf
+
+    from render.bind import assemble
+
+    table = next(built.rglob("01-*.pdf"))
+    with pikepdf.open(table) as pdf:
+        for page in pdf.pages:
+            data = page.Contents.read_bytes()
+            start = data.rfind(b"\nBT\n") + 1
+            block = pikepdf.parse_content_stream(pdf.make_stream(data[start:data.find(b"\nET\n", start) + 4]))
+            assert assemble._below_type_area(block), "the page number is no longer the last text object"

@@ -7,6 +7,7 @@ import os
 import re
 import sys
 import traceback
+from dataclasses import dataclass
 from pathlib import Path
 
 from render import ROOT, state
@@ -179,37 +180,48 @@ def printer(verbosity: int):
     return say
 
 
-def run(args, say) -> int:
-    if args.command == "check":
-        from render.commands.check import check
+def _check(args, say) -> int:
+    from render.commands.check import check
 
-        # --json: the one document on stdout, whatever -q or -v say
-        return check(args.content, strict=args.strict, say=printer(0) if args.json else say, as_json=args.json,
-                     only=args.path)
-    if args.command == "import":
-        from render.commands.importing import run_import
+    # --json: the one document on stdout, whatever -q or -v say
+    return check(args.content, strict=args.strict, say=printer(0) if args.json else say, as_json=args.json,
+                 only=args.path)
 
-        return run_import(args.files, args.content, force=args.force, year=args.year, date=args.date,
-                          scheme=args.scheme, say=say)
-    if args.command == "review":
-        from render.commands.review import run as run_review
 
-        return run_review(args.path, args.rules, strict=args.strict, out=args.out, say=say)
-    if args.command == "archive":
-        from render.commands import archive
+def _import(args, say) -> int:
+    from render.commands.importing import run_import
 
-        if args.check is not None:
-            return archive.check(args.check, say=say)
-        return archive.build(args.path, args.out, say=say)
-    if args.command == "verify":
-        from render.commands.verify import verify
+    return run_import(args.files, args.content, force=args.force, year=args.year, date=args.date,
+                      scheme=args.scheme, say=say)
 
-        return verify(args.out, say=say)
+
+def _review(args, say) -> int:
+    from render.commands.review import run as run_review
+
+    return run_review(args.path, args.rules, strict=args.strict, out=args.out, say=say)
+
+
+def _archive(args, say) -> int:
+    from render.commands import archive
+
+    if args.check is not None:
+        return archive.check(args.check, say=say)
+    return archive.build(args.path, args.out, say=say)
+
+
+def _verify(args, say) -> int:
+    from render.commands.verify import verify
+
+    return verify(args.out, say=say)
+
+
+def _build(args, say) -> int:
+    """`build` and `watch`."""
     chosen = _chosen(args)
     if isinstance(chosen, str):
         print(f"build.py：错误：{chosen}", file=sys.stderr)
         return Exit.CANNOT
-    content, only = chosen
+    content, only = chosen.content, chosen.only
     from render.produce import workers
 
     jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
@@ -219,12 +231,22 @@ def run(args, say) -> int:
     from render.produce.plan import Options
     from render.produce.run import build
 
-    options = Options(content, args.out, jobs, args.simplex, args.draft.strip(), only, args.tables_on_right)
+    options = Options(content=content, out=args.out, jobs=jobs, simplex=args.simplex, draft=args.draft.strip(),
+                      only=only, tables_on_right=args.tables_on_right)
     if watching:
         from render.commands.watch import watch
 
         return watch(options, say)
     return build(options, say).exit
+
+
+# Each command's run, by its name (COMMANDS lists what `-h` says of each).
+RUNS = {"build": _build, "watch": _build, "check": _check, "import": _import, "verify": _verify, "review": _review,
+        "archive": _archive}
+
+
+def run(args, say) -> int:
+    return RUNS[args.command](args, say)
 
 
 def _mistyped_command(args) -> bool:
@@ -234,12 +256,17 @@ def _mistyped_command(args) -> bool:
         and not path.suffix
 
 
-def _chosen(args) -> tuple[Path, Path | None] | str:
-    """The content folder, and the project file or department folder asked for (None: all of it); or why
-    the path given cannot be built."""
+@dataclass(frozen=True)
+class Chosen:
+    content: Path
+    only: Path | None  # the project file or department folder asked for; None: all of it
+
+
+def _chosen(args) -> Chosen | str:
+    """The content folder and what of it to build; or why the path given cannot be built."""
     path = getattr(args, "path", None)
     if path is None:
-        return args.content or CONTENT, None
+        return Chosen(args.content or CONTENT, None)
     if not path.exists():
         return f"{path}：找不到这个文件或文件夹"
     from render.source import load
@@ -247,7 +274,7 @@ def _chosen(args) -> tuple[Path, Path | None] | str:
     root, target, _ = load.scope(path)
     content = Path(os.path.abspath(args.content or root))
     if target == content:
-        return content, None
+        return Chosen(content, None)
     if not target.is_relative_to(content):
         return f"{path} 不在内容文件夹 {content} 之中"
     parts = target.relative_to(content).parts
@@ -257,4 +284,4 @@ def _chosen(args) -> tuple[Path, Path | None] | str:
     if not fields.is_year(parts[0]) or (len(parts) > 1 and not re.fullmatch(r"\d+-.+", parts[1])) \
             or len(parts) > 3:
         return f"{path}：{shape}"
-    return content, target
+    return Chosen(content, target)

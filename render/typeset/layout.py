@@ -181,7 +181,7 @@ def write(doc: weasyprint.Document, attachments: tuple[Attached, ...] = (), stam
         data = doc.write_pdf(pdf_variant="pdf/a-3b", attachments=files, pdf_identifier=digest[:32].encode("ascii"),
                              finisher=archive.finisher(body))
     # Pango falls back to any font that has a glyph; the fonts are known only once the pages are drawn.
-    families = {font.family for font in doc.fonts.values()} - {FAST_FAMILY, FONT_FAMILY}
+    families = weasy.font_families(doc) - {FAST_FAMILY, FONT_FAMILY}
     if families:
         raise RenderError(f"排版用了 {FONT_FAMILY} 以外的字体：{'、'.join(sorted(families))}")
     return data

@@ -97,6 +97,13 @@ def drop_anchors(doc, prefix: str) -> None:
             del page.anchors[name]
 
 
+def font_families(doc) -> set[str]:
+    """The families of the faces a written document used. `Document.fonts` is public; its values are
+    `weasyprint.pdf.fonts.Font`, whose `family` is not. Replaced by: the PDF's own /FontName entries read
+    back with pikepdf (slower, and after the bytes are made)."""
+    return {font.family for font in doc.fonts.values()}
+
+
 # How WeasyPrint 70 subsets a face (weasyprint/pdf/fonts.py, Font._harfbuzz_subset), which
 # render/bind/subset.py repeats for a volume's merged subsets. Replaced by: a WeasyPrint that embeds one
 # subset per face across documents, or that exposes its subsetting.
