@@ -10,7 +10,7 @@ import yaml
 from render import ROOT
 from render.commands.system import system_message
 from render.problems import Kind, Problem
-from render.review import judge, meaning  # noqa: F401  (declare the checks)
+from render.review import across, judge, meaning  # noqa: F401  (declare the checks)
 from render.review.registry import ASPECTS, CHECKS, GRADES, LEVELS, Grade, Number, Rule, Rules
 from render.source import fields, limits
 
