@@ -5,7 +5,7 @@ of what a value means (render/review/meaning.py) register beside them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Callable
 
@@ -22,6 +22,9 @@ class Finding:
     line: int
     rule: Rule
     message: str  # 意见: what was found, with the figures
+    # 共性问题: the same finding, word for word, in this many projects, every one of the department's; said
+    # and weighed once for the department, not in each project's grade. 0: the project's own.
+    shared: int = 0
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.rule.id} {self.rule.name}: {self.message}（{self.rule.advice}）"
@@ -33,7 +36,12 @@ class ProjectReview:
     findings: tuple[Finding, ...]  # most serious first, then in the order of the file
 
     def count(self, level: str) -> int:
-        return sum(f.rule.level == level for f in self.findings)
+        """The project's own findings of the level: what its grade is decided by."""
+        return sum(f.rule.level == level for f in self.own)
+
+    @property
+    def own(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if not f.shared)
 
 
 @dataclass(frozen=True)
@@ -42,11 +50,18 @@ class DepartmentReview:
     projects: tuple[ProjectReview, ...]
 
     def count(self, level: str) -> int:
-        return sum(p.count(level) for p in self.projects)
+        """Findings of the level, a 共性问题 once."""
+        return sum(p.count(level) for p in self.projects) + sum(f.rule.level == level for f in self.common)
+
+    @property
+    def common(self) -> tuple[Finding, ...]:
+        """The 共性问题, each once (as the first project has it)."""
+        return tuple(f for f in self.projects[0].findings if f.shared) if self.projects else ()
 
     @property
     def findings(self) -> tuple[Finding, ...]:
-        return tuple(f for p in self.projects for f in p.findings)
+        """Every finding once: the 共性问题, then each project's own."""
+        return self.common + tuple(f for p in self.projects for f in p.own)
 
 
 def review(content: m.Content, rules: Rules, chosen: Callable[[m.Project], bool] = lambda p: True
@@ -64,8 +79,18 @@ def review(content: m.Content, rules: Rules, chosen: Callable[[m.Project], bool]
             found.sort(key=lambda f: (f.rule.rank, f.line, f.rule.id))
             reviews.append(ProjectReview(p, tuple(found)))
         if reviews:
-            out.append(DepartmentReview(d, tuple(reviews)))
+            out.append(DepartmentReview(d, _common(reviews, len(d.projects), rules.common)))
     return tuple(out)
+
+
+def _common(reviews: list[ProjectReview], projects: int, least: int) -> tuple[ProjectReview, ...]:
+    """The findings every project of a department reviewed whole has in the same words, marked shared, when
+    the department has at least `least` projects (0: never)."""
+    if not least or projects < least or len(reviews) != projects:
+        return tuple(reviews)
+    everywhere = set.intersection(*({(f.rule.id, f.message) for f in r.findings} for r in reviews))
+    return tuple(ProjectReview(r.project, tuple(replace(f, shared=projects) if (f.rule.id, f.message) in everywhere
+                                                else f for f in r.findings)) for r in reviews)
 
 
 def _apply(c, rule: Rule, p: m.Project, d: m.Department, years: tuple[m.Department, ...]):

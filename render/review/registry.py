@@ -106,5 +106,8 @@ class Rules:
     rules: tuple[Rule, ...]
     grades: tuple[Grade, ...]  # in the order of GRADES; the last holds for whatever the others do not
     grading: str  # 依据 of the grades: the document and article
+    # 共性问题: a finding every project of a department has in the same words is said once and weighed once,
+    # in a department of at least this many projects (0: never)
+    common: int = 0
 
 
