@@ -84,14 +84,19 @@ def _years(p: m.Project) -> int | None:
     return None if months is None else max(1, int(-(-months // 12)))
 
 
-@check("期限", 时效二级=list)
+@check("期限", 时效二级=list, 可持续二级=list)
 def outside_period(rule: Rule, p: m.Project, d: m.Department):
-    """A year in a 时效 value, or in a 三级指标, outside the budget year and the years of 项目期限 after it."""
+    """A year in a 时效 value, or in a 三级指标, outside the budget year and the years of 项目期限 after it;
+    a project of several years that says nothing of what lasts after it (可持续影响)."""
     span = _years(p)
     if span is None or not d.year.isdigit():
         return
     first, last = int(d.year), int(d.year) + span - 1
     period = f"{first}年" if span == 1 else f"{first}—{last}年"
+    lasting = [r for r in rows(p) if r.group in rule.param("可持续二级") and r.value.kind not in ("empty", "none")]
+    if span > 1 and not lasting:
+        yield p.lines.get("项目期限", 1), (f"项目期限 {p.term}（{period}），却没有填写可持续影响指标："
+                                          f"多年的项目应说明期满后能持续的效果")
     for row in rows(p):
         v = row.value
         if row.group in rule.param("时效二级") and v.kind in ("date", "year") and v.low is not None:
@@ -107,8 +112,16 @@ def outside_period(rule: Rule, p: m.Project, d: m.Department):
                 break
 
 
-# A count of people, cases, events: what a rate of the same thing can be set against.
-_COUNTED = ("人", "人次", "名", "户", "件", "起", "次")
+# A count of people, cases, events, animals: what a rate of the same thing can be set against.
+_COUNTED = ("人", "人次", "名", "户", "件", "起", "次", "头", "只", "个", "家", "所")
+
+
+def _counted(v: values.Value, low: bool = True) -> Decimal | None:
+    """A count in ones (20万头 is 200000), or None for what is no count."""
+    if v.kind != "number" or v.low is None:
+        return None
+    unit, times = (v.unit[1:], 10000) if v.unit.startswith("万") else (v.unit, 1)
+    return (v.low if low else v.high) * times if unit in _COUNTED else None
 
 
 @check("数值矛盾", 最大倍数=Number(1, 10000, "倍"))
@@ -116,22 +129,21 @@ def contradicting(rule: Rule, p: m.Project, d: m.Department):
     """A rate and a count of the same thing whose base is far beyond what the table counts (≤0.03% and ≤30人
     say 100000 people); a rate per 人 multiplied by a count in 人次."""
     all_rows = list(rows(p))
-    counts = [r for r in all_rows if "数量" in r.group and r.value.kind == "number" and r.value.unit in _COUNTED]
-    most = max((r.value.high for r in counts), default=None)
+    counts = [r for r in all_rows if "数量" in r.group and _counted(r.value) is not None]
+    most = max(counts, key=lambda r: _counted(r.value, low=False), default=None)
     rates = [r for r in all_rows if r.value.kind == "number" and r.value.unit == "%" and 0 < r.value.low < 100]
-    limits = [r for r in all_rows if r.value.kind == "number" and r.value.unit in _COUNTED and r.value.low > 0
-              and "数量" not in r.group]
+    limits = [r for r in all_rows if (_counted(r.value) or 0) > 0 and "数量" not in r.group]
     times = Decimal(str(rule.param("最大倍数")))
     for rate in rates:
         for count in limits:
             if rate.value.sign != count.value.sign or not _same_thing(rate, count):
                 continue
-            base = count.value.low * 100 / rate.value.low
-            if most is not None and base > most * times:
+            base = _counted(count.value) * 100 / rate.value.low
+            if most is not None and base > _counted(most.value, low=False) * times:
                 yield count.indicator.line, (
                     f"{named(rate)}“{rate.indicator.value}”与{named(count)}“{count.indicator.value}”说的是同一件事，"
                     f"两者相合须有约 {values.format_number(base.quantize(Decimal(1)))} {count.value.unit}，"
-                    f"而本项目数量指标最多为 {values.format_number(most)} {_unit_of(counts, most)}")
+                    f"而本项目数量指标最多为{named(most)}“{most.indicator.value}”")
     for t in costs(p).terms:
         if t.count is None:
             continue
@@ -141,10 +153,6 @@ def contradicting(rule: Rule, p: m.Project, d: m.Department):
             yield t.line, (f"成本指标按“{per[0]}”计，却乘以按“{unit}”计的{named(t.count)}“{t.count.indicator.value}”："
                            f"一人可有多人次，两者不能相乘")
     yield from _goal_units(p, all_rows)
-
-
-def _unit_of(counts: list[Row], n: Decimal) -> str:
-    return next(r.value.unit for r in counts if r.value.high == n)
 
 
 def _value_of(all_rows: list[Row], line: int) -> str:

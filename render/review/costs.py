@@ -165,6 +165,8 @@ def _count_for(ind: m.Indicator, noun: str, counts: list[Row]) -> tuple[Row | No
     if not noun:
         # 单位培训成本 with 培训人次 among three counts: the one that shares its words
         near = [r for r in counts if words.meaningful(ind.name) & words.meaningful(r.indicator.name)]
+        if len(near) > 1:  # 培训期数 beside 培训人次: a cost per unit is per head unless it says otherwise
+            near = [r for r in near if r.value.unit in ("人", "人次")]
         if len(counts) == 1 or len(near) == 1:
             return (counts if len(counts) == 1 else near)[0], ""
         return None, f"是单位成本，而数量指标有 {len(counts)} 项，不知对应哪一项"
