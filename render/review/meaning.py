@@ -7,7 +7,7 @@ import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
-from render.review import values, words
+from render.review import values
 from render.review.costs import costs, rows, span
 from render.review.judge import in_words, named
 from render.review.registry import PERCENT, Number, Rule, check
@@ -201,15 +201,17 @@ _NAME_NOISE = re.compile(r"(19|20)\d{2}\s*年度?|\d+(?:\.\d+)?\s*万?元|[“�
 @check("名称无指标", 泛词=list, 最低重合比例=PERCENT)
 def name_without_indicator(rule: Rule, p: m.Project, d: m.Department):
     names = [set(r.indicator.name) for r in rows(p) if r.indicator.name]
-    said = set().union(*(words.meaningful(r.indicator.name) for r in rows(p)))
     least = Decimal(str(rule.param("最低重合比例")))
-    for part in _NAME_PARTS.split(_NAME_NOISE.sub("", unicodedata.normalize("NFKC", p.name))):
+    parts = _NAME_PARTS.split(_NAME_NOISE.sub("", unicodedata.normalize("NFKC", p.name)))
+    if len(parts) < 2:  # a name of one thing (农村人居环境整治经费) is what all its indicators are about
+        return
+    for part in parts:
         core = part
         for word in sorted(rule.param("泛词"), key=len, reverse=True):
             core = core.replace(word, "")
         if len(core) < 2 or not names:
             continue
-        # characters, not a run: 政府长聘人员 is said by 政府聘用人员; or a word: 农村人居环境整治 by 农村生活垃圾…
+        # characters, not a run: 政府长聘人员 is said by 政府聘用人员
         best = max(Decimal(100 * len(set(core) & n)) / len(set(core)) for n in names)
-        if best < least and not words.meaningful(core) & said:
+        if best < least:
             yield p.lines.get("项目名称", 1), f"项目名称中的“{core}”没有一项三级指标说到"
