@@ -253,7 +253,7 @@ def repeated(rule: Rule, p: m.Project, d: m.Department):
     earlier: list[Row] = []
     for row in rows(p):
         name = row.indicator.name
-        if not name:
+        if not name or name.strip() in values.NONE:  # 无 under 生态效益 and 可持续影响 is said twice, not repeated
             continue
         for key in ((row.level2, name), ("", name + "\0" + row.indicator.value)):
             if key in seen:
