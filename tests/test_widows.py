@@ -50,3 +50,15 @@ def test_the_lines_are_reckoned_from_the_face():
     assert widows.lonely(widows.lines(short, width)[-1])
     assert str(widows.fitted(short, width)) == '解决高校毕业生就业，<span class="nb">促进</span>'
     assert str(widows.fitted("<b>", width)) == "&lt;b&gt;"  # still escaped: content is data
+
+
+def test_the_cover_lines_start_under_one_another_and_no_contents_entry_ends_in_its_amount(built):
+    volume = next((built / DEPT).glob("*部门项目支出预算绩效目标表.pdf"))
+    with pdfplumber.open(volume) as pdf:
+        cover = {w["text"][:4]: w["x0"] for w in pdf.pages[0].extract_words() if w["text"].startswith("编制")}
+        contents = pdf.pages[2].extract_text().split("\n")
+    assert set(cover) == {"编制单位", "编制日期"}
+    assert abs(cover["编制单位"] - cover["编制日期"]) < 0.3  # points; they were 2.3 mm apart, centred each
+    at = next(n for n, line in enumerate(contents) if line.startswith("9."))
+    last = contents[at + 1].split(".")[0].strip()  # the line the leader is on, up to its first dot
+    assert len(last) >= runs.TAIL and last.endswith("8万元"), contents[at:at + 2]
