@@ -30,7 +30,7 @@ def of(seed, rule_id: str) -> dict[str, list]:
 def test_a_goal_copied_from_another_project_and_unrelated_to_its_indicators(seed):
     [copied] = of(seed, "R23").pop("03")
     assert of(seed, "R23").keys() == {"03"}  # 01 is where the sentence comes from: not the copy
-    assert "“制作宣传品,扩大宣传面,提高群众知晓率,进一步提高”" in copied.message and "01-" in copied.message
+    assert "“制作宣传品，扩大宣传面，提高群众知晓率，进一步提高”" in copied.message and "01-" in copied.message
     [alone] = of(seed, "R24")["03"]
     assert "“制作宣传品”、“扩大宣传面”、“提高群众知晓率”" in alone.message
     assert of(seed, "R24").keys() == {"03"}

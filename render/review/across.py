@@ -17,8 +17,10 @@ from render.source import fields
 from render.source import model as m
 
 
-def _goal(p: m.Project) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", "".join(p.goal)))
+def _goal(p: m.Project, normal: bool = True) -> str:
+    """The goal without blanks; NFKC'd for reading, as written for quoting back."""
+    text = "".join(p.goal)
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text) if normal else text)
 
 
 def _run(a: str, b: str) -> str:
@@ -30,13 +32,13 @@ def _run(a: str, b: str) -> str:
 @check("目标雷同", years=True, 最短相同字数=Number(4, 200, "字", whole=True), 最低占比=PERCENT)
 def copied_goal(rule: Rule, p: m.Project, d: m.Department, years: tuple[m.Department, ...]):
     """A goal most of which is another project's (of the department, or of its table of another year)."""
-    mine, least = _goal(p), int(rule.param("最短相同字数"))
+    mine, least = _goal(p, normal=False), int(rule.param("最短相同字数"))
     share = Decimal(str(rule.param("最低占比")))
     if not mine:
         return
     others = [(o, "") for o in d.projects if o is not p] + [(o, f"{y.year}年") for y in years for o in y.projects]
     for other, year in others:
-        run = _run(mine, _goal(other))
+        run = _run(mine, _goal(other, normal=False))
         if len(run) >= least and 100 * len(run) >= share * len(mine):
             where = f"{year}的“{other.name}”" if year else other.stem
             yield p.lines.get(fields.GOAL, 1), (f"年度总体绩效目标 {len(mine)} 字中有 {len(run)} 字（“{run}”）"

@@ -70,7 +70,8 @@ def review(content: m.Content, rules: Rules, chosen: Callable[[m.Project], bool]
     out = []
     for d in content.departments:
         reviews = []
-        years = tuple(o for o in content.departments if o.code == d.code and o.year != d.year)
+        # the department's tables of earlier years: what this year's may have been copied from
+        years = tuple(o for o in content.departments if o.code == d.code and o.year < d.year)
         for p in d.projects:
             if not chosen(p):
                 continue

@@ -50,7 +50,7 @@ class Check:
     # each threshold a rule of it must set (their values live in the rules file only): list for names, else
     # the range a number may take; outside it a rule would silently never or always fire
     params: dict[str, type | Number]
-    # it reads the department's tables of other years too: called with them as a fourth argument
+    # it reads the department's tables of earlier years too: called with them as a fourth argument
     years: bool = False
 
 
@@ -59,7 +59,7 @@ CHECKS: dict[str, Check] = {}
 
 def check(name: str, *, years: bool = False, **params: type | Number):
     """Declare the function below as the check `name`, with the thresholds a rule of it must set; with
-    `years`, it is also given the department's tables of other years (last year's goals, to compare)."""
+    `years`, it is also given the department's tables of earlier years (last year's goals, to compare)."""
 
     def register(fn: Callable) -> Callable:
         if name in CHECKS:
