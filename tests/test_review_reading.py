@@ -53,7 +53,7 @@ def test_figures_that_contradict_each_other(seed):
 def test_satisfaction_asked_of_the_people_paid(seed):
     said = of(seed, "R28")
     assert said.keys() == {"05", "06", "10"}
-    assert "“协理员对生活补助发放满意度”问的是“协理员”" in said["05"][0].message
+    assert "“协理员对生活补助发放满意度”问的是“协理员”，而本项目的钱正是付给协理员的" in said["05"][0].message
     assert "“政府聘用人员对经费发放满意度”" in said["10"][0].message
 
 

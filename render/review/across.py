@@ -29,20 +29,27 @@ def _run(a: str, b: str) -> str:
     return a[match.a:match.a + match.size]
 
 
-@check("目标雷同", years=True, 最短相同字数=Number(4, 200, "字", whole=True), 最低占比=PERCENT)
+@check("目标雷同", years=True, 最短相同字数=Number(4, 200, "字", whole=True), 最低占比=PERCENT, 相似度=PERCENT)
 def copied_goal(rule: Rule, p: m.Project, d: m.Department, years: tuple[m.Department, ...]):
-    """A goal most of which is another project's (of the department, or of its table of another year)."""
+    """A goal most of which is another project's (of the department, or of its table of an earlier year):
+    one long run of it, or the whole with a few words changed."""
     mine, least = _goal(p, normal=False), int(rule.param("最短相同字数"))
-    share = Decimal(str(rule.param("最低占比")))
+    share, alike = Decimal(str(rule.param("最低占比"))), rule.param("相似度") / 100
     if not mine:
         return
     others = [(o, "") for o in d.projects if o is not p] + [(o, f"{y.year}年") for y in years for o in y.projects]
     for other, year in others:
-        run = _run(mine, _goal(other, normal=False))
+        theirs = _goal(other, normal=False)
+        run = _run(mine, theirs)
+        where = f"{year}的“{other.name}”" if year else other.stem
         if len(run) >= least and 100 * len(run) >= share * len(mine):
-            where = f"{year}的“{other.name}”" if year else other.stem
             yield p.lines.get(fields.GOAL, 1), (f"年度总体绩效目标 {len(mine)} 字中有 {len(run)} 字（“{run}”）"
                                                  f"与 {where} 的总体目标相同")
+            return
+        ratio = SequenceMatcher(None, mine, theirs, autojunk=False).ratio() if theirs else 0
+        if len(mine) >= least and ratio >= alike:
+            yield p.lines.get(fields.GOAL, 1), (f"年度总体绩效目标与 {where} 的总体目标只差几个字"
+                                                 f"（{100 * ratio:.0f}% 相同）")
             return
 
 
@@ -75,6 +82,7 @@ def cost_is_amount(rule: Rule, p: m.Project, d: m.Department):
 
 
 _A_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_NEXT_YEAR = ("次年", "明年", "下一年", "下年度", "跨年")
 
 
 def _years(p: m.Project) -> int | None:
@@ -107,6 +115,11 @@ def outside_period(rule: Rule, p: m.Project, d: m.Department):
                 yield row.indicator.line, (f"{row.level2}{named(row)}的绩效值“{row.indicator.value}”在 {year} 年，"
                                            f"而本表为 {d.year} 年度、项目期限 {p.term}（{period}）")
                 continue
+        if (span == 1 and row.group in rule.param("时效二级") and v.kind == "words"
+                and any(w in row.indicator.value for w in _NEXT_YEAR)):
+            yield row.indicator.line, (f"{row.level2}{named(row)}的绩效值“{row.indicator.value}”在下一年，"
+                                       f"而项目期限为 {p.term}（{period}）")
+            continue
         for found in _A_YEAR.finditer(row.indicator.name):
             if int(found.group(1)) < first:  # a past year in a name: last year's table copied
                 yield row.indicator.line, (f"三级指标“{row.indicator.name}”写的是 {found.group(1)} 年，"
@@ -194,18 +207,22 @@ def asks_the_paid(rule: Rule, p: m.Project, d: m.Department):
             if t.count is not None:
                 paid |= words.meaningful(t.count.indicator.name)
     generic = set(rule.param("泛称"))
+    # people the table counts: paid when the 满意度 asks them about their pay (对经费发放满意度)
+    counted = set().union(*(words.meaningful(r.indicator.name) for r in rows(p)
+                            if "数量" in r.group and r.value.unit in ("人", "名")))
     for row in rows(p):
         if row.group not in rule.param("二级指标") or not row.indicator.name:
             continue
         name = row.indicator.name
         who = name.split("对")[0] if "对" in name else name.split("满意")[0]
         asked = words.meaningful(who) - generic
-        if asked & paid:
-            yield row.indicator.line, (f"{named(row)}问的是“{who}”，而本项目的成本指标正是向{who}支付的"
-                                       f"（{'、'.join(sorted(asked & paid))}）：他们不是服务对象")
+        about_pay = any(w in name for w in (*pay, "发放"))
+        if asked & (paid | (counted if about_pay else set())):
+            yield row.indicator.line, (f"{named(row)}问的是“{who}”，而本项目的钱正是付给{who}的：他们不是服务对象，"
+                                       f"所答说不出服务的好坏")
 
 
-@check("效益产出", 一级指标=list, 产出用语=list, 比率单位=list)
+@check("效益产出", 一级指标=list, 产出用语=list, 产出单位=list, 比率单位=list)
 def effect_is_output(rule: Rule, p: m.Project, d: m.Department):
     """A 效益 row that counts what was done (完成培训课程 ≥10期), or repeats a 数量指标: an output."""
     all_rows = list(rows(p))
@@ -218,7 +235,9 @@ def effect_is_output(rule: Rule, p: m.Project, d: m.Department):
         name = row.indicator.name
         same = next((o for o in outputs if o.value.unit == v.unit and words.alike(o.indicator.name, name) >= 0.6),
                     None)
-        if name.startswith(tuple(rule.param("产出用语"))) or same:
+        # 10期, 20场: sessions are what is done; a limit on what goes wrong (=0次 疫情) is an effect
+        sessions = v.base in rule.param("产出单位") and v.sign not in ("≤", "<") and v.low > 0
+        if name.startswith(tuple(rule.param("产出用语"))) or same or sessions:
             also = f"，与数量指标{named(same)}相同" if same else ""
             yield row.indicator.line, (f"{row.level2}{named(row)}“{row.indicator.value}”是做了多少，不是带来的效益"
                                        f"{also}")
