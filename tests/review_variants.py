@@ -166,6 +166,7 @@ DEFECTS = (
     bad("last_years_year_in_a_name", "R26", ("P1", "| 培训农民人次 |", "| 2024年培训农民人次 |")),
     bad("goal_in_person_times_indicator_in_persons", "R27", ("P1", "| 培训农民人次 | ≥1500人次 |", "| 培训农民人数 | ≥1500人 |"),
         ("P1", "| 每人次培训成本 | ≤200元/人次 |", "| 每人培训成本 | ≤200元/人 |")),
+    bad("name_in_person_times_value_in_persons", "R27", ("P1", "| 培训农民人次 | ≥1500人次 |", "| 培训农民人次 | ≥1500人 |")),
     bad("cost_per_person_times_person_times", "R27", ("P1", "| 每人次培训成本 | ≤200元/人次 |", "| 每人培训成本 | ≤200元/人 |")),
     bad("rate_and_count_contradict", "R27", ("P3", "| 免疫抗体合格率 | ≥70% |",
                                              "| 免疫抗体合格率 | ≥70% |\n|  |  | 免疫后发病率 | ≤0.01% |"),

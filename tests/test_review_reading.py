@@ -47,7 +47,9 @@ def test_figures_that_contradict_each_other(seed):
     [per_person, rate] = of(seed, "R27")["04"]
     assert "按“人”计，却乘以按“人次”计" in per_person.message and "≥1200人次" in per_person.message
     assert "“≤0.03%”" in rate.message and "“≤30人”" in rate.message and "约 100000 人" in rate.message
-    assert of(seed, "R27").keys() == {"04"}
+    [visits] = of(seed, "R27")["05"]  # 法律服务人次 ≥40人
+    assert "“法律服务人次”数的是人次，绩效值“≥40人”却以“人”计" in visits.message
+    assert of(seed, "R27").keys() == {"04", "05"}
 
 
 def test_satisfaction_asked_of_the_people_paid(seed):

@@ -167,6 +167,12 @@ def contradicting(rule: Rule, p: m.Project, d: m.Department):
         if per and per[0] in ("人", "人次") and unit in ("人", "人次") and per[0] != unit:
             yield t.line, (f"成本指标按“{per[0]}”计，却乘以按“{unit}”计的{named(t.count)}“{t.count.indicator.value}”："
                            f"一人可有多人次，两者不能相乘")
+    for r in all_rows:  # 法律服务人次 ≥40人: the name counts visits, the value people
+        said = next((u for u in ("人次", "人数") if r.indicator.name.endswith(u)), None)
+        if said and r.value.kind == "number" and r.value.unit in ("人", "人次") and said != {"人": "人数"}.get(
+                r.value.unit, r.value.unit):
+            yield r.indicator.line, (f"{named(r)}数的是{said}，绩效值“{r.indicator.value}”却以“{r.value.unit}”计："
+                                     f"人数与人次不是一回事")
     yield from _goal_units(p, all_rows)
 
 
