@@ -1,5 +1,5 @@
-"""A department of three correct tables written for `review`'s test set (not the seed), its correct variants
-and its one-defect copies, each with the rule a reviewer's finding must come from (None: no finding at 需修改 or
+"""Two departments of correct tables written for `review`'s test set (not the seed: a county's 农业农村局 and
+卫生健康局), their correct variants and one-defect copies, each with the rule a reviewer's finding must come from (None: no finding at 需修改 or
 建议修改 may be made). Used by tests/test_review_variants.py and benchmarks/review_recall.py."""
 
 from __future__ import annotations
@@ -70,11 +70,46 @@ ANIMALS = Table(
      ("3-满意度指标", "31-服务对象满意度", "养殖户满意度", "≥90%")))
 
 TABLES = {"01-农民技能培训经费": TRAINING, "02-农村人居环境整治经费": VILLAGES, "03-动物疫病防控经费": ANIMALS}
-STEMS = {"P1": "01-农民技能培训经费", "P2": "02-农村人居环境整治经费", "P3": "03-动物疫病防控经费"}
+
+# A second department of another trade, so that the checks are not tuned to one vocabulary.
+CHECKUPS = Table(
+    "老年人健康体检经费", "45",
+    "2025年为辖区65岁及以上老年人提供免费健康体检15000人次，体检率达到70%以上，建立健康档案，及时发现慢性病，"
+    "老年人满意度达到90%以上。",
+    (("1-产出指标", "11-数量指标", "老年人健康体检人次", "≥15000人次"),
+     ("", "12-质量指标", "老年人健康体检率", "≥70%"),
+     ("", "", "体检结果反馈率", "=100%"),
+     ("", "13-时效指标", "体检工作完成时间", "2025年11月30日前"),
+     ("", "14-成本指标", "人均体检费用", "≤30元"),
+     ("2-效益指标", "21-经济效益", "无", "无"),
+     ("", "22-社会效益", "老年人慢性病早期发现人数", "≥300人"),
+     ("", "23-生态效益", "无", "无"),
+     ("", "24-可持续影响", "老年人健康档案动态更新率", "≥80%"),
+     ("3-满意度指标", "31-服务对象满意度", "体检老年人满意度", "≥90%")),
+    implementer="903001-测试县卫生健康局本级")
+DOCTORS = Table(
+    "乡村医生补助经费", "36",
+    "2025年按每人每年12000元标准发放30名乡村医生补助，保障村卫生室正常运转，村卫生室服务覆盖率100%，"
+    "村民对基层医疗服务满意度不低于90%。",
+    (("1-产出指标", "11-数量指标", "补助乡村医生人数", "=30人"),
+     ("", "12-质量指标", "补助资金足额发放率", "=100%"),
+     ("", "13-时效指标", "补助发放时间", "每季度末"),
+     ("", "14-成本指标", "乡村医生每人每年补助标准", "12000元/人/年"),
+     ("2-效益指标", "22-社会效益", "村卫生室服务覆盖率", "=100%"),
+     ("", "23-生态效益", "无", "无"),
+     ("", "24-可持续影响", "村卫生室持续运转率", "≥95%"),
+     ("3-满意度指标", "31-服务对象满意度", "村民对基层医疗服务满意度", "≥90%")),
+    implementer="903001-测试县卫生健康局本级")
+HEALTH = {"01-老年人健康体检经费": CHECKUPS, "02-乡村医生补助经费": DOCTORS}
+# The departments: folder, name, tables.
+DEPARTMENTS = {"farm": ("902-测试县农业农村局", "测试县农业农村局", TABLES),
+               "health": ("903-测试县卫生健康局", "测试县卫生健康局", HEALTH)}
+STEMS = {"P1": "01-农民技能培训经费", "P2": "02-农村人居环境整治经费", "P3": "03-动物疫病防控经费",
+         "H1": "01-老年人健康体检经费", "H2": "02-乡村医生补助经费"}
 
 
-def text_of(t: Table) -> str:
-    lines = ["---", f"项目名称: {t.name}", f"主管部门: {DEPT}", f"实施单位: {t.implementer}", "项目属性: 延续性项目",
+def text_of(t: Table, dept: str = DEPT) -> str:
+    lines = ["---", f"项目名称: {t.name}", f"主管部门: {dept}", f"实施单位: {t.implementer}", "项目属性: 延续性项目",
              f"项目期限: {t.term}", "项目主管处室: 04-农业农村室", f"项目年度金额: {t.amount}", "---", "",
              "## 年度总体绩效目标", "", t.goal, "", "## 绩效指标", "",
              "| 一级指标 | 二级指标 | 三级指标 | 绩效值 |", "| --- | --- | --- | --- |"]
@@ -88,17 +123,19 @@ class Variant:
     must: frozenset[str] | None  # a finding of one of these rules, at 需修改 or 建议修改, in `where`; None: none
     where: str = "P1"
     last_year: dict[str, str] = field(default_factory=dict)  # stem → goal of a 2024 table of the department
+    department: str = "farm"  # a key of DEPARTMENTS
 
 
 def write(root: Path, v: Variant) -> Path:
     """The department with the variant's edits under root/content; returns the content folder."""
     content = root / "content"
-    folder = content / YEAR / DEPT
+    dept, name, tables = DEPARTMENTS[v.department]
+    folder = content / YEAR / dept
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "部门.yml").write_text(f'部门名称: 测试县农业农村局\n部门编码: "902"\n年度: {YEAR}\n编制日期: 2025-01-20\n',
+    (folder / "部门.yml").write_text(f'部门名称: {name}\n部门编码: "{dept[:3]}"\n年度: {YEAR}\n编制日期: 2025-01-20\n',
                                     encoding="utf-8")
-    for stem, t in TABLES.items():
-        text = text_of(t)
+    for stem, t in tables.items():
+        text = text_of(t, dept)
         for which, old, new in v.edits:
             if STEMS[which] == stem:
                 if old not in text:
@@ -117,13 +154,15 @@ def write(root: Path, v: Variant) -> Path:
     return content
 
 
-def ok(name: str, *edits: tuple[str, str, str], last_year: dict[str, str] | None = None) -> Variant:
-    return Variant(name, edits, None, "P1", last_year or {})
+def ok(name: str, *edits: tuple[str, str, str], last_year: dict[str, str] | None = None,
+       department: str = "farm") -> Variant:
+    return Variant(name, edits, None, "P1", last_year or {}, department)
 
 
 def bad(name: str, rules: str, *edits: tuple[str, str, str], where: str = "P1",
         last_year: dict[str, str] | None = None) -> Variant:
-    return Variant(name, edits, frozenset(rules.split()), where, last_year or {})
+    department = "health" if where.startswith("H") else "farm"
+    return Variant(name, edits, frozenset(rules.split()), where, last_year or {}, department)
 
 
 P1_GOAL, P2_GOAL = TRAINING.goal, VILLAGES.goal
@@ -146,6 +185,9 @@ CORRECT = (
                              "| 培训场地租赁费 | ≤6万元 |\n|  |  | 每人次培训教材及讲课费 | ≤160元/人次 |")),
     ok("last_year_different_goal", last_year={"01-农民技能培训经费": OTHER_GOAL}),
     ok("goal_quoting_a_line_of_another", ("P3", "养殖户满意度不低于90%。", "养殖户满意度不低于90%，村民满意度不低于90%。")),
+    ok("health_as_written", department="health"),
+    ok("health_checkup_rate_and_found_count", ("H1", "| 体检结果反馈率 | =100% |", "| 慢性病检出率 | ≥2% |"),
+       department="health"),
 )
 
 DEFECTS = (
@@ -203,6 +245,22 @@ DEFECTS = (
         ("P1", "| ≥60% |", "| 逐步改善 |")),
     bad("part_of_name_without_indicator", "R22", ("P1", "项目名称: 农民技能培训经费", "项目名称: 农民技能培训和农机购置补贴经费")),
     bad("output_in_words", "R05", ("P1", "| 培训农民人次 | ≥1500人次 |", "| 培训农民人次 | 大幅增加 |")),
+    bad("health_paid_doctors_asked", "R28", ("H2", "| 村民对基层医疗服务满意度 | ≥90% |",
+                                             "| 乡村医生对补助发放满意度 | ≥90% |"), where="H2"),
+    bad("health_effect_in_lectures", "R29", ("H1", "| 老年人慢性病早期发现人数 | ≥300人 |", "| 开展健康知识讲座 | ≥12次 |"),
+        where="H1"),
+    bad("health_cost_only_the_amount", "R25", ("H1", "| 人均体检费用 | ≤30元 |", "| 老年人健康体检经费 | 45万元 |"),
+        where="H1"),
+    bad("health_deadline_next_year", "R26", ("H1", "2025年11月30日前", "2026年3月31日前"), where="H1"),
+    bad("health_goal_of_the_other_project", "R23", ("H2", DOCTORS.goal, CHECKUPS.goal.replace("老年人", "村民")),
+        where="H2"),
+    bad("health_persons_for_person_times", "R27", ("H1", "| 老年人健康体检人次 | ≥15000人次 |",
+                                                   "| 老年人健康体检人数 | ≥15000人 |"), where="H1"),
+    bad("health_rate_twice", "R12", ("H1", "| 老年人健康档案动态更新率 | ≥80% |", "| 65岁以上老年人体检率 | ≥70% |"),
+        where="H1"),
+    bad("health_missed_rate_and_count", "R27", ("H1", "| 体检结果反馈率 | =100% |", "| 慢性病漏检率 | ≤0.01% |"),
+        ("H1", "| 老年人慢性病早期发现人数 | ≥300人 |", "| 慢性病漏检人数 | ≤50人 |"), where="H1"),
+    bad("health_amount_half_the_cost", "R10", ("H2", "项目年度金额: 36", "项目年度金额: 18"), where="H2"),
     bad("implementer_empty", "R01", ("P1", "实施单位: 902001-测试县农业农村局本级", "实施单位:")),
 )
 

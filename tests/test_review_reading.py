@@ -66,6 +66,15 @@ def test_real_problems_are_no_longer_held_at_a_hint(seed):
     assert part.rule.level == "建议修改" and "人民调解以案定补" in part.message
 
 
+def test_one_indicator_under_two_groups(seed):
+    said = {stem: [f.message for f in fs if "是同一项指标" in f.message] for stem, fs in of(seed, "R12").items()}
+    assert said == {
+        "03": ["23-生态效益“营造法治化营商环境”（持续推进）与21-经济效益“营造法治化营商环境，促进经济稳步发展”"
+               "（稳步优化，第 23 行）是同一项指标"],
+        "05": ["24-可持续影响“解决高校毕业生就业创业问题，支持社会经济发展，维护社会和谐稳定。”（有效保障）与23-生态效益"
+               "“解决高校毕业生就业，促进社会稳定”（有效促进，第 25 行）是同一项指标"]}
+
+
 def test_petty_findings_are_gone(seed):
     assert of(seed, "R04") == {}  # it only re-listed what R07 and R21 say
     assert of(seed, "R08") == {}  # 20人, 25人: a head count is exact as written

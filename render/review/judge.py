@@ -264,7 +264,7 @@ def repeated(rule: Rule, p: m.Project, d: m.Department):
             seen[(row.level2, name)] = seen[("", name + "\0" + row.indicator.value)] = row.indicator.line
             # the same thing in other words under another 二级 (a cost line names what it prices: not compared)
             twin = next((o for o in earlier if o.level2 != row.level2 and o.value.unit == row.value.unit
-                         and o.value.kind == row.value.kind and words.alike(o.indicator.name, name) >= least), None)
+                         and o.value.kind == row.value.kind and words.contained(o.indicator.name, name) >= least), None)
             if twin and row.group not in rule.param("不比二级"):
                 yield row.indicator.line, (f"{row.level2}“{name}”（{row.indicator.value}）与{twin.level2}"
                                            f"“{twin.indicator.name}”（{twin.indicator.value}，第 {twin.indicator.line} 行）"

@@ -18,7 +18,7 @@ from pathlib import Path
 _EMPTY = frozenset({
     "开展", "进行", "完成", "工作", "情况", "有关", "相关", "各类", "各项", "全年", "年度", "本年", "全面", "进一步",
     "提高", "提升", "加强", "促进", "有效", "维护", "保障", "实现", "达到", "确保", "推进", "人员", "人数", "数量",
-    "指标", "项目", "经费", "资金", "按时", "及时", "我县", "全县", "全区", "全市", "社会", "稳定", "和谐", "群众", "人民",
+    "指标", "项目", "经费", "资金", "按时", "及时", "我县", "全县", "全区", "全市", "社会", "稳定", "和谐", "群众", "人民", "以上", "以下", "以内",
 })
 _NOT_WORD = re.compile(r"^[\d\W_a-zA-Z]+$")
 
@@ -69,3 +69,18 @@ def alike(a: str, b: str) -> float:
     """How alike two texts are in words: shared over all (Jaccard), 1 for the same words."""
     x, y = meaningful(a), meaningful(b)
     return len(x & y) / len(x | y) if x | y else 0.0
+
+
+@lru_cache(maxsize=8192)
+def whole(text: str) -> frozenset[str]:
+    """The meaningful words, each as a whole (毕业生, not also 毕业 and 业生): for counting how much two names
+    share, where the pieces of one word would count it several times."""
+    return frozenset(w for w in _load().lcut(text) if len(w) >= 2 and w not in _EMPTY and not _NOT_WORD.match(w))
+
+
+def contained(a: str, b: str) -> float:
+    """How much of the shorter text's words the other has (1 when one says all the other says and more);
+    0 when the shorter has fewer than two words, too few to call two rows the same."""
+    x, y = whole(a), whole(b)
+    least = min(len(x), len(y))
+    return len(x & y) / least if least >= 2 else 0.0
