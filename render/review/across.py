@@ -200,7 +200,7 @@ def _goal_units(p: m.Project, all_rows: list[Row]):
                                              f"而{named(r)}写“{r.indicator.value}”：人数与人次不是一回事")
 
 
-@check("满意度对象", 二级指标=list, 报酬用语=list, 泛称=list)
+@check("满意度对象", 二级指标=list, 报酬用语=list, 泛称=list, 受助称谓=list)
 def asks_the_paid(rule: Rule, p: m.Project, d: m.Department):
     """A 满意度 asked of the people the project pays (协理员对生活补助发放的满意度): they are not its
     服务对象, and their answer says nothing of the service."""
@@ -222,6 +222,8 @@ def asks_the_paid(rule: Rule, p: m.Project, d: m.Department):
         name = row.indicator.name
         who = name.split("对")[0] if "对" in name else name.split("满意")[0]
         asked = words.meaningful(who) - generic
+        if any(w in who for w in rule.param("受助称谓")):  # aid paid to 困难群众 is paid to its 服务对象
+            continue
         about_pay = any(w in name for w in (*pay, "发放"))
         if asked & (paid | (counted if about_pay else set())):
             yield row.indicator.line, (f"{named(row)}问的是“{who}”，而本项目的钱正是付给{who}的：他们不是服务对象，"
