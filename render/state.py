@@ -17,6 +17,7 @@ START = "MUBIAOBIAO_START"  # "spawn": workers spawned, not forked from a fork s
 SCRATCH = "MUBIAOBIAO_SCRATCH"  # the build's temp folder, which the fork server removes if the command is killed
 PARENT = "MUBIAOBIAO_PARENT"  # the PID of the process a new one must die with (render/produce/workers.py)
 EPOCH = "SOURCE_DATE_EPOCH"  # reproducible builds' date, written into the PDFs instead of 编制日期
+CACHE_HOME = "XDG_CACHE_HOME"  # the user's cache folder: jieba's dictionary cache (render/review/words.py)
 
 
 def read(name: str) -> str:

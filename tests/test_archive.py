@@ -15,7 +15,7 @@ import pytest
 from conftest import CONTENT, DEPT, ROOT, copy_content, run_build, run_cli
 from pypdf import PdfReader
 
-from render.bind.archive import tag_for
+from render.typeset.finish import tag_for
 from render.archive.pdf import associated_files
 
 

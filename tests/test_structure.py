@@ -4,6 +4,7 @@ saying its job in its first line."""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -105,8 +106,6 @@ def test_every_stage_imports_only_the_stages_below_it():
     known = modules()
     assert {name.split(".")[1] for name in known if name.count(".") > 1} == set(STAGES)
     found = upward({name: imports(path, name, known) for name, path in known.items()})
-    # render/bind/archive.py finishes what typeset writes: it moves to render/typeset/ (being edited on main)
-    found = [f for f in found if f != "render.typeset.layout → render.bind.archive"]
     assert not found, "\n".join(found)
 
 
@@ -122,6 +121,13 @@ def test_the_readme_lists_the_stages_in_their_order():
     listed = [line.split("`render/")[1].split("/")[0] for line in text.splitlines() if line.startswith("| `render/")
               and line.split("`")[1].endswith("/")]
     assert tuple(listed) == STAGES
+
+
+def test_only_the_state_module_reads_the_environment_or_moves_the_temp_folder():
+    """Process-wide state is named in render/state.py and read or set there only."""
+    found = [name for name, path in modules().items() if name != "render.state"
+             and re.search(r"os\.environ|os\.getenv|tempfile\.tempdir", path.read_text(encoding="utf-8"))]
+    assert not found, found
 
 
 def test_no_module_is_over_the_limit():

@@ -9,8 +9,8 @@ from datetime import datetime
 import pikepdf
 from pikepdf import Name, Rectangle
 
-from render.bind import archive, embed
-from render.typeset import fonts, geometry, streams
+from render.bind import embed
+from render.typeset import finish, fonts, geometry, streams
 
 
 def assemble(frame: bytes, tables: tuple[bytes, ...], placements,
@@ -171,10 +171,10 @@ def pdf_date(stamp: datetime) -> str:
 
 def attach(pdf: pikepdf.Pdf, files: tuple[tuple[str, bytes], ...], stamp: datetime) -> None:
     """Embed the sources as PDF/A-3 associated files (/AFRelationship /Source), dated by the content, each
-    once, named in /UF and by an ASCII name in /F (render/bind/archive.py)."""
+    once, named in /UF and by an ASCII name in /F (render/typeset/finish.py)."""
     date = pdf_date(stamp)
     specs = []
-    for (name, data), plain in zip(files, archive.ascii_names([n for n, _ in files]), strict=True):
+    for (name, data), plain in zip(files, finish.ascii_names([n for n, _ in files]), strict=True):
         mime = "text/markdown" if name.endswith(".md") else "application/yaml"
         spec = pikepdf.AttachedFileSpec(pdf, data, description="源文件", filename=name, mime_type=mime,
                                         creation_date=date, mod_date=date, relationship=Name.Source)

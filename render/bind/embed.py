@@ -17,7 +17,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name
 
 from render.bind import subset
-from render.bind.archive import tag_for
+from render.typeset.finish import tag_for
 
 TAG = re.compile(r"^[A-Z]{6}\+")
 BFCHAR = re.compile(rb"<([0-9a-fA-F]{4})>\s*<([0-9a-fA-F]+)>")
@@ -123,7 +123,7 @@ def _retag(font: pikepdf.Dictionary) -> None:
     program = _program_stream(font)
     if program is None:
         return
-    # the decoded program, as the tables' own tags are made (render/bind/archive.py): a program keeps its tag
+    # the decoded program, as the tables' own tags are made (render/typeset/finish.py): a program keeps its tag
     name = "/" + tag_for(program.read_bytes()) + "+" + face_name(font)
     font.BaseFont = Name(name)
     descendant = font.DescendantFonts[0]

@@ -14,6 +14,8 @@ import tempfile
 from functools import lru_cache
 from pathlib import Path
 
+from render import state
+
 # Words that say nothing of what a row is about: units of counting, generic nouns of the form itself.
 _EMPTY = frozenset({
     "开展", "进行", "完成", "工作", "情况", "有关", "相关", "各类", "各项", "全年", "年度", "本年", "全面", "进一步",
@@ -32,7 +34,7 @@ def _load():
 
         jieba.setLogLevel(logging.WARNING)  # its "Building prefix dict…" lines are not the clerk's business
         t = jieba.Tokenizer()
-        cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "mubiaobiao"
+        cache = Path(state.read(state.CACHE_HOME) or Path.home() / ".cache") / "mubiaobiao"
         try:
             cache.mkdir(parents=True, exist_ok=True)
             if not os.access(cache, os.W_OK):

@@ -19,7 +19,7 @@ from urllib.request import url2pathname
 
 from render.problems import RenderError
 from render import STYLES, state
-from render.bind import archive
+from render.typeset import finish
 from render.typeset import geometry, streams, weasy
 from render.typeset.fonts import FAST_FAMILY, FONT_FAMILY
 
@@ -168,7 +168,7 @@ class Attached:
 def write(doc: weasyprint.Document, attachments: tuple[Attached, ...] = (), stamp: datetime | None = None,
           body: int = 0) -> bytes:
     """PDF/A-3b carrying its sources, with every byte determined by the content (docs/weasyprint.md); the
-    page printed `— 1 —` is page index `body` (render/bind/archive.py labels the pages so)."""
+    page printed `— 1 —` is page index `body` (render/typeset/finish.py labels the pages so)."""
     fetcher = ProjectFetcher()
     files = [weasyprint.Attachment(file_obj=io.BytesIO(a.data), name=a.name, relationship="Source",
                                    created=stamp, modified=stamp, url_fetcher=fetcher,
@@ -179,7 +179,7 @@ def write(doc: weasyprint.Document, attachments: tuple[Attached, ...] = (), stam
     weasy.drop_anchors(doc, ROW_ANCHOR)  # rows are found by them, not linked to
     with _strict():
         data = doc.write_pdf(pdf_variant="pdf/a-3b", attachments=files, pdf_identifier=digest[:32].encode("ascii"),
-                             finisher=archive.finisher(body))
+                             finisher=finish.finisher(body))
     # Pango falls back to any font that has a glyph; the fonts are known only once the pages are drawn.
     families = weasy.font_families(doc) - {FAST_FAMILY, FONT_FAMILY}
     if families:

@@ -142,7 +142,7 @@ def write_uncompressed(stream) -> None:
 
 def deflate_now(stream, level: int) -> bool:
     """Deflate the stream's data at `level` now, and have pydyf write the result as it is (pydyf deflates
-    at level 9: render/bind/archive.py, DEFLATE_LEVEL). False, and the stream left to pydyf, if its items
+    at level 9: render/typeset/finish.py, DEFLATE_LEVEL). False, and the stream left to pydyf, if its items
     are not all bytes."""
     if not stream.compress or not all(isinstance(item, bytes) for item in stream.stream):
         return False
