@@ -6,16 +6,19 @@ from __future__ import annotations
 import os
 import shutil
 import zipfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from render import ROOT
 from render.archive import handover, intake
 from render.archive import metadata as meta
 from render.archive.records import Package, piece
 from render.produce import files
+from render.source import limits
 from render.typeset import markup
 
 STATIC = ROOT / "templates" / "archive"
+# The staging folders of `write` (and write_atomic's files): a later run removes those of a process that is gone.
+STALE = r"\..+\.(?P<pid>\d+)\.(tmp|old)"
 
 
 def contents(p: Package) -> dict[str, bytes]:
@@ -72,6 +75,7 @@ def write(p: Package, target: Path) -> tuple[intake.Result, list[intake.Finding]
     """The package into `target` as a folder and a .zip, each whole or not at all. The records are checked
     before the 登记表 is made (it prints the results), the whole package after: what fails is returned, and
     nothing is written."""
+    files.remove_stale(target, STALE)
     stage = target / f".{p.name}.{os.getpid()}.tmp"
     old = target / f".{p.name}.{os.getpid()}.old"
     try:
@@ -102,3 +106,26 @@ def _put(root: Path, made: dict[str, bytes]) -> None:
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
+
+
+def strangers(folder: Path) -> list[str]:
+    """What is in an earlier package folder that no package put there (a person's 交接笔记.txt, 扫描件/): what
+    replacing the folder would delete. A package's files are those its 说明文件.txt lists, and that file."""
+    if not folder.is_dir():
+        return []
+    try:
+        with open(folder / intake.README, "rb") as f:
+            lines = f.read(limits.PACKAGE_TEXT_BYTES).decode("utf-8", "replace").splitlines()
+    except OSError:
+        lines = []
+    ours = {m.group(3) for m in map(intake.LISTED.match, lines) if m} | {intake.README}
+    folders = {parent.as_posix() for rel in ours for parent in PurePosixPath(rel).parents}
+    found = []
+    for here, dirs, names in os.walk(folder):
+        rel = Path(here).relative_to(folder).as_posix()
+        for name in sorted(dirs + names):
+            inside = name if rel == "." else f"{rel}/{name}"
+            if inside not in ours and inside not in folders:
+                found.append(inside + ("/" if name in dirs else ""))
+        dirs[:] = [d for d in dirs if (d if rel == "." else f"{rel}/{d}") in folders]
+    return sorted(found)

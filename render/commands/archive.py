@@ -61,6 +61,12 @@ def _write(out: Path, within: Path, target: Path, say) -> Exit:
     target.mkdir(parents=True, exist_ok=True)
     failed = 0
     for p in made:
+        if kept := package.strangers(target / p.name):
+            problems.append(Problem(str(target / p.name), 0, "移交", "文件夹中有不是移交包的文件，替换会删除它们："
+                                    + "、".join(kept[:20]) + (f" 等 {len(kept)} 个" if len(kept) > 20 else "")
+                                    + "；请移走后重新运行，或用 --out 另选文件夹", kind=Kind.REFUSED))
+            failed += 1
+            continue
         result, found = package.write(p, target)
         failed += bool(found)
         for f in found:
@@ -75,8 +81,9 @@ def _write(out: Path, within: Path, target: Path, say) -> Exit:
     return exit_code(problems)
 
 
-def check(package: Path, say=plain) -> Exit:
-    """The intake check of a package (folder or .zip); 检测报告.txt beside it as `<包名>-检测报告.txt`, and printed."""
+def check(package: Path, out: Path | None = None, say=plain) -> Exit:
+    """The intake check of a package (folder or .zip): 检测报告.txt printed, and written into `out` (default:
+    beside the package) as `<包名>-检测报告.txt`, or `<包名>.zip-检测报告.txt` for the zip."""
     from render.archive import intake, pdf
     from render.archive import report as intake_report
     from render.produce import files
@@ -89,12 +96,18 @@ def check(package: Path, say=plain) -> Exit:
     if found:
         report(found, say)
         return exit_code(found)
-    result = intake.check(package.absolute())
+    package = package.resolve()  # `.` and `电子档案/..` are named by the folder they are
+    result = intake.check(package)
     text = intake_report.text(result)
-    stem = package.name[:-4] if package.suffix.lower() == ".zip" else package.name
-    written = package.absolute().parent / f"{stem}-{REPORT}"
-    files.write_atomic(written, text.encode("utf-8"))
     for line in text.splitlines():
         say(line, Level.PROBLEM if not result.passed() and ": " in line and "·" in line else Level.DONE)
+    verdict = Exit.OK if result.passed() else Exit.PROBLEMS
+    written = (out.absolute() if out else package.parent) / f"{package.name}-{REPORT}"
+    try:
+        files.write_atomic(written, text.encode("utf-8"))
+    except OSError as e:  # read-only media: the report is printed above, the verdict stands
+        say(f"检测报告未能写入 {written}（{e.strerror or type(e).__name__}）：上面显示的就是报告全文；"
+            "可用 --out 指定可以写入的文件夹", Level.FAILED)
+        return verdict
     say(f"检测报告：{written}", Level.FAILED if not result.passed() else Level.DONE)
-    return Exit.OK if result.passed() else Exit.PROBLEMS
+    return verdict

@@ -44,6 +44,14 @@ RULES_BYTES = 1 * MB  # a rules file (the shipped one is 6 KB)
 # 1 MB, a county's year some tens. Beyond this, a zip bomb or the wrong file: said before anything is
 # written to disk.
 PACKAGE_BYTES = 4 * 1024 * MB
+# Files and folders of one package (a zip's members, a folder's entries): a department's year is a few dozen,
+# two per record and seven besides. Counted before any is read.
+PACKAGE_ENTRIES = 5_000
+# Records listed in one 文件目录.xml: each is opened by three readers, a second or so a record.
+PACKAGE_RECORDS = 2_000
+# A package's XML or text file (文件目录.xml, 元数据.xml, 说明文件.txt, 其他/): read whole and parsed, so
+# bounded; 文件目录.xml of PACKAGE_RECORDS records is about 1.2 MB.
+PACKAGE_TEXT_BYTES = 4 * MB
 EXCERPT = 40  # characters of a value quoted in a message
 
 # What Excel, WPS and LibreOffice take for the start of a formula in a cell typed or pasted, also after
