@@ -1,0 +1,195 @@
+"""`archive --check` of packages from outside, made to hurt: programs under harmless names, links, pipes and
+devices, numbers and bombs that would take the machine's memory, entities, names no file system takes. Each ends
+in a report and exit 1, in little memory, never in a hang, a traceback or exit 3/4."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pikepdf
+import pytest
+from conftest import ROOT, run_cli
+
+from render.archive import intake
+from render.source import limits
+
+NAME = "018-平罗县司法局-2025年电子档案移交包"
+PIECES = "电子档案/2025/018-平罗县司法局"
+
+
+@pytest.fixture(scope="module")
+def packed(built, tmp_path_factory) -> Path:
+    target = tmp_path_factory.mktemp("handover")
+    result = run_cli("archive", str(built), "--out", str(target))
+    assert result.returncode == 0, result.stdout
+    return target
+
+
+def spoiled(packed: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / NAME
+    shutil.copytree(packed / NAME, copy)
+    return copy
+
+
+def relist(folder: Path) -> None:
+    """说明文件.txt lists every file as it now is: what a forger does so that the digests agree."""
+    readme = folder / "说明文件.txt"
+    head = readme.read_text(encoding="utf-8").split("文件清单（SHA-256  字节数  路径）：")[0]
+    lines = [f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.stat().st_size}  {p.relative_to(folder).as_posix()}"
+             for p in sorted(folder.rglob("*")) if p.is_file() and not p.is_symlink() and p != readme]
+    readme.write_text(head + "文件清单（SHA-256  字节数  路径）：\r\n" + "\r\n".join(lines) + "\r\n", encoding="utf-8")
+
+
+# A check in a process of its own: bounded in address space, so that a regression fails the test with a
+# MemoryError instead of taking the machine's memory; its peak measured; a hang ends at the timeout.
+MEASURE = ("import resource, subprocess, sys\n"
+           "done = subprocess.run(sys.argv[1:], capture_output=True, text=True,\n"
+           "    preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30)))\n"
+           "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, done.returncode)\n"
+           "print(done.stdout + done.stderr)\n")
+
+
+def checked(package: Path, *extra: str, timeout: int = 120) -> tuple[int, str, int]:
+    """Exit code, output and peak memory (KiB) of `build.py archive --check PACKAGE`."""
+    done = subprocess.run([sys.executable, "-c", MEASURE, sys.executable, str(ROOT / "build.py"), "archive", "--check",
+                           str(package), *extra], capture_output=True, text=True, timeout=timeout)
+    head, _, output = done.stdout.partition("\n")
+    peak, code = head.split()
+    return int(code), output, int(peak)
+
+
+# ---- item 2: 安全性 by an allow-list and by content ----
+
+def test_programs_under_any_name_listed_or_not_fail_security(packed, tmp_path):
+    folder = spoiled(packed, tmp_path)
+    inner = tmp_path / "inner.zip"
+    with zipfile.ZipFile(inner, "w") as z:
+        z.writestr("setup.exe", b"MZ\x90\x00" + b"\x00" * 60)
+    planted = {"其他/说明.hta": b"<html><script>new ActiveXObject('WScript.Shell')</script></html>",
+               "其他/a.wsf": b"<job><script language='VBScript'>CreateObject(\"WScript.Shell\")</script></job>",
+               "其他/快捷方式.lnk": b"L\x00\x00\x00\x01\x14\x02\x00" + b"\x00" * 60,
+               "其他/设置.reg": "Windows Registry Editor Version 5.00\r\n".encode("utf-16"),
+               "其他/表.docm": b"PK\x03\x04" + b"\x00" * 40, "其他/run.py": b"import os\nos.system('id')\n",
+               f"{PIECES}/0001/附件.zip": inner.read_bytes(), f"{PIECES}/0002/说明.xml.exe": b"<a/>"}
+    for rel, data in planted.items():
+        (folder / rel).write_bytes(data)
+    relist(folder)  # listed in 说明文件.txt, as the issue's package had them
+    found = [str(f) for f in intake.check(folder).findings]
+    for rel in planted:
+        assert any(f.startswith(f"{rel}: 安全性·") for f in found), (rel, found)
+
+
+def test_a_record_carrying_a_program_its_metadata_declares_fails_security(packed, tmp_path):
+    folder = spoiled(packed, tmp_path)
+    pdf = next((folder / PIECES / "0001").glob("*.pdf"))
+    program = b"MZ\x90\x00" + b"\x00" * 200
+    with pikepdf.open(pdf, allow_overwriting_input=True) as doc:
+        spec = pikepdf.AttachedFileSpec(doc, program, mime_type="application/octet-stream")
+        doc.attachments["setup.exe"] = spec
+        doc.Root.AF.append(doc.Root.Names.EmbeddedFiles.Names[-1])
+        doc.save(pdf)
+    sidecar = folder / PIECES / "0001" / "元数据.xml"
+    data = pdf.read_bytes()
+    text = sidecar.read_text(encoding="utf-8")
+    text = re.sub(r"(<计算机文件大小>)\d+", rf"\g<1>{len(data)}", text)
+    text = re.sub(r"(<数字摘要>\s*<算法>SHA-256</算法>\s*<值>)[0-9a-f]+", rf"\g<1>{hashlib.sha256(data).hexdigest()}",
+                  text, count=1)
+    declared = (f"<文件><名称>setup.exe</名称><数字摘要><算法>SHA-256</算法><值>{hashlib.sha256(program).hexdigest()}"
+                "</值></数字摘要></文件></内嵌源文件>")
+    sidecar.write_text(text.replace("</内嵌源文件>", declared), encoding="utf-8")
+    relist(folder)
+    found = [str(f) for f in intake.check(folder).findings]
+    rel = pdf.relative_to(folder).as_posix()
+    assert f"{rel}: 安全性·活动内容: 内嵌文件不是源文本（是程序或二进制文件）" in found, found
+
+
+def test_links_in_a_folder_or_a_zip_are_findings_never_followed(packed, tmp_path):
+    folder = spoiled(packed, tmp_path)
+    (folder / "其他" / "etc").symlink_to("/etc")
+    found = [str(f) for f in intake.check(folder).findings]
+    assert "其他/etc: 安全性·文件类型: 不是普通文件（链接、管道或设备文件）：未读取" in found
+    assert not any("passwd" in f for f in found)
+    bad = tmp_path / "link.zip"
+    with zipfile.ZipFile(packed / f"{NAME}.zip") as src, zipfile.ZipFile(bad, "w") as dst:
+        for info in src.infolist():
+            dst.writestr(info, src.read(info))
+        link = zipfile.ZipInfo(f"{NAME}/其他/link")
+        link.create_system, link.external_attr = 3, 0o120777 << 16
+        dst.writestr(link, b"/etc/passwd")
+    found = [str(f) for f in intake.check(bad).findings]
+    assert "其他/link: 安全性·文件类型: 不是普通文件（链接或设备文件）：未读取" in found
+
+
+# ---- item 3: what is not a regular file is never opened ----
+
+def test_pipes_devices_and_links_in_place_of_files_end_in_a_report(packed, tmp_path):
+    folder = spoiled(packed, tmp_path)
+    for rel in ("说明文件.txt", f"{PIECES}/0002/元数据.xml"):
+        (folder / rel).unlink()
+        os.mkfifo(folder / rel)  # reading it waits for a writer for ever
+    (folder / "文件目录.xml").unlink()
+    (folder / "文件目录.xml").symlink_to("/dev/zero")
+    pdfs = [next((folder / PIECES / n).glob("*.pdf")) for n in ("0003", "0004")]
+    for pdf, target in zip(pdfs, ("/dev/null", tmp_path / "不在了.pdf"), strict=True):
+        pdf.unlink()
+        pdf.symlink_to(target)
+    code, output, _ = checked(folder, timeout=60)
+    assert code == 1, output
+    for rel in ("说明文件.txt", f"{PIECES}/0002/元数据.xml", "文件目录.xml", *(p.relative_to(folder).as_posix() for p in pdfs)):
+        assert f"{rel}: 安全性·文件类型: 不是普通文件（链接、管道或设备文件）：未读取" in output, output
+    assert "Traceback" not in output
+
+
+# ---- item 4: one number ----
+
+def test_a_huge_piece_number_costs_nothing(packed, tmp_path):
+    folder = spoiled(packed, tmp_path)
+    catalogue = folder / "文件目录.xml"
+    catalogue.write_text(catalogue.read_text(encoding="utf-8").replace("<顺序号>1</顺序号>", "<顺序号>99999999999</顺序号>"),
+                         encoding="utf-8")
+    relist(folder)
+    code, output, peak = checked(folder)
+    assert code == 1 and "文件目录.xml: 完整性·件号连续: 件号不连续：缺 0001" in output, output
+    assert peak < 200 * 1024, peak
+
+
+# ---- item 5: bombs under the size bound ----
+
+def test_a_zip_bomb_under_the_bound_is_read_in_chunks_in_little_memory(packed, tmp_path):
+    bomb = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(packed / f"{NAME}.zip") as src, zipfile.ZipFile(bomb, "w") as dst:
+        for info in src.infolist():
+            dst.writestr(info, src.read(info))
+        member = zipfile.ZipInfo(f"{NAME}/{PIECES}/0001/炸弹.pdf")
+        member.compress_type = zipfile.ZIP_DEFLATED
+        with dst.open(member, "w", force_zip64=True) as f:
+            f.write(b"%PDF-1.7\n")
+            for _ in range(256):
+                f.write(bytes(limits.MB))
+    assert bomb.stat().st_size < 2 * limits.MB  # 256 MB inflated
+    code, output, peak = checked(bomb)
+    assert code == 1 and f"{PIECES}/0001/炸弹.pdf: 完整性·文件齐全" in output, output
+    assert peak < 200 * 1024, peak
+    assert not list(Path(os.environ.get("TMPDIR", "/tmp")).glob("mubiaobiao-intake-*-*/**/炸弹*"))
+
+
+def test_sparse_files_in_a_folder_are_bounded_and_streamed(packed, tmp_path):
+    folder = spoiled(packed, tmp_path)
+    with open(folder / PIECES / "0001" / "大.pdf", "wb") as f:
+        f.write(b"%PDF-1.7\n")
+        f.truncate(256 * limits.MB)  # sparse: no disk, 256 MB to read
+    code, output, peak = checked(folder)
+    assert code == 1 and f"{PIECES}/0001/大.pdf: 完整性·文件齐全" in output, output
+    assert peak < 200 * 1024, peak
+    with open(folder / PIECES / "0002" / "巨.pdf", "wb") as f:
+        f.truncate(limits.PACKAGE_BYTES + 1)
+    code, output, peak = checked(folder)
+    assert code == 1 and f"{PIECES}/0002/巨.pdf: 安全性·载体: 文件合计超过 {limits.size(limits.PACKAGE_BYTES)}" in output, output
+    assert peak < 200 * 1024, peak
