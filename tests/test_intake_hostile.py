@@ -8,6 +8,7 @@ import hashlib
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import zipfile
@@ -58,9 +59,16 @@ MEASURE = ("import resource, subprocess, sys\n"
 
 def checked(package: Path, *extra: str, timeout: int = 120) -> tuple[int, str, int]:
     """Exit code, output and peak memory (KiB) of `build.py archive --check PACKAGE`."""
-    done = subprocess.run([sys.executable, "-c", MEASURE, sys.executable, str(ROOT / "build.py"), "archive", "--check",
-                           str(package), *extra], capture_output=True, text=True, timeout=timeout)
-    head, _, output = done.stdout.partition("\n")
+    proc = subprocess.Popen([sys.executable, "-c", MEASURE, sys.executable, str(ROOT / "build.py"), "archive", "--check",
+                             str(package), *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    try:
+        stdout, _ = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:  # a hung check fails the test, and is not left behind
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        raise
+    head, _, output = stdout.partition("\n")
     peak, code = head.split()
     return int(code), output, int(peak)
 
@@ -193,3 +201,86 @@ def test_sparse_files_in_a_folder_are_bounded_and_streamed(packed, tmp_path):
     code, output, peak = checked(folder)
     assert code == 1 and f"{PIECES}/0002/巨.pdf: 安全性·载体: 文件合计超过 {limits.size(limits.PACKAGE_BYTES)}" in output, output
     assert peak < 200 * 1024, peak
+
+
+# ---- item 6: bounded entries and findings ----
+
+def test_a_catalogue_naming_one_record_thousands_of_times_is_checked_once(packed, tmp_path):
+    folder = spoiled(packed, tmp_path)
+    catalogue = folder / "文件目录.xml"
+    text = catalogue.read_text(encoding="utf-8")
+    entry = re.search(r"<条目>.*?</条目>", text, re.S).group(0)
+    copies = "".join(entry.replace("<顺序号>1<", f"<顺序号>{n}<") for n in range(12, 1500))
+    catalogue.write_text(text.replace("</文件目录>", copies + "</文件目录>"), encoding="utf-8")
+    relist(folder)
+    code, output, _ = checked(folder, timeout=100)  # checked once each, not 1,500 times (some 300 s)
+    assert code == 1 and "文件目录.xml: 完整性·文件齐全: 第 1000 件列出的文件已由另一件列出" in output, output
+    assert f"另有 {1500 - 12 - limits.PROBLEMS} 个问题未列出" in output and len(output.splitlines()) < 300, output[-2000:]
+    text = catalogue.read_text(encoding="utf-8")
+    catalogue.write_text(text.replace("</文件目录>", copies + "</文件目录>"), encoding="utf-8")
+    found = [str(f) for f in intake.check(folder).findings]
+    assert f"文件目录.xml: 完整性·件数: 列出 {11 + 2 * 1488:,} 件，超过 {limits.PACKAGE_RECORDS:,} 件：不像一个部门一年的移交包，未逐件检测" in found
+
+
+def test_a_zip_of_too_many_members_is_refused_from_its_directory(tmp_path):
+    many = tmp_path / "many.zip"
+    with zipfile.ZipFile(many, "w") as z:
+        for n in range(limits.PACKAGE_ENTRIES + 1):
+            z.writestr(f"{NAME}/其他/{n}.txt", b"")
+    found = [str(f) for f in intake.check(many).findings]
+    assert found == [f"（移交包）: 安全性·载体: zip 中有 {limits.PACKAGE_ENTRIES + 1:,} 个成员，超过 "
+                     f"{limits.PACKAGE_ENTRIES:,} 个：不像移交包，未检测"]
+
+
+# ---- items 9, 10, 11: whatever the package, a report and exit 1 ----
+
+def test_a_doctype_fails_authenticity_with_a_report(packed, tmp_path):
+    folder = spoiled(packed, tmp_path)
+    catalogue = folder / "文件目录.xml"
+    text = catalogue.read_text(encoding="utf-8")
+    text = text.replace("?>", '?>\n<!DOCTYPE 文件目录 [<!ENTITY 县 "平罗县">]>', 1).replace("平罗县司法局", "&县;司法局", 1)
+    catalogue.write_text(text, encoding="utf-8")
+    relist(folder)
+    result = run_cli("archive", "--check", str(folder))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "文件目录.xml: 真实性·元数据格式: 含有文档类型定义（<!DOCTYPE>）" in result.stdout
+
+
+@pytest.mark.filterwarnings("ignore:Duplicate name")
+def test_names_no_file_system_takes_are_findings_not_a_system_error(packed, tmp_path):
+    bad = tmp_path / "names.zip"
+    with zipfile.ZipFile(packed / f"{NAME}.zip") as src, zipfile.ZipFile(bad, "w") as dst:
+        for info in src.infolist():
+            dst.writestr(info, src.read(info))
+        dst.writestr(f"{NAME}/其他/同名", b"a")
+        dst.writestr(f"{NAME}/其他/同名/里面.txt", b"b")
+        dst.writestr(f"{NAME}/其他/{'长' * 300}.txt", b"c")
+        dst.writestr(f"{NAME}/说明文件.txt", b"the second of one name: unzip shows the first")
+    result = run_cli("archive", "--check", str(bad))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "其他/同名: 安全性·载体: zip 中有同名的文件和文件夹：无法解压" in result.stdout
+    assert f"{NAME}/其他/{'长' * 40}" in result.stdout and "安全性·载体: 路径过长" in result.stdout
+    assert "说明文件.txt: 安全性·载体: zip 中有两个同名成员" in result.stdout
+
+
+def test_on_read_only_media_the_report_is_printed_and_written_where_out_says(packed, tmp_path, monkeypatch):
+    folder = spoiled(packed, tmp_path)
+    (folder / "其他" / "命名规则.txt").write_text("改过", encoding="utf-8")
+    from render.produce import files
+
+    real = files.write_atomic
+
+    def read_only(path, data, durable=True):
+        if path.parent == tmp_path:
+            raise OSError(30, "Read-only file system", str(path))
+        real(path, data, durable)
+
+    monkeypatch.setattr(files, "write_atomic", read_only)
+    result = run_cli("archive", "--check", str(folder))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "其他/命名规则.txt: 真实性·数字摘要" in result.stdout and "结论：未通过：真实性" in result.stdout
+    assert f"检测报告未能写入 {tmp_path / NAME}-检测报告.txt（Read-only file system）" in result.stdout
+    result = run_cli("archive", "--check", str(folder / "电子档案" / ".."), "--out", str(tmp_path / "报告"))
+    assert result.returncode == 1
+    assert "结论：未通过：真实性" in (tmp_path / "报告" / f"{NAME}-检测报告.txt").read_text(encoding="utf-8")
+    assert not (folder / "..-检测报告.txt").exists()

@@ -249,7 +249,7 @@ class Zip(Carrier):
         if not _inside(name):
             self.bad("安全性", name, "载体", "路径指向移交包之外")
         elif len(name.encode("utf-8")) > 1024 or any(len(p.encode("utf-8")) > 255 for p in path.parts):
-            self.bad("安全性", name[:80] + "…", "载体", "路径过长，一般的文件系统不能保存")
+            self.bad("安全性", limits.excerpt(name, 80), "载体", "路径过长，一般的文件系统不能保存")
         elif stat.S_IFMT(mode) not in (0, stat.S_IFREG, stat.S_IFDIR):
             self.bad("安全性", rel, "文件类型", "不是普通文件（链接或设备文件）：未读取")
         elif info.flag_bits & 0x1:
