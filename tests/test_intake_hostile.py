@@ -284,3 +284,56 @@ def test_on_read_only_media_the_report_is_printed_and_written_where_out_says(pac
     assert result.returncode == 1
     assert "结论：未通过：真实性" in (tmp_path / "报告" / f"{NAME}-检测报告.txt").read_text(encoding="utf-8")
     assert not (folder / "..-检测报告.txt").exists()
+
+
+# ---- items 13, 14, 15: `archive` writes where it should, keeps what a person put there, leaves no litter ----
+
+def test_the_out_guard_resolves_dotdot_and_links(built, tmp_path):
+    built = shutil.copytree(built, tmp_path / "dist")  # whatever is written, the session's build stays as it is
+    (tmp_path / "移交").mkdir()
+    (tmp_path / "链接").symlink_to(built)
+    for out in (f"{tmp_path}/移交/../dist/pk",
+                str(tmp_path / "链接" / "pk")):
+        result = run_cli("archive", str(built), "--out", out)
+        assert result.returncode == 2 and "移交包不能写进输出文件夹" in result.stdout, (out, result.stdout)
+    assert not (built / "pk").exists()
+
+
+def dead_pid() -> int:
+    done = subprocess.Popen(["true"])
+    done.wait()
+    return done.pid
+
+
+def test_archive_removes_the_staging_folders_of_killed_runs(built, tmp_path):
+    target = tmp_path / "移交"
+    stale, live = target / f".{NAME}.{dead_pid()}.tmp", target / f".{NAME}.{os.getppid()}.tmp"
+    for folder in (stale, live):
+        (folder / "其他").mkdir(parents=True)
+    result = run_cli("archive", str(built), "--out", str(target))
+    assert result.returncode == 0, result.stdout
+    assert not stale.exists() and live.exists()  # a killed run's, and not one of a process still running
+
+
+def test_a_second_archive_keeps_what_a_person_added(built, tmp_path):
+    target = tmp_path / "移交"
+    assert run_cli("archive", str(built), "--out", str(target)).returncode == 0
+    (target / NAME / "交接笔记.txt").write_text("周三交接", encoding="utf-8")
+    (target / NAME / "扫描件").mkdir()
+    result = run_cli("archive", str(built), "--out", str(target))
+    assert result.returncode == 2, result.stdout
+    assert "文件夹中有不是移交包的文件，替换会删除它们：交接笔记.txt、扫描件/" in result.stdout
+    assert (target / NAME / "交接笔记.txt").read_text(encoding="utf-8") == "周三交接" and (target / NAME / "扫描件").is_dir()
+
+
+def test_a_check_removes_the_temp_folders_of_killed_checks(packed, tmp_path, monkeypatch):
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    stale, live = tmp_path / f"mubiaobiao-intake-{dead_pid()}-x", tmp_path / f"mubiaobiao-intake-{os.getppid()}-x"
+    for folder in (stale, live):
+        folder.mkdir()
+        (folder / "record.pdf").write_bytes(b"%PDF-")
+    assert intake.check(packed / f"{NAME}.zip").passed()
+    assert not stale.exists() and live.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [live.name]  # and its own are gone

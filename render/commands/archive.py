@@ -25,7 +25,7 @@ def build(path: Path, target: Path | None, say=plain) -> Exit:
         report(found, say)
         return exit_code(found)
     target = (target or out.parent / "移交").absolute()
-    if target.is_relative_to(out):
+    if target.resolve().is_relative_to(out.resolve()):  # `移交/../dist/pk` and a link into dist/ are dist/ too
         found = [Problem(str(target), 0, "--out", "移交包不能写进输出文件夹（verify 会把它们当作清单之外的文件）",
                          kind=Kind.REFUSED)]
         report(found, say)
