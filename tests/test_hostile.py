@@ -3,6 +3,7 @@ that stops reading, Ctrl-C at any moment: each ends in a clear message, never a 
 
 from __future__ import annotations
 
+import re
 import signal
 import subprocess
 import sys
@@ -69,3 +70,37 @@ def test_ctrl_c_at_any_moment_prints_one_line(tmp_path, after):
         assert err == "已中断：已写出的文件完整，未写完的没有留下。\n", err
     else:
         assert proc.returncode == 0 and err == "", err
+
+
+# ---- issue 37, items 8 and 12: 审核.yml read only from inside, and every text a PDF prints checked ----
+
+def test_a_review_file_linked_from_outside_is_refused_not_printed(tmp_path):
+    from conftest import DEPT, copy_content
+
+    content = copy_content(tmp_path)
+    (tmp_path / "外").mkdir()
+    (tmp_path / "外" / "审核.yml").write_text("审核人: 外人甲\n", encoding="utf-8")
+    (content / DEPT / "审核.yml").symlink_to(tmp_path / "外" / "审核.yml")
+    said = f"{DEPT}/审核.yml:1: 文件: 是指向内容文件夹以外的链接，已拒绝读取"
+    for command in ("review", "check"):
+        result = run_cli(command, str(content))
+        assert result.returncode == 1 and said in result.stdout and "外人甲" not in result.stdout, result.stdout
+
+
+@pytest.mark.parametrize(("file", "line", "field", "value", "shown"), [
+    ("部门.yml", 7, "编制单位", "平罗县司法局😀", "“😀”(U+1F600"),
+    ("部门.yml", 5, "册名", "平罗县\U00020000司法局", "“\U00020000”(U+20000"),
+    ("部门.yml", 5, "册名", '"平罗县\\a司法局"', "(U+0007 控制字符)"),
+    ("审核.yml", 1, "审核人", "张三😀", "“😀”(U+1F600"),
+])
+def test_text_the_volume_or_opinion_prints_is_checked_like_a_project_file(tmp_path, file, line, field, value, shown):
+    from conftest import DEPT, copy_content
+
+    content = copy_content(tmp_path)
+    path = content / DEPT / file
+    text = path.read_text(encoding="utf-8") if path.exists() else f"{field}: x\n"
+    path.write_text(re.sub(rf"(?m)^{field}: .*$", lambda _: f"{field}: {value}", text), encoding="utf-8")
+    result = run_cli("check", "--content", str(content))
+    assert result.returncode == 1, result.stdout
+    assert f"{DEPT}/{file}:{line}: {field}: 含有字体 Noto Serif CJK SC 无法显示的字符：" in result.stdout, result.stdout
+    assert shown in result.stdout

@@ -30,7 +30,7 @@ def run(path: Path, rules_file: Path | None = None, strict: bool = False, out: P
     reviews = review(content, rules, lambda p: _within(base / p.source, target))
     reviewers = {}
     for d in reviews:
-        reviewers[d.department.folder], bad = rv.load(base / d.department.folder, base)
+        reviewers[d.department.folder], bad = rv.load(base / d.department.folder, base, root)
         report(bad, say)
         problems += bad
         for r in d.projects:
