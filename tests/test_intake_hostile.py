@@ -337,3 +337,34 @@ def test_a_check_removes_the_temp_folders_of_killed_checks(packed, tmp_path, mon
     assert intake.check(packed / f"{NAME}.zip").passed()
     assert not stale.exists() and live.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == [live.name]  # and its own are gone
+
+
+# ---- item 16: metadata checked against each other and the PDF; the folder's own digest ----
+
+def test_metadata_that_lies_about_its_unit_and_its_program_fails_authenticity(packed, tmp_path):
+    folder = spoiled(packed, tmp_path)
+    sidecar = folder / PIECES / "0002" / "元数据.xml"
+    text = sidecar.read_text(encoding="utf-8").replace("<立档单位名称>平罗县司法局", "<立档单位名称>平罗县财政局")
+    sidecar.write_text(re.sub(r"<文档创建程序>[^<]*", "<文档创建程序>Microsoft Word 2003", text), encoding="utf-8")
+    catalogue = folder / "文件目录.xml"
+    catalogue.write_text(catalogue.read_text(encoding="utf-8").replace('立档单位名称="平罗县司法局"', '立档单位名称="平罗县公安局"'),
+                         encoding="utf-8")
+    relist(folder)
+    found = [str(f) for f in intake.check(folder).findings]
+    pdf = next((folder / PIECES / "0002").glob("*.pdf")).relative_to(folder).as_posix()
+    rel = sidecar.relative_to(folder).as_posix()
+    assert f"{rel}: 真实性·元数据与目录: 立档单位名称“平罗县财政局”与文件目录.xml的“平罗县公安局”不符" in found, found
+    assert f"{PIECES}/0001/元数据.xml: 真实性·元数据与目录: 立档单位名称“平罗县司法局”与文件目录.xml的“平罗县公安局”不符" in found
+    assert any(f.startswith(f"{pdf}: 真实性·元数据与文件: 元数据的立档单位名称“平罗县财政局”与 PDF 的责任者“018-平罗县司法局") for f in found)
+    with pikepdf.open(folder / pdf) as doc:
+        producer = str(doc.docinfo["/Producer"])
+    assert f"{pdf}: 真实性·元数据与文件: 元数据的文档创建程序未列出 PDF 所记的生成程序“{producer}”" in found
+
+
+def test_the_report_of_a_folder_gives_the_digest_of_the_whole(packed):
+    folder = packed / NAME
+    listing = "".join(f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.stat().st_size}  {p.relative_to(folder).as_posix()}\n"
+                      for p in sorted(folder.rglob("*"), key=lambda p: p.relative_to(folder).as_posix()) if p.is_file())
+    whole = hashlib.sha256(listing.encode("utf-8")).hexdigest()
+    result = run_cli("archive", "--check", str(folder), "--out", str(packed / "报告"))
+    assert result.returncode == 0 and f"移交包（文件夹）的摘要：{whole}" in result.stdout, result.stdout

@@ -143,6 +143,9 @@ def _records(carrier: Carrier, add) -> tuple[set[str], tuple[str, ...]]:
             add("真实性", sidecar, "元数据格式", why)
             continue
         to_fill |= {label for path, label in TO_FILL if not meta.text(root_, path)}
+        if meta.text(root_, "来源/立档单位名称") != catalogue.get("立档单位名称"):
+            add("真实性", sidecar, "元数据与目录", f"立档单位名称“{meta.text(root_, '来源/立档单位名称')}”与"
+                f"{meta.CATALOGUE}的“{catalogue.get('立档单位名称')}”不符")
         with carrier.local(file) as path:
             _compare(e, root_, file, sidecar, path, present[file], add)
     return named, tuple(label for _, label in TO_FILL if label in to_fill)
@@ -189,6 +192,13 @@ def _compare(e: dict, root, file: str, sidecar: str, path: Path, item, add) -> N
     for key, value in (("题名", facts.title), ("责任者", facts.author), ("日期", facts.date)):
         if said[key] != value:
             add("真实性", file, "元数据与文件", f"元数据的{key}“{said[key]}”与 PDF 的“{value}”不符")
+    unit, author = meta.text(root, "来源/立档单位名称"), facts.author.split(" / ")[0].partition("-")[2]
+    if unit != author:  # the PDF's author is the department's folder name, 编码-名称 (a table's: then its unit)
+        add("真实性", file, "元数据与文件", f"元数据的立档单位名称“{unit}”与 PDF 的责任者“{facts.author}”不符")
+    programs = meta.text(root, "电子属性/文档创建程序").split("；")
+    for program in facts.programs:
+        if program not in programs:
+            add("真实性", file, "元数据与文件", f"元数据的文档创建程序未列出 PDF 所记的生成程序“{program}”")
     if meta.text(root, "形式特征/页数") != str(facts.pages):
         add("真实性", file, "元数据与文件", f"元数据的页数 {meta.text(root, '形式特征/页数')} 与 PDF 的 {facts.pages} 页不符")
     declared = {meta.text(f, "名称"): meta.text(f, "数字摘要/值") for f in root.findall("电子属性/内嵌源文件/文件")}

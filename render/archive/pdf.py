@@ -27,6 +27,7 @@ class Facts:
     pages: int
     embedded: tuple[tuple[str, str], ...]  # (name, sha256) of each file in /AF, as declared
     encrypted: bool
+    programs: tuple[str, ...] = ()  # the /Creator and /Producer it names: what its 文档创建程序 must name too
 
 
 def carried(pdf) -> dict[str, bytes]:
@@ -49,7 +50,8 @@ def facts(path: Path) -> Facts:
         info = pdf.docinfo
         embedded = tuple((name, hashlib.sha256(data).hexdigest()) for name, data in carried(pdf).items())
         return Facts(str(info.get("/Title", "")), str(info.get("/Author", "")),
-                     pdf_day(str(info.get("/CreationDate", ""))), len(pdf.pages), embedded, pdf.is_encrypted)
+                     pdf_day(str(info.get("/CreationDate", ""))), len(pdf.pages), embedded, pdf.is_encrypted,
+                     tuple(str(info[k]) for k in ("/Creator", "/Producer") if str(info.get(k, ""))))
 
 
 def pdf_day(value: str) -> str:
