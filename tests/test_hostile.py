@@ -104,3 +104,13 @@ def test_text_the_volume_or_opinion_prints_is_checked_like_a_project_file(tmp_pa
     assert result.returncode == 1, result.stdout
     assert f"{DEPT}/{file}:{line}: {field}: 含有字体 Noto Serif CJK SC 无法显示的字符：" in result.stdout, result.stdout
     assert shown in result.stdout
+
+
+def test_a_department_without_projects_promises_no_volume(tmp_path):
+    from conftest import department_file
+
+    department_file(tmp_path / "content" / "2025" / "901-测试局", "901", "测试局")
+    result = run_cli("check", "--content", str(tmp_path / "content"))
+    assert "2025/901-测试局: 部门文件夹: （警告）没有项目文件（*.md）：这个部门不生成装订册" in result.stdout, result.stdout
+    result = run_cli("--content", str(tmp_path / "content"), "--out", str(tmp_path / "dist"))
+    assert result.returncode == 0 and not list((tmp_path / "dist").rglob("*.pdf")), result.stdout

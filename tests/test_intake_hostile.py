@@ -368,3 +368,36 @@ def test_the_report_of_a_folder_gives_the_digest_of_the_whole(packed):
     whole = hashlib.sha256(listing.encode("utf-8")).hexdigest()
     result = run_cli("archive", "--check", str(folder), "--out", str(packed / "报告"))
     assert result.returncode == 0 and f"移交包（文件夹）的摘要：{whole}" in result.stdout, result.stdout
+
+
+# ---- item 17: the smaller ways ----
+
+def test_reports_are_named_by_the_package_and_the_folder_and_zip_keep_their_own(packed, tmp_path, monkeypatch):
+    shutil.copytree(packed / NAME, tmp_path / NAME)
+    shutil.copy(packed / f"{NAME}.zip", tmp_path)
+    monkeypatch.chdir(tmp_path / NAME)
+    assert run_cli("archive", "--check", ".").returncode == 0
+    assert run_cli("archive", "--check", str(tmp_path / f"{NAME}.zip")).returncode == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([NAME, f"{NAME}.zip", f"{NAME}-检测报告.txt",
+                                                                  f"{NAME}.zip-检测报告.txt"])
+    assert "移交包的 SHA-256" in (tmp_path / f"{NAME}.zip-检测报告.txt").read_text(encoding="utf-8")
+    assert "移交包（文件夹）的摘要" in (tmp_path / f"{NAME}-检测报告.txt").read_text(encoding="utf-8")
+
+
+def test_the_command_the_package_suggests_is_quoted_for_a_shell(built, manifest):
+    import shlex
+    from dataclasses import replace
+
+    from conftest import CONTENT
+
+    from render.archive import package, records
+    from render.produce.plan import source_base
+    from render.source import load
+
+    content, _ = load.load(CONTENT, source_base(CONTENT))
+    p = records.packages(built, manifest, content.departments[:1], built)[0]
+    p = replace(p, department=replace(p.department, name="司法局$(touch x)'局"))
+    line = next(line for line in package.readme(p, {}).decode("utf-8").splitlines() if "--check" in line)
+    command = line.split("接收时可运行 ")[1].split(" 复核")[0]
+    assert shlex.split(command) == ["python", "build.py", "archive", "--check", f"{p.name}.zip"]
+    assert "$(touch x)'局-2025年电子档案移交包.zip" in p.name + ".zip" and "'" in command.split("--check ")[1][:1]

@@ -49,7 +49,7 @@ def readme(p: Package, made: dict[str, bytes]) -> bytes:
         f"制作：{d.compiler or d.name} 编制" + (f"（编制日期 {d.date.isoformat()}）" if d.date else "（编制日期未填写）")
         + f"，由 {markup.GENERATOR} 生成；各件的生成程序及版本见其元数据的“文档创建程序”",
         "检测：移交前由生成程序按 DA/T 70-2018 检测了真实性、完整性、可用性和安全性，结果见 其他/移交登记表.pdf；"
-        f"接收时可运行 python build.py archive --check {p.name}.zip 复核。计算机病毒检测由接收单位进行。",
+        f"接收时可运行 {p.check_command} 复核。计算机病毒检测由接收单位进行。",
         "待档案室填写：" + (f"{'、'.join(missing)}（部门.yml 未给出，元数据中留空{'，档号暂缺' if unnumbered else ''}）"
                        if missing else "无"),
         "",

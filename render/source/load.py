@@ -122,7 +122,7 @@ def _department(folder: Path, root: Path, repo_root: Path, problems: list[Proble
         projects.append(project)
     problems += _office_names(projects)
     if not seen_files:
-        problems.append(Problem(rel, 0, "部门文件夹", "没有项目文件（*.md）：装订册将只有封面和空的汇总表", "warning"))
+        problems.append(Problem(rel, 0, "部门文件夹", "没有项目文件（*.md）：这个部门不生成装订册", "warning"))
     if header is None:
         return None
     if stated is not None and complete:
