@@ -21,6 +21,12 @@ MAX_ROWS = 200
 MAX_CELL_CHARS = 2000
 
 
+# Characters of one project's indicator table (三级指标 and 绩效值 of every row together). A page holds some
+# 500 of them when the cells are long; the seed's tables hold under 1,500, a long real one 5,000. Beyond this
+# a table runs past 40 pages, and laying it out (render/typeset/paginate.py, linear in the pages) takes
+# minutes: `check` says so before any layout.
+MAX_TABLE_CHARS = 20_000
+
 # Integer digits of an amount in 万元: below 100亿万元 (a hundred trillion yuan), beyond any budget. Each
 # prints in full on one line of the 项目汇总表, and so does the 合计 of a department of a thousand projects.
 MAX_AMOUNT_DIGITS = 10
