@@ -4,6 +4,7 @@ bombs, names no file system takes, and anything a package may not hold."""
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import os
 import shutil
@@ -71,7 +72,7 @@ class _Sniff:
 
     def __init__(self) -> None:
         self.head, self.nul, self.utf8 = b"", False, True
-        self._decoder = __import__("codecs").getincrementaldecoder("utf-8")()
+        self._decoder = codecs.getincrementaldecoder("utf-8")()
 
     def feed(self, chunk: bytes, last: bool = False) -> None:
         if len(self.head) < 16:
@@ -92,7 +93,7 @@ class _Sniff:
 
 class Carrier:
     """The package's regular files by path (`items`), what is wrong with it as a carrier (`findings`), and
-    their bytes: `read` for the small ones, `local` a path on disk for the PDF readers."""
+    (in Folder and Zip) their bytes: `read` for the small ones, `local` a path on disk for the PDF readers."""
 
     def __init__(self, name: str) -> None:
         self.name = name
@@ -139,14 +140,6 @@ class Carrier:
 
     def __exit__(self, *_) -> None:
         self.close()
-
-    def read(self, rel: str) -> bytes:
-        raise NotImplementedError
-
-    @contextmanager
-    def local(self, rel: str):
-        raise NotImplementedError
-        yield Path()
 
 
 class Folder(Carrier):

@@ -36,7 +36,7 @@ def check(content: Path | None, strict: bool = False, say=plain, as_json: bool =
         projects = [p for p in projects if _within(base / p.source, target)]
         departments = sum(_within(base / d.folder, target) or _within(target, base / d.folder)
                           for d in model.departments)
-    problems = fonts.preflight() + problems + fonts.glyph_problems(projects) + _reviewers(model, base, content, target)
+    problems = fonts.preflight() + problems + fonts.glyph_problems(projects)
     code = exit_code(problems, strict)
     if as_json:
         errors = sum(p.severity == "error" for p in problems)
@@ -51,14 +51,6 @@ def check(content: Path | None, strict: bool = False, say=plain, as_json: bool =
     if not problems:
         say(f"检查通过：{departments} 个部门，{len(projects)} 个项目，没有发现问题", Level.DONE)
     return code
-
-
-def _reviewers(model, base: Path, content: Path, target: Path | None) -> list[Problem]:
-    """Each department's 审核.yml, as `review` reads it: what the opinion would print is checked before."""
-    from render.review import reviewer
-
-    return [p for d in model.departments if target is None or _within(base / d.folder, target)
-            or _within(target, base / d.folder) for p in reviewer.load(base / d.folder, base, content)[1]]
 
 
 def _within(p: Path, where: Path) -> bool:
