@@ -1,0 +1,99 @@
+"""Turn a saved project file into its rebuilt PDF and volume, and a PDF's pages into preview images.
+
+The site keeps one warm pool of workers for its whole life, as `watch` does (WeasyPrint imported, fonts
+loaded), and runs one build at a time through it: the output folder's own lock keeps a CLI build and the
+site in turn. The build is the CLI's `build()`, limited to the department folder."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+import threading
+from pathlib import Path
+
+from django.conf import settings
+
+from render.problems import Level, Problem
+from render.produce.plan import Options
+from render.produce.publish import read_manifest
+from render.produce.run import BuildResult, build
+
+_turn = threading.Lock()  # one build at a time from this process
+_pool = None
+
+
+def start() -> None:
+    """The warm workers (`serve` only: the tests build in their own process, one table at a time)."""
+    global _pool
+    jobs = settings.MUBIAOBIAO["jobs"]
+    if jobs > 1 and _pool is None:
+        from render.produce import workers
+        from render.produce.tasks import prime
+
+        workers.start()
+        _pool = workers.pool(jobs)
+        for _ in range(jobs):
+            _pool.submit(prime)
+
+
+def stop() -> None:
+    global _pool
+    if _pool is not None:
+        _pool.shutdown(cancel_futures=True)
+        _pool = None
+
+
+def rebuild(folder: Path) -> BuildResult:
+    """The department's tables and volume, as `python build.py <folder>` makes them."""
+    conf = settings.MUBIAOBIAO
+    lines: list[str] = []
+
+    def keep(line: str, level: Level = Level.DONE) -> None:
+        lines.append(line)
+
+    options = Options(conf["content"], conf["out"], max(conf["jobs"], 1), only=folder)
+    with _turn:
+        return build(options, say=keep, pool=_pool)
+
+
+def outputs(folder: Path) -> list[dict]:
+    """The manifest's entries for this department folder's PDFs (final, not drafts)."""
+    conf = settings.MUBIAOBIAO
+    prefix = folder.relative_to(conf["content"]).as_posix() + "/"
+    try:
+        files = read_manifest(conf["out"]).get("files", [])
+    except (OSError, ValueError):
+        return []
+    return [e for e in files if isinstance(e, dict) and str(e.get("path", "")).startswith(prefix)]
+
+
+def pdf_of(folder: Path, stem: str = "") -> Path | None:
+    """The project's PDF (`stem`), or the department's volume (no stem), if the manifest lists it."""
+    conf = settings.MUBIAOBIAO
+    for e in outputs(folder):
+        name = Path(e["path"]).stem
+        if (e.get("kind") == "project" and stem and name == stem) or (e.get("kind") == "volume" and not stem):
+            path = conf["out"] / e["path"]
+            return path if path.is_file() else None
+    return None
+
+
+def pages(pdf: Path) -> int:
+    import pikepdf
+
+    with pikepdf.open(pdf) as doc:
+        return len(doc.pages)
+
+
+def preview(pdf: Path, page: int) -> bytes:
+    """One page as PNG, drawn by Poppler's pdftoppm (poppler-utils, installed with the program)."""
+    with tempfile.TemporaryDirectory(prefix="preview-") as temp:
+        subprocess.run([shutil.which("pdftoppm") or "pdftoppm", "-f", str(page), "-l", str(page), "-r", "80",
+                        "-png", "-singlefile", str(pdf), str(Path(temp) / "page")], check=True, timeout=60,
+                       capture_output=True)
+        return (Path(temp) / "page.png").read_bytes()
+
+
+def errors(result: BuildResult, rel: str) -> list[Problem]:
+    return [p for p in result.problems if p.severity == "error" and (not rel or p.path == rel)]

@@ -1,0 +1,202 @@
+"""The site through Django's test client: who may see what, saving, conflicts, check's messages, headers."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+import pytest
+
+from tests.conftest import DEPT, OTHER, OTHER_NAMES, PASSWORD, ROLES
+
+STEM = "01-2025年全区安置帮教经费"
+
+
+@pytest.fixture(scope="module")
+def client_for(site):
+    from django.test import Client
+
+    def make(name: str | None, csrf: bool = False) -> Client:
+        client = Client(enforce_csrf_checks=csrf)
+        if name:
+            assert client.login(username=name, password=PASSWORD)
+        return client
+
+    return make
+
+
+def project_url(dept: str, stem: str, tail: str = "") -> str:
+    year, folder = dept.split("/")
+    return f"/p/{year}/{folder.split('-')[0]}/{quote(stem)}/{tail}"
+
+
+def form_of(client, url: str) -> dict:
+    """The editor's form as a browser would post it, read from the page."""
+    html = client.get(url).content.decode()
+    data = {"base": re.search(r'name="base" value="([0-9a-f]+)"', html).group(1), "level2": [], "name": [], "value": []}
+    for label in ("项目名称", "主管部门", "实施单位", "项目属性", "项目期限", "项目主管处室", "项目年度金额"):
+        data[label] = re.search(rf'name="{label}" value="([^"]*)"', html).group(1)
+    data["goal"] = re.search(r'<textarea name="goal"[^>]*>(.*?)</textarea>', html, re.S).group(1)
+    for level2, name, value in re.findall(r'name="level2" value="([^"]*)".*?name="name" value="([^"]*)".*?'
+                                          r'name="value" value="([^"]*)"', html, re.S):
+        data["level2"].append(level2)
+        data["name"].append(name)
+        data["value"].append(value)
+    import html as h
+
+    return {k: ([h.unescape(x) for x in v] if isinstance(v, list) else h.unescape(v)) for k, v in data.items()}
+
+
+def every_url(year: str, code: str, stem: str) -> list[str]:
+    """Every URL of the URL configuration with these ids: a new view is walked without being named here."""
+    from django.urls import get_resolver
+
+    urls = []
+    for pattern in get_resolver().url_patterns:
+        route = str(pattern.pattern)
+        if "<str:year>" not in route:
+            continue
+        url = "/" + route.replace("<str:year>", year).replace("<str:code>", code).replace("<str:stem>", quote(stem))
+        urls.append(url.replace("<int:page>", "1"))
+    return urls
+
+
+def test_every_url_refuses_another_department_and_shows_none_of_it(site, client_for):
+    content, _, _ = site
+    other = sorted((content / OTHER).glob("*.md"))[0].stem
+    urls = every_url("2025", "019", other)
+    assert len(urls) >= 7  # the department page, its volume, and the project's editor, check, save, PDF, preview
+    refused = {"clerk": urls, "admin": urls,
+               "reviewer": [u for u in urls if u.endswith(("/check", "/save")) or u.endswith(quote(other) + "/")],
+               "archivist": [u for u in urls if u.endswith(("/check", "/save")) or u.endswith(quote(other) + "/")]}
+    for name, walked in refused.items():
+        client = client_for(name)
+        for url in walked:
+            for answer in (client.get(url), client.post(url, {"name": ["x"], "level2": ["11-数量指标"], "value": ["1"]})):
+                assert answer.status_code in (403, 404), (name, url, answer.status_code)
+                seen = answer.content.decode("utf-8", "replace") + str(answer.headers)
+                for secret in (*OTHER_NAMES, "民政局", "019-"):
+                    assert secret not in seen, (name, url, secret)
+    anonymous = client_for(None)
+    for url in urls:
+        assert anonymous.get(url).status_code == 302
+
+
+def test_the_other_clerk_and_the_reviewer_do_see_it(site, client_for):
+    for name in ("other", "reviewer"):
+        page = client_for(name).get("/d/2025/019/").content.decode()
+        assert OTHER_NAMES[0] in page and "913.57" in page
+    home = client_for("clerk").get("/").content.decode()
+    assert "司法局" in home and "民政局" not in home
+
+
+@pytest.mark.parametrize("stem", ["..", "../018-平罗县司法局", "%2e%2e", "a\x00b", "/etc/passwd", "..%2F..%2Fetc"])
+def test_ids_from_a_url_never_become_a_path(site, client_for, stem):
+    answer = client_for("clerk").get(f"/p/2025/018/{stem}/table.pdf")
+    assert answer.status_code == 404
+
+
+def test_a_symlink_in_the_content_folder_is_not_followed(site, client_for, tmp_path):
+    content, _, _ = site
+    secret = tmp_path / "secret.md"
+    secret.write_text("机密内容", encoding="utf-8")
+    link = content / DEPT / "99-链接.md"
+    link.symlink_to(secret)
+    try:
+        assert client_for("clerk").get(project_url(DEPT, "99-链接")).status_code == 404
+    finally:
+        link.unlink()
+
+
+def test_login_says_the_same_for_a_wrong_name_and_a_wrong_password_and_is_throttled(site, client_for):
+    client = client_for(None)
+    wrong_name = client.post("/login/", {"username": "nobody-x", "password": PASSWORD}).content.decode()
+    wrong_pass = client.post("/login/", {"username": "archivist", "password": "not-it-at-all"}).content.decode()
+    assert "用户名或密码不正确" in wrong_name and "用户名或密码不正确" in wrong_pass
+    for _ in range(5):
+        client.post("/login/", {"username": "throttled-x", "password": "wrong-wrong"})
+    page = client.post("/login/", {"username": "throttled-x", "password": "wrong-wrong"}).content.decode()
+    assert "登录失败次数过多" in page
+    from render.site.models import Audit
+
+    assert Audit.objects.filter(action="登录失败", who="nobody-x").exists()
+
+
+def test_headers_cookies_and_csrf(site, client_for):
+    client = client_for(None)
+    answer = client.post("/login/", {"username": "clerk", "password": PASSWORD})
+    cookie = answer.cookies["sessionid"]
+    assert cookie["httponly"] and cookie["samesite"] == "Strict"
+    page = client.get("/d/2025/018/")
+    assert page["X-Frame-Options"] == "DENY"
+    assert "script-src 'self'" in page["Content-Security-Policy"] and "unsafe-inline" not in page["Content-Security-Policy"]
+    assert "<script>" not in page.content.decode()  # no inline script: only <script src=…>
+    strict = client_for("clerk", csrf=True)
+    refused = strict.post(project_url(DEPT, STEM, "check"), {"name": ["x"]})
+    assert refused.status_code == 403
+
+
+def test_a_disabled_account_is_logged_out_everywhere(site, client_for):
+    from django.contrib.auth import get_user_model
+
+    client = client_for("other")
+    assert client.get("/d/2025/019/").status_code == 200
+    user = get_user_model().objects.get(username="other")
+    user.is_active = False
+    user.save()
+    try:
+        assert client.get("/d/2025/019/").status_code == 302
+    finally:
+        user.is_active = True
+        user.save()
+
+
+def test_check_puts_the_message_at_the_row(site, client_for):
+    client = client_for("clerk")
+    data = form_of(client, project_url(DEPT, STEM))
+    data["value"][0] = ""
+    problems = client.post(project_url(DEPT, STEM, "check"), data).json()["problems"]
+    assert any(p["field"] == "row-0" and p["label"] == "绩效值" for p in problems), problems
+
+
+def test_a_save_writes_the_file_keeps_history_and_escapes_what_was_typed(site, client_for):
+    content, _, _ = site
+    client = client_for("clerk")
+    data = form_of(client, project_url(DEPT, "02-2025年全区法律援助案件补助经费"))
+    data["name"][0] = "<script>alert(1)</script>{{7*7}}"
+    answer = client.post(project_url(DEPT, "02-2025年全区法律援助案件补助经费", "save"), data)
+    assert answer.status_code == 302
+    text = (content / DEPT / "02-2025年全区法律援助案件补助经费.md").read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>{{7*7}}" in text
+    page = client.get(answer["Location"]).content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;{{7*7}}" in page and "<script>alert" not in page
+    from render.site.models import Audit, Version
+
+    assert Version.objects.filter(source__endswith="02-2025年全区法律援助案件补助经费.md", kind="保存").exists()
+    assert Audit.objects.filter(action="保存", who="clerk").exists()
+
+
+def test_a_save_over_a_file_changed_since_keeps_both(site, client_for):
+    content, _, _ = site
+    stem = "03-2025年全区社区矫正经费"
+    path = content / DEPT / f"{stem}.md"
+    client = client_for("clerk")
+    data = form_of(client, project_url(DEPT, stem))
+    theirs = path.read_text(encoding="utf-8").replace("≥10人次", "≥11人次（命令行改的）")
+    path.write_text(theirs, encoding="utf-8")
+    data["value"][0] = "≥12人次（网页上改的）"
+    answer = client.post(project_url(DEPT, stem, "save"), data)
+    assert answer.status_code == 409
+    assert path.read_text(encoding="utf-8") == theirs
+    page = answer.content.decode()
+    assert "≥11人次（命令行改的）" in page and "≥12人次（网页上改的）" in page
+    from render.site.models import Version
+
+    kept = Version.objects.filter(source__endswith=f"{stem}.md", kind="未保存（冲突）").first()
+    assert "≥12人次（网页上改的）" in bytes(kept.data).decode("utf-8")
+
+
+def test_roles_are_the_ones_of_the_command(site):
+    from render.site.models import Account
+
+    assert {a.user.username: a.role for a in Account.objects.all()} == {k: v[0] for k, v in ROLES.items()}
