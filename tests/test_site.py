@@ -199,4 +199,40 @@ def test_a_save_over_a_file_changed_since_keeps_both(site, client_for):
 def test_roles_are_the_ones_of_the_command(site):
     from render.site.models import Account
 
-    assert {a.user.username: a.role for a in Account.objects.all()} == {k: v[0] for k, v in ROLES.items()}
+    made = Account.objects.filter(user__username__in=list(ROLES))
+    assert {a.user.username: a.role for a in made} == {k: v[0] for k, v in ROLES.items()}
+
+
+def user_command(site, *args: str, password: str = ""):
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    _, out, state = site
+    return subprocess.run([sys.executable, str(ROOT / "build.py"), "user", *args, "--out", str(out), "--state", str(state)],
+                          input=password + "\n", capture_output=True, text=True, timeout=120)
+
+
+def test_user_refuses_a_weak_password_a_clerk_without_department_and_a_second_account(site):
+    weak = user_command(site, "add", "weak", "--role", "审核员", password="12345678")
+    assert weak.returncode == 2 and "密码不合格" in weak.stderr + weak.stdout
+    nowhere = user_command(site, "add", "nowhere", "--role", "填报员", password=PASSWORD)
+    assert nowhere.returncode == 2 and "--department" in nowhere.stderr + nowhere.stdout
+    again = user_command(site, "add", "clerk", "--role", "填报员", "--department", "018", password=PASSWORD)
+    assert again.returncode == 2 and "已存在" in again.stderr + again.stdout
+    listed = user_command(site, "list")
+    assert listed.returncode == 0 and "weak" not in listed.stdout and "reviewer\t审核员" in listed.stdout
+
+
+def test_user_password_and_disable_are_audited_and_take_effect(site, client_for):
+    from django.contrib.auth import get_user_model
+
+    from render.site.models import Audit
+
+    assert user_command(site, "add", "temp", "--role", "档案员", password=PASSWORD).returncode == 0
+    assert user_command(site, "password", "temp", password=PASSWORD + "-new").returncode == 0
+    assert get_user_model().objects.get(username="temp").check_password(PASSWORD + "-new")
+    assert user_command(site, "disable", "temp").returncode == 0
+    assert not get_user_model().objects.get(username="temp").is_active
+    assert {"新建 temp（档案员）", "改密码 temp", "停用 temp"} <= set(Audit.objects.filter(action="账户").values_list("what", flat=True))
