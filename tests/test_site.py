@@ -6,6 +6,7 @@ import re
 from urllib.parse import quote
 
 import pytest
+from pypdf import PdfReader
 
 from tests.conftest import DEPT, OTHER, OTHER_NAMES, PASSWORD, ROLES
 
@@ -47,39 +48,58 @@ def form_of(client, url: str) -> dict:
     return {k: ([h.unescape(x) for x in v] if isinstance(v, list) else h.unescape(v)) for k, v in data.items()}
 
 
-def every_url(year: str, code: str, stem: str) -> list[str]:
-    """Every URL of the URL configuration with these ids: a new view is walked without being named here."""
+EDITS = {"edit", "check", "save", "restore", "delete", "new", "undelete"}  # the URLs that change a department
+
+
+def every_url(year: str, code: str, stem: str, saved: int, deleted: int) -> dict[str, str]:
+    """Every URL of the URL configuration naming a department, with these ids: a new view is walked
+    without being named here."""
     from django.urls import get_resolver
 
-    urls = []
+    urls = {}
     for pattern in get_resolver().url_patterns:
         route = str(pattern.pattern)
         if "<str:year>" not in route:
             continue
         url = "/" + route.replace("<str:year>", year).replace("<str:code>", code).replace("<str:stem>", quote(stem))
-        urls.append(url.replace("<int:page>", "1"))
+        url = url.replace("<int:page>", "1").replace("<int:version>", str(deleted if "undelete" in route else saved))
+        assert "<" not in url, url
+        urls[pattern.name] = url
     return urls
 
 
 def test_every_url_refuses_another_department_and_shows_none_of_it(site, client_for):
+    from render.site.models import Version
+
     content, _, _ = site
-    other = sorted((content / OTHER).glob("*.md"))[0].stem
-    urls = every_url("2025", "019", other)
-    assert len(urls) >= 7  # the department page, its volume, and the project's editor, check, save, PDF, preview
-    refused = {"clerk": urls, "admin": urls,
-               "reviewer": [u for u in urls if u.endswith(("/check", "/save")) or u.endswith(quote(other) + "/")],
-               "archivist": [u for u in urls if u.endswith(("/check", "/save")) or u.endswith(quote(other) + "/")]}
+    other = sorted((content / OTHER).glob("*.md"))[0]
+    saved = Version.objects.create(source=f"{OTHER}/{other.name}", data=other.read_bytes(), author="other", kind="保存")
+    gone = Version.objects.create(source=f"{OTHER}/09-{OTHER_NAMES[1]}.md", data=b"---", author="other", kind="删除")
+    urls = every_url("2025", "019", other.stem, saved.id, gone.id)
+    assert len(urls) >= 12 and EDITS <= set(urls)
+    edits = [u for name, u in urls.items() if name in EDITS]
+    refused = {"clerk": list(urls.values()), "admin": list(urls.values()), "reviewer": edits, "archivist": edits}
+    form = {"name": ["x"], "level2": ["11-数量指标"], "value": ["1"], "base": "0"}
     for name, walked in refused.items():
         client = client_for(name)
         for url in walked:
-            for answer in (client.get(url), client.post(url, {"name": ["x"], "level2": ["11-数量指标"], "value": ["1"]})):
+            for answer in (client.get(url), client.post(url, form)):
                 assert answer.status_code in (403, 404), (name, url, answer.status_code)
                 seen = answer.content.decode("utf-8", "replace") + str(answer.headers)
                 for secret in (*OTHER_NAMES, "民政局", "019-"):
                     assert secret not in seen, (name, url, secret)
     anonymous = client_for(None)
-    for url in urls:
+    for url in urls.values():
         assert anonymous.get(url).status_code == 302
+    assert sorted(p.name for p in (content / OTHER).iterdir()) == sorted([other.name, f"02-{OTHER_NAMES[1]}.md", "部门.yml"])
+    assert other.read_bytes() == bytes(saved.data)
+
+
+def test_the_audit_log_is_for_the_admin_only(site, client_for):
+    for name in ("clerk", "reviewer", "archivist"):
+        assert client_for(name).get("/audit.csv").status_code == 403
+    answer = client_for("admin").get("/audit.csv")
+    assert answer.status_code == 200 and "登录" in answer.content.decode("utf-8-sig")
 
 
 def test_the_other_clerk_and_the_reviewer_do_see_it(site, client_for):
@@ -236,3 +256,41 @@ def test_user_password_and_disable_are_audited_and_take_effect(site, client_for)
     assert user_command(site, "disable", "temp").returncode == 0
     assert not get_user_model().objects.get(username="temp").is_active
     assert {"新建 temp（档案员）", "改密码 temp", "停用 temp"} <= set(Audit.objects.filter(action="账户").values_list("what", flat=True))
+
+
+def test_new_delete_to_the_bin_and_back(site, client_for):
+    content, out, _ = site
+    client = client_for("clerk")
+    made = client.post("/d/2025/018/new", {"name": "新建的测试项目"})
+    assert made.status_code == 302 and quote("11-新建的测试项目") in made["Location"]
+    path = content / DEPT / "11-新建的测试项目.md"
+    data = path.read_bytes()
+    assert "主管部门: 018-平罗县司法局" in data.decode("utf-8")
+    assert client.post(project_url(DEPT, path.stem, "delete")).status_code == 302
+    assert not path.exists()
+    page = client.get("/d/2025/018/").content.decode()
+    assert "回收站" in page and "11-新建的测试项目.md" in page
+    from render.site.models import Version
+
+    bin_id = Version.objects.filter(kind="删除", source__endswith="11-新建的测试项目.md").first().id
+    assert client.post(f"/d/2025/018/undelete/{bin_id}").status_code == 302
+    assert path.read_bytes() == data
+    assert "回收站" not in client.get("/d/2025/018/").content.decode()
+
+
+def test_history_shows_what_changed_and_restores_a_version(site, client_for):
+    content, out, _ = site
+    stem = "08-全区人民调解案件补助经费（区级）"
+    path = content / DEPT / f"{stem}.md"
+    original = path.read_bytes()
+    client = client_for("clerk")
+    data = form_of(client, project_url(DEPT, stem))
+    data["value"][0] = "≥333件（改过）"
+    assert client.post(project_url(DEPT, stem, "save"), data).status_code == 302
+    page = client.get(project_url(DEPT, stem, "history")).content.decode()
+    assert "≥333件（改过）" in page and "≥320件" in page and "原有" in page
+    first = re.findall(r'action="([^"]*/restore/\d+)"', page)[-1]  # the oldest: the file as it was
+    base = re.search(r'name="base" value="([0-9a-f]+)"', page).group(1)
+    assert client.post(first, {"base": base}).status_code == 302
+    assert path.read_bytes() == original
+    assert "≥320件" in "".join(p.extract_text() for p in PdfReader(out / DEPT / f"{stem}.pdf").pages)

@@ -6,7 +6,7 @@ from django.urls import path
 from django.views.static import serve
 
 from render.site.settings import HERE
-from render.site.views import accounts, editor, files, pages
+from render.site.views import accounts, editor, files, history, manage, pages
 
 DEPARTMENT = "d/<str:year>/<str:code>/"
 PROJECT = "p/<str:year>/<str:code>/<str:stem>/"
@@ -17,11 +17,17 @@ urlpatterns = [
     path("logout/", accounts.logout, name="logout"),
     path(DEPARTMENT, pages.department, name="department"),
     path(DEPARTMENT + "volume.pdf", files.volume_pdf, name="volume"),
+    path(DEPARTMENT + "new", manage.new, name="new"),
+    path(DEPARTMENT + "undelete/<int:version>", history.take_back, name="undelete"),
     path(PROJECT, editor.edit, name="edit"),
     path(PROJECT + "check", editor.check, name="check"),
     path(PROJECT + "save", editor.save_view, name="save"),
     path(PROJECT + "table.pdf", files.table_pdf, name="table"),
     path(PROJECT + "page-<int:page>.png", files.preview, name="preview"),
+    path(PROJECT + "history", history.history, name="history"),
+    path(PROJECT + "restore/<int:version>", history.restore, name="restore"),
+    path(PROJECT + "delete", manage.remove, name="delete"),
+    path("audit.csv", manage.audit, name="audit"),
     # A handful of the site's own files (no user's): served by the site itself, as the intranet has no CDN.
     path("static/<path:path>", serve, {"document_root": HERE / "static"}, name="static"),
 ]

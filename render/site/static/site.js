@@ -2,6 +2,11 @@
 // Served by the site itself (no CDN on the intranet); no inline script anywhere (the CSP forbids it).
 (function () {
   "use strict";
+  document.querySelectorAll("form[data-confirm]").forEach(function (f) {
+    f.addEventListener("submit", function (e) {
+      if (!window.confirm(f.getAttribute("data-confirm"))) { e.preventDefault(); }
+    });
+  });
   var form = document.getElementById("editor");
   if (!form) { return; }
   var timer = null;

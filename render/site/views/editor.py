@@ -10,8 +10,7 @@ from django.urls import reverse
 from render.site import building, sheet
 from render.site.access import Place, address, guard
 from render.site.listing import digest, rel, scheme_of
-from render.site.models import record
-from render.site.saving import save
+from render.site.saving import rebuilt, save
 
 
 def _problems(place: Place, text: str) -> list[dict]:
@@ -66,7 +65,6 @@ def save_view(request, place: Place):
         theirs = done.theirs
         return _page(request, place, form, text, digest(theirs.encode("utf-8")), conflict=True, theirs=theirs,
                      mine=text, status=409)
-    result = building.rebuild(place.folder)
-    record(who, where, "生成", f"{rel(place.folder)}：退出状态 {int(result.exit)}")
+    rebuilt(place.folder, who, where)
     ids = {"year": place.year, "code": place.code, "stem": place.stem}
     return redirect(reverse("edit", kwargs=ids) + "?saved=1")

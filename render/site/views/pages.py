@@ -7,6 +7,7 @@ from django.shortcuts import render
 from render.site import access
 from render.site.access import Place, guard
 from render.site.listing import listing
+from render.site.views.history import deleted
 
 
 @guard("read")
@@ -17,5 +18,5 @@ def home(request):
 
 @guard("read")
 def department(request, place: Place):
-    return render(request, "site/department.html", {"place": place, "listing": listing(place),
+    return render(request, "site/department.html", {"place": place, "listing": listing(place), "deleted": deleted(place),
                                                     "editable": access.may(request.user, "edit", place.code)})
