@@ -62,7 +62,7 @@ def every_url(year: str, code: str, stem: str, saved: int, deleted: int) -> dict
         if "<str:year>" not in route:
             continue
         url = "/" + route.replace("<str:year>", year).replace("<str:code>", code).replace("<str:stem>", quote(stem))
-        url = url.replace("<int:page>", "1").replace("<int:version>", str(deleted if "undelete" in route else saved))
+        url = url.replace("<int:page>", "1").replace("<str:suffix>", "pdf").replace("<int:version>", str(deleted if "undelete" in route else saved))
         assert "<" not in url, url
         urls[pattern.name] = url
     return urls
@@ -78,7 +78,8 @@ def test_every_url_refuses_another_department_and_shows_none_of_it(site, client_
     urls = every_url("2025", "019", other.stem, saved.id, gone.id)
     assert len(urls) >= 12 and EDITS <= set(urls)
     edits = [u for name, u in urls.items() if name in EDITS]
-    refused = {"clerk": list(urls.values()), "admin": list(urls.values()), "reviewer": edits, "archivist": edits}
+    refused = {"clerk": list(urls.values()), "admin": list(urls.values()), "reviewer": edits,
+               "archivist": edits + [urls["review"]]}
     form = {"name": ["x"], "level2": ["11-数量指标"], "value": ["1"], "base": "0"}
     for name, walked in refused.items():
         client = client_for(name)
@@ -95,9 +96,14 @@ def test_every_url_refuses_another_department_and_shows_none_of_it(site, client_
     assert other.read_bytes() == bytes(saved.data)
 
 
-def test_the_audit_log_is_for_the_admin_only(site, client_for):
+def test_the_site_wide_pages_are_for_their_role_only(site, client_for):
     for name in ("clerk", "reviewer", "archivist"):
         assert client_for(name).get("/audit.csv").status_code == 403
+    for name in ("clerk", "reviewer", "admin"):
+        for url in ("/archive/", "/archive/x.zip"):
+            assert client_for(name).get(url).status_code == 403
+            assert client_for(name).post(url, {"run": "archive"}).status_code == 403
+    assert client_for("admin").get("/").status_code == 200
     answer = client_for("admin").get("/audit.csv")
     assert answer.status_code == 200 and "登录" in answer.content.decode("utf-8-sig")
 
@@ -294,3 +300,21 @@ def test_history_shows_what_changed_and_restores_a_version(site, client_for):
     assert client.post(first, {"base": base}).status_code == 302
     assert path.read_bytes() == original
     assert "≥320件" in "".join(p.extract_text() for p in PdfReader(out / DEPT / f"{stem}.pdf").pages)
+
+
+def test_the_reviewer_runs_review_and_the_department_downloads_the_opinion(site, client_for):
+    _, out, _ = site
+    page = client_for("reviewer").post("/d/2025/019/review").content.decode()
+    assert "审核：1 个部门，2 个项目" in page
+    assert (out / OTHER / "审核意见.pdf").is_file()
+    answer = client_for("other").get("/d/2025/019/opinion.xlsx")
+    assert answer.status_code == 200 and b"".join(answer.streaming_content)[:2] == b"PK"
+    assert client_for("clerk").get("/d/2025/019/opinion.pdf").status_code == 404
+
+
+def test_the_archivist_verifies(site, client_for):
+    page = client_for("archivist").post("/archive/", {"run": "verify"}).content.decode()
+    assert "退出状态" in page or "完成" in page
+    from render.site.models import Audit
+
+    assert Audit.objects.filter(action="核对", who="archivist").exists()

@@ -19,7 +19,7 @@ from render.source import fields
 
 CLERK, REVIEWER, ARCHIVIST, ADMIN = "填报员", "审核员", "档案员", "管理员"
 # What each action needs: a role that may do it everywhere, or the clerk's own departments.
-EVERYWHERE = {"read": {REVIEWER, ARCHIVIST}, "edit": set(), "review": {REVIEWER}, "archive": {ARCHIVIST},
+EVERYWHERE = {"enter": {CLERK, REVIEWER, ARCHIVIST, ADMIN}, "read": {REVIEWER, ARCHIVIST}, "edit": set(), "review": {REVIEWER}, "archive": {ARCHIVIST},
               "accounts": {ADMIN}}
 OWN = {"read", "edit"}  # what a 填报员 may do in the departments named on their account
 
@@ -48,7 +48,7 @@ def role(user) -> str:
 
 
 def may(user, action: str, code: str | None = None) -> bool:
-    """Whether `user` may do `action` (read, edit, review, archive, accounts) in department `code`."""
+    """Whether `user` may do `action` (enter the site, read, edit, review, archive, accounts) in department `code`."""
     if not (user.is_authenticated and user.is_active):
         return False
     held = role(user)

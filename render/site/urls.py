@@ -6,7 +6,7 @@ from django.urls import path
 from django.views.static import serve
 
 from render.site.settings import HERE
-from render.site.views import accounts, editor, files, history, manage, pages
+from render.site.views import accounts, duties, editor, files, history, manage, pages
 
 DEPARTMENT = "d/<str:year>/<str:code>/"
 PROJECT = "p/<str:year>/<str:code>/<str:stem>/"
@@ -27,7 +27,11 @@ urlpatterns = [
     path(PROJECT + "history", history.history, name="history"),
     path(PROJECT + "restore/<int:version>", history.restore, name="restore"),
     path(PROJECT + "delete", manage.remove, name="delete"),
+    path(DEPARTMENT + "review", duties.review, name="review"),
+    path(DEPARTMENT + "opinion.<str:suffix>", duties.opinion, name="opinion"),
     path("audit.csv", manage.audit, name="audit"),
+    path("archive/", duties.archive, name="archive"),
+    path("archive/<str:name>", duties.package, name="package"),
     # A handful of the site's own files (no user's): served by the site itself, as the intranet has no CDN.
     path("static/<path:path>", serve, {"document_root": HERE / "static"}, name="static"),
 ]

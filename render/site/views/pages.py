@@ -10,7 +10,7 @@ from render.site.listing import listing
 from render.site.views.history import deleted
 
 
-@guard("read")
+@guard("enter")
 def home(request):
     places = access.departments(request.user)
     return render(request, "site/home.html", {"places": places, "role": access.role(request.user)})
@@ -19,4 +19,5 @@ def home(request):
 @guard("read")
 def department(request, place: Place):
     return render(request, "site/department.html", {"place": place, "listing": listing(place), "deleted": deleted(place),
-                                                    "editable": access.may(request.user, "edit", place.code)})
+                                                    "editable": access.may(request.user, "edit", place.code),
+                                                    "reviewer": access.may(request.user, "review", place.code)})
