@@ -53,6 +53,7 @@ def run(args, say=plain) -> Exit:
     if not get_user_model().objects.exists():
         say("还没有任何账户：先运行 python build.py user add 用户名 --role 填报员 --department 部门编码", Level.PROBLEM)
     building.start()
+    building.follow()
     say(f"网站已启动：http://{host}:{port}/ （内容 {args.content}，输出 {args.out}）；按 Ctrl-C 结束。", Level.DONE)
     try:
         serve(application, host=host.strip("[]"), port=int(port), threads=8, ident="mubiaobiao",

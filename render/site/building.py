@@ -21,6 +21,8 @@ from render.produce.run import BuildResult, build
 
 _turn = threading.Lock()  # one build at a time from this process
 _pool = None
+_stop = threading.Event()
+SOURCES = (".md", ".yml", ".yaml")
 
 
 def start() -> None:
@@ -37,15 +39,39 @@ def start() -> None:
             _pool.submit(prime)
 
 
+def follow() -> threading.Thread:
+    """What `watch` does, beside the site: one build of the content at start (the preview's first save then
+    finds the workers warm and the PDFs made), then each department rebuilt when its files change behind the
+    site's back (the CLI, an editor, a copy); a save from the site is rebuilt by its own request first, and
+    this one then finds nothing to do."""
+
+    def run() -> None:
+        from watchfiles import watch as watched
+
+        content = settings.MUBIAOBIAO["content"]
+        rebuild(None)
+        for batch in watched(content, stop_event=_stop, debounce=400, raise_interrupt=False):
+            folders = {Path(path).parent for _, path in batch if path.endswith(SOURCES)}
+            for folder in sorted(folders):
+                if folder.parent.parent == content:  # <年度>/<编码-部门>/: a department's file
+                    rebuild(folder)
+
+    thread = threading.Thread(target=run, name="follow", daemon=True)
+    thread.start()
+    return thread
+
+
 def stop() -> None:
     global _pool
-    if _pool is not None:
-        _pool.shutdown(cancel_futures=True)
-        _pool = None
+    _stop.set()
+    with _turn:  # a build under way finishes first: its files are put in place whole
+        if _pool is not None:
+            _pool.shutdown(cancel_futures=True)
+            _pool = None
 
 
-def rebuild(folder: Path) -> BuildResult:
-    """The department's tables and volume, as `python build.py <folder>` makes them."""
+def rebuild(folder: Path | None) -> BuildResult:
+    """The department's tables and volume, as `python build.py <folder>` makes them (None: everything)."""
     conf = settings.MUBIAOBIAO
     lines: list[str] = []
 
