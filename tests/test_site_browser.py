@@ -126,3 +126,18 @@ def test_what_is_typed_is_shown_as_text_and_runs_nothing(site, server, browser):
     assert page.locator("tr.row input[name=name]").nth(0).input_value() == hostile
     assert page.locator("img[src=x]").count() == 0
     assert not page.dialogs
+
+
+def test_a_row_moved_up_is_saved_in_its_new_place(site, server, browser):
+    content, _, _ = site
+    path = content / DEPT / "04-安置帮教工作经费22万元，社区矫正工作经费12万元.md"
+    page = logged_in(browser, server, "clerk")
+    page.goto(editor_url(server, path.stem))
+    second = page.locator("tr.row").nth(1)
+    name = second.locator("input[name=name]").input_value()
+    second.locator("button.up").click()
+    assert page.locator("tr.row input[name=name]").nth(0).input_value() == name
+    page.click("button.primary")
+    page.wait_for_selector("#saved")
+    rows = [line for line in path.read_text(encoding="utf-8").split("\n") if line.startswith("| 1-产出指标")]
+    assert name in rows[0]

@@ -64,6 +64,11 @@
     if (!button) { return; }
     if (button.classList.contains("add")) { addRow(button.closest("tbody")); }
     if (button.classList.contains("remove")) { button.closest("tr").remove(); later(); }
+    if (button.classList.contains("up")) {  // within its 二级 only: the row above, unless that is the group's head
+      var tr = button.closest("tr");
+      var above = tr.previousElementSibling;
+      if (above && above.classList.contains("row")) { tr.parentNode.insertBefore(tr, above); later(); }
+    }
   });
   check();
 })();
