@@ -318,3 +318,13 @@ def test_the_archivist_verifies(site, client_for):
     from render.site.models import Audit
 
     assert Audit.objects.filter(action="核对", who="archivist").exists()
+
+
+def test_the_departments_zip_holds_its_pdfs(site, client_for):
+    import io
+    import zipfile
+
+    answer = client_for("clerk").get("/d/2025/018/pdfs.zip")
+    names = zipfile.ZipFile(io.BytesIO(b"".join(answer.streaming_content))).namelist()
+    assert "01-2025年全区安置帮教经费.pdf" in names and "平罗县司法局2025年部门项目支出预算绩效目标表.pdf" in names
+    assert not any("民政" in n for n in names)

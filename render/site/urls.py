@@ -17,6 +17,7 @@ urlpatterns = [
     path("logout/", accounts.logout, name="logout"),
     path(DEPARTMENT, pages.department, name="department"),
     path(DEPARTMENT + "volume.pdf", files.volume_pdf, name="volume"),
+    path(DEPARTMENT + "pdfs.zip", files.department_zip, name="zip"),
     path(DEPARTMENT + "new", manage.new, name="new"),
     path(DEPARTMENT + "undelete/<int:version>", history.take_back, name="undelete"),
     path(PROJECT, editor.edit, name="edit"),

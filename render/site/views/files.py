@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import tempfile
+import zipfile
+
+from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse
 
 from render.site import building
@@ -22,6 +26,22 @@ def table_pdf(request, place: Place):
 @guard("read")
 def volume_pdf(request, place: Place):
     return _download(building.pdf_of(place.folder))
+
+
+@guard("read")
+def department_zip(request, place: Place):
+    """Every PDF of the department the manifest lists (tables, volumes, 审核意见), in one stored zip."""
+    conf = settings.MUBIAOBIAO
+    paths = [conf["out"] / e["path"] for e in building.outputs(place.folder)]
+    paths = [p for p in paths if p.suffix == ".pdf" and p.is_file()]
+    if not paths:
+        raise Http404("尚未生成")
+    spool = tempfile.SpooledTemporaryFile(max_size=64 * 1024 * 1024)
+    with zipfile.ZipFile(spool, "w", zipfile.ZIP_STORED) as bundle:  # PDFs are compressed already
+        for path in paths:
+            bundle.write(path, path.name)
+    spool.seek(0)
+    return FileResponse(spool, as_attachment=True, filename=f"{place.folder.name}.zip", content_type="application/zip")
 
 
 @guard("read")
