@@ -48,7 +48,7 @@ def form_of(client, url: str) -> dict:
     return {k: ([h.unescape(x) for x in v] if isinstance(v, list) else h.unescape(v)) for k, v in data.items()}
 
 
-EDITS = {"edit", "check", "save", "restore", "delete", "new", "undelete"}  # the URLs that change a department
+EDITS = {"edit", "check", "save", "restore", "delete", "new", "undelete", "generate"}  # the URLs that change a department
 
 
 def every_url(year: str, code: str, stem: str, saved: int, deleted: int) -> dict[str, str]:
@@ -62,7 +62,8 @@ def every_url(year: str, code: str, stem: str, saved: int, deleted: int) -> dict
         if "<str:year>" not in route:
             continue
         url = "/" + route.replace("<str:year>", year).replace("<str:code>", code).replace("<str:stem>", quote(stem))
-        url = url.replace("<int:page>", "1").replace("<str:suffix>", "pdf").replace("<int:version>", str(deleted if "undelete" in route else saved))
+        url = url.replace("<int:page>", "1").replace("<str:suffix>", "pdf")
+        url = url.replace("<str:name>", quote(f"01-{OTHER_NAMES[0]}.pdf")).replace("<int:version>", str(deleted if "undelete" in route else saved))
         assert "<" not in url, url
         urls[pattern.name] = url
     return urls
@@ -282,6 +283,7 @@ def test_new_delete_to_the_bin_and_back(site, client_for):
     assert client.post(f"/d/2025/018/undelete/{bin_id}").status_code == 302
     assert path.read_bytes() == data
     assert "回收站" not in client.get("/d/2025/018/").content.decode()
+    client.post(project_url(DEPT, path.stem, "delete"))  # a project without rows: it would stop the volume
 
 
 def test_history_shows_what_changed_and_restores_a_version(site, client_for):
@@ -328,3 +330,17 @@ def test_the_departments_zip_holds_its_pdfs(site, client_for):
     names = zipfile.ZipFile(io.BytesIO(b"".join(answer.streaming_content))).namelist()
     assert "01-2025年全区安置帮教经费.pdf" in names and "平罗县司法局2025年部门项目支出预算绩效目标表.pdf" in names
     assert not any("民政" in n for n in names)
+
+
+def test_generate_makes_the_single_sided_volume_and_a_draft_for_download(site, client_for):
+    client = client_for("clerk")
+    page = client.post("/d/2025/018/generate", {"layout": "simplex"}).content.decode()
+    name = "平罗县司法局2025年部门项目支出预算绩效目标表（单面）.pdf"
+    assert name in page
+    answer = client.get(f"/d/2025/018/files/{quote(name)}")
+    assert answer.status_code == 200 and b"".join(answer.streaming_content)[:5] == b"%PDF-"
+    page = client.post("/d/2025/018/generate", {"as_draft": "1", "draft": "送审稿"}).content.decode()
+    drafts = re.findall(r'href="(/d/2025/018/files/[^"]+)"', page)
+    assert drafts and all("%EF%BC%88%E9%80%81%E5%AE%A1%E7%A8%BF%EF%BC%89" in d for d in drafts)  # （送审稿）
+    assert client.get(drafts[0]).status_code == 200
+    assert client.get("/d/2025/018/files/..%2Fmanifest.json").status_code == 404

@@ -14,9 +14,9 @@ from pathlib import Path
 
 from django.conf import settings
 
-from render.problems import Level, Problem
+from render.problems import Level
 from render.produce.plan import Options
-from render.produce.publish import read_manifest
+from render.produce.publish import DRAFTS, read_manifest
 from render.produce.run import BuildResult, build
 
 _turn = threading.Lock()  # one build at a time from this process
@@ -70,28 +70,40 @@ def stop() -> None:
             _pool = None
 
 
-def rebuild(folder: Path | None) -> BuildResult:
-    """The department's tables and volume, as `python build.py <folder>` makes them (None: everything)."""
+def rebuild(folder: Path | None, simplex: bool = False, tables_on_right: bool = False, draft: str = ""
+            ) -> BuildResult:
+    """The department's tables and volume, as `python build.py <folder> [--simplex] [--tables-on-right]
+    [--draft 文字]` makes them (folder None: everything)."""
     conf = settings.MUBIAOBIAO
-    lines: list[str] = []
 
     def keep(line: str, level: Level = Level.DONE) -> None:
-        lines.append(line)
+        pass  # the site reads the BuildResult, not the printed lines
 
-    options = Options(conf["content"], conf["out"], max(conf["jobs"], 1), only=folder)
+    options = Options(conf["content"], conf["out"], max(conf["jobs"], 1), simplex, draft, folder, tables_on_right)
     with _turn:
         return build(options, say=keep, pool=_pool)
 
 
-def outputs(folder: Path) -> list[dict]:
-    """The manifest's entries for this department folder's PDFs (final, not drafts)."""
+def outputs(folder: Path, drafts: bool = False) -> list[dict]:
+    """The manifest's entries for this department folder's PDFs: the final ones, or the drafts'."""
     conf = settings.MUBIAOBIAO
     prefix = folder.relative_to(conf["content"]).as_posix() + "/"
     try:
-        files = read_manifest(conf["out"]).get("files", [])
+        files = read_manifest(conf["out"] / DRAFTS if drafts else conf["out"]).get("files", [])
     except (OSError, ValueError):
         return []
     return [e for e in files if isinstance(e, dict) and str(e.get("path", "")).startswith(prefix)]
+
+
+def named(folder: Path, name: str) -> Path | None:
+    """A PDF of the department's, final or draft, by its file name as the manifests list it."""
+    conf = settings.MUBIAOBIAO
+    for drafts in (False, True):
+        for e in outputs(folder, drafts):
+            path = conf["out"] / (DRAFTS if drafts else "") / e["path"]
+            if Path(e["path"]).name == name and path.suffix == ".pdf" and path.is_file():
+                return path
+    return None
 
 
 def pdf_of(folder: Path, stem: str = "") -> Path | None:
@@ -119,7 +131,3 @@ def preview(pdf: Path, page: int) -> bytes:
                         "-png", "-singlefile", str(pdf), str(Path(temp) / "page")], check=True, timeout=60,
                        capture_output=True)
         return (Path(temp) / "page.png").read_bytes()
-
-
-def errors(result: BuildResult, rel: str) -> list[Problem]:
-    return [p for p in result.problems if p.severity == "error" and (not rel or p.path == rel)]
