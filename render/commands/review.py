@@ -33,6 +33,14 @@ def run(path: Path, rules_file: Path | None = None, strict: bool = False, out: P
         reviewers[d.department.folder], bad = rv.load(base / d.department.folder, base, root)
         report(bad, say)
         problems += bad
+        if d.common:  # said once, before the projects they are common to, headed as a project is
+            counts = "，".join(f"{level} {n}" for level in LEVELS
+                              if (n := sum(f.rule.level == level for f in d.common)))
+            must = any(f.rule.level == LEVELS[0] for f in d.common)
+            say(f"== {d.department.dir_name} 共性问题（{d.common[0].shared} 个项目都有，只计一次，不计入各项目的等级）："
+                f"{counts}", Level.PROBLEM if must else Level.DONE)
+            for f in d.common:
+                say(str(f), Level.PROBLEM if f.rule.level == LEVELS[0] else Level.DONE)
         for r in d.projects:
             counts = "，".join(f"{level} {r.count(level)}" for level in LEVELS if r.count(level))
             # -q: only what must be changed (需修改); the advice and hints are for a full review
@@ -40,7 +48,7 @@ def run(path: Path, rules_file: Path | None = None, strict: bool = False, out: P
             grade = conclude(r, rules)
             say(f"== {r.project.stem}：{counts or '未发现问题'}；结论：{grade.name}（{grade.grade.action}）",
                 Level.PROBLEM if must else Level.DONE)
-            for f in r.findings:
+            for f in r.own:
                 say(str(f), Level.PROBLEM if f.rule.level == LEVELS[0] else Level.DONE)
             say(f"   {grade.name}：{grade.why}", Level.DONE)
         if len(d.projects) == len(d.department.projects):
@@ -49,8 +57,9 @@ def run(path: Path, rules_file: Path | None = None, strict: bool = False, out: P
     found = [f for d in reviews for f in d.findings]
     projects = sum(len(d.projects) for d in reviews)
     by_level = "，".join(f"{level} {sum(f.rule.level == level for f in found)}" for level in LEVELS)
-    say(f"审核：{len(reviews)} 个部门，{projects} 个项目，{len(found)} 条意见（{by_level}），规则 {rules.source}",
-        Level.DONE)
+    common = sum(len(d.common) for d in reviews)
+    say(f"审核：{len(reviews)} 个部门，{projects} 个项目，{len(found)} 条意见（{by_level}"
+        f"{f'；其中共性问题 {common} 条' if common else ''}），规则 {rules.source}", Level.DONE)
     if out is not None:
         problems += _write(out, reviews, reviewers, rules, base, root, problems, say)
     code = exit_code(problems)
