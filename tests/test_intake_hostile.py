@@ -196,6 +196,13 @@ def test_sparse_files_in_a_folder_are_bounded_and_streamed(packed, tmp_path):
     code, output, peak = checked(folder)
     assert code == 1 and f"{PIECES}/0001/大.pdf: 完整性·文件齐全" in output, output
     assert peak < 200 * 1024, peak
+    record = next((folder / PIECES / "0003").glob("*.pdf"))
+    with open(record, "r+b") as f:  # a listed record: hashed in chunks, never handed to the readers whole
+        f.truncate(256 * limits.MB)
+    code, output, peak = checked(folder)
+    rel = record.relative_to(folder).as_posix()
+    assert code == 1 and f"{rel}: 安全性·文件大小: {256 * limits.MB:,} 字节，超过 {limits.size(limits.PACKAGE_PDF_BYTES)}" in output, output
+    assert peak < 200 * 1024, peak
     with open(folder / PIECES / "0002" / "巨.pdf", "wb") as f:
         f.truncate(limits.PACKAGE_BYTES + 1)
     code, output, peak = checked(folder)

@@ -129,7 +129,10 @@ class Carrier:
             self.bad("安全性", rel, "文件类型", "移交包只含 PDF、元数据 XML 和说明文本（档发〔2012〕7号 附件2），不含这种文件")
         elif not sniff.is_(kind):
             self.bad("安全性", rel, "文件类型", f"内容不是{KINDS[kind]}（按文件内容判断，与文件名不符）")
-        self.items[rel] = Item(read, sha.hexdigest(), kind is not None and sniff.is_(kind)
+        huge = kind == "pdf" and read > limits.PACKAGE_PDF_BYTES  # the readers' memory is not ours to bound
+        if huge:
+            self.bad("安全性", rel, "文件大小", f"{read:,} 字节，超过 {limits.size(limits.PACKAGE_PDF_BYTES)}：未交给 PDF 阅读器检测")
+        self.items[rel] = Item(read, sha.hexdigest(), kind is not None and sniff.is_(kind) and not huge
                                and not sniff.head.startswith(_PROGRAMS + _ARCHIVES))
 
     def close(self) -> None:

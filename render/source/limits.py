@@ -58,6 +58,9 @@ PACKAGE_RECORDS = 2_000
 # A package's XML or text file (文件目录.xml, 元数据.xml, 说明文件.txt, 其他/): read whole and parsed, so
 # bounded; 文件目录.xml of PACKAGE_RECORDS records is about 1.2 MB.
 PACKAGE_TEXT_BYTES = 4 * MB
+# A package's PDF, before it is opened by pikepdf, page-validation, Poppler and MuPDF (whose memory this program
+# cannot bound): a table is 75 KB, a volume of a hundred tables some 3 MB.
+PACKAGE_PDF_BYTES = 64 * MB
 EXCERPT = 40  # characters of a value quoted in a message
 
 # What Excel, WPS and LibreOffice take for the start of a formula in a cell typed or pasted, also after
