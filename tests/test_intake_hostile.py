@@ -317,9 +317,12 @@ def test_archive_removes_the_staging_folders_of_killed_runs(built, tmp_path):
     stale, live = target / f".{NAME}.{dead_pid()}.tmp", target / f".{NAME}.{os.getppid()}.tmp"
     for folder in (stale, live):
         (folder / "其他").mkdir(parents=True)
+    mine = target / f".笔记.{dead_pid()}.tmp"
+    mine.write_text("a person's own", encoding="utf-8")
     result = run_cli("archive", str(built), "--out", str(target))
     assert result.returncode == 0, result.stdout
     assert not stale.exists() and live.exists()  # a killed run's, and not one of a process still running
+    assert mine.exists()
 
 
 def test_a_second_archive_keeps_what_a_person_added(built, tmp_path):

@@ -17,8 +17,9 @@ from render.source import limits
 from render.typeset import markup
 
 STATIC = ROOT / "templates" / "archive"
-# The staging folders of `write` (and write_atomic's files): a later run removes those of a process that is gone.
-STALE = r"\..+\.(?P<pid>\d+)\.(tmp|old)"
+# The staging folders of `write` and write_atomic's zips (records.Package.name): a later run removes those of a
+# process that is gone, and nothing else a person may keep there.
+STALE = r"\..+电子档案移交包(\.zip)?\.(?P<pid>\d+)\.(tmp|old)"
 
 
 def contents(p: Package) -> dict[str, bytes]:
