@@ -153,6 +153,9 @@ def test_pipes_devices_and_links_in_place_of_files_end_in_a_report(packed, tmp_p
     for rel in ("说明文件.txt", f"{PIECES}/0002/元数据.xml", "文件目录.xml", *(p.relative_to(folder).as_posix() for p in pdfs)):
         assert f"{rel}: 安全性·文件类型: 不是普通文件（链接、管道或设备文件）：未读取" in output, output
     assert "Traceback" not in output
+    os.mkfifo(tmp_path / "包.zip")
+    code, output, _ = checked(tmp_path / "包.zip", timeout=60)
+    assert code == 1 and "（移交包）: 安全性·文件类型: 不是文件夹或 zip 文件（管道或设备文件）：未读取" in output, output
 
 
 # ---- item 4: one number ----

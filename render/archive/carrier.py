@@ -22,7 +22,6 @@ from render.source import limits
 README = "说明文件.txt"
 FORM = "其他/移交登记表.pdf"
 OTHER = ("其他/档案元数据.xsd", "其他/元数据方案.txt", "其他/命名规则.txt")
-RECORDS = "电子档案"
 # What a package may hold (档发〔2012〕7号 附件2), each by what its bytes must be: anything else is refused,
 # whatever its name says. The text and XML files are read whole, so they are bounded (limits.PACKAGE_TEXT_BYTES).
 FIXED = {README: "text", CATALOGUE: "xml", FORM: "pdf", OTHER[0]: "xml", OTHER[1]: "text", OTHER[2]: "text"}
@@ -31,8 +30,7 @@ KINDS = {"pdf": "PDF", "xml": "XML", "text": "UTF-8 文本"}
 # could hold anything unchecked (.docm, .jar and .xlsm are zips).
 _PROGRAMS = (b"MZ", b"\x7fELF", b"#!", b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe", b"\xfe\xed\xfa\xcf",
              b"L\x00\x00\x00\x01\x14\x02\x00")
-_ARCHIVES = (b"PK\x03\x04", b"PK\x05\x06", b"7z\xbc\xaf", b"Rar!", b"\x1f\x8b", b"BZh", b"\xfd7zXZ",
-             b"\xd0\xcf\x11\xe0")
+_ARCHIVES = (b"PK\x03\x04", b"PK\x05\x06", b"7z\xbc\xaf", b"Rar!", b"\x1f\x8b", b"BZh", b"\xfd7zXZ", b"\xd0\xcf\x11\xe0")
 _CHUNK = 1024 * 1024
 TEMP_PREFIX = "mubiaobiao-intake-"  # + pid + "-": a later run removes those of processes that are gone
 STALE = TEMP_PREFIX + r"(?P<pid>\d+)-.*"
@@ -50,8 +48,7 @@ class Finding:
 
 
 @dataclass(frozen=True)
-class Item:
-    """A regular file of the package, as read once, in chunks."""
+class Item:  # a regular file of the package, as read once, in chunks
     size: int
     sha256: str
     fit: bool  # its bytes are what its place in the package allows (FIXED, or a record and its metadata)
@@ -62,7 +59,7 @@ def expected_kind(rel: str) -> str | None:
     if rel in FIXED:
         return FIXED[rel]
     parts = PurePosixPath(rel).parts
-    if parts[0] == RECORDS and len(parts) > 2:
+    if parts[0] == "电子档案" and len(parts) > 2:
         return "xml" if parts[-1] == METADATA else "pdf" if parts[-1].lower().endswith(".pdf") else None
     return None
 
@@ -294,4 +291,10 @@ def _inside(name: str) -> bool:
 
 def open_package(path: Path, name: str) -> Carrier:
     files.remove_stale(Path(tempfile.gettempdir()), STALE)
-    return Folder(path, name) if path.is_dir() else Zip(path, name)
+    mode = path.stat().st_mode
+    if stat.S_ISDIR(mode) or stat.S_ISREG(mode):
+        return Folder(path, name) if stat.S_ISDIR(mode) else Zip(path, name)
+    carrier = Carrier(name)  # a pipe or a device given as the package: read, it would never end
+    carrier.bad("安全性", "", "文件类型", "不是文件夹或 zip 文件（管道或设备文件）：未读取")
+    carrier.opened = False
+    return carrier
