@@ -1,5 +1,5 @@
 """The program runs from its checkout: `pip install .` is refused at once with what to do instead, `make build`'s
-editable install gives a `mubiaobiao` command beside `python build.py`."""
+editable install gives a `mubiaobiao` command beside `python3 build.py`."""
 
 from __future__ import annotations
 

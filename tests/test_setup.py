@@ -29,7 +29,7 @@ def test_a_python_too_old_is_told_what_to_install():
 
 
 def test_a_missing_package_says_run_make_build():
-    """No site-packages (-S): what `python build.py` meets before `make build`."""
+    """No site-packages (-S): what `python3 build.py` meets before `make build`."""
     for args in ([], ["check"], ["--version"]):
         result = subprocess.run([sys.executable, "-S", str(ROOT / "build.py"), *args], capture_output=True, text=True,
                                 env={**os.environ, BUILD["AGAIN"]: "1"}, cwd=ROOT, timeout=60)

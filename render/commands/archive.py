@@ -14,7 +14,7 @@ def build(path: Path, target: Path | None, say=plain) -> Exit:
     """One package per department and year under `path` (an output folder, or a year or department folder in
     it), into `target` (default: 移交/ beside the output folder)."""
     from render.commands.verify import verify
-    from render.produce.publish import DRAFTS, MANIFEST
+    from render.produce.publish import DRAFTS, MANIFEST, update_command
 
     out = next((p for p in (path.absolute(), *path.absolute().parents) if (p / MANIFEST).is_file()), None)
     refused = None if out is not None else "找不到 manifest.json：应为 build.py 生成的输出文件夹（如 dist/），或其中的年度、部门文件夹"
@@ -36,7 +36,8 @@ def build(path: Path, target: Path | None, say=plain) -> Exit:
     if heard and heard[-1][0].startswith("核对未通过"):
         for line, level in heard:
             say(line, level)
-        say(f"未生成移交包：输出文件夹 {out} 未通过核对（verify）；请按上面的提示重新生成后再移交", Level.FAILED)
+        say(f"未生成移交包：输出文件夹 {out} 未通过核对（verify）；请按上面的提示改正（过期的 PDF：运行 "
+            f"{update_command(out)}）后再移交", Level.FAILED)
     return code
 
 

@@ -148,7 +148,7 @@ def refuse(options: Options) -> list[Problem]:
     if epoch:
         return [epoch]
     if not options.content.is_dir():
-        return [Problem(str(options.content), 0, "内容目录", f"找不到这个文件夹（请用 --content 指定内容文件夹）；"
+        return [Problem(str(options.content), 0, "内容目录", f"{folders.missing(options.content)}；"
                         f"输出文件夹 {options.out} 未改动", kind=Kind.REFUSED)]
     misplaced = folders.not_a_content_folder(options.content)
     return [misplaced] if misplaced else []

@@ -7,6 +7,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import astuple, dataclass
 from pathlib import Path
 
+from render import COMMAND
 from render.produce import cache as kc
 from render.produce.files import sha256, write_atomic
 from render.produce.plan import ProjectJob, VolumeJob
@@ -90,7 +91,7 @@ class Scheduler:
         for v in volumes:
             if v not in self.volumes:
                 say(f"{v.target}: 装订册未更新：本部门还有别的项目表需要重新生成，请生成整个部门文件夹："
-                    f"python build.py {Path(v.department.folder)}", Level.PROBLEM)
+                    f"{COMMAND} {Path(v.department.folder)}", Level.PROBLEM)
         self.guesses = {v.target: tuple(self._guess(p) for p in v.projects) for v in volumes}
 
     def layouts(self) -> int:
