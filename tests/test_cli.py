@@ -180,3 +180,12 @@ def test_messages_and_readmes_name_a_python_that_exists():
                         ROOT / "setup_backend" / "checkout_only.py", ROOT / "rules" / "审核规则.yml")
             if ".venv" not in p.parts and re.search(r"(?<![\w/.])python build\.py", p.read_text(encoding="utf-8"))]
     assert said == []
+
+
+def test_a_mistyped_command_and_its_mistyped_option_are_both_named(capsys):
+    with pytest.raises(SystemExit) as done:
+        main(["archve", "--chek", "x"])
+    assert done.value.code == Exit.CANNOT
+    err = capsys.readouterr().err
+    assert "不认识的命令“archve”" in err and "是否应为 archive？" in err
+    assert "archive 不认识的参数：--chek；是否应为 --check？" in err

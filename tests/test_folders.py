@@ -35,3 +35,25 @@ def test_the_folders_are_those_where_the_command_is_run(tmp_path):
     assert other.returncode == 0, other.stdout + other.stderr
     assert other.stdout.splitlines()[0] == f"内容文件夹 {tmp_path / 'content'}，输出文件夹 {tmp_path / '印刷'}"
     assert (tmp_path / "印刷" / "manifest.json").is_file() and not (tmp_path / "dist").exists()
+
+
+def test_problems_name_files_as_found_from_where_the_command_runs(tmp_path):
+    """`--content ../c2` printed `c2/2025/…`, relative to nothing the person typed."""
+    _small(tmp_path / "c2")
+    project = tmp_path / "c2" / "2025" / "901-测试局" / "01-培训项目.md"
+    project.write_text(project.read_text(encoding="utf-8").replace("项目年度金额: 1", "项目年度金额: 一万"), encoding="utf-8")
+    absolute = run_build("check", "--content", str(tmp_path / "c2"), cwd=tmp_path / "c2")
+    assert absolute.stdout.startswith("c2/2025/"), absolute.stdout  # typed in full: named as the manifest names it
+    (tmp_path / "p").mkdir()
+    away = run_build("check", "--content", "../c2", cwd=tmp_path / "p")
+    assert away.stdout.startswith("../c2/2025/901-测试局/01-培训项目.md:8: 项目年度金额: "), away.stdout
+    beside = run_build("check", "--content", "c2", cwd=tmp_path)
+    assert beside.stdout.startswith("c2/2025/901-测试局/01-培训项目.md:8: 项目年度金额: "), beside.stdout
+
+
+def test_drafts_are_listed_in_their_folder(tmp_path):
+    _small(tmp_path / "content")
+    made = run_build("--draft", "--jobs", "1", cwd=tmp_path)
+    assert made.returncode == 0, made.stdout + made.stderr
+    assert "  草稿/2025/901-测试局/01-培训项目（征求意见稿）.pdf（1 页）" in made.stdout.splitlines(), made.stdout
+    assert (tmp_path / "dist" / "草稿" / "2025" / "901-测试局" / "01-培训项目（征求意见稿）.pdf").is_file()

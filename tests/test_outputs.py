@@ -59,7 +59,7 @@ def test_a_variant_goes_stale_when_its_content_changes_and_goes_only_with_its_so
     result = build(ws)
     assert result.returncode == 0, result.stdout
     single = next(p for p in hashes(out) if "（单面）" in p)
-    assert f"源文件已改动，这个 PDF 已标为过期（用生成它的选项重新生成即可更新）：{single}" in result.stdout
+    assert f"源文件已改动，这个 PDF 已标为过期（运行 python3 build.py update --out {out} 即可更新）：{single}" in result.stdout
     assert [e["path"] for e in manifest(out)["files"] if e["stale"]] == [single]
     check = run_cli("verify", "--out", str(out))
     assert check.returncode == 1 and single in check.stdout and f"源文件 {project.relative_to(ws).as_posix()} 已改动" \
@@ -212,7 +212,8 @@ def test_a_second_build_into_the_same_folder_waits_for_the_first(ws):
     out = ws / "dist"
     with files.locked(out):
         second = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--content", str(ws / "content"), "--out",
-                                   str(out), "--jobs", "1"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                                   str(out), "--jobs", "1"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                  cwd=ws)  # its ./content and ./dist: no line naming them comes first
         first_line = second.stdout.readline()
         time.sleep(0.3)
         assert second.poll() is None  # still waiting

@@ -43,3 +43,16 @@ def test_update_of_a_folder_never_built_says_what_to_run(tmp_path):
     result = run_build("update", "--out", str(tmp_path))
     assert result.returncode == 2
     assert "请先运行 python3 build.py 生成" in result.stdout + result.stderr
+
+
+def test_another_variants_stale_volume_is_said_once_then_counted(tmp_path):
+    """The 单面 volume's 已标为过期 line came again on every build and every `watch` start."""
+    content, project = _content(tmp_path)
+    out = tmp_path / "dist"
+    common = ("--content", str(content), "--out", str(out), "--jobs", "1")
+    for options in ((), ("--simplex",)):
+        assert run_build(*common, *options).returncode == 0
+    project.write_text(project.read_text(encoding="utf-8").replace("培训", "专题培训"), encoding="utf-8")
+    first, again = run_build(*common).stdout, run_build(*common).stdout
+    assert first.count("已标为过期") == 1 and "已标为过期" not in again, again
+    assert again.splitlines()[-1].endswith(f"1 个 PDF 已过期（运行 python3 build.py update --out {out} 即可更新）")

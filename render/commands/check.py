@@ -44,7 +44,7 @@ def check(content: Path | None, strict: bool = False, say=plain, as_json: bool =
                                      for p in sorted(problems, key=lambda p: (p.path, p.line))]},
                        ensure_ascii=False, indent=1), Level.PROBLEM)
         return code
-    report(problems, say, strict)
+    report(problems, say, strict, None if content.is_absolute() else base)
     if not problems:
         say(f"检查通过：{departments} 个部门，{len(projects)} 个项目，没有发现问题", Level.DONE)
     return code

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
 import re
 import sys
@@ -120,8 +121,9 @@ def main(argv: list[str] | None = None) -> int:
     top = parser()
     args, extra = top.parse_known_args(argv)
     options = [a for a in extra if a.startswith("-")]
-    if _mistyped_command(args) and not options:  # `imprt file.txt`: a command mistyped, not a path to build
-        top.refuse(invalid_choice(str(args.path), list(COMMANDS)) + "（或一个项目文件、部门文件夹的路径）")
+    meant = _meant(args)
+    if meant or (_mistyped_command(args) and not options):  # `imprt file.txt`: a command mistyped, not a path
+        top.refuse(_mistyped(top, str(args.path), meant, options))
     if extra:
         command = top.commands[args.command]
         command.refuse(command.unrecognized(extra))
@@ -236,6 +238,19 @@ def run(args, say) -> int:
 
         return watch(options, say)
     return build(options, say).exit
+
+
+def _meant(args) -> str | None:
+    """The command a word where build takes a path probably is (`archve`), if it names nothing there."""
+    return next(iter(difflib.get_close_matches(str(args.path), COMMANDS, n=1, cutoff=0.5)), None) \
+        if _mistyped_command(args) else None
+
+
+def _mistyped(top: Parser, word: str, meant: str | None, options: list[str]) -> str:
+    """The command probably meant, and the options that command would not take either (`archve --chek x`)."""
+    said = invalid_choice(word, list(COMMANDS)) + "（或一个项目文件、部门文件夹的路径）"
+    wrong = [o for o in options if meant and o.partition("=")[0] not in top.commands[meant]._option_string_actions]
+    return said + (f"；{meant} {top.commands[meant].unrecognized(wrong)}" if wrong else "")
 
 
 def _mistyped_command(args) -> bool:

@@ -55,6 +55,9 @@ class Published:
     removed: tuple[tuple[str, str], ...]  # (path, the deleted source it was made from)
     stale: tuple[tuple[str, str], ...]  # (path, why it is stale)
     problems: tuple[Problem, ...]
+    # stale files of other options that an earlier build already said were stale: counted, not said again
+    # (the single-sided volume's line on every build and `watch` start until `update` makes it again)
+    known: frozenset[str] = frozenset()
 
 
 def update_command(out: Path) -> str:
@@ -186,6 +189,8 @@ def publish(options: Options, made: dict[str, Made], projects: list[ProjectJob],
     jobs |= {v.target: ("volume", v.department.title, v.sources) for v in volumes}
     order = {target: n for n, target in enumerate(_content_order(projects, volumes))}
     outputs, written, problems = [], [], []
+    known = frozenset(e["path"] for e in read_manifest(out).get("files", []) if e.get("stale")
+                      and e.get("kind") in kinds.KINDS and _variant(e) != kinds.variant(e["kind"], options))
     with Transaction(out) as transaction:
         for target in sorted(made, key=order.__getitem__):
             item = made[target]
@@ -214,7 +219,8 @@ def publish(options: Options, made: dict[str, Made], projects: list[ProjectJob],
         else:  # the index's time is when the content was last seen built (workers.likely_needed)
             os.utime(out / kc.INDEX_PATH)
     store.prune_frames()
-    return Published(tuple(written), tuple(removed), tuple((o.path, why) for o, why in stale), tuple(problems))
+    return Published(tuple(written), tuple(removed), tuple((o.path, why) for o, why in stale), tuple(problems),
+                     known & {o.path for o, _ in stale})
 
 
 def _earlier(options: Options, base: Path, current: set[str], remove: bool, transaction: Transaction
