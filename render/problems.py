@@ -122,11 +122,16 @@ def report(problems: list[Problem], say, strict: bool = False, base: Path | None
 
 
 def seen_from_here(problem: Problem, base: Path) -> Problem:
-    """The problem with its file named from where the command was run, as a content folder given there as a
-    relative path is (`--content ../c2` printed `c2/2025/…`, relative to nothing the person typed)."""
-    if not problem.path or os.path.isabs(problem.path) or not (base / problem.path).exists():
-        return problem
+    return replace(problem, path=from_here(problem.path, base))
+
+
+def from_here(path: str, base: Path | None) -> str:
+    """A file named relative to `base` (source_base), named instead from where the command was run, as a
+    content folder given there as a relative path is (`--content ../c2` printed `c2/2025/…`, relative to
+    nothing the person typed). `base` None: the content folder was given in full; as it was."""
+    if base is None or not path or os.path.isabs(path) or not (base / path).exists():
+        return path
     try:
-        return replace(problem, path=Path(os.path.relpath(base / problem.path)).as_posix())
+        return Path(os.path.relpath(base / path)).as_posix()
     except ValueError:  # another drive
-        return problem
+        return path

@@ -47,6 +47,8 @@ def test_problems_name_files_as_found_from_where_the_command_runs(tmp_path):
     (tmp_path / "p").mkdir()
     away = run_build("check", "--content", "../c2", cwd=tmp_path / "p")
     assert away.stdout.startswith("../c2/2025/901-测试局/01-培训项目.md:8: 项目年度金额: "), away.stdout
+    reviewed = run_build("review", "../c2", cwd=tmp_path / "p")
+    assert reviewed.stdout.startswith("../c2/2025/901-测试局/01-培训项目.md:8: 项目年度金额: "), reviewed.stdout
     beside = run_build("check", "--content", "c2", cwd=tmp_path)
     assert beside.stdout.startswith("c2/2025/901-测试局/01-培训项目.md:8: 项目年度金额: "), beside.stdout
 

@@ -95,6 +95,11 @@ def test_one_project_built_brings_its_volume_along_or_marks_it_stale(ws):
     check = run_cli("verify", "--out", str(out))
     assert check.returncode == 1
     assert {line.split(":")[0] for line in check.stdout.splitlines()[:-1]} == {volume, f"{DEPT}/{second.stem}.pdf"}
+    # the command it names, exactly: run as said, it brings the volume up to date
+    said = f"请生成整个部门文件夹：python3 build.py {first.parent} --out {out}"
+    assert said in result.stdout, result.stdout
+    assert run_build(*said.partition("python3 build.py ")[2].split(" "), "--jobs", "2").returncode == 0
+    assert run_cli("verify", "--out", str(out)).returncode == 0
 
 
 def test_verify_catches_outputs_made_from_different_versions_of_a_source(ws):

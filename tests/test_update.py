@@ -56,3 +56,14 @@ def test_another_variants_stale_volume_is_said_once_then_counted(tmp_path):
     first, again = run_build(*common).stdout, run_build(*common).stdout
     assert first.count("已标为过期") == 1 and "已标为过期" not in again, again
     assert again.splitlines()[-1].endswith(f"1 个 PDF 已过期（运行 python3 build.py update --out {out} 即可更新）")
+
+
+def test_update_of_drafts_alone(tmp_path):
+    content, project = _content(tmp_path)
+    out = tmp_path / "dist"
+    assert run_build("--content", str(content), "--out", str(out), "--draft", "送审稿", "--jobs", "1").returncode == 0
+    project.write_text(project.read_text(encoding="utf-8").replace("培训", "专题培训"), encoding="utf-8")
+    done = run_build("update", "--out", str(out), "--jobs", "1")
+    assert done.returncode == 0 and "更新：--draft 送审稿" in done.stdout, done.stdout + done.stderr
+    assert "  草稿/2025/901-测试局/01-培训项目（送审稿）.pdf（1 页）" in done.stdout.splitlines()
+    assert not (out / "manifest.json").exists()

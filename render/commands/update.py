@@ -30,22 +30,22 @@ def _options(entry: dict) -> tuple[bool, bool, str]:
     return bool(v.get("simplex", "（单面）" in entry["path"])), bool(v.get("right_tables", False)), str(draft)
 
 
-def describe(simplex: bool, right: bool, draft: str) -> str:
-    """The options as the clerk types them."""
-    return " ".join(["--simplex"] * simplex + ["--tables-on-right"] * right + [f"--draft {draft}"] * bool(draft)) \
-        or "（默认选项）"
+def describe(options: Options) -> str:
+    return " ".join(options.flags()) or "（默认选项）"
 
 
 def update(out: Path, jobs: int = 0, say=plain) -> Exit:
     from render.produce.run import build
 
     manifest, why = load_manifest(out)
-    if why or not manifest.get("files"):
+    # drafts alone (`--draft` only) have their own manifest; its content folder is named from 草稿/
+    made_in = next((f for f in (out, out / DRAFTS) if load_manifest(f)[0].get("files")), None)
+    if why or made_in is None:
         found = [Problem(str(out), 0, "输出文件夹", f"无法更新：清单{why or '不存在或为空（这个文件夹还没有生成过）'}；"
                          f"请先运行 {COMMAND} 生成", kind=Kind.REFUSED)]
         report(found, say)
         return exit_code(found)
-    content = (out / manifest.get("content", "")).resolve()
+    content = (made_in / load_manifest(made_in)[0].get("content", "")).resolve()
     codes, said = [], set()
 
     def say_once(line: str, level: Level = Level.DONE) -> None:  # each build reads the same content: its problems once
@@ -54,9 +54,10 @@ def update(out: Path, jobs: int = 0, say=plain) -> Exit:
             say(line, level)
 
     for simplex, right, draft in variants(out):
-        say(f"更新：{describe(simplex, right, draft)}", Level.DONE)
-        codes.append(build(Options(content, out, jobs, simplex, draft, None, right), say_once).exit)
-    reviews = [e for e in manifest["files"] if e.get("kind") == "review" and e["path"].endswith(".pdf")]
+        options = Options(content, out, jobs, simplex, draft, None, right)
+        say(f"更新：{describe(options)}", Level.DONE)
+        codes.append(build(options, say_once).exit)
+    reviews = [e for e in manifest.get("files", []) if e.get("kind") == "review" and e["path"].endswith(".pdf")]
     for entry in reviews:
         from render.commands.review import run as review
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 from contextlib import contextmanager
@@ -11,7 +12,8 @@ from typing import TYPE_CHECKING
 from render.produce import commit, files, memo, publish, workers
 from render.produce.plan import Options, epoch_problem, source_base
 from render.produce.publish import DRAFTS
-from render.problems import Exit, Kind, Level, Problem, exit_code, plain, report
+from render import COMMAND
+from render.problems import Exit, Kind, Level, Problem, exit_code, from_here, plain, report
 from render.source import folders
 
 if TYPE_CHECKING:
@@ -96,7 +98,7 @@ def _full(options: Options, say, pool, started: float, digest: str | None) -> Bu
     report(problems, say, base=here(options))
     for line in skipped:
         say(line, Level.PROBLEM)
-    scheduler = Scheduler(options.out, store, say, projects, volumes)
+    scheduler = Scheduler(options.out, store, say, projects, volumes, lambda folder: department_command(options, folder))
     with executor(options, scheduler.layouts(), pool) as running:
         made = scheduler.run(running)
     problems += scheduler.failures
@@ -125,6 +127,15 @@ def _full(options: Options, say, pool, started: float, digest: str | None) -> Bu
 def here(options: Options) -> Path | None:
     """What problems' paths are relative to, if the content folder was given relative to where the command runs."""
     return None if options.content.is_absolute() else source_base(options.content)
+
+
+def department_command(options: Options, folder: str) -> str:
+    """The build of one department folder (relative to source_base) with this build's options, as typed here."""
+    base = source_base(options.content)
+    where = from_here(folder, here(options)) if here(options) else os.path.abspath(base / folder)
+    given = options.out.parent if options.draft else options.out  # a draft build's is its 草稿/
+    out = [] if given.absolute() == folders.DIST.absolute() else ["--out", str(given)]
+    return " ".join([COMMAND, where, *options.flags(), *out])
 
 
 def listed(options: Options):
