@@ -10,7 +10,7 @@ import pikepdf
 from pikepdf import Name, Rectangle
 
 from render.bind import archive, embed
-from render.typeset import fonts, geometry
+from render.typeset import fonts, geometry, streams
 
 
 def assemble(frame: bytes, tables: tuple[bytes, ...], placements,
@@ -34,7 +34,7 @@ def assemble(frame: bytes, tables: tuple[bytes, ...], placements,
         attach(volume, attachments, stamp)
         out = io.BytesIO()
         volume.save(out, deterministic_id=True, compress_streams=True)
-        return out.getvalue()
+        return streams.settled(out.getvalue())
 
 
 def mark_frame(frame: bytes, mark: bytes, slots: set[int], duplex: bool) -> bytes:
@@ -49,7 +49,7 @@ def mark_frame(frame: bytes, mark: bytes, slots: set[int], duplex: bool) -> byte
                 _lay_under(volume, n, page, "/DraftMark", _shift(0, n if duplex else 0))
         out = io.BytesIO()
         volume.save(out, deterministic_id=True, compress_streams=True)
-        return out.getvalue()
+        return streams.settled(out.getvalue())
 
 
 def _lay_under(volume: pikepdf.Pdf, n: int, page: pikepdf.Page, name: str, dx: float) -> None:

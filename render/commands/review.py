@@ -35,6 +35,10 @@ def run(path: Path, rules_file: Path | None = None, strict: bool = False, out: P
         reviewers[d.department.folder], bad = rv.load(base / d.department.folder, base)
         report(bad, say)
         problems += bad
+        for f in d.common:  # said once, before the projects they are common to
+            say(f"== {d.department.dir_name} 共性问题（{f.shared} 个项目都有，只计一次，不计入各项目的等级）："
+                f"{f.rule.id} {f.rule.name}（{f.rule.level}）: {f.message}（{f.rule.advice}）",
+                Level.PROBLEM if f.rule.level == LEVELS[0] else Level.DONE)
         for r in d.projects:
             counts = "，".join(f"{level} {r.count(level)}" for level in LEVELS if r.count(level))
             # -q: only what must be changed (需修改); the advice and hints are for a full review
@@ -42,7 +46,7 @@ def run(path: Path, rules_file: Path | None = None, strict: bool = False, out: P
             grade = conclude(r, rules)
             say(f"== {r.project.stem}：{counts or '未发现问题'}；结论：{grade.name}（{grade.grade.action}）",
                 Level.PROBLEM if must else Level.DONE)
-            for f in r.findings:
+            for f in r.own:
                 say(str(replace(f, path=from_here(f.path, here))), Level.PROBLEM if f.rule.level == LEVELS[0] else Level.DONE)
             say(f"   {grade.name}：{grade.why}", Level.DONE)
         if len(d.projects) == len(d.department.projects):
@@ -51,8 +55,9 @@ def run(path: Path, rules_file: Path | None = None, strict: bool = False, out: P
     found = [f for d in reviews for f in d.findings]
     projects = sum(len(d.projects) for d in reviews)
     by_level = "，".join(f"{level} {sum(f.rule.level == level for f in found)}" for level in LEVELS)
-    say(f"审核：{len(reviews)} 个部门，{projects} 个项目，{len(found)} 条意见（{by_level}），规则 {rules.source}",
-        Level.DONE)
+    common = sum(len(d.common) for d in reviews)
+    say(f"审核：{len(reviews)} 个部门，{projects} 个项目，{len(found)} 条意见（{by_level}"
+        f"{f'；其中共性问题 {common} 条' if common else ''}），规则 {rules.source}", Level.DONE)
     if out is not None:
         problems += _write(out, reviews, reviewers, rules, base, root, problems, say)
     code = exit_code(problems)

@@ -20,7 +20,7 @@ from urllib.request import url2pathname
 from render.problems import RenderError
 from render import STYLES
 from render.bind import archive
-from render.typeset import geometry, weasy
+from render.typeset import geometry, streams, weasy
 from render.typeset.fonts import FAST_FAMILY, FONT_FAMILY
 
 
@@ -193,7 +193,7 @@ def write(doc: weasyprint.Document, attachments: tuple[Attached, ...] = (), stam
     families = {font.family for font in doc.fonts.values()} - {FAST_FAMILY, FONT_FAMILY}
     if families:
         raise RenderError(f"排版用了 {FONT_FAMILY} 以外的字体：{'、'.join(sorted(families))}")
-    return data
+    return streams.settled(data)
 
 
 def anchor_pages(doc: weasyprint.Document) -> dict[str, int]:

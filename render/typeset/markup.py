@@ -9,7 +9,7 @@ from markupsafe import Markup
 
 from render import TEMPLATES, __version__
 from render.source import model as m
-from render.typeset import chart, geometry, mark, runs
+from render.typeset import chart, geometry, mark, measure, runs, widows
 from render.typeset.columns import GOAL_LINES, head_rows, summary_widths, table_widths
 
 
@@ -84,6 +84,8 @@ def environment() -> jinja2.Environment:
     env.filters["chinese_date"] = lambda d: f"{d.year}年{d.month}月{d.day}日"
     env.filters["keep"] = runs.keep  # escapes: the text stays data
     env.filters["keep_tail"] = runs.keep_tail
+    env.filters["fit"] = widows.fitted  # as keep, and no cell's last line a lone character
+    env.globals["goal_indent"] = measure.INDENT
     return env
 
 

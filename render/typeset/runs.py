@@ -51,15 +51,23 @@ def keep(text: object) -> Markup:
     return Markup("").join(out + [escape(text[at:])])
 
 
+# The characters at least that go down with the leader: `8万元` alone on the last line of an entry read as a
+# line of its own (目录 entry 9); `经费8万元` reads as the end of the title.
+TAIL = 5
+
+
 def keep_tail(text: object) -> Markup:
-    """As `keep`, with the last piece in `<span class="tail">`: the contents hang their dot leader on it, so
-    that an entry as long as its line takes its last characters along to the leader's line."""
+    """As `keep`, with the last pieces (TAIL characters at least) in `<span class="tail">`: the contents
+    hang their dot leader on it, so that an entry as long as its line takes its last words along to the
+    leader's line."""
     text = str(text)
     parts = pieces(text)
     if not parts:
         return Markup("")
-    head = "".join(parts[:-1])
-    return keep(head) + Markup('<span class="tail">{}</span>').format(parts[-1])
+    cut = len(parts) - 1
+    while cut > 0 and len("".join(parts[cut:])) < TAIL:
+        cut -= 1
+    return keep("".join(parts[:cut])) + Markup('<span class="tail">{}</span>').format("".join(parts[cut:]))
 
 
 QUOTES = "“”‘’"
