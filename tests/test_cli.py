@@ -29,7 +29,7 @@ def test_help_is_in_chinese(args, capsys):
 
 
 @pytest.mark.parametrize(("args", "said"), [
-    (["bild"], "不认识的命令“bild”：可用的有 build、watch、check、import、verify、review、archive、update；是否应为 build？"),
+    (["bild"], "不认识的命令“bild”：可用的有 build、watch、check、import、verify、review、archive、update、serve、user；是否应为 build？"),
     (["--jobs", "x"], "参数 --jobs 的值“x”不是整数"),
     (["check", "--bogus"], "不认识的参数：--bogus"),
     (["import"], "缺少参数：文件"),

@@ -11,6 +11,7 @@ import traceback
 from pathlib import Path
 
 from render import COMMAND
+from render.commands import serve, user
 from render.commands.arguments import Parser, invalid_choice, whole
 from render.commands.system import system_message
 from render.source import fields, folders
@@ -25,6 +26,8 @@ COMMANDS = {
     "review": "按审核规则审核绩效目标表，列出审核意见",
     "archive": "把输出文件夹做成档案室接收的电子档案移交包（--check：对移交包做四性检测）",
     "update": "按清单记录的选项重新生成输出文件夹中的每种 PDF（各种装订册、草稿、审核意见），使它们都与内容一致",
+    "serve": serve.HELP,
+    "user": user.HELP,
 }
 # Both relative to where the command is run (render/source/folders.py)
 CONTENT, DIST = folders.CONTENT, folders.DIST
@@ -67,7 +70,9 @@ def parser() -> Parser:
     _common(top, True)
     sub = top.add_subparsers(dest="command", title="命令", metavar="命令", parser_class=Parser)
     made = {name: sub.add_parser(name, help=text, description=text) for name, text in COMMANDS.items()}
-    b, w, c, i, v, r, a, u = (made[n] for n in COMMANDS)
+    b, w, c, i, v, r, a, u = (made[n] for n in list(COMMANDS)[:8])
+    serve.arguments(made["serve"])
+    user.arguments(made["user"])
     b.arguments.add_argument("path", nargs="?", type=Path, metavar="路径",
                              help="只生成这个项目文件（.md），或这个部门文件夹的各表和装订册")
     for p in (b, w):
@@ -187,6 +192,8 @@ def printer(verbosity: int):
 
 
 def run(args, say) -> int:
+    if args.command in ("serve", "user"):  # the site's front door, and its accounts (render/site/)
+        return (serve if args.command == "serve" else user).run(args, say)
     if args.command == "check":
         from render.commands.check import check
 

@@ -35,10 +35,14 @@ def run(path: Path, rules_file: Path | None = None, strict: bool = False, out: P
         reviewers[d.department.folder], bad = rv.load(base / d.department.folder, base)
         report(bad, say)
         problems += bad
-        for f in d.common:  # said once, before the projects they are common to
-            say(f"== {d.department.dir_name} 共性问题（{f.shared} 个项目都有，只计一次，不计入各项目的等级）："
-                f"{f.rule.id} {f.rule.name}（{f.rule.level}）: {f.message}（{f.rule.advice}）",
-                Level.PROBLEM if f.rule.level == LEVELS[0] else Level.DONE)
+        if d.common:  # said once, before the projects they are common to, headed as a project is
+            counts = "，".join(f"{level} {n}" for level in LEVELS
+                              if (n := sum(f.rule.level == level for f in d.common)))
+            must = any(f.rule.level == LEVELS[0] for f in d.common)
+            say(f"== {d.department.dir_name} 共性问题（{d.common[0].shared} 个项目都有，只计一次，不计入各项目的等级）："
+                f"{counts}", Level.PROBLEM if must else Level.DONE)
+            for f in d.common:
+                say(str(f), Level.PROBLEM if f.rule.level == LEVELS[0] else Level.DONE)
         for r in d.projects:
             counts = "，".join(f"{level} {r.count(level)}" for level in LEVELS if r.count(level))
             # -q: only what must be changed (需修改); the advice and hints are for a full review
