@@ -403,6 +403,7 @@ def test_the_command_the_package_suggests_is_quoted_for_a_shell(built, manifest)
 
     from conftest import CONTENT
 
+    from render import COMMAND
     from render.archive import package, records
     from render.produce.plan import source_base
     from render.source import load
@@ -412,5 +413,5 @@ def test_the_command_the_package_suggests_is_quoted_for_a_shell(built, manifest)
     p = replace(p, department=replace(p.department, name="司法局$(touch x)'局"))
     line = next(line for line in package.readme(p, {}).decode("utf-8").splitlines() if "--check" in line)
     command = line.split("接收时可运行 ")[1].split(" 复核")[0]
-    assert shlex.split(command) == ["python", "build.py", "archive", "--check", f"{p.name}.zip"]
+    assert shlex.split(command) == [*shlex.split(COMMAND), "archive", "--check", f"{p.name}.zip"]
     assert "$(touch x)'局-2025年电子档案移交包.zip" in p.name + ".zip" and "'" in command.split("--check ")[1][:1]

@@ -80,6 +80,7 @@ def _check(carrier: Carrier, final: bool) -> Result:
     if final and FORM in present and present[FORM].fit:
         with carrier.local(FORM) as path:
             _usable(path, FORM, 0, {}, add)
+    _nothing_to_pass(records, add)
     return Result(carrier.name, capped(found), len(records) // 2, len(present),
                   sum(i.size for i in present.values()), to_fill, carrier.whole, carrier.zipped)
 
@@ -96,6 +97,13 @@ def capped(found: list[Finding]) -> tuple[Finding, ...]:
         if len(these) > limits.PROBLEMS:
             out.append(Finding(prop, "", check, limits.overflow(len(these))))
     return tuple(sorted(out))
+
+
+def _nothing_to_pass(records: set[str], add) -> None:
+    """A package of 0 件 (a wrong folder, an empty zip) passes no property: nothing in it was shown sound."""
+    if not records:
+        for prop in PROPERTIES:
+            add(prop, "", "电子档案", "移交包中没有电子档案（0 件），无从检测：请确认检测的是移交包文件夹或它的 .zip")
 
 
 def _listing(carrier: Carrier) -> dict[str, tuple[str, int]]:

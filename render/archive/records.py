@@ -58,7 +58,9 @@ class Package:
         quote in a department's name stays text."""
         import shlex
 
-        return f"python build.py archive --check {shlex.quote(self.name + '.zip')}"
+        from render import COMMAND
+
+        return f"{COMMAND} archive --check {shlex.quote(self.name + '.zip')}"
 
     def folder(self, r: Record) -> str:
         """A record's folder in the package: 电子档案/年度/类别/件号."""
