@@ -343,13 +343,17 @@ def test_a_check_removes_the_temp_folders_of_killed_checks(packed, tmp_path, mon
     import tempfile
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    stale, live = tmp_path / f"mubiaobiao-intake-{dead_pid()}-x", tmp_path / f"mubiaobiao-intake-{os.getppid()}-x"
+    from render.archive.carrier import TEMP_PREFIX
+
+    stale, live = tmp_path / f"{TEMP_PREFIX.format(dead_pid())}x", tmp_path / f"{TEMP_PREFIX.format(os.getppid())}x"
+    elsewhere = tmp_path / f"mubiaobiao-intake-{dead_pid()}@另一台-x"  # its pid is not this machine's to judge
+    elsewhere.mkdir()
     for folder in (stale, live):
         folder.mkdir()
         (folder / "record.pdf").write_bytes(b"%PDF-")
     assert intake.check(packed / f"{NAME}.zip").passed()
     assert not stale.exists() and live.exists()
-    assert sorted(p.name for p in tmp_path.iterdir()) == [live.name]  # and its own are gone
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([live.name, elsewhere.name])  # its own are gone
 
 
 # ---- item 16: metadata checked against each other and the PDF; the folder's own digest ----

@@ -7,7 +7,9 @@ from __future__ import annotations
 import codecs
 import hashlib
 import os
+import re
 import shutil
+import socket
 import stat
 import tempfile
 import zipfile
@@ -32,8 +34,9 @@ _PROGRAMS = (b"MZ", b"\x7fELF", b"#!", b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe",
              b"L\x00\x00\x00\x01\x14\x02\x00")
 _ARCHIVES = (b"PK\x03\x04", b"PK\x05\x06", b"7z\xbc\xaf", b"Rar!", b"\x1f\x8b", b"BZh", b"\xfd7zXZ", b"\xd0\xcf\x11\xe0")
 _CHUNK = 1024 * 1024
-TEMP_PREFIX = "mubiaobiao-intake-"  # + pid + "-": a later run removes those of processes that are gone
-STALE = TEMP_PREFIX + r"(?P<pid>\d+)-.*"
+# A check's temp folder: a later run removes those of its machine's processes that are gone (not another's).
+TEMP_PREFIX = f"mubiaobiao-intake-{{}}@{socket.gethostname()}-"
+STALE = re.escape(TEMP_PREFIX).replace(r"\{\}", r"(?P<pid>\d+)") + ".*"
 
 
 @dataclass(frozen=True, order=True)
@@ -56,12 +59,10 @@ class Item:  # a regular file of the package, as read once, in chunks
 
 def expected_kind(rel: str) -> str | None:
     """What a file at `rel` must be, or None: a package may not hold it."""
-    if rel in FIXED:
-        return FIXED[rel]
     parts = PurePosixPath(rel).parts
-    if parts[0] == "电子档案" and len(parts) > 2:
-        return "xml" if parts[-1] == METADATA else "pdf" if parts[-1].lower().endswith(".pdf") else None
-    return None
+    if rel in FIXED or parts[0] != "电子档案" or len(parts) < 3:
+        return FIXED.get(rel)
+    return "xml" if parts[-1] == METADATA else "pdf" if parts[-1].lower().endswith(".pdf") else None
 
 
 class _Sniff:
@@ -72,8 +73,7 @@ class _Sniff:
         self._decoder = codecs.getincrementaldecoder("utf-8")()
 
     def feed(self, chunk: bytes, last: bool = False) -> None:
-        if len(self.head) < 16:
-            self.head = (self.head + chunk)[:16]
+        self.head = self.head if len(self.head) >= 16 else (self.head + chunk)[:16]
         self.nul = self.nul or b"\x00" in chunk
         if self.utf8:
             try:
@@ -274,7 +274,7 @@ class Zip(Carrier):
 
     @contextmanager
     def local(self, rel: str):
-        folder = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-"))
+        folder = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX.format(os.getpid())))
         try:
             target = folder / ("record" + PurePosixPath(rel).suffix.lower()[:8])
             with self.archive.open(self.members[rel]) as src, open(target, "wb") as dst:
