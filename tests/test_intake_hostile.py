@@ -232,7 +232,7 @@ def test_a_catalogue_naming_one_record_thousands_of_times_is_checked_once(packed
     assert f"文件目录.xml: 完整性·件数: 列出 {11 + 2 * 1488:,} 件，超过 {limits.PACKAGE_RECORDS:,} 件：不像一个部门一年的移交包，未逐件检测" in found
 
 
-def test_a_zip_of_too_many_members_is_refused_from_its_directory(tmp_path):
+def test_a_zip_or_folder_of_too_many_entries_is_refused_before_reading(tmp_path):
     many = tmp_path / "many.zip"
     with zipfile.ZipFile(many, "w") as z:
         for n in range(limits.PACKAGE_ENTRIES + 1):
@@ -240,6 +240,12 @@ def test_a_zip_of_too_many_members_is_refused_from_its_directory(tmp_path):
     found = [str(f) for f in intake.check(many).findings]
     assert found == [f"（移交包）: 安全性·载体: zip 中有 {limits.PACKAGE_ENTRIES + 1:,} 个成员，超过 "
                      f"{limits.PACKAGE_ENTRIES:,} 个：不像移交包，未检测"]
+    folder = tmp_path / NAME / "其他"  # a folder is bounded alike, before its files are read
+    folder.mkdir(parents=True)
+    for n in range(limits.PACKAGE_ENTRIES + 1):
+        (folder / f"{n}.txt").touch()
+    found = [str(f) for f in intake.check(tmp_path / NAME).findings]
+    assert found == [f"（移交包）: 安全性·载体: 超过 {limits.PACKAGE_ENTRIES:,} 个文件和文件夹：不像移交包，未检测"]
 
 
 # ---- items 9, 10, 11: whatever the package, a report and exit 1 ----

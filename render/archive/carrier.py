@@ -15,6 +15,7 @@ import tempfile
 import zipfile
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path, PurePosixPath
 
 from render.archive.metadata import CATALOGUE, METADATA
@@ -132,14 +133,12 @@ class Carrier:
         self.items[rel] = Item(read, sha.hexdigest(), kind is not None and sniff.is_(kind) and not huge
                                and not sniff.head.startswith(_PROGRAMS + _ARCHIVES))
 
-    def close(self) -> None:
-        pass
-
     def __enter__(self):
         return self
 
     def __exit__(self, *_) -> None:
-        self.close()
+        if getattr(self, "archive", None) is not None:  # a Zip's
+            self.archive.close()
 
 
 class Folder(Carrier):
@@ -152,7 +151,8 @@ class Folder(Carrier):
         while stack:
             rel_dir = stack.pop()
             try:
-                listing = sorted(os.scandir(root / rel_dir), key=lambda e: e.name)
+                with os.scandir(root / rel_dir) as it:  # a folder of millions is read no further than the bound
+                    listing = sorted(islice(it, limits.PACKAGE_ENTRIES + 1 - entries), key=lambda e: e.name)
             except OSError as e:
                 self.bad("安全性", rel_dir, "载体", f"无法读取这个文件夹（{e.strerror}）")
                 continue
@@ -263,10 +263,6 @@ class Zip(Carrier):
             except (zipfile.BadZipFile, OSError, NotImplementedError, EOFError, ValueError) as e:
                 self.bad("安全性", rel, "载体", f"无法读出（{type(e).__name__}）")
                 self.items.pop(rel, None)
-
-    def close(self) -> None:
-        if self.archive is not None:
-            self.archive.close()
 
     def read(self, rel: str) -> bytes:
         with self.archive.open(self.members[rel]) as f:
