@@ -147,8 +147,8 @@ class Folder(Carrier):
     def __init__(self, root: Path, name: str) -> None:
         super().__init__(name)
         self.root = root
-        entries, total, stack = 0, 0, [""]
-        while stack:
+        entries, total, stack, regular = 0, 0, [""], []
+        while stack:  # listed to the bound first, as a zip's directory is: nothing is read from a folder too full
             rel_dir = stack.pop()
             try:
                 with os.scandir(root / rel_dir) as it:  # a folder of millions is read no further than the bound
@@ -172,7 +172,9 @@ class Folder(Carrier):
                     self.bad("安全性", rel, "载体", f"文件合计超过 {limits.size(limits.PACKAGE_BYTES)}：不像移交包，未读取")
                 else:
                     total += st.st_size
-                    self._read_file(rel, st.st_size)
+                    regular.append((rel, st.st_size))
+        for rel, size in sorted(regular):
+            self._read_file(rel, size)
         digest = hashlib.sha256("".join(f"{i.sha256}  {i.size}  {rel}\n" for rel, i in sorted(self.items.items()))
                                 .encode("utf-8"))
         self.whole = digest.hexdigest()
