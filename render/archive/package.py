@@ -114,11 +114,13 @@ def strangers(folder: Path) -> list[str]:
     replacing the folder would delete. A package's files are those its 说明文件.txt lists, and that file."""
     if not folder.is_dir():
         return []
-    try:
-        with open(folder / intake.README, "rb") as f:
-            lines = f.read(limits.PACKAGE_TEXT_BYTES).decode("utf-8", "replace").splitlines()
+    listing, lines = folder / intake.README, []
+    try:  # only a regular file: a pipe would never end being read
+        if listing.is_file() and not listing.is_symlink():
+            with open(listing, "rb") as f:
+                lines = f.read(limits.PACKAGE_TEXT_BYTES).decode("utf-8", "replace").splitlines()
     except OSError:
-        lines = []
+        pass
     ours = {m.group(3) for m in map(intake.LISTED.match, lines) if m} | {intake.README}
     folders = {parent.as_posix() for rel in ours for parent in PurePosixPath(rel).parents}
     found = []
