@@ -425,3 +425,19 @@ def test_the_command_the_package_suggests_is_quoted_for_a_shell(built, manifest)
     command = line.split("接收时可运行 ")[1].split(" 复核")[0]
     assert shlex.split(command) == [*shlex.split(COMMAND), "archive", "--check", f"{p.name}.zip"]
     assert "$(touch x)'局-2025年电子档案移交包.zip" in p.name + ".zip" and "'" in command.split("--check ")[1][:1]
+
+
+def test_an_embedded_file_that_inflates_past_a_source_is_refused_unread(packed, tmp_path):
+    import zlib
+
+    folder = spoiled(packed, tmp_path)
+    pdf = next((folder / PIECES / "0002").glob("*.pdf"))
+    with pikepdf.open(pdf, allow_overwriting_input=True) as doc:
+        bomb = pikepdf.Stream(doc, zlib.compress(bytes(64 * limits.MB), 9))  # 64 KB deflated
+        bomb.Filter, bomb.Type = pikepdf.Name.FlateDecode, pikepdf.Name.EmbeddedFile
+        doc.Root.Bomb = doc.make_indirect(bomb)
+        doc.save(pdf)
+    rel = pdf.relative_to(folder).as_posix()
+    assert pdf.stat().st_size < 2 * limits.MB
+    found = [str(f) for f in intake.check(folder).findings]
+    assert f"{rel}: 安全性·活动内容: 内嵌文件解压后超过 {limits.size(limits.PACKAGE_TEXT_BYTES)}，不是源文件" in found, found

@@ -172,7 +172,7 @@ def _bounded(stream) -> tuple[bytes | None, str]:
     and the rules): a stream that inflates to a gigabyte stops at the bound, never in memory whole."""
     import zlib
 
-    from render.source.limits import PACKAGE_TEXT_BYTES as _EMBEDDED_BYTES
+    from render.source import limits
 
     filters = stream.stream_dict.get("/Filter")
     raw = stream.read_raw_bytes()
@@ -180,12 +180,14 @@ def _bounded(stream) -> tuple[bytes | None, str]:
         data = raw
     elif str(filters) == "/FlateDecode" and "/DecodeParms" not in stream.stream_dict:
         try:
-            data = zlib.decompressobj().decompress(raw, _EMBEDDED_BYTES + 1)
+            data = zlib.decompressobj().decompress(raw, limits.PACKAGE_TEXT_BYTES + 1)
         except zlib.error:
             return None, "无法解压"
     else:
         return None, f"使用了源文件不用的编码 {filters}"
-    return (data, "") if len(data) <= _EMBEDDED_BYTES else (None, f"解压后超过 {_EMBEDDED_BYTES // 1024 // 1024} MB，不是源文件")
+    if len(data) > limits.PACKAGE_TEXT_BYTES:
+        return None, f"解压后超过 {limits.size(limits.PACKAGE_TEXT_BYTES)}，不是源文件"
+    return data, ""
 
 
 def _source_text(data: bytes) -> bool:
