@@ -8,7 +8,8 @@ from datetime import datetime
 from pathlib import Path
 
 from render.archive import pdf
-from render.produce import files, outputs
+from render.source import fields
+from render.produce import outputs
 from render.produce.plan import department_folder, stamp_for, table_target
 from render.source import model as m
 from render.source.filing import RETENTION
@@ -42,16 +43,26 @@ class Package:
     @property
     def name(self) -> str:
         """The package's folder (and, with .zip, its file) name."""
-        return files.safe_part(f"{self.department.dir_name}-{self.department.year}年电子档案移交包")
+        return fields.safe_part(f"{self.department.dir_name}-{self.department.year}年电子档案移交包")
 
     @property
     def category(self) -> str:
         """The 类别 folder under the 年度: the 机构或问题 when given, else the department."""
-        return files.safe_part(self.department.filing.series or self.department.dir_name)
+        return fields.safe_part(self.department.filing.series or self.department.dir_name)
 
     def counts(self) -> dict[str, int]:
         """How many records of each kind the package holds, in the registry's order."""
         return {k: n for k in outputs.records() if (n := sum(r.kind == k for r in self.records))}
+
+    @property
+    def check_command(self) -> str:
+        """The intake check of the zip, as one pastes it into a shell: the name quoted, so that `$(…)` or a
+        quote in a department's name stays text."""
+        import shlex
+
+        from render import COMMAND
+
+        return f"{COMMAND} archive --check {shlex.quote(self.name + '.zip')}"
 
     def folder(self, r: Record) -> str:
         """A record's folder in the package: 电子档案/年度/类别/件号."""

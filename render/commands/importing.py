@@ -9,22 +9,16 @@ from pathlib import Path
 import yaml
 
 from render.problems import Exit, Kind, Level, Problem, exit_code, plain
-from render.produce.files import safe_part, write_atomic
+from render.produce.files import write_atomic
 from render.source import fields, limits
 from render.source import model as m
 from render.source import scheme as sch
 from render.source.entries import parse_date
-from render.source.importer import department_yaml, project_markdown
+from render.source.importer import department_yaml, project_markdown, safe_name, target_file
 from render.source.limits import excerpt
 from render.source.pasted import Note, Table, assign_years, parse_tables, read_rows
 from render.source.rows import Unreadable
 from render.system import system_message
-
-
-def safe_name(text: str) -> str:
-    """A file name every system accepts, still recognisable to a person, and short enough for any."""
-    name = safe_part(text)
-    return name[:80] if name != "_" else "未命名项目"
 
 
 @dataclass(frozen=True)
@@ -87,7 +81,7 @@ def import_files(paths: list[Path], content: Path, *, force: bool = False, year:
             notes.append(Note(t.source, t.number, t.line, f"{dept_file} 写明指标体系“{named}”，本次按“{scheme.name}”导入："
                                                           f"请加 --scheme {named} 重新导入", error=True))
             continue
-        target = _target(folder, t.fields["项目名称"])
+        target = target_file(folder, t.fields["项目名称"])
         if target in claimed:
             first = claimed[target]
             notes.append(Note(t.source, t.number, t.line, f"与 {first.source} 表{first.number} 是同一年度、同一部门的"
@@ -131,19 +125,6 @@ def _folder(content: Path, t: Table, notes: list[Note]) -> Path | None:
     folder = content / t.year / f"{code}-{name}"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
-
-
-def _target(folder: Path, project_name: str) -> Path:
-    """The project's existing file if it has one, else the next number in the folder."""
-    stem = safe_name(project_name)
-    numbers = [0]
-    for p in folder.glob("*.md"):
-        prefix, _, rest = p.stem.partition("-")
-        if rest == stem:
-            return p
-        if prefix.isdigit():
-            numbers.append(int(prefix))
-    return folder / f"{max(numbers) + 1:02d}-{stem}.md"
 
 
 def _write(path: Path, text: str) -> None:

@@ -10,9 +10,9 @@ from typing import ClassVar, Protocol
 
 from render import ROOT, state
 from render.produce import cache as kc
-from render.produce.files import safe_part
 from render.problems import Kind, Problem
 from render.source import fields
+from render.source.fields import safe_part
 from render.source import model as m
 
 CHINA = timezone(timedelta(hours=8))
@@ -32,6 +32,11 @@ class Options:
     def right_tables(self) -> bool:
         """Whether the volume opens each table on a right-hand page: single-sided, every page is one."""
         return self.tables_on_right and not self.simplex
+
+    def flags(self) -> list[str]:
+        """The options that make this build's variant, as they are typed."""
+        return ["--simplex"] * self.simplex + ["--tables-on-right"] * self.right_tables \
+            + ["--draft", self.draft] * bool(self.draft)
 
     @property
     def workers(self) -> int:

@@ -15,6 +15,11 @@ def is_year(name: str) -> bool:
     return YEAR_DIR.fullmatch(name) is not None
 
 
+def safe_part(text: str) -> str:
+    """A path component every file system takes, still readable: of a content file, or of an output."""
+    return re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", text).strip(" .") or "_"
+
+
 @dataclass(frozen=True)
 class Field:
     label: str  # as the paper form prints it, and as the clerk writes it in the front matter

@@ -1,12 +1,15 @@
-"""Turn pasted tables into the text of content files: a project file per table, a new department's 部门.yml."""
+"""Turn pasted tables into the text and names of content files: a project file per table, a new department's
+部门.yml."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import yaml
 
 from render.source import fields
+from render.source.fields import safe_part
 from render.source import model as m
 from render.source import scheme as sch
 from render.source.parse import ESCAPED
@@ -65,3 +68,22 @@ def department_yaml(code: str, name: str, year: str, date: str | None, scheme: m
         f"编制日期:{' ' + date if date else ''}",
         f"编制单位:{_yaml_value(name)}",
     ] + ([] if scheme.name == sch.DEFAULT else [f"{sch.FIELD}: {scheme.name}"])) + "\n"
+
+
+def safe_name(text: str) -> str:
+    """A file name every system accepts, still recognisable to a person, and short enough for any."""
+    name = safe_part(text)
+    return name[:80] if name != "_" else "未命名项目"
+
+
+def target_file(folder: Path, project_name: str) -> Path:
+    """The project's existing file if it has one, else the next number in the folder."""
+    stem = safe_name(project_name)
+    numbers = [0]
+    for p in folder.glob("*.md"):
+        prefix, _, rest = p.stem.partition("-")
+        if rest == stem:
+            return p
+        if prefix.isdigit():
+            numbers.append(int(prefix))
+    return folder / f"{max(numbers) + 1:02d}-{stem}.md"
