@@ -21,7 +21,7 @@ from render.problems import RenderError
 from render import STYLES
 from render.bind import archive
 from render.typeset import geometry, streams, weasy
-from render.typeset.fonts import FAST_FAMILY, FONT_FAMILY
+from render.typeset.fonts import FONT_FAMILY, families
 
 
 weasy.import_fast()  # first: without it, importing WeasyPrint searches for its libraries
@@ -190,9 +190,9 @@ def write(doc: weasyprint.Document, attachments: tuple[Attached, ...] = (), stam
         data = doc.write_pdf(pdf_variant="pdf/a-3b", attachments=files, pdf_identifier=digest[:32].encode("ascii"),
                              finisher=archive.finisher(body))
     # Pango falls back to any font that has a glyph; the fonts are known only once the pages are drawn.
-    families = {font.family for font in doc.fonts.values()} - {FAST_FAMILY, FONT_FAMILY}
-    if families:
-        raise RenderError(f"排版用了 {FONT_FAMILY} 以外的字体：{'、'.join(sorted(families))}")
+    others = {font.family for font in doc.fonts.values()} - families()
+    if others:
+        raise RenderError(f"排版用了 {FONT_FAMILY} 等内置字体以外的字体：{'、'.join(sorted(others))}")
     return streams.settled(data)
 
 
