@@ -240,8 +240,8 @@ def test_the_opinion_is_pdfa_and_reads_alike(opinions):
 def test_the_workbook_grades_each_project(opinions):
     rules, d = seed_reviews()
     summary = list(load_workbook(opinions["signed"] / "审核意见.xlsx")["汇总表"].iter_rows(values_only=True))
-    assert summary[0][-2:] == ("结论", "处理")
-    assert [(r[1], r[-2], r[-1]) for r in summary[1:-1]] == [
+    assert summary[2][-2:] == ("结论", "处理")
+    assert [(r[1], r[-2], r[-1]) for r in summary[3:-1]] == [
         (p.project.name, conclude(p, rules).name, conclude(p, rules).grade.action) for p in d.projects]
 
 

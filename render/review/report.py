@@ -21,7 +21,7 @@ from render.review.reviewer import Reviewer
 from render.source import model as m
 from render.typeset import columns, geometry, markup, runs
 
-NAME = "审核意见"
+NAME = workbook.NAME
 KIND = "review"
 
 # The columns' shares of the type width (render/typeset/geometry.py), each its weight over the table's sum:
@@ -177,6 +177,12 @@ def issuer(who: Reviewer) -> str:
     return who.office or NO_ISSUER
 
 
+def issued(who: Reviewer) -> str:
+    """Who issued the opinion and when, as the workbook's second row says it."""
+    date = f"{who.date.year}年{who.date.month}月{who.date.day}日" if who.date else "（未填写）"
+    return f"审核单位：{who.office or '（未填写）'}　审核日期：{date}"
+
+
 def stamp_of(d: m.Department, who: Reviewer) -> datetime:
     """The opinion's date: SOURCE_DATE_EPOCH, else its 审核日期, else the department's (plan.stamp_for)."""
     from render.produce.plan import CHINA, epoch_problem, stamp_for
@@ -228,7 +234,7 @@ def write(out: Path, opinions: tuple[Opinion, ...], rules: Rules, base: Path, co
                 attached = tuple((Path(path).name, data) for path, data in sources)
                 listed = tuple(publish.Source(path, files.sha256(data)) for path, data in sources)
                 pdf_data, pages = pdf_bytes(opinion, rules, attached, stamp)
-                xlsx_data = workbook.xlsx_bytes(r, rules, stamp, title(d), issuer(who))
+                xlsx_data = workbook.xlsx_bytes(r, rules, stamp, title(d), issuer(who), issued(who))
                 for suffix, data, count in ((".pdf", pdf_data, pages), (".xlsx", xlsx_data, 0)):
                     target = f"{folder}/{NAME}{suffix}"
                     transaction.write(target, data)
