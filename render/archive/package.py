@@ -80,9 +80,10 @@ def write(p: Package, target: Path) -> tuple[intake.Result, list[intake.Finding]
         first = intake.check_folder(stage, p.name, final=False)
         if first.findings:
             return first, list(first.findings)
-        made[intake.FORM] = handover.pdf_bytes(p, first)
+        later = handover.made(p, first)
+        made.update(later)
         made[intake.README] = readme(p, made)
-        _put(stage, {rel: made[rel] for rel in (intake.FORM, intake.README)})
+        _put(stage, {rel: made[rel] for rel in (*later, intake.README)})
         result = intake.check_folder(stage, p.name)
         if result.findings:
             return result, list(result.findings)
