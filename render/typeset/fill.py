@@ -5,9 +5,9 @@ WeasyPrint justifies by widening spaces only, and Pango breaks neither beside a 
 number with its unit: 26 of 356 lines of the seed's opinion ended three characters short or more. So the
 lines are reckoned here, from the faces' own advances, as a typesetter fills a 28-character line: a piece
 (a character with the marks that may not start or end a line, a number with its unit, a quotation)
-goes on the line while it fits; a closing mark at the line's end may use its blank half; a piece too long
-for what is left (20人×55000元/年) is cut between its characters, but not before a closing mark nor beside
-a figure. Then every line but a paragraph's last gets the letter-spacing that brings its last character to the
+goes on the line while it fits; a closing mark at the line's end may use its blank half; a piece longer
+than four characters that does not fit (a quoted name) is cut between two Chinese characters, never before a
+closing mark nor beside a figure (GB/T 15835 keeps a number with its unit). Then every line but a paragraph's last gets the letter-spacing that brings its last character to the
 edge, and the last line keeps the grid's.
 """
 
