@@ -85,6 +85,7 @@ def _head(sheet, title: str, issued: str, columns: tuple[tuple[str, int], ...]) 
         sheet[f"A{row}"].font = font
         sheet[f"A{row}"].alignment = Alignment(horizontal="center" if row == 1 else "left", vertical="center")
     sheet.row_dimensions[1].height = 24
+    sheet.row_dimensions[HEAD_ROW].height = 2 * LINE + 2  # 项目年度金额（万元） and 规则编号 take two lines
     _append(sheet, tuple(name for name, _ in columns))
     for k, (_, width) in enumerate(columns, 1):
         sheet.column_dimensions[get_column_letter(k)].width = width
@@ -94,14 +95,18 @@ def _head(sheet, title: str, issued: str, columns: tuple[tuple[str, int], ...]) 
 
 
 def _finish(sheet) -> None:
-    """Wrapped text, the heads frozen and filtered, and printed landscape on A4, fitted to the page's width
+    """Wrapped text in thin rules, the heads frozen and filtered, and printed landscape on A4, fitted to the page's width
     (as many pages down as it takes), the heads on every page, page numbers at the foot."""
-    from openpyxl.styles import Alignment
+    from openpyxl.styles import Alignment, Border, Side
     from openpyxl.utils import get_column_letter
 
+    thin = Side(style="thin")
+    for cell in sheet[HEAD_ROW]:
+        cell.border = Border(thin, thin, thin, thin)
     for row in sheet.iter_rows(min_row=HEAD_ROW + 1):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+            cell.border = Border(thin, thin, thin, thin)  # printed, a table has its rules
         # LibreOffice keeps a row one line high where the file gives no height: as many lines as the
         # longest text wraps to, a Chinese character two units of the column's width
         lines = max(math.ceil(sum(2 if ord(c) > 0x7F else 1 for c in str(cell.value or "")) /
