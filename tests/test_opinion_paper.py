@@ -131,3 +131,11 @@ def test_numbers_and_units_are_spaced_as_gb_t_15835(opinion):
         text = squash("".join(page.extract_text() for page in doc.pages))
     assert "20人×55000元/年" in text and "2-效益指标4项中" in text
     assert "低于50%" not in text and "占0%" not in text  # the method's figures are the workbook's
+
+
+def test_a_missing_shipped_face_is_named_by_the_preflight(monkeypatch):
+    from render.typeset import fonts
+
+    assert fonts.preflight() == [] or all("styles/fonts" not in p.message for p in fonts.preflight())
+    monkeypatch.setitem(fonts.OFFICIAL_FACES, "仿宋", ("FandolFang GB", "无此字体.otf"))
+    assert [p.message for p in fonts.preflight() if "styles/fonts/无此字体.otf" in p.message]
