@@ -4,6 +4,7 @@ the sizes, the results, and blank lines for who hands it over, who receives it a
 from __future__ import annotations
 
 from render.archive import report
+from render.archive.carrier import REPORT
 from render.archive.intake import FORM, LATER, PROPERTIES, Result
 from render.archive.records import GENRE, Package, piece
 from render.archive.report import SUMMARY
@@ -15,9 +16,6 @@ TITLE = "电子档案移交与接收登记表"
 LABELS = {"真实性": "准确性（真实性）检验"}
 SIGNATURES = ("填表人（签名）", "审核人（签名）", "单位（印章）")
 KIND_NAMES = {"project": "绩效目标表", "volume": "装订册", "review": "审核意见"}
-# The 移交单位's check of the records, in full, beside the form that prints its results and its digest: a
-# signed paper carries no command to type, and a reader of the form can find what it sums up.
-REPORT = "其他/移交检测报告.txt"
 
 
 def size_text(size: int) -> str:
@@ -58,7 +56,8 @@ def html(p: Package, result: Result, checked: str) -> str:
 
 
 def made(p: Package, result: Result) -> dict[str, bytes]:
-    """The form and the report it sums up, by their place in the package."""
+    """The form and the report it sums up, by their place in the package: the 移交单位's check of the records
+    in full beside the form that prints its results and its digest (a signed paper carries no command)."""
     from render.typeset import layout
 
     checked = report.text(result).encode("utf-8")
