@@ -9,7 +9,7 @@ from datetime import datetime
 import pikepdf
 from pikepdf import Name, Rectangle
 
-from render.bind import archive, embed
+from render.bind import archive, embed, tags
 from render.typeset import fonts, geometry, streams
 
 
@@ -32,6 +32,7 @@ def assemble(frame: bytes, tables: tuple[bytes, ...], placements,
         embed.unify(volume, fonts.embedded_faces())
         _drop_opaque_groups(volume)
         attach(volume, attachments, stamp)
+        claim_level_b(volume)
         out = io.BytesIO()
         volume.save(out, deterministic_id=True, compress_streams=True)
         return streams.settled(out.getvalue())
@@ -50,6 +51,15 @@ def mark_frame(frame: bytes, mark: bytes, slots: set[int], duplex: bool) -> byte
         out = io.BytesIO()
         volume.save(out, deterministic_id=True, compress_streams=True)
         return streams.settled(out.getvalue())
+
+
+def claim_level_b(pdf: pikepdf.Pdf) -> None:
+    """The volume says PDF/A-3b only, not the frame's PDF/A-3a and PDF/UA-1: its tables are drawn from
+    their own PDFs without their structure trees, so their text reaches no element (issue 32: grafting the
+    tables' trees into the volume's is still to do)."""
+    xmp = pdf.Root.Metadata.read_bytes()
+    pdf.Root.Metadata.write(xmp.replace(tags.UA_XMP, b"").replace(b'pdfaid:conformance="A"',
+                                                                  b'pdfaid:conformance="B"'))
 
 
 def _lay_under(volume: pikepdf.Pdf, n: int, page: pikepdf.Page, name: str, dx: float) -> None:

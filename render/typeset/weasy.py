@@ -143,3 +143,19 @@ def deflate_now(stream, level: int) -> bool:
     stream.extra["Filter"] = "/FlateDecode"
     stream.compress = False
     return True
+
+
+def set_stream_bytes(stream, data: bytes) -> None:
+    """Replace a stream's data (WeasyPrint's XMP is one bytes item)."""
+    stream.stream = [data]
+
+
+def stream_items(stream) -> list:
+    """A content stream's items as pydyf keeps them until it writes: operators as bytes, names as str,
+    a marked-content property list as a `pydyf.Dictionary` (render/bind/tags.py rewrites those in place)."""
+    return stream.stream
+
+
+def page_references(pdf) -> list[bytes]:
+    """Each page's reference, in order (`PDF.page_references`)."""
+    return list(pdf.page_references)

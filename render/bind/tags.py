@@ -1,0 +1,175 @@
+"""Turn WeasyPrint's structure tree into the form's: table headers from the real grid, page furniture as
+artifacts, and the PDF/UA-1 identification beside the PDF/A one.
+
+Runs inside the finisher (render/bind/archive.py), on WeasyPrint's pydyf objects, before they are written.
+What WeasyPrint 70 leaves for us (docs/weasyprint.md, "Tags"): no /Scope on a TH; /Headers from a mapping
+that drifts under rowspans; the margin boxes' text (the page number) marked as content of elements that are
+not in the tree; a figure without a text alternative (the draft mark) in the tree; XMP naming one standard.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pydyf
+
+from render.bind import grid
+from render.typeset import weasy
+
+# ISO 14289-1 6.7.11 and ISO 19005-3 6.6.2.3.3: a schema outside PDF/A's own is declared in the XMP.
+UA_XMP = b"""<rdf:Description rdf:about="" xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/" \
+xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#" xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">
+<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">
+<pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>
+<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>
+<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>
+<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType="Resource">
+<pdfaProperty:name>part</pdfaProperty:name>
+<pdfaProperty:valueType>Integer</pdfaProperty:valueType>
+<pdfaProperty:category>internal</pdfaProperty:category>
+<pdfaProperty:description>Indicates which part of ISO 14289 standard is followed</pdfaProperty:description>
+</rdf:li></rdf:Seq></pdfaSchema:property>
+</rdf:li></rdf:Bag></pdfaExtension:schemas>
+</rdf:Description>
+<rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/"><pdfuaid:part>1</pdfuaid:part>\
+</rdf:Description>
+"""
+RDF_END = b"</rdf:RDF>"
+CELLS = ("/TH", "/TD")
+ROW_GROUPS = ("/THead", "/TBody", "/TFoot")
+# What a screen reader skips: the page number, repeated on every page.
+ARTIFACT = pydyf.Dictionary({"Type": "/Pagination"})
+
+
+def finish(pdf: pydyf.PDF) -> None:
+    if "StructTreeRoot" not in pdf.catalog:
+        return
+    root = weasy.pdf_object(pdf, pdf.catalog["StructTreeRoot"])
+    for n, table in enumerate(e for e in _elements(pdf, root) if e.get("S") == "/Table"):
+        label_cells(pdf, table, f"t{n + 1}")
+    _drop_decoration(pdf, root)
+    _artifacts(pdf, root)
+    identify(pdf)
+
+
+def _kids(pdf, element) -> list:
+    """The structure elements under `element` (its marked-content ids and annotations left out)."""
+    out = []
+    for kid in element.get("K", ()):
+        if isinstance(kid, (bytes, str)) and str(kid if isinstance(kid, str) else kid.decode()).endswith(" R"):
+            obj = weasy.pdf_object(pdf, kid)
+            if obj.get("Type") == "/StructElem":
+                out.append(obj)
+    return out
+
+
+def _elements(pdf, element):
+    """`element`'s descendants in reading order."""
+    for kid in _kids(pdf, element):
+        yield kid
+        yield from _elements(pdf, kid)
+
+
+def rows_of(pdf, table) -> list[list]:
+    """A Table element's TRs (inside THead, TBody, TFoot or directly), each as its TH and TD elements."""
+    rows = []
+    for kid in _kids(pdf, table):
+        if kid.get("S") in ROW_GROUPS:
+            rows += [r for r in _kids(pdf, kid) if r.get("S") == "/TR"]
+        elif kid.get("S") == "/TR":
+            rows.append(kid)
+    return [[c for c in _kids(pdf, row) if c.get("S") in CELLS] for row in rows]
+
+
+def _span(cell, key: str) -> int:
+    attributes = cell.get("A") or {}
+    return int(attributes.get(key, 1))
+
+
+def label_cells(pdf, table, prefix: str) -> None:
+    """Give each TH an ID and a /Scope, and each TD the /Headers that the grid gives it."""
+    rows = rows_of(pdf, table)
+    placed = grid.place([[grid.Cell(c.get("S") == "/TH", _span(c, "RowSpan"), _span(c, "ColSpan")) for c in row]
+                         for row in rows])
+    scope = grid.scopes(placed)
+    element = {p: rows[p.row][p.index] for p in placed}
+    name = {p: f"{prefix}r{p.row}c{p.column}" for p in scope}
+    for p in placed:
+        attributes = element[p].get("A")
+        if attributes is None:
+            attributes = element[p]["A"] = pydyf.Dictionary({"O": "/Table"})
+        if p in scope:
+            element[p]["ID"] = pydyf.String(name[p])
+            attributes["Scope"] = f"/{scope[p]}"
+            attributes.pop("Headers", None)
+        else:
+            attributes["Headers"] = pydyf.Array(pydyf.String(name[h]) for h in grid.headers(p, placed, scope))
+
+
+def _drop_decoration(pdf, root) -> None:
+    """Take every figure without a text alternative out of the tree, with the elements holding only it:
+    our templates give each figure that means something a title (the chart); one without is the draft
+    mark, which a screen reader should not read on every page. Its content becomes an artifact."""
+    def prune(element) -> bool:  # True: nothing left worth reading
+        if element.get("S") == "/Figure" and "Alt" not in element:
+            return True
+        kids = _kids(pdf, element)
+        dropped = {weasy.object_number(k) for k in kids if prune(k)}
+        if dropped:
+            element["K"] = pydyf.Array(k for k in element["K"] if not _is_one_of(pdf, k, dropped))
+        own = [k for k in element.get("K", ()) if not isinstance(k, (bytes, str)) or not _is_one_of(pdf, k, dropped)]
+        return bool(dropped) and not own and element.get("S") in ("/Div", "/NonStruct", "/Span")
+
+    prune(root)
+
+
+def _is_one_of(pdf, kid, numbers: set[int]) -> bool:
+    return isinstance(kid, (bytes, str)) and str(kid if isinstance(kid, str) else kid.decode()).endswith(" R") \
+        and weasy.object_number(weasy.pdf_object(pdf, kid)) in numbers
+
+
+def _artifacts(pdf, root) -> None:
+    """Every marked-content sequence whose element is not in the tree becomes an artifact, and leaves the
+    parent tree. WeasyPrint tags the margin boxes' text (the page number) under elements it never links
+    into the tree (its tags.py: an Artifact there is allowed only in PDF 2.0); ISO 14289-1 7.1 wants each
+    piece of content either in the tree or an artifact."""
+    reachable = {weasy.object_number(root)} | {weasy.object_number(e) for e in _elements(pdf, root)}
+    parents = weasy.pdf_object(pdf, root["ParentTree"])
+    nums = parents["Nums"]
+    pages = [weasy.pdf_object(pdf, page) for page in weasy.page_references(pdf)]
+    for key, value in zip(nums[::2], nums[1::2], strict=True):
+        if not isinstance(value, pydyf.Array) or key >= len(pages):
+            continue
+        orphans = {mcid for mcid, reference in enumerate(value)
+                   if weasy.object_number(weasy.pdf_object(pdf, reference)) not in reachable}
+        if not orphans:
+            continue
+        for mcid in orphans:
+            value[mcid] = "null"
+        while value and value[-1] == "null":
+            value.pop()
+        _unmark(weasy.pdf_object(pdf, pages[key]["Contents"]), orphans)
+
+
+def _unmark(stream, mcids: set[int]) -> None:
+    """`/Tag <</MCID n>> BDC` → `/Artifact <</Type /Pagination>> BDC` for each n given."""
+    items = weasy.stream_items(stream)
+    for i, item in enumerate(items):
+        if (isinstance(item, pydyf.Dictionary) and item.get("MCID") in mcids and i > 0
+                and i + 1 < len(items) and items[i + 1] == b"BDC"):
+            items[i - 1] = "/Artifact"
+            items[i] = ARTIFACT
+
+
+UA_PART = re.compile(rb"pdfuaid:part")
+
+
+def identify(pdf) -> None:
+    """The XMP says PDF/UA-1 as well as PDF/A-3a, with the extension schema PDF/A asks for pdfuaid."""
+    if "Metadata" not in pdf.catalog:
+        return
+    stream = weasy.pdf_object(pdf, pdf.catalog["Metadata"])
+    data = weasy.stream_bytes(stream)
+    if UA_PART.search(data) or RDF_END not in data:
+        return
+    weasy.set_stream_bytes(stream, data.replace(RDF_END, UA_XMP + RDF_END, 1))
