@@ -57,9 +57,8 @@ def claim_level_b(pdf: pikepdf.Pdf) -> None:
     """The volume says PDF/A-3b only, not the frame's PDF/A-3a and PDF/UA-1: its tables are drawn from
     their own PDFs without their structure trees, so their text reaches no element (issue 32: grafting the
     tables' trees into the volume's is still to do)."""
-    xmp = pdf.Root.Metadata.read_bytes()
-    pdf.Root.Metadata.write(xmp.replace(tags.UA_XMP, b"").replace(b'pdfaid:conformance="A"',
-                                                                  b'pdfaid:conformance="B"'))
+    xmp = tags.UA_CLAIM.sub(b"", pdf.Root.Metadata.read_bytes())
+    pdf.Root.Metadata.write(xmp.replace(b'pdfaid:conformance="A"', b'pdfaid:conformance="B"'))
 
 
 def _lay_under(volume: pikepdf.Pdf, n: int, page: pikepdf.Page, name: str, dx: float) -> None:

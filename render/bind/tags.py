@@ -35,6 +35,9 @@ xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#" xmlns:pdfaProperty="http:
 </rdf:Description>
 """
 RDF_END = b"</rdf:RDF>"
+# The two descriptions UA_XMP adds, however a later writer orders their attributes.
+UA_CLAIM = re.compile(rb"<rdf:Description\b(?:(?!</rdf:Description>).)*?(?:pdfuaid:part|pdfaExtension:schemas)"
+                      rb".*?</rdf:Description>\s*", re.S)
 CELLS = ("/TH", "/TD")
 ROW_GROUPS = ("/THead", "/TBody", "/TFoot")
 # What a screen reader skips: the page number, repeated on every page.
@@ -48,6 +51,7 @@ def finish(pdf: pydyf.PDF) -> None:
     for n, table in enumerate(e for e in _elements(pdf, root) if e.get("S") == "/Table"):
         label_cells(pdf, table, f"t{n + 1}")
     _drop_decoration(pdf, root)
+    _links(pdf, root)
     _artifacts(pdf, root)
     identify(pdf)
 
@@ -121,6 +125,34 @@ def _drop_decoration(pdf, root) -> None:
         return bool(dropped) and not own and element.get("S") in ("/Div", "/NonStruct", "/Span")
 
     prune(root)
+
+
+def _links(pdf, root) -> None:
+    """Each link annotation under its Link element (ISO 14289-1 7.18.5). WeasyPrint gives every inline box
+    inside an `<a>` (our `keep` spans) an annotation of its own, filed under that box's Span."""
+    parents = weasy.pdf_object(pdf, root["ParentTree"])["Nums"]
+    slot = {key: i for i, key in enumerate(parents[::2])}
+
+    def walk(element, link) -> None:
+        kept = []
+        for kid in element.get("K", ()):
+            obj = weasy.pdf_object(pdf, kid) if _is_reference(kid) else None
+            if obj is not None and obj.get("Type") == "/OBJR" and link is not None and link is not element:
+                link["K"].append(kid)
+                annotation = weasy.pdf_object(pdf, obj["Obj"])
+                parents[2 * slot[annotation["StructParent"]] + 1] = link.reference
+                continue
+            kept.append(kid)
+            if obj is not None and obj.get("Type") == "/StructElem":
+                walk(obj, obj if obj.get("S") == "/Link" else link)
+        if len(kept) != len(element.get("K", ())):
+            element["K"] = pydyf.Array(kept)
+
+    walk(root, None)
+
+
+def _is_reference(kid) -> bool:
+    return isinstance(kid, (bytes, str)) and str(kid if isinstance(kid, str) else kid.decode()).endswith(" R")
 
 
 def _is_one_of(pdf, kid, numbers: set[int]) -> bool:

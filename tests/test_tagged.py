@@ -1,0 +1,150 @@
+"""Tagged PDFs (issue 32): the tables pass PDF/A-3a and PDF/UA-1, a screen reader hears each 绩效值 with its
+一级, 二级 and 三级 and its column head, and our own structure check (render/archive/structure.py) catches what
+page-validation lets through: shown on broken files made here."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections import defaultdict
+
+import pdfplumber
+import pikepdf
+import pytest
+
+from conftest import CONTENT, DATA, DEPT
+from render.archive import pdf as archived, structure
+from render.source import load
+from render.typeset import layout, markup, paginate
+
+
+def tables(built):
+    return sorted((built / DEPT).glob("[0-9]*.pdf"))
+
+
+def test_every_table_claims_and_passes_pdfa_3a_and_pdfua_1_and_the_structure_check(built):
+    for path in tables(built):
+        assert archived.claimed(path) == ("3b", "3a", "ua1"), path.name
+        assert archived.pdfa_failures(path) == [], path.name
+        assert structure.check(path) == [], path.name
+
+
+def texts(path) -> dict[tuple[int, int], str]:
+    """(page index, MCID) → its text, as a text extractor reads it."""
+    out: dict[tuple[int, int], str] = defaultdict(str)
+    with pdfplumber.open(path) as pdf:
+        for n, page in enumerate(pdf.pages):
+            for char in page.chars:
+                if char.get("mcid") is not None:
+                    out[(n, char["mcid"])] += char["text"]
+    return out
+
+
+def element_text(element, said, pages) -> str:
+    page = element.get("/Pg")
+    out = ""
+    for kid in structure._kids(element):
+        if isinstance(kid, int):
+            out += said.get((pages[page.objgen], int(kid)), "")
+        elif isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+            out += element_text(kid, said, pages)
+    return re.sub(r"\s+", "", out)
+
+
+def test_each_value_is_read_with_its_indicator_path_and_column_head(built):
+    model, _ = load.load(CONTENT, DATA)
+    project = next(p for p in model.projects if p.stem.startswith("01-"))
+    path = next(p for p in tables(built) if p.name.startswith("01-"))
+    said = texts(path)
+    with pikepdf.open(path) as pdf:
+        pages = {page.objgen: n for n, page in enumerate(pdf.pages)}
+        elements = list(structure._walk(pdf.Root.StructTreeRoot))
+        ids = {bytes(e.ID): e for e in elements if "/ID" in e}
+        indicators = [e for e in elements if e.S == "/Table"][1]
+        values = [c for row in structure._rows(indicators) for c in row if c.S == "/TD"]
+        heard = [[element_text(ids[bytes(h)], said, pages) for h in structure._attribute(c, "/Headers")]
+                 + [element_text(c, said, pages)] for c in values]
+    expected = [[l1.label, l2.label, row.name, "绩效值", row.value]
+                for l1 in project.levels for l2 in l1.groups for row in l2.indicators]
+    assert [[re.sub(r"\s+", "", t) for t in e] for e in expected] == heard
+
+
+@pytest.fixture(scope="module")
+def seed_table() -> bytes:
+    model, _ = load.load(CONTENT, DATA)
+    project = next(p for p in model.projects if p.stem.startswith("09-"))
+    doc = paginate.project(markup.environment(), project, "2025-01-20T00:00:00+08:00")
+    return layout.write(doc)
+
+
+def broken(data: bytes, change) -> list[str]:
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        change(pdf)
+        return structure.problems(pdf)
+
+
+def test_the_check_passes_the_table_as_written(seed_table):
+    assert broken(seed_table, lambda pdf: None) == []
+
+
+def test_the_check_refuses_an_untagged_pdf(seed_table):
+    assert broken(seed_table, lambda pdf: pdf.Root.__delattr__("StructTreeRoot")) == ["没有结构树（未加标签）"]
+
+
+def _cells(pdf, kind: str) -> list:
+    table = [e for e in structure._walk(pdf.Root.StructTreeRoot) if e.S == "/Table"][1]
+    return [c for row in structure._rows(table) for c in row if c.S == kind]
+
+
+def test_the_check_refuses_headers_naming_a_cell_off_the_row(seed_table):
+    def point_elsewhere(pdf):
+        heads = _cells(pdf, "/TH")
+        _cells(pdf, "/TD")[0].A.Headers = pikepdf.Array([heads[-1].ID])  # the last row's 三级
+
+    assert any("不在其行或列上的表头" in p for p in broken(seed_table, point_elsewhere))
+
+
+def test_the_check_refuses_headers_naming_no_cell(seed_table):
+    def point_nowhere(pdf):
+        _cells(pdf, "/TD")[0].A.Headers = pikepdf.Array([pikepdf.String("nothing")])
+
+    assert any("不存在的表头" in p for p in broken(seed_table, point_nowhere))
+
+
+def test_the_check_refuses_content_that_reaches_no_element(seed_table):
+    def drop_a_row(pdf):
+        table = [e for e in structure._walk(pdf.Root.StructTreeRoot) if e.S == "/Table"][1]
+        body = [k for k in table.K if k.S == "/TBody"][0]
+        body.K = pikepdf.Array(list(body.K)[1:])
+
+    assert any("不属于结构树中的任何元素" in p for p in broken(seed_table, drop_a_row))
+
+
+def test_the_check_refuses_an_mcid_used_twice_on_a_page(seed_table):
+    def draw_twice(pdf):
+        page = pdf.pages[0]
+        page.contents_add(pdf.make_stream(b"/Span <</MCID 3>> BDC EMC"))
+
+    assert any("用了不止一次" in p for p in broken(seed_table, draw_twice))
+
+
+def test_the_check_refuses_a_table_read_out_of_print_order(seed_table):
+    def swap_rows(pdf):
+        table = [e for e in structure._walk(pdf.Root.StructTreeRoot) if e.S == "/Table"][1]
+        body = [k for k in table.K if k.S == "/TBody"][0]
+        rows = list(body.K)
+        body.K = pikepdf.Array([rows[1], rows[0]] + rows[2:])
+
+    assert any("结构顺序与印出的顺序不一致" in p for p in broken(seed_table, swap_rows))
+
+
+def test_the_check_refuses_what_weasyprint_tags_alone(seed_table):
+    """WeasyPrint's own tagging of the same table: page numbers in no element, value cells headed by the
+    wrong column (its rowspan drift), no /Scope: the finisher's work is what makes it pass."""
+    model, _ = load.load(CONTENT, DATA)
+    project = next(p for p in model.projects if p.stem.startswith("09-"))
+    doc = paginate.project(markup.environment(), project, "2025-01-20T00:00:00+08:00")
+    found = broken(doc.write_pdf(pdf_variant="pdf/a-3a"), lambda pdf: None)
+    assert any("不属于结构树中的任何元素" in p for p in found)
+    assert any("不在其行或列上的表头" in p for p in found)
+    assert any("没有 Scope" in p for p in found)
