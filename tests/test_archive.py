@@ -27,8 +27,7 @@ def test_every_pdf_identifies_as_pdfa3_with_output_intent_and_metadata(built, ma
     for f in pdfs(manifest):
         with pikepdf.open(built / f["path"]) as pdf:
             meta = pdf.open_metadata()
-            # a table 3a (tagged), the volume 3b until its tables' trees are grafted (issue 32)
-            assert meta.pdfa_status == ("3A" if f["path"].split("/")[-1][0].isdigit() else "3B"), f["path"]
+            assert meta.pdfa_status == "3A", f["path"]
             intents = pdf.Root.OutputIntents
             assert len(intents) == 1 and intents[0].S == "/GTS_PDFA1" and "/DestOutputProfile" in intents[0]
             assert str(pdf.Root.Lang) == "zh-CN"
@@ -164,19 +163,15 @@ def all_pdfs(kinds: dict[str, object]) -> list:
     return [p for v in kinds.values() for p in (v if isinstance(v, list) else [v])]
 
 
-def test_every_kind_of_pdf_passes_a_pdfa_3b_validator_and_those_of_what_it_claims(every_kind):
-    """3b for all; 3a, UA-1 and our structure check for every PDF but the volume, which claims 3b only until
-    its tables' structure trees are grafted into its own (issue 32)."""
+def test_every_kind_of_pdf_passes_pdfa_3b_3a_pdfua_1_and_the_structure_check(every_kind):
     from page import ValidationProfile, validate_pdf
     from render.archive import pdf, structure
 
-    volumes = {every_kind["volume"], every_kind["simplex"]} | {p for p in every_kind["drafts"] if not p.name[0].isdigit()}
     for path in all_pdfs(every_kind):
+        assert pdf.claimed(path) == ("3b", "3a", "ua1"), path.name
         assert pdf.pdfa_failures(path) == [], path.name
         assert validate_pdf(path, profile=ValidationProfile.PDF_A_3B).rules.total > 100, path.name
-        assert pdf.claimed(path) == (("3b",) if path in volumes else ("3b", "3a", "ua1")), path.name
-        if path not in volumes:
-            assert structure.check(path) == [], path.name
+        assert structure.check(path) == [], path.name
 
 
 def test_each_attached_file_is_listed_once_with_an_ascii_f_and_its_own_name_in_uf(every_kind):

@@ -46,6 +46,8 @@ def element_text(element, said, pages) -> str:
     for kid in structure._kids(element):
         if isinstance(kid, int):
             out += said.get((pages[page.objgen], int(kid)), "")
+        elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR":  # in a table page's form
+            out += said.get((pages[kid.Pg.objgen], int(kid.MCID)), "")
         elif isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
             out += element_text(kid, said, pages)
     return re.sub(r"\s+", "", out)
@@ -148,3 +150,40 @@ def test_the_check_refuses_what_weasyprint_tags_alone(seed_table):
     assert any("不属于结构树中的任何元素" in p for p in found)
     assert any("不在其行或列上的表头" in p for p in found)
     assert any("没有 Scope" in p for p in found)
+
+
+def volume(built):
+    return next(p for p in (built / DEPT).glob("*.pdf") if not p.name[0].isdigit())
+
+
+def test_the_volume_reads_cover_contents_summary_chart_then_each_table_under_its_h2(built):
+    said = texts(volume(built))
+    with pikepdf.open(volume(built)) as pdf:
+        pages = {page.objgen: n for n, page in enumerate(pdf.pages)}
+        document = pdf.Root.StructTreeRoot.K[0]
+        parts = [e for e in structure._walk(document) if e.S in ("/H1", "/H2", "/TOC", "/Figure")]
+        heads = [(str(e.S), element_text(e, said, pages)) for e in parts if e.S != "/TOC"]
+        assert [e.S for e in parts][:4] == ["/H1", "/H2", "/TOC", "/H2"]  # cover, 目录, its entries, 汇总表
+        assert heads[0][1].startswith("平罗县司法局") and heads[1][1] == "目录"
+        assert [h for h in heads if h[0] == "/Figure"] and heads[3][1] == "各项目年度金额"
+        assert [t for s, t in heads[4:] if s == "/H2"] == ["部门项目支出预算绩效目标表"] * len(tables(built))
+        toc = next(e for e in parts if e.S == "/TOC")
+        assert {e.S for e in structure._kids(toc) if isinstance(e, pikepdf.Dictionary)} == {"/TOCI"}
+        for page in pdf.pages:
+            for annotation in page.get("/Annots", ()):
+                assert str(annotation.Contents) and not str(annotation.Contents).startswith("slot"), annotation
+    assert not [t for t in said.values() if t.strip(".") == "" or "..." in t], "the dot leaders are artifacts"
+    with pdfplumber.open(volume(built)) as pdf:  # and they are there, drawn
+        assert "......" in "".join(c["text"] for c in pdf.pages[2].chars)
+
+
+def test_the_check_refuses_a_volume_whose_tables_reach_no_element(built):
+    """As the volume was before its tables' trees were grafted: their pages drawn, their content in no tree."""
+    def forget_tables(pdf):
+        for page in pdf.pages:
+            for form in (page.Resources.get("/XObject") or {}).values():
+                if "/StructParents" in form:
+                    del form["/StructParents"]
+
+    found = broken(volume(built).read_bytes(), forget_tables)
+    assert any("不属于结构树中的任何元素" in p for p in found)

@@ -127,7 +127,17 @@ def check_pydyf():
         == b"q\nQ", _gone("pydyf", "Stream.extra, and Stream.data writing the items as they are")
 
 
+def check_link_words():
+    doc = layout.document('<html lang="zh-CN"><body><p><a href="#x" title="目录第一项">第一项</a> <a href="#x">三</a>'
+                          '</p><p id="x">x</p></body></html>')
+    seen: dict[int, str] = {}
+    doc.write_pdf(pdf_variant="pdf/a-3a", finisher=lambda document, pdf: seen.update(weasy.link_words(document)))
+    assert sorted(seen.values()) == ["三", "目录第一项"], _gone("link_words", "Page.links' boxes with their "
+                                                               "link_annotation and element")
+
+
 CHECKS = {
+    "link_words": check_link_words,
     "import_fast": check_import_fast,
     "harfbuzz_subset_loaded": check_harfbuzz_subset_loaded,
     "warm_c_types": check_warm_c_types,

@@ -22,9 +22,11 @@ LIMIT = 20  # problems of one kind reported per file: the rest say nothing new
 
 @dataclass
 class Page:
-    """What one page's content marks: its MCIDs in drawing order, and what it paints outside any."""
+    """What one page's content marks: its MCIDs in drawing order, each with its scope (None: the page's;
+    a form's objgen where the form has /StructParents of its own), and what it paints outside any."""
 
-    mcids: list[int] = field(default_factory=list)
+    mcids: list[tuple] = field(default_factory=list)
+    keys: dict = field(default_factory=dict)  # scope → its /StructParents
     untagged: int = 0  # painting operators neither in marked content with an MCID nor in an artifact
 
 
@@ -48,17 +50,17 @@ def problems(pdf: pikepdf.Pdf) -> list[str]:
     elements = list(_walk(root))
     owner = _owners(elements, number, found)
     parents = _parent_tree(root)
-    for n, (page, marks) in enumerate(zip(pdf.pages, pages, strict=True)):
-        key = page.obj.get("/StructParents")
-        for mcid in dict.fromkeys(marks.mcids):
-            if (n, mcid) not in owner:
+    for n, marks in enumerate(pages):
+        for scope, mcid in dict.fromkeys(marks.mcids):
+            key = marks.keys.get(scope)
+            if (n, scope, mcid) not in owner:
                 found.append(f"第 {n + 1} 页标记内容 MCID {mcid} 不属于结构树中的任何元素")
-            elif key is None or parents.get((int(key), mcid)) != owner[(n, mcid)]:
+            elif key is None or parents.get((int(key), mcid)) != owner[(n, scope, mcid)]:
                 found.append(f"第 {n + 1} 页 MCID {mcid} 的父树（ParentTree）条目与结构树不符")
         if marks.untagged:
             found.append(f"第 {n + 1} 页有 {marks.untagged} 处绘制内容既无标签也未标为 Artifact")
-    for (n, mcid) in owner:
-        if mcid not in pages[n].mcids:
+    for (n, scope, mcid) in owner:
+        if (scope, mcid) not in pages[n].mcids:
             found.append(f"结构元素指向第 {n + 1} 页不存在的 MCID {mcid}")
     found += _tables(elements, pages, number)
     return _capped(found)
@@ -77,17 +79,17 @@ def _capped(found: list[str]) -> list[str]:
 def _marks(page: pikepdf.Dictionary, found: list[str], n: int) -> Page:
     """The page's marked content, the forms it draws included (as drawn: an MCID in a form belongs to the
     page unless the form has its own /StructParents, which no writer of ours gives)."""
-    out = Page()
-    _read(page, page.get("/Resources") or pikepdf.Dictionary(), out, [], 0)
+    out = Page(keys={None: page.get("/StructParents")})
+    _read(page, page.get("/Resources") or pikepdf.Dictionary(), out, [], 0, None)
     seen = set()
     for mcid in out.mcids:
         if mcid in seen:
-            found.append(f"第 {n + 1} 页 MCID {mcid} 用了不止一次")
+            found.append(f"第 {n + 1} 页 MCID {mcid[1]} 用了不止一次")
         seen.add(mcid)
     return out
 
 
-def _read(owner, resources, out: Page, stack: list[str], depth: int) -> None:
+def _read(owner, resources, out: Page, stack: list[str], depth: int, scope) -> None:
     properties = resources.get("/Properties") or pikepdf.Dictionary()
     for operands, operator in pikepdf.parse_content_stream(owner):
         op = str(operator)
@@ -100,7 +102,7 @@ def _read(owner, resources, out: Page, stack: list[str], depth: int) -> None:
             if tag == "/Artifact":
                 stack.append("artifact")
             elif mcid is not None:
-                out.mcids.append(int(mcid))
+                out.mcids.append((scope, int(mcid)))
                 stack.append("mcid")
             else:
                 stack.append("plain")
@@ -111,7 +113,11 @@ def _read(owner, resources, out: Page, stack: list[str], depth: int) -> None:
             inside = "artifact" in stack or "mcid" in stack
             form = (resources.get("/XObject") or {}).get(operands[0]) if op == "Do" else None
             if form is not None and form.get("/Subtype") == "/Form" and depth < 8 and "artifact" not in stack:
-                _read(form, form.get("/Resources") or resources, out, stack, depth + 1)
+                inner = scope
+                if "/StructParents" in form:
+                    inner = form.objgen
+                    out.keys[inner] = form.StructParents
+                _read(form, form.get("/Resources") or resources, out, stack, depth + 1, inner)
             elif not inside:
                 out.untagged += 1
 
@@ -130,23 +136,23 @@ def _walk(element):
                 yield from _walk(kid)
 
 
-def _owners(elements, number: dict, found: list[str]) -> dict[tuple[int, int], tuple]:
-    """(page index, MCID) → the element whose content it is."""
-    out: dict[tuple[int, int], tuple] = {}
+def _owners(elements, number: dict, found: list[str]) -> dict[tuple, tuple]:
+    """(page index, scope, MCID) → the element whose content it is."""
+    out: dict[tuple, tuple] = {}
     for element in elements:
         page = element.get("/Pg")
         for kid in _kids(element):
             if isinstance(kid, int):
-                where = page
-                mcid = int(kid)
+                where, scope, mcid = page, None, int(kid)
             elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR":
                 where, mcid = kid.get("/Pg", page), int(kid.MCID)
+                scope = kid.Stm.objgen if "/Stm" in kid else None
             else:
                 continue
             if where is None or where.objgen not in number:
                 found.append(f"结构元素 {element.S} 的 MCID {mcid} 没有所在页（/Pg）")
                 continue
-            key = (number[where.objgen], mcid)
+            key = (number[where.objgen], scope, mcid)
             if key in out:
                 found.append(f"第 {key[0] + 1} 页 MCID {mcid} 属于两个结构元素")
             out[key] = element.objgen
@@ -203,7 +209,7 @@ def _tables(elements, pages: list[Page], number: dict) -> list[str]:
                     found.append(f"{name}第 {p.row + 1} 行第 {p.column + 1} 列的 /Headers 指向不在其行或列上的表头 "
                                  f"{bytes(header).decode('latin-1')}")
         order = list(_content(table, number))
-        drawn = {key: i for n, page in enumerate(pages) for i, key in enumerate((n, m) for m in page.mcids)}
+        drawn = {(n, *m): i for n, page in enumerate(pages) for i, m in enumerate(page.mcids)}
         positions = [(key[0], drawn[key]) for key in order if key in drawn]
         if positions != sorted(positions):
             found.append(f"{name}的结构顺序与印出的顺序不一致")
@@ -218,11 +224,15 @@ def _labels(header: grid.Placed, cell: grid.Placed, scope) -> bool:
 
 
 def _content(element, number: dict):
-    """(page index, MCID) of everything under `element`, in the tree's order."""
+    """(page index, scope, MCID) of everything under `element`, in the tree's order."""
     page = element.get("/Pg")
     for kid in _kids(element):
         if isinstance(kid, int) and page is not None and page.objgen in number:
-            yield number[page.objgen], int(kid)
+            yield number[page.objgen], None, int(kid)
+        elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR":
+            where = kid.get("/Pg", page)
+            if where is not None and where.objgen in number:
+                yield number[where.objgen], kid.Stm.objgen if "/Stm" in kid else None, int(kid.MCID)
         elif isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
             yield from _content(kid, number)
 

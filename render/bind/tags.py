@@ -35,23 +35,23 @@ xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#" xmlns:pdfaProperty="http:
 </rdf:Description>
 """
 RDF_END = b"</rdf:RDF>"
-# The two descriptions UA_XMP adds, however a later writer orders their attributes.
-UA_CLAIM = re.compile(rb"<rdf:Description\b(?:(?!</rdf:Description>).)*?(?:pdfuaid:part|pdfaExtension:schemas)"
-                      rb".*?</rdf:Description>\s*", re.S)
 CELLS = ("/TH", "/TD")
 ROW_GROUPS = ("/THead", "/TBody", "/TFoot")
 # What a screen reader skips: the page number, repeated on every page.
 ARTIFACT = pydyf.Dictionary({"Type": "/Pagination"})
 
 
-def finish(pdf: pydyf.PDF) -> None:
+def finish(pdf: pydyf.PDF, words: dict[int, str]) -> None:
+    """`words`: each link annotation's words, by its object number (weasy.link_words)."""
     if "StructTreeRoot" not in pdf.catalog:
         return
     root = weasy.pdf_object(pdf, pdf.catalog["StructTreeRoot"])
+    _layout_tables(pdf, root)
     for n, table in enumerate(e for e in _elements(pdf, root) if e.get("S") == "/Table"):
         label_cells(pdf, table, f"t{n + 1}")
+    _id_tree(pdf, root)
     _drop_decoration(pdf, root)
-    _links(pdf, root)
+    _links(pdf, root, words)
     _artifacts(pdf, root)
     identify(pdf)
 
@@ -110,6 +110,15 @@ def label_cells(pdf, table, prefix: str) -> None:
             attributes["Headers"] = pydyf.Array(pydyf.String(name[h]) for h in grid.headers(p, placed, scope))
 
 
+def _id_tree(pdf, root) -> None:
+    """/IDTree, which ISO 32000-1 14.7.2 requires once an element has an ID (WeasyPrint writes none)."""
+    named = sorted(((e["ID"], e) for e in _elements(pdf, root) if "ID" in e), key=lambda x: str(x[0].string))
+    if named:
+        tree = pydyf.Dictionary({"Names": pydyf.Array(x for key, e in named for x in (key, e.reference))})
+        pdf.add_object(tree)
+        root["IDTree"] = tree.reference
+
+
 def _drop_decoration(pdf, root) -> None:
     """Take every figure without a text alternative out of the tree, with the elements holding only it:
     our templates give each figure that means something a title (the chart); one without is the draft
@@ -127,28 +136,77 @@ def _drop_decoration(pdf, root) -> None:
     prune(root)
 
 
-def _links(pdf, root) -> None:
-    """Each link annotation under its Link element (ISO 14289-1 7.18.5). WeasyPrint gives every inline box
-    inside an `<a>` (our `keep` spans) an annotation of its own, filed under that box's Span."""
+def _links(pdf, root, words: dict[int, str]) -> None:
+    """Each link annotation under its Link element (ISO 14289-1 7.18.5), with the link's words in
+    /Contents (7.18.1; WeasyPrint puts the anchor's name there). WeasyPrint gives every inline box inside an
+    `<a>` (our `keep` spans) an annotation of its own, filed under that box's Span; generated content in a
+    link (the contents' dot leader) is taken out of the tree, to become an artifact."""
     parents = weasy.pdf_object(pdf, root["ParentTree"])["Nums"]
     slot = {key: i for i, key in enumerate(parents[::2])}
+    annotations: dict[int, list] = {}
+    moved: dict[int, tuple] = {}  # link's number → (the link, the annotations' OBJRs moved up to it)
 
     def walk(element, link) -> None:
         kept = []
-        for kid in element.get("K", ()):
+        for kid in list(element.get("K", ())):
             obj = weasy.pdf_object(pdf, kid) if _is_reference(kid) else None
-            if obj is not None and obj.get("Type") == "/OBJR" and link is not None and link is not element:
-                link["K"].append(kid)
+            if obj is not None and obj.get("Type") == "/OBJR" and link is not None:
                 annotation = weasy.pdf_object(pdf, obj["Obj"])
-                parents[2 * slot[annotation["StructParent"]] + 1] = link.reference
-                continue
-            kept.append(kid)
+                annotations.setdefault(weasy.object_number(link), []).append(annotation)
+                if link is not element:
+                    moved.setdefault(weasy.object_number(link), (link, []))[1].append(kid)
+                    parents[2 * slot[annotation["StructParent"]] + 1] = link.reference
+                    continue
             if obj is not None and obj.get("Type") == "/StructElem":
                 walk(obj, obj if obj.get("S") == "/Link" else link)
+                if link is not None and obj.get("S") == "/NonStruct":
+                    continue  # generated content: the leader
+            kept.append(kid)
         if len(kept) != len(element.get("K", ())):
             element["K"] = pydyf.Array(kept)
 
     walk(root, None)
+    for link, objrs in moved.values():
+        link["K"].extend(objrs)
+    for linked in annotations.values():
+        said = [words.get(weasy.object_number(a), "") for a in linked]
+        text = max(said, key=len) if said else ""
+        for annotation in linked:
+            annotation["Contents"] = pydyf.String(text)
+
+
+def _layout_tables(pdf, root) -> None:
+    """A table without a header cell lays text out; it is not data. The 目录 (each row a link) becomes a
+    TOC of TOCI entries, a label and references; any other such table a Div of Divs. WeasyPrint has no way
+    for the HTML to say so (no `role`)."""
+    for table in [e for e in _elements(pdf, root) if e.get("S") == "/Table"]:
+        rows = rows_of(pdf, table)
+        if any(c.get("S") == "/TH" for row in rows for c in row):
+            continue
+        trs = [weasy.pdf_object(pdf, r) for r in _row_references(pdf, table)]
+        toc = bool(trs) and all(any(e.get("S") == "/Link" for e in _elements(pdf, tr)) for tr in trs)
+        table["S"] = "/TOC" if toc else "/Div"
+        table["K"] = pydyf.Array(tr.reference for tr in trs)
+        for tr, cells in zip(trs, rows, strict=True):
+            tr["S"] = "/TOCI" if toc else "/Div"
+            tr["P"] = table.reference
+            for cell in cells:
+                cell.pop("A", None)
+                linked = any(e.get("S") == "/Link" for e in _elements(pdf, cell))
+                cell["S"] = ("/Reference" if linked else "/Lbl") if toc else "/Div"
+
+
+def _row_references(pdf, table) -> list:
+    out = []
+    for kid in table.get("K", ()):
+        obj = weasy.pdf_object(pdf, kid) if _is_reference(kid) else None
+        if obj is None:
+            continue
+        if obj.get("S") in ROW_GROUPS:
+            out += [k for k in obj.get("K", ()) if _is_reference(k) and weasy.pdf_object(pdf, k).get("S") == "/TR"]
+        elif obj.get("S") == "/TR":
+            out.append(kid)
+    return out
 
 
 def _is_reference(kid) -> bool:
