@@ -1,4 +1,4 @@
-"""Archive grade: PDF/A-3b identification, output intent, metadata, embedded sources, byte-identical rebuilds,
+"""Archive grade: PDF/A-3a and PDF/UA-1 identification, output intent, metadata, embedded sources, byte-identical rebuilds,
 and `verify` catching a flipped byte."""
 
 import hashlib

@@ -1,5 +1,5 @@
 """Turn a PDF into what an archive records of it (title, author, date, pages, the files it carries) and what
-an intake check finds wrong with it: not PDF/A-3b, not opened by Poppler or MuPDF, encrypted, active."""
+an intake check finds wrong with it: not PDF/A-3b (nor 3a, UA-1 where claimed), not opened by Poppler or MuPDF, encrypted, active."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-FORMAT = "PDF/A-3b（GB/T 23286.3-2021 / ISO 19005-3）"
+FORMAT = "PDF/A-3a（GB/T 23286.3-2021 / ISO 19005-3）"
 # Actions that run code, start a program, reach out or submit something (ISO 32000-1 §12.6.4).
 _ACTIVE = {"/JavaScript": "JavaScript", "/Launch": "启动程序（Launch）动作", "/URI": "链接网址（URI）动作",
            "/SubmitForm": "提交表单动作", "/ImportData": "导入数据动作", "/GoToR": "打开其他文件（GoToR）动作",
