@@ -14,6 +14,7 @@ import pikepdf
 from pikepdf import Name
 
 SKIP = ("/MCR", "/OBJR")
+COPIED = {"/Alt", "/ActualText", "/Lang", "/T", "/E"}
 
 
 def graft(volume: pikepdf.Pdf, sources: list[pikepdf.Pdf], slots: list[tuple[int, int, pikepdf.Object]]) -> None:
@@ -56,16 +57,16 @@ def graft(volume: pikepdf.Pdf, sources: list[pikepdf.Pdf], slots: list[tuple[int
 
 def _copy(volume, element, parent, prefix: str, forms, table: int, parents) -> pikepdf.Object:
     """A new element of the volume for `element` of a table's PDF, and its descendants."""
+    present = set(element.keys())
     tag = element.S
     new = volume.make_indirect(pikepdf.Dictionary(Type=Name.StructElem, S=Name.H2 if tag == "/H1" else tag,
                                                   P=parent))
-    for key in ("/Alt", "/ActualText", "/Lang", "/T", "/E"):
-        if key in element:
-            new[key] = element[key]
-    if "/ID" in element:
+    for key in present & COPIED:
+        new[key] = element[key]
+    if "/ID" in present:
         new.ID = pikepdf.String(prefix + str(element.ID))
-    if "/A" in element:
-        attributes = pikepdf.Dictionary({k: v for k, v in element.A.items()})
+    if "/A" in present:
+        attributes = pikepdf.Dictionary({k: v for k, v in element.A.items()})  # a direct copy: not shared
         if "/Headers" in attributes:
             attributes.Headers = pikepdf.Array([pikepdf.String(prefix + str(h)) for h in attributes.Headers])
         new.A = attributes

@@ -46,8 +46,9 @@ def finish(pdf: pydyf.PDF, words: dict[int, str]) -> None:
     if "StructTreeRoot" not in pdf.catalog:
         return
     root = weasy.pdf_object(pdf, pdf.catalog["StructTreeRoot"])
-    _layout_tables(pdf, root)
-    for n, table in enumerate(e for e in _elements(pdf, root) if e.get("S") == "/Table"):
+    elements = list(_elements(pdf, root))
+    _layout_tables(pdf, elements)
+    for n, table in enumerate(e for e in elements if e.get("S") == "/Table"):
         label_cells(pdf, table, f"t{n + 1}")
     _id_tree(pdf, root)
     _drop_decoration(pdf, root)
@@ -60,18 +61,21 @@ def _kids(pdf, element) -> list:
     """The structure elements under `element` (its marked-content ids and annotations left out)."""
     out = []
     for kid in element.get("K", ()):
-        if isinstance(kid, (bytes, str)) and str(kid if isinstance(kid, str) else kid.decode()).endswith(" R"):
+        if _is_reference(kid):
             obj = weasy.pdf_object(pdf, kid)
             if obj.get("Type") == "/StructElem":
                 out.append(obj)
     return out
 
 
-def _elements(pdf, element):
+def _elements(pdf, element) -> list:
     """`element`'s descendants in reading order."""
-    for kid in _kids(pdf, element):
-        yield kid
-        yield from _elements(pdf, kid)
+    out, stack = [], _kids(pdf, element)[::-1]
+    while stack:
+        kid = stack.pop()
+        out.append(kid)
+        stack += _kids(pdf, kid)[::-1]
+    return out
 
 
 def rows_of(pdf, table) -> list[list]:
@@ -175,11 +179,11 @@ def _links(pdf, root, words: dict[int, str]) -> None:
             annotation["Contents"] = pydyf.String(text)
 
 
-def _layout_tables(pdf, root) -> None:
+def _layout_tables(pdf, elements: list) -> None:
     """A table without a header cell lays text out; it is not data. The 目录 (each row a link) becomes a
     TOC of TOCI entries, a label and references; any other such table a Div of Divs. WeasyPrint has no way
     for the HTML to say so (no `role`)."""
-    for table in [e for e in _elements(pdf, root) if e.get("S") == "/Table"]:
+    for table in [e for e in elements if e.get("S") == "/Table"]:
         rows = rows_of(pdf, table)
         if any(c.get("S") == "/TH" for row in rows for c in row):
             continue
@@ -210,12 +214,12 @@ def _row_references(pdf, table) -> list:
 
 
 def _is_reference(kid) -> bool:
-    return isinstance(kid, (bytes, str)) and str(kid if isinstance(kid, str) else kid.decode()).endswith(" R")
+    """In a /K array: an element or OBJR (pydyf writes references as bytes), not an MCID (an int)."""
+    return isinstance(kid, bytes)
 
 
 def _is_one_of(pdf, kid, numbers: set[int]) -> bool:
-    return isinstance(kid, (bytes, str)) and str(kid if isinstance(kid, str) else kid.decode()).endswith(" R") \
-        and weasy.object_number(weasy.pdf_object(pdf, kid)) in numbers
+    return _is_reference(kid) and weasy.object_number(weasy.pdf_object(pdf, kid)) in numbers
 
 
 def _artifacts(pdf, root) -> None:
