@@ -4,10 +4,11 @@
 # takes seconds, and the build refuses); Pango: WeasyPrint's text layout; poppler-utils and qpdf: the
 # tests read the PDFs back with them, and `archive --check` opens every PDF with Poppler and MuPDF; mupdf-tools and ghostscript: the tests draw every PDF with the
 # readers and the print path (ps2write) that look glyphs up as the PDF standard says (docs/fonts.md);
-# libreoffice-calc-nogui: the tests open 审核意见.xlsx in LibreOffice (about 35 s to install).
+# libreoffice-calc-nogui: the tests open 审核意见.xlsx in LibreOffice (about 35 s to install);
+# chromium: the site's tests drive it with Playwright (Playwright's own browser download is not used).
 set -euo pipefail
 packages=(fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils qpdf mupdf-tools ghostscript
-          libreoffice-calc-nogui)
+          libreoffice-calc-nogui chromium)
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
     echo "系统依赖: this is not a Debian/Ubuntu system; install the equivalents of: ${packages[*]}" >&2

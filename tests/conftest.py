@@ -49,7 +49,7 @@ def seed_tables() -> list[list[str]]:
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Path:
-    """The seed's content built once, as `python build.py --content DIR --out DIR` would."""
+    """The seed's content built once, as `python3 build.py --content DIR --out DIR` would."""
     out = tmp_path_factory.mktemp("dist")
     result = run_build("--content", str(CONTENT), "--out", str(out), "--jobs", "2")
     assert result.returncode == 0, result.stdout + result.stderr
@@ -174,3 +174,37 @@ def run_cli(*args: str) -> subprocess.CompletedProcess:
         except SystemExit as e:
             code = e.code if isinstance(e.code, int) else 2
     return subprocess.CompletedProcess(["build.py", *args], int(code), out.getvalue(), err.getvalue())
+
+
+# The site (render/site/): one per test session, since Django's settings are the process's.
+PASSWORD = "Zq7-mubiao-site-pass"
+ROLES = {"clerk": ("填报员", ["018"]), "other": ("填报员", ["019"]), "reviewer": ("审核员", []),
+         "archivist": ("档案员", []), "admin": ("管理员", [])}
+OTHER = "2025/019-平罗县民政局"  # another department: nothing of it may reach the 018 clerk
+OTHER_NAMES = ("民政救助专项资金甲", "民政养老服务补贴乙", "913.57")
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory):
+    """A copy of the seed's content plus another department, built, and the site configured over it with
+    an account per role (the password PASSWORD): the content folder, output folder and state folder."""
+    base = tmp_path_factory.mktemp("site")
+    content = copy_content(base)
+    folder = content / OTHER
+    department_file(folder, "019", "平罗县民政局")
+    rows = [("1-产出指标", "11-数量指标", "救助人数", "≥300人"), ("3-满意度指标", "31-服务对象满意度", "群众满意度", "≥90%")]
+    project_file(folder, "01-" + OTHER_NAMES[0], OTHER_NAMES[0], "019-平罗县民政局", OTHER_NAMES[2], rows)
+    project_file(folder, "02-" + OTHER_NAMES[1], OTHER_NAMES[1], "019-平罗县民政局", "10", rows)
+    out, state = base / "dist", base / "state"
+    result = run_build("--content", str(content), "--out", str(out), "--jobs", "2")
+    assert result.returncode == 0, result.stdout + result.stderr
+    for name, (role, codes) in ROLES.items():
+        made = subprocess.run([sys.executable, str(ROOT / "build.py"), "user", "add", name, "--role", role,
+                               *(["--department", *codes] if codes else []), "--out", str(out), "--state", str(state)],
+                              input=PASSWORD + "\n", capture_output=True, text=True, timeout=120)
+        assert made.returncode == 0, made.stdout + made.stderr
+    from render.site import settings
+
+    settings.configure(content, out, state, jobs=1)
+    settings.migrate()
+    return content, out, state

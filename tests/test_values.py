@@ -75,7 +75,9 @@ CASES = [
     ("不涉及", "none", "", None, None, ""),
     ("有效促进", "words", "", None, None, ""),
     ("明显改善", "words", "", None, None, ""),
-    ("每月月末完成支付", "words", "", None, None, ""),
+    ("每月月末完成支付", "date", "", None, None, "每月月末完成支付"),  # a deadline each month
+    ("每季度末", "date", "", None, None, "每季度末"),
+    ("每季度≥1次", "number", "≥", "1", "1", "次/季度"),
     ("人民调解挽回经济损失1000万元", "words", "", None, None, ""),
     ("", "empty", "", None, None, ""),
     ("   ", "empty", "", None, None, ""),

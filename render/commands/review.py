@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from render.produce.plan import source_base
-from render.problems import Exit, Kind, Level, Problem, exit_code, plain, report
+from render.problems import Exit, Kind, Level, Problem, exit_code, from_here, plain, report
 from render.review import reviewer as rv
 from render.review.grade import conclude, tally
 from render.review.judge import review
@@ -26,13 +27,22 @@ def run(path: Path, rules_file: Path | None = None, strict: bool = False, out: P
     content, problems = load.load(root, base)
     problems = [p for p in problems if _within(base / p.path, target)
                 or base / p.path == department / fields.DEPARTMENT_FILE]
-    report(problems, say)
+    here = None if path.is_absolute() else base  # files named as the person finds them from where they are
+    report(problems, say, base=here)
     reviews = review(content, rules, lambda p: _within(base / p.source, target))
     reviewers = {}
     for d in reviews:
         reviewers[d.department.folder], bad = rv.load(base / d.department.folder, base)
         report(bad, say)
         problems += bad
+        if d.common:  # said once, before the projects they are common to, headed as a project is
+            counts = "，".join(f"{level} {n}" for level in LEVELS
+                              if (n := sum(f.rule.level == level for f in d.common)))
+            must = any(f.rule.level == LEVELS[0] for f in d.common)
+            say(f"== {d.department.dir_name} 共性问题（{d.common[0].shared} 个项目都有，只计一次，不计入各项目的等级）："
+                f"{counts}", Level.PROBLEM if must else Level.DONE)
+            for f in d.common:
+                say(str(f), Level.PROBLEM if f.rule.level == LEVELS[0] else Level.DONE)
         for r in d.projects:
             counts = "，".join(f"{level} {r.count(level)}" for level in LEVELS if r.count(level))
             # -q: only what must be changed (需修改); the advice and hints are for a full review
@@ -40,8 +50,8 @@ def run(path: Path, rules_file: Path | None = None, strict: bool = False, out: P
             grade = conclude(r, rules)
             say(f"== {r.project.stem}：{counts or '未发现问题'}；结论：{grade.name}（{grade.grade.action}）",
                 Level.PROBLEM if must else Level.DONE)
-            for f in r.findings:
-                say(str(f), Level.PROBLEM if f.rule.level == LEVELS[0] else Level.DONE)
+            for f in r.own:
+                say(str(replace(f, path=from_here(f.path, here))), Level.PROBLEM if f.rule.level == LEVELS[0] else Level.DONE)
             say(f"   {grade.name}：{grade.why}", Level.DONE)
         if len(d.projects) == len(d.department.projects):
             shares = "，".join(f"{t.grade.name} {t.projects} 个" for t in tally(d, rules))
@@ -49,8 +59,9 @@ def run(path: Path, rules_file: Path | None = None, strict: bool = False, out: P
     found = [f for d in reviews for f in d.findings]
     projects = sum(len(d.projects) for d in reviews)
     by_level = "，".join(f"{level} {sum(f.rule.level == level for f in found)}" for level in LEVELS)
-    say(f"审核：{len(reviews)} 个部门，{projects} 个项目，{len(found)} 条意见（{by_level}），规则 {rules.source}",
-        Level.DONE)
+    common = sum(len(d.common) for d in reviews)
+    say(f"审核：{len(reviews)} 个部门，{projects} 个项目，{len(found)} 条意见（{by_level}"
+        f"{f'；其中共性问题 {common} 条' if common else ''}），规则 {rules.source}", Level.DONE)
     if out is not None:
         problems += _write(out, reviews, reviewers, rules, base, root, problems, say)
     code = exit_code(problems)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Iterator
 
-from render.review import values
+from render.review import values, words
 from render.review.values import Value
 from render.source import model as m
 
@@ -130,8 +130,18 @@ _TOTAL_NAMES = ("合计", "总计", "小计", "总成本", "总费用", "总额"
 
 
 def _rate_word(name: str) -> tuple[str, str] | None:
-    """A 成本 line in 元 whose 三级指标 says it is a rate (人均培训成本): the word, and what it is per."""
-    return next(((word, noun) for word, noun in values.RATE_WORDS.items() if word in name), None)
+    """A 成本 line in 元 whose 三级指标 says it is a rate (人均培训成本): the word, and what it is per. 单位成本
+    is read in words, not as a string: 单位培训成本 and 培训单位成本 are the same rate."""
+    found = next(((word, noun) for word, noun in values.RATE_WORDS.items() if word in name), None)
+    if found is None:
+        said = words.cut(name)
+        if "单位" in said and any(w in said for w in _COST_WORDS):
+            return "单位成本", ""
+    return found
+
+
+# What names a cost: 单位 beside one of these makes the line a 单位成本.
+_COST_WORDS = ("成本", "费用", "单价", "标准")
 
 
 def _total(terms: list[Term]) -> Term | None:
@@ -153,8 +163,12 @@ def _count_for(ind: m.Indicator, noun: str, counts: list[Row]) -> tuple[Row | No
     the only one counted in that very unit, else the only one in 人 or 人次 for a rate per the other; for a
     单位成本 (noun ""), the project's only count."""
     if not noun:
-        if len(counts) == 1:
-            return counts[0], ""
+        # 单位培训成本 with 培训人次 among three counts: the one that shares its words
+        near = [r for r in counts if words.meaningful(ind.name) & words.meaningful(r.indicator.name)]
+        if len(near) > 1:  # 培训期数 beside 培训人次: a cost per unit is per head unless it says otherwise
+            near = [r for r in near if r.value.unit in ("人", "人次")]
+        if len(counts) == 1 or len(near) == 1:
+            return (counts if len(counts) == 1 else near)[0], ""
         return None, f"是单位成本，而数量指标有 {len(counts)} 项，不知对应哪一项"
     same_name = [r for r in counts if r.indicator.name == ind.name and (noun in r.value.unit or r.value.unit in noun)]
     if same_name:

@@ -5,11 +5,11 @@ of what a value means (render/review/meaning.py) register beside them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Callable
 
-from render.review import values
+from render.review import values, words
 from render.review.costs import Row, costs, rows, span
 from render.review.registry import PERCENT, CHECKS, Number, Rule, Rules, check
 from render.source import fields
@@ -22,6 +22,9 @@ class Finding:
     line: int
     rule: Rule
     message: str  # 意见: what was found, with the figures
+    # 共性问题: the same finding, word for word, in this many projects, every one of the department's; said
+    # and weighed once for the department, not in each project's grade. 0: the project's own.
+    shared: int = 0
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.rule.id} {self.rule.name}: {self.message}（{self.rule.advice}）"
@@ -33,7 +36,12 @@ class ProjectReview:
     findings: tuple[Finding, ...]  # most serious first, then in the order of the file
 
     def count(self, level: str) -> int:
-        return sum(f.rule.level == level for f in self.findings)
+        """The project's own findings of the level: what its grade is decided by."""
+        return sum(f.rule.level == level for f in self.own)
+
+    @property
+    def own(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if not f.shared)
 
 
 @dataclass(frozen=True)
@@ -42,11 +50,18 @@ class DepartmentReview:
     projects: tuple[ProjectReview, ...]
 
     def count(self, level: str) -> int:
-        return sum(p.count(level) for p in self.projects)
+        """Findings of the level, a 共性问题 once."""
+        return sum(p.count(level) for p in self.projects) + sum(f.rule.level == level for f in self.common)
+
+    @property
+    def common(self) -> tuple[Finding, ...]:
+        """The 共性问题, each once (as the first project has it)."""
+        return tuple(f for f in self.projects[0].findings if f.shared) if self.projects else ()
 
     @property
     def findings(self) -> tuple[Finding, ...]:
-        return tuple(f for p in self.projects for f in p.findings)
+        """Every finding once: the 共性问题, then each project's own."""
+        return self.common + tuple(f for p in self.projects for f in p.own)
 
 
 def review(content: m.Content, rules: Rules, chosen: Callable[[m.Project], bool] = lambda p: True
@@ -55,16 +70,32 @@ def review(content: m.Content, rules: Rules, chosen: Callable[[m.Project], bool]
     out = []
     for d in content.departments:
         reviews = []
+        # the department's tables of earlier years: what this year's may have been copied from
+        years = tuple(o for o in content.departments if o.code == d.code and o.year < d.year)
         for p in d.projects:
             if not chosen(p):
                 continue
-            found = [Finding(p.source, line, rule, message)
-                     for rule in rules.rules for line, message in CHECKS[rule.check].apply(rule, p, d)]
+            found = [Finding(p.source, line, rule, message) for rule in rules.rules
+                     for line, message in _apply(CHECKS[rule.check], rule, p, d, years)]
             found.sort(key=lambda f: (f.rule.rank, f.line, f.rule.id))
             reviews.append(ProjectReview(p, tuple(found)))
         if reviews:
-            out.append(DepartmentReview(d, tuple(reviews)))
+            out.append(DepartmentReview(d, _common(reviews, len(d.projects), rules.common)))
     return tuple(out)
+
+
+def _common(reviews: list[ProjectReview], projects: int, least: int) -> tuple[ProjectReview, ...]:
+    """The findings every project of a department reviewed whole has in the same words, marked shared, when
+    the department has at least `least` projects (0: never)."""
+    if not least or projects < least or len(reviews) != projects:
+        return tuple(reviews)
+    everywhere = set.intersection(*({(f.rule.id, f.message) for f in r.findings} for r in reviews))
+    return tuple(ProjectReview(r.project, tuple(replace(f, shared=projects) if (f.rule.id, f.message) in everywhere
+                                                else f for f in r.findings)) for r in reviews)
+
+
+def _apply(c, rule: Rule, p: m.Project, d: m.Department, years: tuple[m.Department, ...]):
+    return c.apply(rule, p, d, years) if c.years else c.apply(rule, p, d)
 
 
 def table_line(p: m.Project) -> int:
@@ -119,9 +150,13 @@ def structure(rule: Rule, p: m.Project, d: m.Department):
             yield present[l1].line, f"“{l1}”下缺少二级指标“{'”“'.join(missing)}”"
 
 
-@check("量化", 最低比例=PERCENT)
+@check("量化", 最低比例=PERCENT, 不计=list)
 def quantified(rule: Rule, p: m.Project, d: m.Department):
-    filled = [r for r in rows(p) if r.value.kind not in ("empty", "none")]  # 无: there is nothing to quantify
+    # 无: there is nothing to quantify; the groups other rules judge the form of (时效: R07, 效益: R21) are
+    # theirs, not counted again here
+    skip = rule.param("不计")
+    filled = [r for r in rows(p) if r.value.kind not in ("empty", "none")
+              and r.group not in skip and r.level1.partition("-")[2] not in skip]
     if not filled:
         return
     numbers = sum(r.value.quantified for r in filled)
@@ -133,10 +168,12 @@ def quantified(rule: Rule, p: m.Project, d: m.Department):
                                f"未量化的取值有 {in_words(filled)}")
 
 
-@check("产出定量", 二级指标=list)
+@check("产出定量", 二级指标=list, 等级二级=list, 等级用语=list)
 def output_numbers(rule: Rule, p: m.Project, d: m.Department):
     for row in rows(p):
-        if row.group in rule.param("二级指标") and row.value.kind in ("words", "none"):
+        # 评估等级 良好及以上: a grade is a quality's accepted form (分级分档), where a grade is what is measured
+        graded = row.group in rule.param("等级二级") and any(w in row.indicator.value for w in rule.param("等级用语"))
+        if row.group in rule.param("二级指标") and row.value.kind in ("words", "none") and not graded:
             yield row.indicator.line, f"{row.level2}{named(row)}的绩效值“{row.indicator.value}”不是数值"
 
 
@@ -157,12 +194,13 @@ def years(rule: Rule, p: m.Project, d: m.Department):
             yield row.indicator.line, (f"{row.level2}{named(row)}的绩效值“{row.indicator.value}”没有写明完成时限")
 
 
-@check("比较符号", 不查二级=list)
+@check("比较符号", 不查二级=list, 不查单位=list)
 def signs(rule: Rule, p: m.Project, d: m.Department):
     for row in rows(p):
         v = row.value
-        # a range has no target to sign: R06's finding, not this one
+        # a range has no target to sign: R06's finding, not this one; a head count (20人) is exact as written
         if (row.group not in rule.param("不查二级") and v.kind == "number" and v.unit and not v.sign
+                and v.unit not in rule.param("不查单位")
                 and not (v.unit == "%" and v.low == 100)):
             yield row.indicator.line, f"{named(row)}的绩效值“{row.indicator.value}”没有比较符号（≥、≤ 或 =）"
 
@@ -174,6 +212,8 @@ def satisfaction(rule: Rule, p: m.Project, d: m.Department):
         if row.group not in rule.param("二级指标") or row.value.kind == "empty":
             continue
         v = row.value
+        if v.kind in ("words", "none", "year"):  # no target at all: R30's
+            continue
         if v.kind not in ("number", "range") or v.unit != "%":
             yield row.indicator.line, f"{named(row)}的目标“{row.indicator.value}”不是百分数"
         elif v.low < least:
@@ -207,12 +247,14 @@ def costs_unreckoned(rule: Rule, p: m.Project, d: m.Department):
         yield ind.line, f"成本指标“{ind.name}”（{ind.value}）{why}，无法与项目年度金额核对"
 
 
-@check("重复")
+@check("重复", 相似度=PERCENT, 不比二级=list)
 def repeated(rule: Rule, p: m.Project, d: m.Department):
     seen: dict[tuple[str, str], int] = {}
+    least = rule.param("相似度") / 100
+    earlier: list[Row] = []
     for row in rows(p):
         name = row.indicator.name
-        if not name:
+        if not name or name.strip() in values.NONE:  # 无 under 生态效益 and 可持续影响 is said twice, not repeated
             continue
         for key in ((row.level2, name), ("", name + "\0" + row.indicator.value)):
             if key in seen:
@@ -220,6 +262,15 @@ def repeated(rule: Rule, p: m.Project, d: m.Department):
                 break
         else:
             seen[(row.level2, name)] = seen[("", name + "\0" + row.indicator.value)] = row.indicator.line
+            # the same thing in other words under another 二级 (a cost line names what it prices: not compared)
+            twin = next((o for o in earlier if o.level2 != row.level2 and o.value.unit == row.value.unit
+                         and o.value.kind == row.value.kind and words.contained(o.indicator.name, name) >= least), None)
+            if twin and row.group not in rule.param("不比二级"):
+                yield row.indicator.line, (f"{row.level2}“{name}”（{row.indicator.value}）与{twin.level2}"
+                                           f"“{twin.indicator.name}”（{twin.indicator.value}，第 {twin.indicator.line} 行）"
+                                           f"是同一项指标")
+            if row.group not in rule.param("不比二级") and row.value.kind not in ("empty", "none"):
+                earlier.append(row)
 
 
 @check("雷同", 最短字数=Number(1, 200, "字", whole=True))

@@ -157,13 +157,24 @@ def priced_twice(rule: Rule, p: m.Project, d: m.Department):
                         and abs(u.yearly - t.yearly) <= slack * t.yearly):
                     continue
                 amounts = f"{m.amount_text(p.amount, p.places)} + {m.amount_text(other.amount, other.places)}"
-                both = m.amount_text(p.amount + other.amount, p.places)
+                total = p.amount + other.amount
                 rate = t.yearly.quantize(Decimal(1), ROUND_HALF_UP)
                 yield t.line, (f"“{c.indicator.name}”{c.indicator.value}与 {other.stem} 的“{u.count.indicator.name}”"
                                f"{u.count.indicator.value}按同一标准（约 {rate} 元/{c.value.unit}/年）测算成本，"
-                               f"一年为 {span(t.low, t.high)} 万元；两个项目的年度金额合计 {both} 万元（{amounts}）："
-                               f"同一批人员可能在两个项目中重复列支")
+                               f"一年为 {span(t.low, t.high)} 万元；两个项目的年度金额合计 "
+                               f"{m.amount_text(total, p.places)} 万元（{amounts}）：{_shown(total, t, slack)}")
                 break
+
+
+def _shown(total: Decimal, t, slack: Decimal) -> str:
+    """What the two amounts against one year's cost show: the cost split between the projects, each costing
+    it whole; or paid twice."""
+    if total <= t.high * (1 + slack):
+        return (f"{'不足' if total < t.low * (1 - slack) else '约等于'}一年的成本，像是同一批人员的费用分由两个项目负担，"
+                f"而两个项目的成本指标都按全额测算")
+    if total >= 2 * t.low * (1 - slack):
+        return "够付两遍，同一批人员可能在两个项目中重复列支"
+    return "多于一年的成本而不足两遍，同一批人员的费用可能部分重复列支"
 
 
 @check("效益量化", 一级指标=list, 最低比例=PERCENT)
@@ -191,7 +202,10 @@ _NAME_NOISE = re.compile(r"(19|20)\d{2}\s*年度?|\d+(?:\.\d+)?\s*万?元|[“�
 def name_without_indicator(rule: Rule, p: m.Project, d: m.Department):
     names = [set(r.indicator.name) for r in rows(p) if r.indicator.name]
     least = Decimal(str(rule.param("最低重合比例")))
-    for part in _NAME_PARTS.split(_NAME_NOISE.sub("", unicodedata.normalize("NFKC", p.name))):
+    parts = _NAME_PARTS.split(_NAME_NOISE.sub("", unicodedata.normalize("NFKC", p.name)))
+    if len(parts) < 2:  # a name of one thing (农村人居环境整治经费) is what all its indicators are about
+        return
+    for part in parts:
         core = part
         for word in sorted(rule.param("泛词"), key=len, reverse=True):
             core = core.replace(word, "")

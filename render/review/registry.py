@@ -50,18 +50,21 @@ class Check:
     # each threshold a rule of it must set (their values live in the rules file only): list for names, else
     # the range a number may take; outside it a rule would silently never or always fire
     params: dict[str, type | Number]
+    # it reads the department's tables of earlier years too: called with them as a fourth argument
+    years: bool = False
 
 
 CHECKS: dict[str, Check] = {}
 
 
-def check(name: str, **params: type | Number):
-    """Declare the function below as the check `name`, with the thresholds a rule of it must set."""
+def check(name: str, *, years: bool = False, **params: type | Number):
+    """Declare the function below as the check `name`, with the thresholds a rule of it must set; with
+    `years`, it is also given the department's tables of earlier years (last year's goals, to compare)."""
 
     def register(fn: Callable) -> Callable:
         if name in CHECKS:
             raise ValueError(f"check {name} declared twice")
-        CHECKS[name] = Check(name, fn, params)
+        CHECKS[name] = Check(name, fn, params, years)
         return fn
 
     return register
@@ -103,5 +106,8 @@ class Rules:
     rules: tuple[Rule, ...]
     grades: tuple[Grade, ...]  # in the order of GRADES; the last holds for whatever the others do not
     grading: str  # 依据 of the grades: the document and article
+    # 共性问题: a finding every project of a department has in the same words is said once and weighed once,
+    # in a department of at least this many projects (0: never)
+    common: int = 0
 
 

@@ -116,7 +116,8 @@ def review_html(env, opinion: Opinion, rules: Rules, stamp: str) -> str:
     r, who = opinion.review, opinion.reviewer
     d = r.department
     items = [Item(p, chinese(n + 1), f"x{n + 1}", m.amount_text(p.project.amount, d.places), conclude(p, rules),
-                  _aspects(p.findings, d)) for n, p in enumerate(r.projects)]
+                  _aspects(p.own, d)) for n, p in enumerate(r.projects)]
+    common = [point for aspect in _aspects(r.common, d) for point in aspect.points]
     tallies = tally(r, rules)
     amount = sum((p.project.amount for p in r.projects), start=m.Decimal(0))
     widths = shares(GRADES_TABLE, ([str(len(items))], [], [i.amount for i in items]) + tuple([x] for x in LEVELS)
@@ -124,7 +125,8 @@ def review_html(env, opinion: Opinion, rules: Rules, stamp: str) -> str:
     return env.get_template("review.html.j2").render(
         heading=heading(d), items=items, tallies=tallies, places=d.places, rules=rules, levels=LEVELS,
         amount_total=m.amount_text(amount, d.places), widths=widths, department=d, who=who,
-        total={level: r.count(level) for level in LEVELS},
+        total={level: sum(p.count(level) for p in r.projects) for level in LEVELS}, common=common,
+        shared=r.common[0].shared if r.common else 0,
         addressee=who.addressee or d.name, blank=BLANK, blank_date=BLANK_DATE,
         rework=[t for t in tallies[1:] if t.projects], seal=geometry.SEAL,
         title=title(d), author=d.dir_name, subject="部门项目支出预算绩效目标" + NAME, generator=markup.GENERATOR,
@@ -165,10 +167,10 @@ def xlsx_bytes(r: DepartmentReview, rules: Rules, stamp: datetime) -> bytes:
              FEEDBACK)
     _append(ws, heads)
     n = 0
-    for p in r.projects:
-        for f in p.findings:
+    for name, found in [(f"共性问题（{len(r.projects)} 个项目）", r.common)] + [(p.project.name, p.own) for p in r.projects]:
+        for f in found:
             n += 1
-            _append(ws, (n, p.project.name, f.path, f.line, f.rule.id, f.rule.name, f.rule.level, f.message,
+            _append(ws, (n, name, f.path, f.line, f.rule.id, f.rule.name, f.rule.level, f.message,
                        f.rule.advice, f.rule.basis, f.rule.aspect, None))
     for column, width in zip("ABCDEFGHIJKL", (6, 30, 40, 6, 9, 16, 10, 60, 40, 40, 9, 40), strict=True):
         ws.column_dimensions[column].width = width
@@ -178,7 +180,7 @@ def xlsx_bytes(r: DepartmentReview, rules: Rules, stamp: datetime) -> bytes:
     for k, p in enumerate(r.projects, 1):
         pr, grade = p.project, conclude(p, rules).grade
         _append(summary, (k, pr.name, pr.office, pr.term, float(pr.amount), *(p.count(x) for x in LEVELS),
-                        len(p.findings), grade.name, grade.action))
+                        len(p.own), grade.name, grade.action))
     amount = sum((p.project.amount for p in r.projects), start=m.Decimal(0))
     grades = "，".join(f"{t.grade.name} {t.projects} 个" for t in tally(r, rules))
     _append(summary, ("合计", "", "", "", float(amount), *(r.count(x) for x in LEVELS), len(r.findings), grades, ""))

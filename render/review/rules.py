@@ -10,7 +10,7 @@ import yaml
 from render import ROOT
 from render.commands.system import system_message
 from render.problems import Kind, Problem
-from render.review import judge, meaning  # noqa: F401  (declare the checks)
+from render.review import across, judge, meaning  # noqa: F401  (declare the checks)
 from render.review.registry import ASPECTS, CHECKS, GRADES, LEVELS, Grade, Number, Rule, Rules
 from render.source import fields, limits
 
@@ -22,6 +22,8 @@ COMMON = ("名称", "级别", "方面", "检查", "依据", "建议")
 GRADE_KEYS = ("至多", "处理")
 BASIS = "依据"
 COUNT = Number(0, 1000, "条", whole=True)  # findings of one level a grade allows
+COMMON_KEY = "共性问题"  # in 结论: from how many projects a finding every one of them has is said once
+COMMON_PROJECTS = Number(0, 1000, "个项目", whole=True)
 
 
 # libyaml's parser where PyYAML has it: the same nodes and marks, five times as fast as the pure-Python one
@@ -56,7 +58,7 @@ def load(path: Path | None = None, base: Path = ROOT) -> tuple[Rules | None, lis
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         return None, [Problem(rel, mark.line + 1 if mark else 1, FIELD,
-                              f"YAML 格式错误（{getattr(e, 'problem', None) or e}）：请对照 rules/审核规则.yml 的写法")]
+                              f"格式有误（{getattr(e, 'problem', None) or e}）：请对照 rules/审核规则.yml 的写法")]
     problems: list[Problem] = []
 
     def bad(n: yaml.Node, message: str) -> None:
@@ -91,23 +93,31 @@ def load(path: Path | None = None, base: Path = ROOT) -> tuple[Rules | None, lis
         return None, limits.capped(problems)
     if not rules:
         return None, [Problem(rel, 1, FIELD, "没有任何规则")]
-    grades, basis = grading
-    return Rules(rel, data, tuple(rules), grades, basis), []
+    grades, basis, common = grading
+    return Rules(rel, data, tuple(rules), grades, basis, common), []
 
 
-def _grading(node: yaml.Node | None, bad) -> tuple[tuple[Grade, ...], str]:
-    """The grades of 结论, best first, and their 依据; every mistake said at its line (the result is then
-    not used)."""
+def _grading(node: yaml.Node | None, bad) -> tuple[tuple[Grade, ...], str, int]:
+    """The grades of 结论, best first, their 依据, and from how many projects a finding all have is a
+    共性问题 (0: never); every mistake said at its line (the result is then not used)."""
     if node is None:
-        return (), ""
+        return (), "", 0
     if not isinstance(node, yaml.MappingNode):
         bad(node, f"“{CONCLUSION}”应逐行写出{'、'.join(GRADES)}各等级的条件和{BASIS}")
-        return (), ""
+        return (), "", 0
     fields = dict(_pairs(node))
+    known = GRADES + (BASIS, COMMON_KEY)
     for key_node, _value in node.value:
         key = _key(key_node)
-        if key not in GRADES + (BASIS,):
-            bad(key_node, f"{CONCLUSION}：不认识的键“{limits.excerpt(str(key))}”；可用的有：{'、'.join(GRADES + (BASIS,))}")
+        if key not in known:
+            bad(key_node, f"{CONCLUSION}：不认识的键“{limits.excerpt(str(key))}”；可用的有：{'、'.join(known)}")
+    common = 0
+    if COMMON_KEY in fields:
+        number, wrong = _param(fields[COMMON_KEY], COMMON_PROJECTS)
+        if wrong:
+            bad(fields[COMMON_KEY], f"{CONCLUSION}：“{COMMON_KEY}”{wrong}")
+        else:
+            common = int(number)
     named = [key_node.value for key_node, _value in node.value if key_node.value in GRADES]
     if named != [g for g in GRADES if g in named]:
         bad(node, f"{CONCLUSION}：等级应自优至差依次写出：{'、'.join(GRADES)}")
@@ -140,7 +150,7 @@ def _grading(node: yaml.Node | None, bad) -> tuple[tuple[Grade, ...], str]:
         most = () if last else _most(name, parts.get("至多"), keys[name], before, bad)
         if action is not None and most is not None:
             grades.append(Grade(name, most, action.value.strip()))
-    return tuple(grades), basis.value.strip() if isinstance(basis, yaml.ScalarNode) else ""
+    return tuple(grades), basis.value.strip() if isinstance(basis, yaml.ScalarNode) else "", common
 
 
 def _most(name: str, node: yaml.Node | None, key: yaml.Node, before: dict[str, tuple[str, float]], bad

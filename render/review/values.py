@@ -44,6 +44,8 @@ _PER_BEFORE = re.compile(rf"^((?:每[^\d每]{{1,2}}?)+|{_AVERAGE})(?=[\d≥≤<>
 _IN_YEAR = re.compile(r"^(19|20)\d{2}\s*年\S")
 # 12月底前, 6月30日前, 10月中旬: a deadline within the year, the year unsaid (12个月 is a duration).
 _IN_MONTH = re.compile(r"^(1[0-2]|0?[1-9])\s*月\s*(\d{1,2}\s*日|底|末|前|初|中|上旬|中旬|下旬)")
+# 每月月末, 每季度末, 每月10日前: a deadline that comes back each period (每月4583元 is a rate, read before).
+_EACH_PERIOD = re.compile(r"^每个?(月|季度|季|半年|年|周|旬)(的)?[月季年]?(末|底|初|前|内|\d{1,2}\s*日)")
 # 元每人每月 / 元/人·月 / 元/人/月: one spelling, the slashes.
 _PER = re.compile(r"每|/|·|／")
 MONEY = {"元": Decimal(1), "千元": Decimal(1000), "万元": Decimal(10000), "亿元": Decimal(100000000)}
@@ -117,6 +119,8 @@ def parse(text: str) -> Value:
     if _YEAR.match(s):
         year = Decimal(s[:4])
         return Value(raw, "year", "", year, year, "年")
+    if _EACH_PERIOD.match(s):
+        return Value(raw, "date", "", None, None, s)
     sign, s = _sign(s)
     s = s.strip()
     per = ""

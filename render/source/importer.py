@@ -149,7 +149,7 @@ def import_files(paths: list[Path], content: Path, *, force: bool = False, year:
             notes.append(Note(t.source, t.number, t.line, f"{dept_file} 写明指标体系“{named}”，本次按“{scheme.name}”导入："
                                                           f"请加 --scheme {named} 重新导入", error=True))
             continue
-        target = _target(folder, t.fields["项目名称"])
+        target = target_file(folder, t.fields["项目名称"])
         if target in claimed:
             first = claimed[target]
             notes.append(Note(t.source, t.number, t.line, f"与 {first.source} 表{first.number} 是同一年度、同一部门的"
@@ -195,7 +195,7 @@ def _folder(content: Path, t: Table, notes: list[Note]) -> Path | None:
     return folder
 
 
-def _target(folder: Path, project_name: str) -> Path:
+def target_file(folder: Path, project_name: str) -> Path:
     """The project's existing file if it has one, else the next number in the folder."""
     stem = safe_name(project_name)
     numbers = [0]

@@ -1,0 +1,133 @@
+"""Turn a saved project file into its rebuilt PDF and volume, and a PDF's pages into preview images.
+
+The site keeps one warm pool of workers for its whole life, as `watch` does (WeasyPrint imported, fonts
+loaded), and runs one build at a time through it: the output folder's own lock keeps a CLI build and the
+site in turn. The build is the CLI's `build()`, limited to the department folder."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+import threading
+from pathlib import Path
+
+from django.conf import settings
+
+from render.problems import Level
+from render.produce.plan import Options
+from render.produce.publish import DRAFTS, read_manifest
+from render.produce.run import BuildResult, build
+
+_turn = threading.Lock()  # one build at a time from this process
+_pool = None
+_stop = threading.Event()
+SOURCES = (".md", ".yml", ".yaml")
+
+
+def start() -> None:
+    """The warm workers (`serve` only: the tests build in their own process, one table at a time)."""
+    global _pool
+    jobs = settings.MUBIAOBIAO["jobs"]
+    if jobs > 1 and _pool is None:
+        from render.produce import workers
+        from render.produce.tasks import prime
+
+        workers.start()
+        _pool = workers.pool(jobs)
+        for _ in range(jobs):
+            _pool.submit(prime)
+
+
+def follow() -> threading.Thread:
+    """What `watch` does, beside the site: one build of the content at start (the preview's first save then
+    finds the workers warm and the PDFs made), then each department rebuilt when its files change behind the
+    site's back (the CLI, an editor, a copy); a save from the site is rebuilt by its own request first, and
+    this one then finds nothing to do."""
+
+    def run() -> None:
+        from watchfiles import watch as watched
+
+        content = settings.MUBIAOBIAO["content"]
+        rebuild(None)
+        for batch in watched(content, stop_event=_stop, debounce=400, raise_interrupt=False):
+            folders = {Path(path).parent for _, path in batch if path.endswith(SOURCES)}
+            for folder in sorted(folders):
+                if folder.parent.parent == content:  # <年度>/<编码-部门>/: a department's file
+                    rebuild(folder)
+
+    thread = threading.Thread(target=run, name="follow", daemon=True)
+    thread.start()
+    return thread
+
+
+def stop() -> None:
+    global _pool
+    _stop.set()
+    with _turn:  # a build under way finishes first: its files are put in place whole
+        if _pool is not None:
+            _pool.shutdown(cancel_futures=True)
+            _pool = None
+
+
+def rebuild(folder: Path | None, simplex: bool = False, tables_on_right: bool = False, draft: str = ""
+            ) -> BuildResult:
+    """The department's tables and volume, as `python3 build.py <folder> [--simplex] [--tables-on-right]
+    [--draft 文字]` makes them (folder None: everything)."""
+    conf = settings.MUBIAOBIAO
+
+    def keep(line: str, level: Level = Level.DONE) -> None:
+        pass  # the site reads the BuildResult, not the printed lines
+
+    options = Options(conf["content"], conf["out"], max(conf["jobs"], 1), simplex, draft, folder, tables_on_right)
+    with _turn:
+        return build(options, say=keep, pool=_pool)
+
+
+def outputs(folder: Path, drafts: bool = False) -> list[dict]:
+    """The manifest's entries for this department folder's PDFs: the final ones, or the drafts'."""
+    conf = settings.MUBIAOBIAO
+    prefix = folder.relative_to(conf["content"]).as_posix() + "/"
+    try:
+        files = read_manifest(conf["out"] / DRAFTS if drafts else conf["out"]).get("files", [])
+    except (OSError, ValueError):
+        return []
+    return [e for e in files if isinstance(e, dict) and str(e.get("path", "")).startswith(prefix)]
+
+
+def named(folder: Path, name: str) -> Path | None:
+    """A PDF of the department's, final or draft, by its file name as the manifests list it."""
+    conf = settings.MUBIAOBIAO
+    for drafts in (False, True):
+        for e in outputs(folder, drafts):
+            path = conf["out"] / (DRAFTS if drafts else "") / e["path"]
+            if Path(e["path"]).name == name and path.suffix == ".pdf" and path.is_file():
+                return path
+    return None
+
+
+def pdf_of(folder: Path, stem: str = "") -> Path | None:
+    """The project's PDF (`stem`), or the department's volume (no stem), if the manifest lists it."""
+    conf = settings.MUBIAOBIAO
+    for e in outputs(folder):
+        name = Path(e["path"]).stem
+        if (e.get("kind") == "project" and stem and name == stem) or (e.get("kind") == "volume" and not stem):
+            path = conf["out"] / e["path"]
+            return path if path.is_file() else None
+    return None
+
+
+def pages(pdf: Path) -> int:
+    import pikepdf
+
+    with pikepdf.open(pdf) as doc:
+        return len(doc.pages)
+
+
+def preview(pdf: Path, page: int) -> bytes:
+    """One page as PNG, drawn by Poppler's pdftoppm (poppler-utils, installed with the program)."""
+    with tempfile.TemporaryDirectory(prefix="preview-") as temp:
+        subprocess.run([shutil.which("pdftoppm") or "pdftoppm", "-f", str(page), "-l", str(page), "-r", "80",
+                        "-png", "-singlefile", str(pdf), str(Path(temp) / "page")], check=True, timeout=60,
+                       capture_output=True)
+        return (Path(temp) / "page.png").read_bytes()

@@ -1,0 +1,95 @@
+"""Turn a department folder into what its 部门 page lists: each project's amount, problems, state, last
+editor, and the 合计 as the volume prints it; and a project file into its path names for messages."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+
+from render.produce.plan import source_base
+from render.problems import Problem
+from render.site import building
+from render.site.access import Place
+from render.site.models import Version
+from render.source import load
+from render.source import model as m
+from render.source import scheme as sch
+from render.source.reading import rel as relative
+
+BUILT, STALE, BROKEN = "已生成", "需重新生成", "有错误"
+
+
+@dataclass(frozen=True)
+class Line:
+    stem: str
+    name: str
+    amount: str
+    errors: int
+    warnings: int
+    state: str
+    editor: str
+    when: object  # datetime or None
+
+
+@dataclass(frozen=True)
+class Listing:
+    department: m.Department | None
+    lines: tuple[Line, ...]
+    total: str
+    problems: tuple[Problem, ...]  # the department's own (部门.yml, folder)
+    volume: bool
+
+
+def rel(path: Path) -> str:
+    """A content file as messages and the manifest name it."""
+    return relative(path, source_base(settings.MUBIAOBIAO["content"]))
+
+
+def key(path: Path) -> str:
+    """A content file as the history names it: relative to the content folder."""
+    return path.relative_to(settings.MUBIAOBIAO["content"]).as_posix()
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def model(place: Place) -> tuple[m.Department | None, list[Problem]]:
+    """The department as the CLI reads it (the whole content folder loaded, as `check` does)."""
+    content = settings.MUBIAOBIAO["content"]
+    loaded, problems = load.load(content, source_base(content))
+    folder = rel(place.folder)
+    department = next((d for d in loaded.departments if d.folder == folder), None)
+    return department, [p for p in problems if p.path.startswith(folder + "/")]
+
+
+def scheme_of(place: Place) -> m.Scheme:
+    department, _ = model(place)
+    return department.scheme if department else sch.default()
+
+
+def listing(place: Place) -> Listing:
+    department, problems = model(place)
+    built = {Path(e["path"]).stem: e for e in building.outputs(place.folder) if e.get("kind") == "project"}
+    by_stem = {p.stem: p for p in department.projects} if department else {}
+    lines = []
+    for path in sorted(place.folder.glob("*.md")):
+        if path.is_symlink() or not path.is_file():
+            continue
+        source = rel(path)
+        mine = [p for p in problems if p.path == source]
+        errors = sum(p.severity == "error" for p in mine)
+        project = by_stem.get(path.stem)
+        entry = built.get(path.stem)
+        fresh = entry and entry.get("source_sha256", {}).get(source) == digest(path.read_bytes())
+        last = Version.objects.filter(source=key(path), kind__in=("保存", "恢复")).first()
+        lines.append(Line(path.stem, project.name if project else path.stem,
+                          m.amount_text(project.amount, project.places) if project else "",
+                          errors, len(mine) - errors, BROKEN if errors or not project else BUILT if fresh else STALE,
+                          last.author if last else "", last.when if last else None))
+    total = m.amount_text(department.total, department.places) if department else ""
+    own = tuple(p for p in problems if not any(p.path == rel(place.folder / f"{ln.stem}.md") for ln in lines))
+    return Listing(department, tuple(lines), total, own, building.pdf_of(place.folder) is not None)

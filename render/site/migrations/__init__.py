@@ -1,0 +1,1 @@
+"""Turn the models into the database's tables, migration by migration (applied on every start)."""

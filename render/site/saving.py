@@ -1,0 +1,93 @@
+"""Turn a form's text into the saved project file: written atomically, only over the bytes the form was
+opened on, every version kept in the history; a refused save keeps the clerk's text there too. Deleting
+keeps the file's bytes in the history (the 回收站), and any version can be written back."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from render.produce.files import write_atomic
+from render.site import building
+from render.site.listing import digest, key, rel
+from render.site.models import Version, record
+from render.source import fields
+from render.source.importer import project_markdown, target_file
+from render.source.pasted import Table
+
+CONFLICT, DELETED = "未保存（冲突）", "删除"
+_writing = threading.Lock()  # a compare-and-write at a time: two saves of one file cannot both pass the check
+
+
+@dataclass(frozen=True)
+class Saved:
+    saved: bool
+    theirs: str  # the file as it is now (after a refused save: what someone else saved)
+    mine: str  # what the form held
+
+
+def _keep_current(path: Path, source: str, current: bytes) -> None:
+    """The bytes about to be replaced, in the history, if they are not its latest version already: a file
+    made before the site, or changed by the CLI or an editor, loses nothing either."""
+    last = Version.objects.filter(source=source).exclude(kind=CONFLICT).first()
+    if last is None or bytes(last.data) != current:
+        Version.objects.create(source=source, data=current, author="", kind="原有")
+
+
+def save(path: Path, text: str, base: str, who: str, address: str, kind: str = "保存") -> Saved:
+    """Write `text` over `path` if the file still has the digest `base` it had when the form was opened."""
+    source = key(path)
+    with _writing:
+        current = path.read_bytes()
+        if digest(current) != base:
+            Version.objects.create(source=source, data=text.encode("utf-8"), author=who, kind=CONFLICT)
+            record(who, address, "保存被拒", f"{source}：文件在打开表单后已被改动，两个版本都已保留")
+            return Saved(False, current.decode("utf-8", "replace"), text)
+        _keep_current(path, source, current)
+        write_atomic(path, text.encode("utf-8"))
+    Version.objects.create(source=source, data=text.encode("utf-8"), author=who, kind=kind)
+    record(who, address, kind, source)
+    return Saved(True, text, text)
+
+
+def delete(path: Path, who: str, address: str) -> None:
+    """The file out of the content folder, its bytes into the 回收站 (the history, kind 删除)."""
+    source = key(path)
+    with _writing:
+        Version.objects.create(source=source, data=path.read_bytes(), author=who, kind=DELETED)
+        path.unlink()
+    record(who, address, "删除", source)
+
+
+def undelete(version: Version, target: Path, who: str, address: str) -> bool:
+    """A deleted file back where it was; False when a file of that name has been made there since."""
+    with _writing:
+        if target.exists():
+            return False
+        write_atomic(target, bytes(version.data))
+    Version.objects.create(source=version.source, data=bytes(version.data), author=who, kind="恢复")
+    record(who, address, "从回收站恢复", version.source)
+    return True
+
+
+def create(folder: Path, name: str, who: str, address: str) -> Path:
+    """A new project file, numbered after the folder's last, with the header the form starts from."""
+    target = target_file(folder, name)
+    if target.exists():
+        return target  # a project of that name is there already: the editor opens it
+    department = folder.name
+    table = Table("", 0, 0, {"项目名称": name, "主管部门": department, fields.GOAL: ""})
+    text = project_markdown(table)
+    with _writing:
+        write_atomic(target, text.encode("utf-8"))
+    Version.objects.create(source=key(target), data=text.encode("utf-8"), author=who, kind="新建")
+    record(who, address, "新建项目", key(target))
+    return target
+
+
+def rebuilt(folder: Path, who: str, address: str) -> building.BuildResult:
+    """The department's tables and volume after a change to its files, the build in the audit log."""
+    result = building.rebuild(folder)
+    record(who, address, "生成", f"{rel(folder)}：退出状态 {int(result.exit)}")
+    return result

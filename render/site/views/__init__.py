@@ -1,0 +1,1 @@
+"""Turn requests into pages: one module per concern (pages, editor, files, accounts)."""

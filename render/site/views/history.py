@@ -1,0 +1,67 @@
+"""Turn a project's saved versions into its 历史 page (who, when, what changed) and a version back into
+the file; and a department's deleted files into its 回收站 and back."""
+
+from __future__ import annotations
+
+import difflib
+
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from render.site.access import Place, address, guard
+from render.site.listing import digest, key
+from render.site.models import Version
+from render.site.saving import DELETED, rebuilt, save, undelete
+
+
+def _changes(older: bytes, newer: bytes) -> list[tuple[str, str]]:
+    """The lines a version changed, as (kind, line): kind "+" added, "-" removed, "@" where."""
+    lines = difflib.unified_diff(older.decode("utf-8", "replace").splitlines(),
+                                 newer.decode("utf-8", "replace").splitlines(), lineterm="", n=1)
+    return [(line[:1], line) for line in list(lines)[2:]]
+
+
+@guard("read")
+def history(request, place: Place):
+    versions = list(Version.objects.filter(source=key(place.file)))
+    shown = []
+    for n, v in enumerate(versions):
+        before = next((bytes(o.data) for o in versions[n + 1:] if o.kind != "未保存（冲突）"), b"")
+        shown.append({"version": v, "changes": _changes(before, bytes(v.data))})
+    current = digest(place.file.read_bytes())
+    return render(request, "site/history.html", {"place": place, "versions": shown, "base": current})
+
+
+@guard("edit", post=True)
+def restore(request, place: Place, version: int):
+    chosen = Version.objects.filter(id=version, source=key(place.file)).first()
+    if chosen is None:
+        raise Http404("没有这个版本")
+    done = save(place.file, bytes(chosen.data).decode("utf-8", "replace"), request.POST.get("base", ""),
+                request.user.get_username(), address(request), kind="恢复")
+    if done.saved:
+        rebuilt(place.folder, request.user.get_username(), address(request))
+    ids = {"year": place.year, "code": place.code, "stem": place.stem}
+    return redirect(reverse("history" if not done.saved else "edit", kwargs=ids) + ("?saved=1" if done.saved else ""))
+
+
+def deleted(place: Place) -> list[Version]:
+    """The department's files in the 回收站: deleted, and no file of that name made since."""
+    folder = key(place.folder) + "/"
+    found = {}
+    for v in Version.objects.filter(kind=DELETED, source__startswith=folder):
+        name = v.source[len(folder):]
+        if "/" not in name and v.source not in found and not (place.folder / name).exists():
+            found[v.source] = v
+    return list(found.values())
+
+
+@guard("edit", post=True)
+def take_back(request, place: Place, version: int):
+    chosen = next((v for v in deleted(place) if v.id == version), None)
+    if chosen is None:
+        raise Http404("回收站中没有这个文件")
+    if undelete(chosen, place.folder / chosen.source.rpartition("/")[2], request.user.get_username(), address(request)):
+        rebuilt(place.folder, request.user.get_username(), address(request))
+    return redirect(reverse("department", kwargs={"year": place.year, "code": place.code}))
