@@ -35,12 +35,30 @@ def assemble(frame: bytes, tables: tuple[bytes, ...], placements,
         embed.unify(volume, fonts.embedded_faces())
         _drop_opaque_groups(volume)
         attach(volume, attachments, stamp)
-        out = io.BytesIO()
-        # Object streams: the structure tree's thousands of small dictionaries deflated together (2.0× the
-        # untagged volume's bytes without, 1.14× with).
-        volume.save(out, deterministic_id=True, compress_streams=True,
-                    object_stream_mode=pikepdf.ObjectStreamMode.generate)
-        return streams.settled(out.getvalue())
+        return streams.settled(saved(volume))
+
+
+# zlib's default, then another: the same streams deflated at another level end in other bytes.
+LEVELS = (-1, 9)
+
+
+def saved(volume: pikepdf.Pdf) -> bytes:
+    """The volume's bytes, with object streams: the structure tree's thousands of small dictionaries
+    deflated together (2.0× the untagged volume's bytes without, 1.14× with). The writer's own streams
+    (about 24) may end in the CR page-validation misreads, which render/typeset/streams.py would mend by
+    writing the file again without object streams: saved again at another deflate level first, such a
+    volume keeps them but one time in 256²."""
+    for level in LEVELS:
+        pikepdf.settings.set_flate_compression_level(level)
+        try:
+            out = io.BytesIO()
+            volume.save(out, deterministic_id=True, compress_streams=True,
+                        object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        finally:
+            pikepdf.settings.set_flate_compression_level(LEVELS[0])
+        if streams.MISREAD not in out.getvalue():
+            break
+    return out.getvalue()
 
 
 def mark_frame(frame: bytes, mark: bytes, slots: set[int], duplex: bool) -> bytes:
