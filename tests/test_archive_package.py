@@ -257,6 +257,18 @@ def test_a_pdf_with_javascript_is_caught(packed, tmp_path):
     assert f"{rel}: 安全性·活动内容: 含有JavaScript" in findings(folder)
 
 
+def test_a_pdf_whose_tags_reach_nothing_is_caught(packed, tmp_path):
+    """It claims PDF/UA-1, passes page-validation, and its table's text is in no element: our check says so."""
+    folder = spoiled(packed, tmp_path)
+    path = next((folder / PIECES / "0004").glob("*.pdf"))
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        document = pdf.Root.StructTreeRoot.K[0]
+        document.K = pikepdf.Array(list(document.K)[:-1])
+        pdf.save(path)
+    rel = path.relative_to(folder).as_posix()
+    assert any(f.startswith(f"{rel}: 可用性·结构标签: ") and "不属于结构树" in f for f in findings(folder))
+
+
 def test_archive_fields_fill_the_reference_and_are_checked(built, manifest, tmp_path):
     """全宗号, 保管期限, 机构或问题 given: the 档号 is made; a value that cannot be one is a `check` error."""
     from render.produce.plan import source_base
