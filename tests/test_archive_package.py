@@ -133,7 +133,7 @@ def test_check_of_the_zip_from_the_command_line_writes_the_report(packed, tmp_pa
     shutil.copy(packed / f"{NAME}.zip", tmp_path)
     result = run_cli("archive", "--check", str(tmp_path / f"{NAME}.zip"))
     assert result.returncode == 0, result.stdout
-    report = (tmp_path / f"{NAME}-检测报告.txt").read_text(encoding="utf-8")
+    report = (tmp_path / f"{NAME}.zip-检测报告.txt").read_text(encoding="utf-8")
     assert report.strip() in result.stdout
     for prop in intake.PROPERTIES:
         assert f"{prop}：通过" in report

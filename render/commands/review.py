@@ -32,7 +32,7 @@ def run(path: Path, rules_file: Path | None = None, strict: bool = False, out: P
     reviews = review(content, rules, lambda p: _within(base / p.source, target))
     reviewers = {}
     for d in reviews:
-        reviewers[d.department.folder], bad = rv.load(base / d.department.folder, base)
+        reviewers[d.department.folder], bad = rv.load(base / d.department.folder, base, root)
         report(bad, say)
         problems += bad
         if d.common:  # said once, before the projects they are common to, headed as a project is
