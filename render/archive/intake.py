@@ -8,12 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from render.archive import metadata as meta
-<<<<<<< HEAD
 from render.archive import pdf, structure
-=======
-from render.archive import pdf
 from render.archive.carrier import FORM, OTHER, README, Carrier, Finding, Folder, open_package
->>>>>>> main
 from render.archive.records import piece
 from render.source import limits
 
