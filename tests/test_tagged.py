@@ -204,3 +204,12 @@ def test_a_volume_whose_object_streams_would_end_in_cr_is_saved_again_at_another
             out.write(b"1 0 obj stream\nx\r" + streams.MISREAD[1:] if len(levels) == 1 else b"clean")
 
     assert assemble.saved(Volume()) == b"clean" and levels == [-1, -1, 9, -1]
+
+
+def test_the_check_survives_a_tree_that_loops(seed_table):
+    """A file made to break readers (archive --check reads what it is given): its tree refers to itself."""
+    def loop(pdf):
+        table = [e for e in structure._walk(pdf.Root.StructTreeRoot) if e.S == "/Table"][1]
+        table.K = pikepdf.Array(list(table.K) + [pdf.Root.StructTreeRoot.K[0]])
+
+    assert isinstance(broken(seed_table, loop), list)
