@@ -92,10 +92,11 @@ def test_every_xml_is_valid_against_the_shipped_schema_and_says_what_the_pdf_say
 
 
 def test_the_handover_form_is_one_pdfa_page_with_the_counts_and_results(packed):
-    from page import ValidationProfile, validate_pdf
+    from render.archive import pdf, structure
 
     form = packed / NAME / "其他/移交登记表.pdf"
-    assert validate_pdf(str(form), profile=ValidationProfile.PDF_A_3B).is_compliant
+    assert pdf.claimed(form) == ("3b", "3a", "ua1")
+    assert pdf.pdfa_failures(form) == [] and structure.check(form) == []
     import pdfplumber
 
     with pdfplumber.open(form) as doc:
@@ -262,6 +263,18 @@ def test_a_pdf_with_javascript_is_caught(packed, tmp_path):
         pdf.save(path)
     rel = path.relative_to(folder).as_posix()
     assert f"{rel}: 安全性·活动内容: 含有JavaScript" in findings(folder)
+
+
+def test_a_pdf_whose_tags_reach_nothing_is_caught(packed, tmp_path):
+    """It claims PDF/UA-1, passes page-validation, and its table's text is in no element: our check says so."""
+    folder = spoiled(packed, tmp_path)
+    path = next((folder / PIECES / "0004").glob("*.pdf"))
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        document = pdf.Root.StructTreeRoot.K[0]
+        document.K = pikepdf.Array(list(document.K)[:-1])
+        pdf.save(path)
+    rel = path.relative_to(folder).as_posix()
+    assert any(f.startswith(f"{rel}: 可用性·结构标签: ") and "不属于结构树" in f for f in findings(folder))
 
 
 def test_archive_fields_fill_the_reference_and_are_checked(built, manifest, tmp_path):

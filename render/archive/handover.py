@@ -1,4 +1,4 @@
-"""Turn a package and the check of its records into 移交登记表.pdf (PDF/A-3b, the form's style): the counts,
+"""Turn a package and the check of its records into 移交登记表.pdf (PDF/A-3a and PDF/UA-1, the form's style): the counts,
 the sizes, the results, and blank lines for who hands it over, who receives it and when."""
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ def html(p: Package, result: Result, checked: str) -> str:
     kinds = "、".join(f"{KIND_NAMES[k]} {sum(r.kind == k for r in p.records)} 件" for k in GENRE
                      if any(r.kind == k for r in p.records))
     rows = (("交接工作名称", f"{d.name}{d.year}年部门项目支出预算绩效目标表电子档案移交"),
-            ("内容描述", f"{kinds}；PDF/A-3b 文件，每件附元数据（DA/T 46-2009，XML），"
+            ("内容描述", f"{kinds}；PDF/A-3a 文件（带结构标签，符合 PDF/UA-1），每件附元数据（DA/T 46-2009，XML），"
                      f"按《电子档案移交与接收办法》（档发〔2012〕7号）附件2组织"),
             ("移交电子档案数量", f"{len(p.records)} 件（连同元数据、目录、说明、检测报告和本表共 {result.files + len(LATER) + 1} 个文件）"),
             ("移交数据量", size_text(result.size) + "，不含说明文件和本表"),

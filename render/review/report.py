@@ -203,7 +203,7 @@ def heading(d: m.Department) -> tuple[str, str]:
 
 def pdf_bytes(opinion: Opinion, rules: Rules, sources: tuple[tuple[str, bytes], ...], stamp: datetime
               ) -> tuple[bytes, int]:
-    """PDF/A-3b through the tables' own path (restricted fetcher, warnings fail), carrying the files it judged."""
+    """PDF/A-3a and PDF/UA-1 through the tables' own path (restricted fetcher, warnings fail), carrying the files it judged."""
     from render.typeset import layout
 
     doc = layout.document(review_html(markup.environment(), opinion, rules, stamp.isoformat()))

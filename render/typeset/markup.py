@@ -124,7 +124,7 @@ SUBJECT = "部门项目支出预算绩效目标表"
 
 def draft_title(title: str, draft: str) -> str:
     """A draft's title says so: a reader's window, a file list and the archive's intake (the XMP's
-    dc:title) all show it. A draft stays PDF/A-3b (README, Archive): the claim is about the file's form."""
+    dc:title) all show it. A draft stays PDF/A-3a (README, Archive): the claim is about the file's form."""
     return f"{title}（{draft}）" if draft else title
 
 
