@@ -50,7 +50,7 @@ def make_toy(job: ToyJob) -> tuple[bytes, int]:
     from render.typeset import layout
 
     items = "".join(f"<li>{name}</li>" for name in job.names)
-    html = f"<html><head><title>{job.title}</title></head><body><ol>{items}</ol></body></html>"
+    html = f"<html lang=\"zh-CN\"><head><title>{job.title}</title></head><body><ol>{items}</ol></body></html>"
     doc = layout.document(html)
     return layout.write(doc, tuple(layout.Attached(s.name, s.data) for s in job.sources), job.stamp), len(doc.pages)
 
