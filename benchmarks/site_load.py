@@ -150,6 +150,19 @@ def tree_rss(pid: int) -> int:
     return total
 
 
+def wait_for(base: str, seconds: float = 300) -> None:
+    """Until the site answers (it migrates and starts its workers first)."""
+    until = time.monotonic() + seconds
+    while True:
+        try:
+            urllib.request.urlopen(base + "/login/", timeout=5).read()
+            return
+        except OSError:
+            if time.monotonic() > until:
+                raise
+            time.sleep(0.5)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -178,12 +191,7 @@ def main() -> int:
                                    "--out", str(out), "--state", str(state), "--bind", f"127.0.0.1:{port}"],
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         base = f"http://127.0.0.1:{port}"
-        for _ in range(600):
-            try:
-                urllib.request.urlopen(base + "/login/", timeout=5).read()
-                break
-            except OSError:
-                time.sleep(0.5)
+        wait_for(base)
         time.sleep(5)  # the site's own first build (nothing to do: built above) and warm workers
         times: list[float] = []
         errors: list[str] = []

@@ -9,9 +9,8 @@ import subprocess
 import sys
 import time
 import urllib.parse
-import urllib.request
 
-from benchmarks.site_load import PASSWORD, PROJECT, Browser, content, editor_form, free_port
+from benchmarks.site_load import PASSWORD, PROJECT, Browser, content, editor_form, free_port, wait_for
 from tests.conftest import ROOT
 
 BUILD = [sys.executable, str(ROOT / "build.py")]
@@ -37,12 +36,7 @@ def test_the_site_watch_a_build_and_review_at_once_all_finish_and_verify_passes(
     }
     try:
         base = f"http://127.0.0.1:{port}"
-        for _ in range(240):
-            try:
-                urllib.request.urlopen(base + "/login/", timeout=5).read()
-                break
-            except OSError:
-                time.sleep(0.5)
+        wait_for(base)
         browser = Browser(base)
         browser.login("clerk")
         url = f"/p/2025/{first}/{urllib.parse.quote(PROJECT)}/"
