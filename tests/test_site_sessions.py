@@ -189,3 +189,18 @@ def test_every_change_is_in_the_audit_log_with_who_when_where_and_what(site):
     rows = list(csv.reader(io.StringIO(exported)))
     assert rows[0] == ["时间", "用户", "地址", "操作", "内容"]
     assert {("clerk", "127.0.0.1", "从回收站恢复")} <= {tuple(r[1:4]) for r in rows}
+
+
+def test_an_account_change_from_the_command_line_names_the_system_user_and_machine(site):
+    import getpass
+    import socket
+
+    from render.site.models import Audit
+
+    _, out, state = site
+    made = subprocess.run([sys.executable, str(ROOT / "build.py"), "user", "add", "audited", "--role", "档案员",
+                           "--out", str(out), "--state", str(state)], input=PASSWORD + "\n", capture_output=True,
+                          text=True, timeout=120)
+    assert made.returncode == 0, made.stderr
+    line = Audit.objects.filter(action="账户", what__startswith="新建 audited").first()
+    assert line.who == f"命令行（{getpass.getuser()}）" and line.address == f"本机 {socket.gethostname()}"
