@@ -41,7 +41,7 @@ def html(p: Package, result: Result) -> str:
         generator=markup.GENERATOR, stamp=p.stamp.isoformat(), rows=rows, checks=checks, signatures=SIGNATURES,
         department=d.name,
         note=f"移交单位一栏的检验由 {markup.GENERATOR} 按 DA/T 70-2018 进行；接收时可运行 "
-             f"python build.py archive --check {p.name}.zip 复核。本表一式两份，交接双方各留一份。")
+             f"{p.check_command} 复核。本表一式两份，交接双方各留一份。")
 
 
 def pdf_bytes(p: Package, result: Result) -> bytes:

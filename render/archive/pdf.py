@@ -27,6 +27,7 @@ class Facts:
     pages: int
     embedded: tuple[tuple[str, str], ...]  # (name, sha256) of each file in /AF, as declared
     encrypted: bool
+    programs: tuple[str, ...] = ()  # the /Creator and /Producer it names: what its 文档创建程序 must name too
 
 
 def carried(pdf) -> dict[str, bytes]:
@@ -49,7 +50,8 @@ def facts(path: Path) -> Facts:
         info = pdf.docinfo
         embedded = tuple((name, hashlib.sha256(data).hexdigest()) for name, data in carried(pdf).items())
         return Facts(str(info.get("/Title", "")), str(info.get("/Author", "")),
-                     pdf_day(str(info.get("/CreationDate", ""))), len(pdf.pages), embedded, pdf.is_encrypted)
+                     pdf_day(str(info.get("/CreationDate", ""))), len(pdf.pages), embedded, pdf.is_encrypted,
+                     tuple(str(info[k]) for k in ("/Creator", "/Producer") if str(info.get(k, ""))))
 
 
 def pdf_day(value: str) -> str:
@@ -128,10 +130,17 @@ def dangers(path: Path, declared: dict[str, str]) -> list[str]:
                 seen.add("/AA")
                 found.append("含有自动执行的附加动作（/AA）")
             if d.get("/Type") == "/EmbeddedFile" and isinstance(obj, pikepdf.Stream):
-                sha = hashlib.sha256(obj.read_bytes()).hexdigest()
-                if sha not in declared.values():
+                data, why = _bounded(obj)
+                if data is None:
+                    found.append(f"内嵌文件{why}")
+                elif hashlib.sha256(data).hexdigest() not in declared.values():
                     found.append("内嵌了元数据未声明的文件")
-        found_here = {name: hashlib.sha256(data).hexdigest() for name, data in carried(pdf).items()}
+                elif not _source_text(data):
+                    found.append("内嵌文件不是源文本（是程序或二进制文件）")
+        found_here = {}
+        for spec in pdf.Root.get("/AF", []):
+            data, _ = _bounded(spec.EF.F)
+            found_here[str(spec.get("/UF") or spec.get("/F"))] = hashlib.sha256(data or b"").hexdigest()
     for name in sorted(set(found_here) | set(declared)):
         if found_here.get(name) != declared.get(name):
             what = "元数据未声明" if name not in declared else "缺少" if name not in found_here else "与元数据的摘要不符"
@@ -156,3 +165,35 @@ def _dictionaries(pdf):
         else:
             continue
         stack += [c for c in inside if isinstance(c, (pikepdf.Dictionary, pikepdf.Array)) and not c.is_indirect]
+
+
+def _bounded(stream) -> tuple[bytes | None, str]:
+    """An embedded file's bytes, inflated no further than a source can be (its sources are Markdown, 部门.yml
+    and the rules): a stream that inflates to a gigabyte stops at the bound, never in memory whole."""
+    import zlib
+
+    from render.source import limits
+
+    filters = stream.stream_dict.get("/Filter")
+    raw = stream.read_raw_bytes()
+    if filters is None:
+        data = raw
+    elif str(filters) == "/FlateDecode" and "/DecodeParms" not in stream.stream_dict:
+        try:
+            data = zlib.decompressobj().decompress(raw, limits.PACKAGE_TEXT_BYTES + 1)
+        except zlib.error:
+            return None, "无法解压"
+    else:
+        return None, f"使用了源文件不用的编码 {filters}"
+    if len(data) > limits.PACKAGE_TEXT_BYTES:
+        return None, f"解压后超过 {limits.size(limits.PACKAGE_TEXT_BYTES)}，不是源文件"
+    return data, ""
+
+
+def _source_text(data: bytes) -> bool:
+    """UTF-8 text without NUL bytes, as a source is: a program, an archive or an image is not."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return b"\x00" not in data and not data.startswith((b"#!", b"MZ"))

@@ -138,14 +138,19 @@ def glyph_problems(projects: Iterable[m.Project]) -> list[Problem]:
     drawable = coverage()
     if not drawable:
         return []  # preflight has already said the font is missing
-    problems = []
-    for p in projects:
-        for field, line, text in _texts(p):
-            bad = sorted({ch for ch in text if ord(ch) not in drawable and ch not in "\t\n"})
-            if bad:
-                names = "、".join(f"“{ch}”(U+{ord(ch):04X} {unicodedata.name(ch, '控制字符')})" for ch in bad[:5])
-                problems.append(Problem(p.source, line, field, f"含有字体 {FONT_FAMILY} 无法显示的字符：{names}"))
-    return problems
+    return [Problem(p.source, line, field, said) for p in projects for field, line, text in _texts(p)
+            if (said := undrawable(text))]
+
+
+def undrawable(text: str) -> str:
+    """What in `text` would print as boxes or not at all (an emoji, a control character, a character of CJK
+    Extension B the faces lack), named, or "" when the faces draw all of it."""
+    drawable = coverage()
+    bad = sorted({ch for ch in text if ord(ch) not in drawable and ch not in "\t\n"}) if drawable else []
+    if not bad:
+        return ""
+    names = "、".join(f"“{ch}”(U+{ord(ch):04X} {unicodedata.name(ch, '控制字符')})" for ch in bad[:5])
+    return f"含有字体 {FONT_FAMILY} 无法显示的字符：{names}"
 
 
 def _texts(p: m.Project):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import jinja2
 from markupsafe import Markup
@@ -72,6 +72,25 @@ def by_page(blocks_: tuple[Block, ...]) -> tuple[tuple[Block, ...], ...]:
     return tuple(tuple(p) for p in pages)
 
 
+def continued_from(pages: tuple[tuple[Block, ...], ...], start: str, rows: int) -> tuple[tuple[Block, ...], ...]:
+    """The pages from the one `start` opens, cut after `rows` rows (a merged cell spanning fewer)."""
+    first = next(n for n, page in enumerate(pages) if page[0].rows[0].id == start)
+    out: list[tuple[Block, ...]] = []
+    for page in pages[first:]:
+        kept = []
+        for block in page:
+            if rows <= 0:
+                break
+            part = block.rows[:rows]
+            rows -= len(part)
+            kept.append(Block(tuple(replace(r, level1=r.level1 and replace(r.level1, rowspan=min(r.level1.rowspan, len(part) - i)),
+                                            level2=r.level2 and replace(r.level2, rowspan=min(r.level2.rowspan, len(part) - i)))
+                                    for i, r in enumerate(part)), block.page_break))
+        if kept:
+            out.append(tuple(kept))
+    return tuple(out)
+
+
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
@@ -122,9 +141,12 @@ def mark_html(env: jinja2.Environment, draft: str) -> str:
 
 
 def project_html(env: jinja2.Environment, project: m.Project, breaks: frozenset[str] = frozenset(),
-                 stamp: str = "", draft: str = "") -> str:
+                 stamp: str = "", draft: str = "", window: tuple[str, int] | None = None) -> str:
+    """`window` (a row in `breaks`, a count): only the pages from the one that row opens, and that many rows."""
+    pages = by_page(blocks(project, breaks))
     return env.get_template("project.html.j2").render(
-        project=project, head=head_rows(project), goal_label=GOAL_LINES, pages=by_page(blocks(project, breaks)), widths=table_widths(project),
+        project=project, head=head_rows(project), goal_label=GOAL_LINES, widths=table_widths(project),
+        pages=continued_from(pages, *window) if window else pages, continued=window is not None,
         title=draft_title(project.name, draft), subject=draft_title(SUBJECT, draft), draft_mark=draft_mark(draft),
         author=f"{project.department} / {project.implementer}", generator=GENERATOR, stamp=stamp,
         keywords=[project.year, project.department_dir.split("-")[0], project.name] + ([draft] if draft else []),
