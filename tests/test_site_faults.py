@@ -205,3 +205,58 @@ def test_two_browsers_saving_one_project_one_wins_the_other_is_refused_and_both_
     assert "≥31人次（第一个浏览器）" in page and "≥32人次（第二个浏览器）" in page
     kept = {v.kind: bytes(v.data).decode() for v in Version.objects.filter(source=f"{DEPT}/{path.name}")[:2]}
     assert "≥31人次（第一个浏览器）" in kept["保存"] and "≥32人次（第二个浏览器）" in kept["未保存（冲突）"]
+
+
+FULL = """
+import sys
+sys.path.insert(0, {root!r})
+from pathlib import Path
+from render.site import settings
+settings.configure(Path({content!r}), Path({out!r}), Path({state!r}), jobs=1)
+settings.migrate()
+from django.contrib.auth import get_user_model
+from render.site.models import Account
+Account.objects.create(user=get_user_model().objects.create_user("clerk", password={password!r}), role="填报员",
+                       departments="018")
+from tests.test_site import form_of, project_url
+from django.test import Client
+client = Client(raise_request_exception=False)
+assert client.login(username="clerk", password={password!r})
+data = form_of(client, project_url({dept!r}, {stem!r}))
+data["goal"] = "完成年度目标。" * 4000  # far more than the disk has left
+answer = client.post(project_url({dept!r}, {stem!r}, "save"), data)
+print(answer.status_code, "磁盘已满" in answer.content.decode())
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="mounting a tmpfs needs root")
+def test_a_really_full_disk_during_a_save(tmp_path):
+    """The content folder on a tmpfs filled to its last byte (the site in a process of its own, the
+    database on another disk): the save is refused with the page saying the disk is full, the file whole."""
+    import shutil
+
+    from tests.conftest import CONTENT
+
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", str(disk)], capture_output=True).returncode:
+        pytest.skip("this machine does not let root mount a tmpfs")
+    try:
+        shutil.copytree(CONTENT / DEPT, disk / DEPT)
+        try:
+            with open(disk / "filler", "wb") as filler:
+                while True:
+                    filler.write(b"\0" * 4096)
+                    filler.flush()
+        except OSError as e:
+            assert e.errno == errno.ENOSPC
+        path = disk / DEPT / f"{STEM}.md"
+        before = path.read_bytes()
+        script = FULL.format(root=str(ROOT), content=str(disk), out=str(tmp_path / "dist"), state=str(tmp_path / "state"),
+                             password=PASSWORD, dept=DEPT, stem=STEM)
+        ran = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=300)
+        assert ran.stdout.split() == ["507", "True"], ran.stdout + ran.stderr
+        assert path.read_bytes() == before
+        assert not [p for p in path.parent.iterdir() if p.name.endswith(".tmp")]
+    finally:
+        subprocess.run(["umount", str(disk)], check=True)
