@@ -24,10 +24,12 @@ from render.source import limits
 
 README = "说明文件.txt"
 FORM = "其他/移交登记表.pdf"
+REPORT = "其他/移交检测报告.txt"  # the records' check the 登记表 sums up and prints the SHA-256 of (handover.py)
 OTHER = ("其他/档案元数据.xsd", "其他/元数据方案.txt", "其他/命名规则.txt")
 # What a package may hold (档发〔2012〕7号 附件2), each by what its bytes must be: anything else is refused,
 # whatever its name says. The text and XML files are read whole, so they are bounded (limits.PACKAGE_TEXT_BYTES).
-FIXED = {README: "text", CATALOGUE: "xml", FORM: "pdf", OTHER[0]: "xml", OTHER[1]: "text", OTHER[2]: "text"}
+FIXED = {README: "text", CATALOGUE: "xml", FORM: "pdf", REPORT: "text", OTHER[0]: "xml", OTHER[1]: "text",
+         OTHER[2]: "text"}
 KINDS = {"pdf": "PDF", "xml": "XML", "text": "UTF-8 文本"}
 # First bytes of what runs when opened (Windows and Unix programs, scripts, shortcuts) and of archives, which
 # could hold anything unchecked (.docm, .jar and .xlsm are zips).

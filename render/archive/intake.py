@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from render.archive import metadata as meta
-from render.archive import pdf
+from render.archive import pdf, structure
 from render.archive.carrier import FORM, OTHER, README, Carrier, Finding, Folder, open_package
 from render.archive.records import piece
 from render.source import limits
@@ -227,5 +227,13 @@ def _usable(path: Path, rel: str, pages: int, declared: dict[str, str], add) -> 
             return
     for message in pdf.reader_failures(path, pages):
         add("可用性", rel, "打开", message)
+    _tagged(path, rel, add)
     for message in pdf.dangers(path, declared):
         add("可用性" if "加密" in message else "安全性", rel, "加密" if "加密" in message else "活动内容", message)
+
+
+def _tagged(path: Path, rel: str, add) -> None:
+    """可用性 of a PDF that claims PDF/A-3a or PDF/UA-1: a structure tree a screen reader can follow."""
+    if {"3a", "ua1"} & set(pdf.claimed(path)):
+        for message in structure.check(path):
+            add("可用性", rel, "结构标签", message)

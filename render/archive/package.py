@@ -46,7 +46,7 @@ def readme(p: Package, made: dict[str, bytes]) -> bytes:
         f"移交包：{p.name}",
         f"立档单位：{d.name}（部门编码 {d.code}）；年度：{d.year}",
         f"内容：{counts}，共 {len(p.records)} 件，件号 {piece(1)}—{piece(len(p.records))}；"
-        "每件为一个 PDF/A-3b 文件及其元数据（DA/T 46-2009，元数据.xml）",
+        "每件为一个 PDF/A-3a 文件（带结构标签）及其元数据（DA/T 46-2009，元数据.xml）",
         f"制作：{d.compiler or d.name} 编制" + (f"（编制日期 {d.date.isoformat()}）" if d.date else "（编制日期未填写）")
         + f"，由 {markup.GENERATOR} 生成；各件的生成程序及版本见其元数据的“文档创建程序”",
         "检测：移交前由生成程序按 DA/T 70-2018 检测了真实性、完整性、可用性和安全性，结果见 其他/移交登记表.pdf；"
@@ -85,9 +85,10 @@ def write(p: Package, target: Path) -> tuple[intake.Result, list[intake.Finding]
         first = intake.check_folder(stage, p.name, final=False)
         if first.findings:
             return first, list(first.findings)
-        made[intake.FORM] = handover.pdf_bytes(p, first)
+        later = handover.made(p, first)
+        made.update(later)
         made[intake.README] = readme(p, made)
-        _put(stage, {rel: made[rel] for rel in (intake.FORM, intake.README)})
+        _put(stage, {rel: made[rel] for rel in (*later, intake.README)})
         result = intake.check_folder(stage, p.name)
         if result.findings:
             return result, list(result.findings)

@@ -1,5 +1,5 @@
 """Turn a PDF into what an archive records of it (title, author, date, pages, the files it carries) and what
-an intake check finds wrong with it: not PDF/A-3b, not opened by Poppler or MuPDF, encrypted, active."""
+an intake check finds wrong with it: not PDF/A-3b (nor 3a, UA-1 where claimed), not opened by Poppler or MuPDF, encrypted, active."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-FORMAT = "PDF/A-3b（GB/T 23286.3-2021 / ISO 19005-3）"
+FORMAT = "PDF/A-3a（GB/T 23286.3-2021 / ISO 19005-3）"
 # Actions that run code, start a program, reach out or submit something (ISO 32000-1 §12.6.4).
 _ACTIVE = {"/JavaScript": "JavaScript", "/Launch": "启动程序（Launch）动作", "/URI": "链接网址（URI）动作",
            "/SubmitForm": "提交表单动作", "/ImportData": "导入数据动作", "/GoToR": "打开其他文件（GoToR）动作",
@@ -60,16 +60,43 @@ def pdf_day(value: str) -> str:
     return found.group(1) if found else ""
 
 
-def pdfa_failures(path: Path) -> list[str]:
-    """page-validation's PDF/A-3b profile (146 rules of ISO 19005-3), each failure with its rule."""
-    from page import ValidationProfile, validate_pdf
+# page-validation's profiles: PDF/A-3b always, and each standard the file's XMP says it meets.
+PROFILES = {"3b": "PDF/A-3b", "3a": "PDF/A-3a", "ua1": "PDF/UA-1"}
+CLAIMS = {"3a": re.compile(rb"pdfaid:conformance(?:>|=\")A"), "ua1": re.compile(rb"pdfuaid:part(?:>|=\")1")}
+# Level A includes level B (ISO 19005-3 2.2), but the 3b profile wants the XMP to say B.
+LEVEL_A = "PDFA3B-ID-CONFORMANCE-001"
+
+
+def claimed(path: Path) -> tuple[str, ...]:
+    """The profiles a PDF is checked against: 3b, and 3a and ua1 where its XMP claims them."""
+    import pikepdf
 
     try:
-        report = validate_pdf(str(path), profile=ValidationProfile.PDF_A_3B)
-    except Exception as e:  # a file it cannot parse fails the check; it is not a fault of ours
-        return [f"无法作为 PDF 解析（{type(e).__name__}）"]
-    found = [f"不符合 PDF/A-3b 规则 {f.rule_id}：{f.message}" for f in report.failures]
-    return found or ([] if report.is_compliant else ["未通过 PDF/A-3b 验证"])
+        with pikepdf.open(path) as pdf:
+            xmp = pdf.Root.Metadata.read_bytes() if "/Metadata" in pdf.Root else b""
+    except Exception:  # the 3b profile says what is wrong with it
+        xmp = b""
+    return ("3b",) + tuple(p for p, claim in CLAIMS.items() if claim.search(xmp))
+
+
+def pdfa_failures(path: Path) -> list[str]:
+    """page-validation's PDF/A-3b profile (146 rules of ISO 19005-3) and those of the standards the file
+    claims (PDF/A-3a, PDF/UA-1), each failure with its rule."""
+    from page import validate_pdf
+
+    profiles = claimed(path)
+    found = []
+    for profile in profiles:
+        try:
+            report = validate_pdf(str(path), profile=profile)
+        except Exception as e:  # a file it cannot parse fails the check; it is not a fault of ours
+            return [f"无法作为 PDF 解析（{type(e).__name__}）"]
+        excused = {LEVEL_A} if profile == "3b" and "3a" in profiles else set()
+        failures = [f for f in report.failures if f.rule_id not in excused]
+        found += [f"不符合 {PROFILES[profile]} 规则 {f.rule_id}：{f.message}" for f in failures]
+        if not failures and not report.is_compliant and not excused:
+            found.append(f"未通过 {PROFILES[profile]} 验证")
+    return found
 
 
 def readers() -> dict[str, str]:

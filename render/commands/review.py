@@ -85,6 +85,9 @@ def _write(out: Path, reviews, reviewers: dict[str, rv.Reviewer], rules, base: P
     refused = publish.other_content(out, root)
     found = [Problem(str(out), 0, "输出文件夹", refused, kind=Kind.REFUSED)] if refused else []
     found += [epoch_problem()] if epoch_problem() else []
+    from render.typeset import fonts
+
+    found += fonts.preflight()  # the opinion's faces (仿宋, 楷体, 黑体) as well as the tables'
     if found:  # the meeting files go beside the PDFs of the same content, never among another's
         report(found, say)
         return found

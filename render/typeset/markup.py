@@ -124,7 +124,7 @@ SUBJECT = "部门项目支出预算绩效目标表"
 
 def draft_title(title: str, draft: str) -> str:
     """A draft's title says so: a reader's window, a file list and the archive's intake (the XMP's
-    dc:title) all show it. A draft stays PDF/A-3b (README, Archive): the claim is about the file's form."""
+    dc:title) all show it. A draft stays PDF/A-3a (README, Archive): the claim is about the file's form."""
     return f"{title}（{draft}）" if draft else title
 
 
@@ -190,7 +190,7 @@ def volume_html(env: jinja2.Environment, department: m.Department, pages: tuple[
     contents = ([Entry("", "项目汇总表", "summary", 1), Entry("", "各项目年度金额", "chart", folios.chart)]
                 + [Entry(f"{n}.", i.project.name, i.slots[0], i.page) for n, i in enumerate(items, 1)])
     last = starts[-1] + pages[-1] - 1 if pages else folios.first - 1
-    title = draft_title(department.title, draft)
+    title = draft_title(department.title + m.layout_mark(not duplex, tables_on_right), draft)
     return env.get_template("volume.html.j2").render(
         department=department, items=items, contents=contents, total=m.amount_text(department.total, places),
         summary_widths=summary_widths(department, [str(i.page) for i in items]),
