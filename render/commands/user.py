@@ -4,6 +4,7 @@ set a password; every change in the audit log."""
 from __future__ import annotations
 
 import getpass
+import os
 import sys
 
 from render.commands.serve import folders, open_site
@@ -49,6 +50,17 @@ def _valid_password(user, password: str) -> list[str]:
     return []
 
 
+def _who() -> tuple[str, str]:
+    """Who changed an account from the command line, and where: the system user on this machine."""
+    import socket
+
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # no name for the uid (a container): the uid says who
+        user = str(os.getuid()) if hasattr(os, "getuid") else "?"
+    return f"命令行（{user}）", f"本机 {socket.gethostname()}"
+
+
 def run(args, say=plain) -> Exit:
     open_site(args)
     from django.contrib.auth import get_user_model
@@ -80,7 +92,7 @@ def run(args, say=plain) -> Exit:
     if args.action == "disable":
         found.is_active = False
         found.save()
-        record("命令行", "", "账户", f"停用 {args.name}")
+        record(*_who(), "账户", f"停用 {args.name}")
         say(f"已停用账户 {args.name}", Level.DONE)
         return Exit.OK
     user = found or users(username=args.name)
@@ -97,7 +109,7 @@ def run(args, say=plain) -> Exit:
     user.save()
     if args.action == "add":
         Account.objects.create(user=user, role=args.role, departments=",".join(args.department))
-    record("命令行", "", "账户", f"{'新建' if args.action == 'add' else '改密码'} {args.name}"
+    record(*_who(), "账户", f"{'新建' if args.action == 'add' else '改密码'} {args.name}"
            + (f"（{args.role}）" if args.action == "add" else ""))
     say(f"{'已新建账户' if args.action == 'add' else '已重设密码：'} {args.name}", Level.DONE)
     return Exit.OK

@@ -91,5 +91,9 @@ def listing(place: Place) -> Listing:
                           errors, len(mine) - errors, BROKEN if errors or not project else BUILT if fresh else STALE,
                           last.author if last else "", last.when if last else None))
     total = m.amount_text(department.total, department.places) if department else ""
-    own = tuple(p for p in problems if not any(p.path == rel(place.folder / f"{ln.stem}.md") for ln in lines))
+    # the department's own problems: not a project's, nor a link's (the site does not follow one; its
+    # messages would quote the file it leads to, perhaps another department's)
+    shown = {rel(path) for path in place.folder.iterdir() if path.is_symlink()}
+    shown |= {rel(place.folder / f"{ln.stem}.md") for ln in lines}
+    own = tuple(p for p in problems if p.path not in shown)
     return Listing(department, tuple(lines), total, own, building.pdf_of(place.folder) is not None)

@@ -34,8 +34,25 @@ class Version(models.Model):
         ordering = ["-when", "-id"]
 
 
+class Sealed(Exception):
+    """An attempt to change or delete a line of the audit log."""
+
+
+class AppendOnly(models.QuerySet):
+    """The audit log's rows: added, never updated or deleted, whoever asks (a view, a shell, an admin)."""
+
+    def update(self, **kwargs):
+        raise Sealed("审计日志只能追加，不能修改")
+
+    def delete(self):
+        raise Sealed("审计日志只能追加，不能删除")
+
+
 class Audit(models.Model):
-    """Who did what, when, from where. Written by the site only; nothing in the site changes or deletes it."""
+    """Who did what, when, from where. Written by the site only; nothing can change or delete a line of it
+    through Django (no role, no admin: the site has no Django admin)."""
+
+    objects = AppendOnly.as_manager()
 
     when = models.DateTimeField(auto_now_add=True, db_index=True)
     who = models.CharField(max_length=150, db_index=True)
@@ -45,6 +62,14 @@ class Audit(models.Model):
 
     class Meta:
         ordering = ["-when", "-id"]
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise Sealed("审计日志只能追加，不能修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise Sealed("审计日志只能追加，不能删除")
 
 
 def record(who: str, address: str, action: str, what: str) -> None:

@@ -8,6 +8,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from render.commands.system import system_message
 from render.produce.files import write_atomic
 from render.site import building
 from render.site.listing import digest, key, rel
@@ -16,7 +17,7 @@ from render.source import fields
 from render.source.importer import project_markdown, target_file
 from render.source.pasted import Table
 
-CONFLICT, DELETED = "未保存（冲突）", "删除"
+CONFLICT, DELETED, FAILED = "未保存（冲突）", "删除", "未保存（写入失败）"
 _writing = threading.Lock()  # a compare-and-write at a time: two saves of one file cannot both pass the check
 
 
@@ -25,14 +26,23 @@ class Saved:
     saved: bool
     theirs: str  # the file as it is now (after a refused save: what someone else saved)
     mine: str  # what the form held
+    failed: str = ""  # why the system refused the write (a full disk…), in the clerk's words
 
 
-def _keep_current(path: Path, source: str, current: bytes) -> None:
+def keep_current(path: Path, source: str, current: bytes) -> None:
     """The bytes about to be replaced, in the history, if they are not its latest version already: a file
     made before the site, or changed by the CLI or an editor, loses nothing either."""
-    last = Version.objects.filter(source=source).exclude(kind=CONFLICT).first()
+    last = Version.objects.filter(source=source).exclude(kind__in=(CONFLICT, FAILED)).first()
     if last is None or bytes(last.data) != current:
         Version.objects.create(source=source, data=current, author="", kind="原有")
+
+
+def settle(path: Path) -> bytes:
+    """The file's bytes, recorded in its history if they are not its latest version (see `keep_current`)."""
+    with _writing:
+        current = path.read_bytes()
+        keep_current(path, key(path), current)
+    return current
 
 
 def save(path: Path, text: str, base: str, who: str, address: str, kind: str = "保存") -> Saved:
@@ -44,9 +54,18 @@ def save(path: Path, text: str, base: str, who: str, address: str, kind: str = "
             Version.objects.create(source=source, data=text.encode("utf-8"), author=who, kind=CONFLICT)
             record(who, address, "保存被拒", f"{source}：文件在打开表单后已被改动，两个版本都已保留")
             return Saved(False, current.decode("utf-8", "replace"), text)
-        _keep_current(path, source, current)
-        write_atomic(path, text.encode("utf-8"))
-    Version.objects.create(source=source, data=text.encode("utf-8"), author=who, kind=kind)
+        keep_current(path, source, current)
+        # In the history before the file: killed between the two, the text is kept and `keep_current`
+        # records the file as it is at the next look; never a file the history lacks.
+        mine = Version.objects.create(source=source, data=text.encode("utf-8"), author=who, kind=kind)
+        try:
+            write_atomic(path, text.encode("utf-8"))
+        except OSError as e:  # a full disk: the file stays as it was, the clerk's text stays in the history
+            Version.objects.filter(id=mine.id).update(kind=FAILED)
+            e.filename, e.filename2 = source, None  # the content folder's name for it, not the server's path
+            said = system_message(e)
+            record(who, address, "保存失败", f"{source}：{said}")
+            return Saved(False, current.decode("utf-8", "replace"), text, said)
     record(who, address, kind, source)
     return Saved(True, text, text)
 

@@ -7,7 +7,9 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.password_validation import MinimumLengthValidator
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from render.site.models import Audit
 
@@ -52,3 +54,13 @@ class Login(AuthenticationForm):
         if throttled(self.data.get("username", ""), address):
             raise forms.ValidationError(f"登录失败次数过多，请 {WINDOW.seconds // 60} 分钟后再试。")
         return super().clean()
+
+
+class MinimumLength(MinimumLengthValidator):
+    """Django's minimum length with its refusal in Django's own Chinese: 5.2 changed the message's msgid
+    (`%d` for `%(min_length)d`) and its zh_Hans catalog still has only the old one, so the clerk read English."""
+
+    def get_error_message(self):
+        return ngettext("This password is too short. It must contain at least %(min_length)d character.",
+                        "This password is too short. It must contain at least %(min_length)d characters.",
+                        self.min_length) % {"min_length": self.min_length}

@@ -35,9 +35,16 @@ def configure(content: Path, out: Path, state: Path | None = None, *, debug: boo
     reverse proxy that says so in X-Forwarded-Proto)."""
     if settings.configured:
         return
+    settings.configure(**values(content, out, state, debug=debug, jobs=jobs, secure=secure))
+    django.setup()
+
+
+def values(content: Path, out: Path, state: Path | None = None, *, debug: bool = False, jobs: int = 2,
+           secure: bool = False) -> dict:
+    """The settings `configure` applies (a test applies some of them to one request)."""
     state = Path(state or state_folder(out)).resolve()
     state.mkdir(parents=True, exist_ok=True)
-    settings.configure(
+    return dict(
         DEBUG=debug,
         SECRET_KEY=_secret(state),
         ALLOWED_HOSTS=["*"],  # the intranet's name is the deployment's; the reverse proxy checks it
@@ -59,7 +66,7 @@ def configure(content: Path, out: Path, state: Path | None = None, *, debug: boo
         PASSWORD_HASHERS=["django.contrib.auth.hashers.Argon2PasswordHasher"],
         AUTH_PASSWORD_VALIDATORS=[
             {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-            {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+            {"NAME": "render.site.security.MinimumLength", "OPTIONS": {"min_length": 10}},
             {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
             {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"}],
         SESSION_COOKIE_AGE=IDLE, SESSION_SAVE_EVERY_REQUEST=True, SESSION_EXPIRE_AT_BROWSER_CLOSE=True,
@@ -73,7 +80,6 @@ def configure(content: Path, out: Path, state: Path | None = None, *, debug: boo
         LOGGING_CONFIG=None,
         MUBIAOBIAO={"content": Path(content).resolve(), "out": Path(out).resolve(), "state": state, "jobs": jobs},
     )
-    django.setup()
 
 
 def migrate() -> None:

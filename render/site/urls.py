@@ -38,3 +38,5 @@ urlpatterns = [
     # A handful of the site's own files (no user's): served by the site itself, as the intranet has no CDN.
     path("static/<path:path>", serve, {"document_root": HERE / "static"}, name="static"),
 ]
+
+handler500 = pages.failed

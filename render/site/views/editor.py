@@ -61,6 +61,8 @@ def save_view(request, place: Place):
     text = sheet.markdown(form)
     who, where = request.user.get_username(), address(request)
     done = save(place.file, text, request.POST.get("base", ""), who, where)
+    if done.failed:
+        return _page(request, place, form, text, request.POST.get("base", ""), failed=done.failed, status=507)
     if not done.saved:
         theirs = done.theirs
         return _page(request, place, form, text, digest(theirs.encode("utf-8")), conflict=True, theirs=theirs,

@@ -12,7 +12,9 @@ from django.urls import reverse
 from render.site.access import Place, address, guard
 from render.site.listing import digest, key
 from render.site.models import Version
-from render.site.saving import DELETED, rebuilt, save, undelete
+from render.site.saving import CONFLICT, DELETED, FAILED, rebuilt, save, settle, undelete
+
+UNSAVED = (CONFLICT, FAILED)  # kept for the clerk, never the file's content
 
 
 def _changes(older: bytes, newer: bytes) -> list[tuple[str, str]]:
@@ -24,12 +26,13 @@ def _changes(older: bytes, newer: bytes) -> list[tuple[str, str]]:
 
 @guard("read")
 def history(request, place: Place):
+    data = settle(place.file)  # the file as it is now heads its history, whoever wrote it
     versions = list(Version.objects.filter(source=key(place.file)))
     shown = []
     for n, v in enumerate(versions):
-        before = next((bytes(o.data) for o in versions[n + 1:] if o.kind != "未保存（冲突）"), b"")
-        shown.append({"version": v, "changes": _changes(before, bytes(v.data))})
-    current = digest(place.file.read_bytes())
+        before = next((bytes(o.data) for o in versions[n + 1:] if o.kind not in UNSAVED), b"")
+        shown.append({"version": v, "changes": _changes(before, bytes(v.data)), "unsaved": v.kind in UNSAVED})
+    current = digest(data)
     return render(request, "site/history.html", {"place": place, "versions": shown, "base": current})
 
 
