@@ -12,16 +12,18 @@ from pathlib import Path
 from render.produce import cache as kc
 from render.produce import files, publish
 from render.problems import Level
+from render.review import feedback
 from render.review.grade import Conclusion, conclude, tally
 from render.review.judge import DepartmentReview, Finding, ProjectReview
 from render.review.registry import ASPECTS, LEVELS, Rules
 from render.review.reviewer import Reviewer
+from render.source import fields
 from render.source import model as m
 from render.typeset import columns, geometry, markup, runs
 
 NAME = "审核意见"
 KIND = "review"
-FEEDBACK = "部门反馈"  # the .xlsx's last column, left empty for the department's reply to each finding
+FEEDBACK = "部门反馈"  # the .xlsx's last column: the department's answer to each finding (反馈.yml), or empty
 
 # The columns' shares of the type width (render/typeset/geometry.py), each its weight over the table's sum:
 # the 审核意见 has no paper form to follow, only these proportions.
@@ -46,6 +48,7 @@ class Opinion:
 
     review: DepartmentReview
     reviewer: Reviewer
+    answers: tuple[tuple[feedback.Key, str], ...] = ()  # the department's 反馈.yml (render/review/feedback.py)
 
 
 @dataclass(frozen=True)
@@ -152,8 +155,9 @@ def pdf_bytes(opinion: Opinion, rules: Rules, sources: tuple[tuple[str, bytes], 
     return layout.write(doc, attached, stamp), len(doc.pages)
 
 
-def xlsx_bytes(r: DepartmentReview, rules: Rules, stamp: datetime) -> bytes:
-    """One row per finding, with a column for the department's reply, and the department's 汇总表 with the
+def xlsx_bytes(r: DepartmentReview, rules: Rules, stamp: datetime, answers: dict[feedback.Key, str] | None = None
+               ) -> bytes:
+    """One row per finding, with the department's answer to it (empty until it answers), and the department's 汇总表 with the
     counts and each project's grade; the same bytes for the same review."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
@@ -171,7 +175,7 @@ def xlsx_bytes(r: DepartmentReview, rules: Rules, stamp: datetime) -> bytes:
         for f in found:
             n += 1
             _append(ws, (n, name, f.path, f.line, f.rule.id, f.rule.name, f.rule.level, f.message,
-                       f.rule.advice, f.rule.basis, f.rule.aspect, None))
+                       f.rule.advice, f.rule.basis, f.rule.aspect, (answers or {}).get(feedback.key(f))))
     for column, width in zip("ABCDEFGHIJKL", (6, 30, 40, 6, 9, 16, 10, 60, 40, 40, 9, 40), strict=True):
         ws.column_dimensions[column].width = width
     summary = wb.create_sheet("汇总表")
@@ -220,6 +224,11 @@ def _append(sheet, values) -> None:
                 cell.quotePrefix = True
 
 
+def _answered(base: Path, folder: str) -> tuple[publish.Source, ...]:
+    path = base / folder / fields.FEEDBACK_FILE
+    return (publish.Source(f"{folder}/{fields.FEEDBACK_FILE}", files.sha256(path.read_bytes())),) if path.is_file() else ()
+
+
 def write(out: Path, opinions: tuple[Opinion, ...], rules: Rules, base: Path, content: Path,
           say=print) -> list[str]:
     """Both files per department and the manifest with them (kind "review"), all written or none."""
@@ -243,10 +252,14 @@ def write(out: Path, opinions: tuple[Opinion, ...], rules: Rules, base: Path, co
                 attached = tuple((Path(path).name, data) for path, data in sources)
                 listed = tuple(publish.Source(path, files.sha256(data)) for path, data in sources)
                 pdf_data, pages = pdf_bytes(opinion, rules, attached, stamp)
-                for suffix, data, count in ((".pdf", pdf_data, pages), (".xlsx", xlsx_bytes(r, rules, stamp), 0)):
+                answered = _answered(base, d.folder)
+                workbook = xlsx_bytes(r, rules, stamp, dict(opinion.answers))
+                for suffix, data, count in ((".pdf", pdf_data, pages), (".xlsx", workbook, 0)):
                     target = f"{folder}/{NAME}{suffix}"
                     transaction.write(target, data)
-                    outputs.append(publish.Output(target, KIND, title(d), count, files.sha256(data), listed,
+                    # the workbook is made from the answers too: verify then knows it stale once they change
+                    made_of = listed + (answered if suffix == ".xlsx" else ())
+                    outputs.append(publish.Output(target, KIND, title(d), count, files.sha256(data), made_of,
                                                   kc.versions()))
                     written.append(f"  {target}" + (f"（{count} 页）" if count else ""))
             previous = publish.read_manifest(out)

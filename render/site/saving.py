@@ -18,6 +18,7 @@ from render.source.pasted import Table
 
 CONFLICT, DELETED = "未保存（冲突）", "删除"
 _writing = threading.Lock()  # a compare-and-write at a time: two saves of one file cannot both pass the check
+writing = _writing  # the same lock for the site's other writers of content files (importing)
 
 
 @dataclass(frozen=True)
@@ -36,15 +37,17 @@ def _keep_current(path: Path, source: str, current: bytes) -> None:
 
 
 def save(path: Path, text: str, base: str, who: str, address: str, kind: str = "保存") -> Saved:
-    """Write `text` over `path` if the file still has the digest `base` it had when the form was opened."""
+    """Write `text` over `path` if the file still has the digest `base` it had when the form was opened (a
+    file not there yet: as if empty, for one the site makes on its first save, 反馈.yml)."""
     source = key(path)
     with _writing:
-        current = path.read_bytes()
+        current = path.read_bytes() if path.exists() or path.is_symlink() else b""
         if digest(current) != base:
             Version.objects.create(source=source, data=text.encode("utf-8"), author=who, kind=CONFLICT)
             record(who, address, "保存被拒", f"{source}：文件在打开表单后已被改动，两个版本都已保留")
             return Saved(False, current.decode("utf-8", "replace"), text)
-        _keep_current(path, source, current)
+        if current:
+            _keep_current(path, source, current)
         write_atomic(path, text.encode("utf-8"))
     Version.objects.create(source=source, data=text.encode("utf-8"), author=who, kind=kind)
     record(who, address, kind, source)

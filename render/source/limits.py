@@ -44,6 +44,9 @@ RULES_BYTES = 1 * MB  # a rules file (the shipped one is 6 KB)
 # 1 MB, a county's year some tens. Beyond this, a zip bomb or the wrong file: said before anything is
 # written to disk.
 PACKAGE_BYTES = 4 * 1024 * MB
+# A package uploaded to the site for its intake check, as it arrives: a county's year is some tens of MB.
+# The site stops reading an upload past the largest of its limits (render/site/uploads.py).
+PACKAGE_UPLOAD_BYTES = 200 * MB
 EXCERPT = 40  # characters of a value quoted in a message
 
 # What Excel, WPS and LibreOffice take for the start of a formula in a cell typed or pasted, also after
