@@ -20,6 +20,7 @@ from render.source import scheme as sch
 from render.source.reading import rel as relative
 
 BUILT, STALE, BROKEN = "已生成", "需重新生成", "有错误"
+EDITED = ("保存", "恢复", "导入", "新建")  # the history's kinds that leave the file as someone made it
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ def listing(place: Place) -> Listing:
         project = by_stem.get(path.stem)
         entry = built.get(path.stem)
         fresh = entry and entry.get("source_sha256", {}).get(source) == digest(path.read_bytes())
-        last = Version.objects.filter(source=key(path), kind__in=("保存", "恢复")).first()
+        last = Version.objects.filter(source=key(path), kind__in=EDITED).first()
         lines.append(Line(path.stem, project.name if project else path.stem,
                           m.amount_text(project.amount, project.places) if project else "",
                           errors, len(mine) - errors, BROKEN if errors or not project else BUILT if fresh else STALE,
