@@ -43,6 +43,11 @@ class Listing:
     problems: tuple[Problem, ...]  # the department's own (部门.yml, folder)
     volume: bool
 
+    @property
+    def broken(self) -> bool:
+        """A project with errors: left out of the 合计 as the build leaves it out, and no volume made."""
+        return any(line.state == BROKEN for line in self.lines)
+
 
 def rel(path: Path) -> str:
     """A content file as messages and the manifest name it."""

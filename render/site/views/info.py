@@ -45,7 +45,8 @@ def _page(request, place: Place, values: dict[str, str], base: str, status: int 
              "problems": [p for p in mine if p.field == label]} for label in LABELS]
     return render(request, "site/info.html", {
         "place": place, "rows": rows, "base": base, "others": [p for p in mine if p.field not in LABELS],
-        "schemes": sch.names(), "editable": access.may(request.user, "edit", place.code), **extra}, status=status)
+        "schemes": sch.names(), "default_scheme": sch.DEFAULT, "errors": sum(p.severity == "error" for p in mine),
+        "editable": access.may(request.user, "edit", place.code), **extra}, status=status)
 
 
 @guard("read")

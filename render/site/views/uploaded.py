@@ -31,7 +31,8 @@ def import_view(request, place: Place):
                     context["refused"] = "请选择要上传的文件，或把表格粘贴到文本框中。"
         except uploads.TooLarge as e:
             context["refused"] = f"{e}：请只复制要导入的表格，或分成几个文件导入。"
-        context["text"] = request.POST.get("text", "") if "done" not in context else ""
+        done = context.get("done")
+        context["text"] = "" if done and done.made else request.POST.get("text", "")  # kept to be mended
     return render(request, "site/import.html", context, status=413 if "上限" in context.get("refused", "") else 200)
 
 
