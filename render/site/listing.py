@@ -14,7 +14,8 @@ from render.problems import Problem
 from render.site import building
 from render.site.access import Place
 from render.site.models import Version
-from render.source import load
+from render.source import fields, load
+from render.source.importer import scheme_named
 from render.source import model as m
 from render.source import scheme as sch
 from render.source.reading import rel as relative
@@ -73,8 +74,11 @@ def model(place: Place) -> tuple[m.Department | None, list[Problem]]:
 
 
 def scheme_of(place: Place) -> m.Scheme:
-    department, _ = model(place)
-    return department.scheme if department else sch.default()
+    """The scheme the department's 部门.yml names, as `check` judges its tables by (the default when the file
+    cannot say): read from that file alone, not by loading the whole content folder as `model` does."""
+    named = scheme_named(place.folder / fields.DEPARTMENT_FILE)
+    scheme = sch.load(named)[0] if named in sch.names() else None
+    return scheme or sch.default()
 
 
 def listing(place: Place) -> Listing:
