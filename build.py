@@ -1,18 +1,20 @@
 #!/usr/bin/env python3
-"""Build the PDFs: `python build.py` (see README.md; `python build.py --help` for the commands)."""
+# -*- coding: utf-8 -*-
+"""Build the PDFs: `python3 build.py` (see README.md; `python3 build.py --help` for the commands)."""
 
 import os
 import sys
-from pathlib import Path
 
-VENV = Path(__file__).resolve().parent / ".venv"
+HERE = os.path.dirname(os.path.abspath(__file__))
+VENV = os.path.join(HERE, ".venv")
 AGAIN = "MUBIAOBIAO_IN_VENV"  # set for the second run: whatever happens, there is no third
 NEED = (3, 11)
-# This file is read by whatever Python the clerk has (make's check too): it stays free of syntax newer
-# than 3.6, so that an old Python gets to say it is too old (tests/test_setup.py parses it as 3.6).
+# This file is read by whatever Python the clerk has (make's check too), Python 2 included: until the version
+# is checked it uses nothing newer than 2.7 (no pathlib, no annotations, no f-strings), so that an old Python
+# gets to say it is too old (tests/test_setup.py runs it under 2.7 and parses it as 3.6).
 
 
-def too_old(version=None) -> str:
+def too_old(version=None):
     """Why this Python cannot run the program, in the clerk's words; "" when it can."""
     version = tuple(sys.version_info[:3] if version is None else version[:3])
     if version >= NEED:
@@ -23,7 +25,7 @@ def too_old(version=None) -> str:
             "再运行 make build PYTHON=python{0}").format(need, ".".join(map(str, version)))
 
 
-def refuse_old_python() -> int:
+def refuse_old_python():
     """The exit code for this Python: 2, said in one line, when it is too old (the Makefile's check too)."""
     said = too_old()
     if said:
@@ -32,18 +34,20 @@ def refuse_old_python() -> int:
     return 0
 
 
-def missing_package(name: str) -> str:
+def missing_package(name):
     return "错误：缺少程序包 {}：请先运行 make build".format(name)
 
 
-def run_in_venv() -> None:
-    """`make build` installs into .venv/ only: `python build.py` with any other Python runs again there,
+def run_in_venv():
+    """`make build` installs into .venv/ only: `python3 build.py` with any other Python runs again there,
     with the same arguments, and its exit code is this one's."""
-    python = VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
-    if os.environ.get(AGAIN) or not python.is_file() or Path(sys.prefix).resolve() == VENV.resolve():
+    python = os.path.join(VENV, "Scripts", "python.exe") if os.name == "nt" else os.path.join(VENV, "bin", "python")
+    if os.environ.get(AGAIN) or not os.path.isfile(python) \
+            or os.path.realpath(sys.prefix) == os.path.realpath(VENV):
         return
-    argv = [str(python), str(Path(__file__).resolve()), *sys.argv[1:]]
-    env = {**os.environ, AGAIN: "1"}
+    argv = [python, os.path.abspath(__file__)] + sys.argv[1:]
+    env = dict(os.environ)
+    env[AGAIN] = "1"
     if os.name == "nt":  # no exec there: a child, whose exit code becomes this one's
         import subprocess
 

@@ -8,10 +8,10 @@ the load average before and after, and flags a run whose anchor varied by more t
 The anchor: plain WeasyPrint renders the ten seed tables as one naive volume (benchmarks/anchor.py), in
 the system's full face (the ratios' base) and, printed beside it, in the cut faces the build uses.
 Cases (medians of --runs runs, each next to an anchor run):
-  cold    rm -rf dist, then python build.py: every project PDF, the volume, the manifest
-  noop    python build.py again, nothing changed
-  edit    one project's 年度总体绩效目标 edited, python build.py
-  watch   the same edit saved while `python build.py watch` runs: from the save to its line saying the
+  cold    rm -rf dist, then python3 build.py: every project PDF, the volume, the manifest
+  noop    python3 build.py again, nothing changed
+  edit    one project's 年度总体绩效目标 edited, python3 build.py
+  watch   the same edit saved while `python3 build.py watch` runs: from the save to its line saying the
           table and the volume are rebuilt
   county  N projects in N/10 departments made from the seed with `build.py import`, --jobs 2, cold,
           each run next to an anchor run (the ratio is the median of the pairs); also N/2 projects, to

@@ -3,7 +3,9 @@ on, and into the command's exit code."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from enum import Enum, IntEnum
 from typing import Literal
 
@@ -106,13 +108,30 @@ class RenderError(Exception):
         return f"{self.message}（排版程序的原文：{self.detail}）" if self.debug and self.detail else self.message
 
 
-def report(problems: list[Problem], say, strict: bool = False) -> None:
+def report(problems: list[Problem], say, strict: bool = False, base: Path | None = None) -> None:
     """Each problem, then their count: with -q the count only when they fail the run, since the warnings
-    themselves are shown anyway."""
+    themselves are shown anyway. `base`: what the problems' paths are relative to (source_base), when the
+    content folder was given as a relative path: they are said relative to where the command was run."""
     for p in sorted(problems, key=lambda p: (p.path, p.line, p.severity)):
-        say(str(p), Level.PROBLEM)
+        say(str(p if base is None else seen_from_here(p, base)), Level.PROBLEM)
     errors = sum(p.severity == "error" for p in problems)
     warnings = sum(p.severity == "warning" for p in problems)
     if errors or warnings:
         failed = errors or (strict and warnings)
         say(f"检查：{errors} 个错误，{warnings} 个警告", Level.FAILED if failed else Level.DONE)
+
+
+def seen_from_here(problem: Problem, base: Path) -> Problem:
+    return replace(problem, path=from_here(problem.path, base))
+
+
+def from_here(path: str, base: Path | None) -> str:
+    """A file named relative to `base` (source_base), named instead from where the command was run, as a
+    content folder given there as a relative path is (`--content ../c2` printed `c2/2025/…`, relative to
+    nothing the person typed). `base` None: the content folder was given in full; as it was."""
+    if base is None or not path or os.path.isabs(path) or not (base / path).exists():
+        return path
+    try:
+        return Path(os.path.relpath(base / path)).as_posix()
+    except ValueError:  # another drive
+        return path

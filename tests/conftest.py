@@ -49,7 +49,7 @@ def seed_tables() -> list[list[str]]:
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Path:
-    """The seed's content built once, as `python build.py --content DIR --out DIR` would."""
+    """The seed's content built once, as `python3 build.py --content DIR --out DIR` would."""
     out = tmp_path_factory.mktemp("dist")
     result = run_build("--content", str(CONTENT), "--out", str(out), "--jobs", "2")
     assert result.returncode == 0, result.stdout + result.stderr

@@ -140,6 +140,45 @@ def test_check_of_the_zip_from_the_command_line_writes_the_report(packed, tmp_pa
     assert hashlib.sha256((packed / f"{NAME}.zip").read_bytes()).hexdigest() in report  # for the paper form
 
 
+def test_check_finds_the_package_in_the_folder_an_unzip_made(packed, tmp_path):
+    """`unzip -q 包.zip -d 收到` gives 收到/<包名>/: the check of 收到 is the check of the package in it."""
+    with zipfile.ZipFile(packed / f"{NAME}.zip") as z:
+        z.extractall(tmp_path / "收到")
+    result = run_cli("archive", "--check", str(tmp_path / "收到"))
+    assert result.returncode == 0, result.stdout
+    assert "结论：四性检测全部通过" in result.stdout and "未列出这个文件" not in result.stdout
+    assert (tmp_path / "收到" / f"{NAME}-检测报告.txt").is_file()
+    assert run_cli("archive", "--check", str(tmp_path / "收到")).returncode == 0  # its report beside it, again
+
+
+def test_a_package_of_nothing_passes_nothing(tmp_path):
+    (tmp_path / "空" / "别的").mkdir(parents=True)
+    (tmp_path / "空" / "笔记.txt").write_text("不是移交包", encoding="utf-8")
+    result = intake.check(tmp_path / "空")
+    assert result.records == 0
+    assert not any(result.passed(prop) for prop in intake.PROPERTIES)
+    said = run_cli("archive", "--check", str(tmp_path / "空"))
+    assert said.returncode == 1 and all(f"{prop}：未通过" in said.stdout for prop in intake.PROPERTIES), said.stdout
+
+
+def test_a_report_whose_digest_is_not_the_zips_is_named_stale(packed, built, tmp_path):
+    """After a second `archive` the old 检测报告's SHA-256, the one for the paper 登记表, no longer binds the zip."""
+    old = f"{NAME}-检测报告.txt"
+    (tmp_path / old).write_text(f"移交包的 SHA-256：{'0' * 64}（可抄在纸质登记表上，交接双方签字）\n", encoding="utf-8")
+    made = run_cli("archive", str(built), "--out", str(tmp_path))
+    assert made.returncode == 0, made.stdout
+    assert f"{tmp_path / old}: （警告）检测报告已过期" in made.stdout
+    assert f"python3 build.py archive --check {tmp_path / NAME}.zip" in made.stdout
+    other = tmp_path / "另一处"
+    other.mkdir()
+    shutil.copy(packed / f"{NAME}.zip", other / "乙.zip")
+    shutil.copy(tmp_path / old, other / "乙-检测报告.txt")
+    shutil.copy(packed / f"{NAME}.zip", other)
+    checked = run_cli("archive", "--check", str(other / f"{NAME}.zip"))
+    assert checked.returncode == 0 and f"{other / '乙-检测报告.txt'}: （警告）检测报告已过期" in checked.stdout
+    assert f"{other / old}: （警告）" not in checked.stdout  # the one just written binds its zip
+
+
 def test_a_changed_byte_in_a_pdf_is_caught_by_its_digest(packed, tmp_path):
     folder = spoiled(packed, tmp_path)
     pdf = next((folder / PIECES / "0003").glob("*.pdf"))

@@ -103,14 +103,14 @@ class Case:
 
 CASES = [
     Case("yaml_colon_on_line_2", edit("01-甲项目.md", NAME, "项目名称: 甲项目: 第二期"),
-         "01-甲项目.md:2", "文件头", "YAML 格式错误：此处不能出现冒号"),
+         "01-甲项目.md:2", "文件开头的表头", "格式有误：此处不能出现冒号"),
     # YAML itself notices the missing colon on the next line; the clerk must be sent to line 2.
     Case("yaml_no_colon_on_line_2", edit("01-甲项目.md", NAME, "项目名称 甲项目"),
-         "01-甲项目.md:2", "文件头", "缺少冒号"),
+         "01-甲项目.md:2", "文件开头的表头", "缺少冒号"),
     Case("yaml_full_width_colon", edit("01-甲项目.md", NAME, "项目名称：甲项目"),
-         "01-甲项目.md:2", "文件头", "不是中文冒号"),
+         "01-甲项目.md:2", "项目名称", "不是中文冒号"),
     Case("yaml_open_quote_on_line_2", edit("01-甲项目.md", NAME, '项目名称: "甲项目'),
-         "01-甲项目.md:2", "文件头", "引号没有配对"),
+         "01-甲项目.md:2", "文件开头的表头", "引号没有配对"),
     Case("yaml_error_in_department_file", edit("部门.yml", 2, '部门编码: "901'),
          "部门.yml:2", "部门信息", "引号没有配对"),
     Case("anchor_would_drop_text", edit("01-甲项目.md", NAME, "项目名称: &a 甲项目"),

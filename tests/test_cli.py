@@ -29,7 +29,7 @@ def test_help_is_in_chinese(args, capsys):
 
 
 @pytest.mark.parametrize(("args", "said"), [
-    (["bild"], "不认识的命令“bild”：可用的有 build、watch、check、import、verify、review、archive、serve、user；是否应为 build？"),
+    (["bild"], "不认识的命令“bild”：可用的有 build、watch、check、import、verify、review、archive、update、serve、user；是否应为 build？"),
     (["--jobs", "x"], "参数 --jobs 的值“x”不是整数"),
     (["check", "--bogus"], "不认识的参数：--bogus"),
     (["import"], "缺少参数：文件"),
@@ -85,7 +85,7 @@ def test_a_department_folder_given_as_content_is_refused_and_nothing_written(tmp
     department = next(content.glob("2025/*"))
     assert main(["--content", str(department), "--out", str(tmp_path / "dist"), "--jobs", "1"]) == Exit.CANNOT
     out = capsys.readouterr().out
-    assert "这是一个部门文件夹，不是内容文件夹" in out and f"python build.py {department}" in out
+    assert "这是一个部门文件夹，不是内容文件夹" in out and f"python3 build.py {department}" in out
     assert not (tmp_path / "dist").exists()
     assert main(["check", "--content", str(department.parent)]) == Exit.CANNOT
 
@@ -169,3 +169,23 @@ def test_the_argparse_catalog_matches_argparse_and_leaves_it_as_it_was():
 
     parser().parse_known_args(["check"])
     assert argparse._ is before
+
+
+def test_messages_and_readmes_name_a_python_that_exists():
+    """Debian 12 has no `python`: every message and README says `python3 build.py` (render.COMMAND)."""
+    from render import COMMAND
+
+    assert COMMAND == "python3 build.py"
+    said = [p for p in (*ROOT.glob("render/**/*.py"), *ROOT.glob("**/README.md"), ROOT / "build.py",
+                        ROOT / "setup_backend" / "checkout_only.py", ROOT / "rules" / "审核规则.yml")
+            if ".venv" not in p.parts and re.search(r"(?<![\w/.])python build\.py", p.read_text(encoding="utf-8"))]
+    assert said == []
+
+
+def test_a_mistyped_command_and_its_mistyped_option_are_both_named(capsys):
+    with pytest.raises(SystemExit) as done:
+        main(["archve", "--chek", "x"])
+    assert done.value.code == Exit.CANNOT
+    err = capsys.readouterr().err
+    assert "不认识的命令“archve”" in err and "是否应为 archive？" in err
+    assert "archive 不认识的参数：--chek；是否应为 --check？" in err

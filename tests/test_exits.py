@@ -38,7 +38,7 @@ def test_every_command_exits_with_the_code_of_its_case(tmp_path):
 def test_a_mistyped_command_before_its_file_is_named_with_the_command_meant():
     result = run_cli("imprt", "file.txt")
     assert result.stderr.splitlines()[-1] == ("build.py：错误：不认识的命令“imprt”：可用的有 build、watch、check、import、"
-                                             "verify、review、archive、serve、user；是否应为 import？（或一个项目文件、部门文件夹的路径）")
+                                             "verify、review、archive、update、serve、user；是否应为 import？（或一个项目文件、部门文件夹的路径）")
     assert "import？" in run_cli("-q", "--jobs", "2", "imprt", "file.txt").stderr
 
 

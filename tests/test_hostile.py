@@ -19,7 +19,8 @@ def test_paths_shown_and_recorded_have_no_dotdot_inside(tmp_path):
     (tmp_path / "p").mkdir()
     result = run_build("check", "--content", "../c099", cwd=tmp_path / "p")
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("c099/2025/018-平罗县司法局/") and not any("/../" in line for line in lines), lines
+    # relative to where it was run, as typed (issue 35): not c099/…, relative to nothing typed
+    assert lines[0].startswith("../c099/2025/018-平罗县司法局/") and not any("/../" in line for line in lines), lines
     result = run_build("review", "../c099", "--out", "../dist", cwd=tmp_path / "p")
     assert result.returncode == 0, result.stdout + result.stderr
     manifest = (tmp_path / "dist" / "manifest.json").read_text(encoding="utf-8")
@@ -31,7 +32,8 @@ def test_a_source_date_epoch_that_is_no_date_is_refused(tmp_path, monkeypatch, e
     monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
     said = f"SOURCE_DATE_EPOCH: 环境变量: “{epoch}”不是有效的时间：应为 1970 年以来的秒数"
     result = run_cli("--content", str(CONTENT), "--out", str(tmp_path / "dist"))
-    assert result.returncode == 2 and result.stdout.startswith(said), result.stdout + result.stderr
+    lines = result.stdout.splitlines()  # after the line naming the folders, before anything else
+    assert result.returncode == 2 and lines[0].startswith("内容文件夹 ") and lines[1].startswith(said), result.stdout
     assert not (tmp_path / "dist").exists()
     result = run_cli("review", str(CONTENT), "--out", str(tmp_path / "dist"))
     assert result.returncode == 2 and said in result.stdout, result.stdout + result.stderr

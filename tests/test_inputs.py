@@ -157,7 +157,7 @@ def test_import_without_date_leaves_it_for_the_clerk(tmp_path):
 
 def test_the_readme_lists_date_and_scheme_for_import():
     row = next(line for line in (ROOT / "README.md").read_text(encoding="utf-8").split("\n")
-               if line.startswith("| `python build.py import"))
+               if line.startswith("| `python3 build.py import"))
     assert "[--date 编制日期]" in row and "[--scheme 指标体系]" in row
 
 

@@ -59,7 +59,7 @@ def test_a_variant_goes_stale_when_its_content_changes_and_goes_only_with_its_so
     result = build(ws)
     assert result.returncode == 0, result.stdout
     single = next(p for p in hashes(out) if "（单面）" in p)
-    assert f"源文件已改动，这个 PDF 已标为过期（用生成它的选项重新生成即可更新）：{single}" in result.stdout
+    assert f"源文件已改动，这个 PDF 已标为过期（运行 python3 build.py update --out {out} 即可更新）：{single}" in result.stdout
     assert [e["path"] for e in manifest(out)["files"] if e["stale"]] == [single]
     check = run_cli("verify", "--out", str(out))
     assert check.returncode == 1 and single in check.stdout and f"源文件 {project.relative_to(ws).as_posix()} 已改动" \
@@ -95,6 +95,11 @@ def test_one_project_built_brings_its_volume_along_or_marks_it_stale(ws):
     check = run_cli("verify", "--out", str(out))
     assert check.returncode == 1
     assert {line.split(":")[0] for line in check.stdout.splitlines()[:-1]} == {volume, f"{DEPT}/{second.stem}.pdf"}
+    # the command it names, exactly: run as said, it brings the volume up to date
+    said = f"请生成整个部门文件夹：python3 build.py {first.parent} --out {out}"
+    assert said in result.stdout, result.stdout
+    assert run_build(*said.partition("python3 build.py ")[2].split(" "), "--jobs", "2").returncode == 0
+    assert run_cli("verify", "--out", str(out)).returncode == 0
 
 
 def test_verify_catches_outputs_made_from_different_versions_of_a_source(ws):
@@ -212,7 +217,8 @@ def test_a_second_build_into_the_same_folder_waits_for_the_first(ws):
     out = ws / "dist"
     with files.locked(out):
         second = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--content", str(ws / "content"), "--out",
-                                   str(out), "--jobs", "1"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                                   str(out), "--jobs", "1"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                  cwd=ws)  # its ./content and ./dist: no line naming them comes first
         first_line = second.stdout.readline()
         time.sleep(0.3)
         assert second.poll() is None  # still waiting

@@ -1,5 +1,5 @@
-"""The program runs from its checkout: `pip install .` is refused with what to do instead, `make build`'s
-editable install gives a `mubiaobiao` command beside `python build.py`."""
+"""The program runs from its checkout: `pip install .` is refused at once with what to do instead, `make build`'s
+editable install gives a `mubiaobiao` command beside `python3 build.py`."""
 
 from __future__ import annotations
 
@@ -10,22 +10,47 @@ from pathlib import Path
 from conftest import ROOT
 
 
-def test_pip_install_dot_is_refused_with_what_to_do(tmp_path, monkeypatch):
-    """pip builds a wheel for `pip install .` through the backend pyproject.toml names: that hook refuses,
-    the editable one is setuptools' own."""
+def _backend(monkeypatch):
     import tomllib
 
     system = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["build-system"]
     monkeypatch.syspath_prepend(str(ROOT / system["backend-path"][0]))
-    backend = __import__(system["build-backend"])
-    try:
-        backend.build_wheel(str(tmp_path))
-    except SystemExit as e:
-        said = str(e)
-    assert "不能用 pip install . 安装" in said and "make build" in said and not list(tmp_path.iterdir())
+    return system, __import__(system["build-backend"])
+
+
+def test_pip_install_dot_is_refused_at_once_with_what_to_do(tmp_path, monkeypatch):
+    """pip asks the backend pyproject.toml names what a wheel needs before it installs anything: that first
+    hook refuses, in Chinese, with nothing for pip to fetch first (it took 20 s and 92 lines of pip's English
+    when setuptools was required up front); the editable hooks ask for setuptools and are its own."""
+    system, backend = _backend(monkeypatch)
+    assert system["requires"] == []
+    for hook in (backend.get_requires_for_build_wheel, backend.prepare_metadata_for_build_wheel, backend.build_wheel):
+        try:
+            hook(str(tmp_path))
+            said = ""
+        except SystemExit as e:
+            said = str(e)
+        assert said.startswith("错误：") and "不能用 pip install . 安装" in said and "make build" in said, hook
+        assert "python3 build.py" in said and not list(tmp_path.iterdir())
+    assert backend.get_requires_for_build_editable() == ["setuptools>=68"]
+
+
+def test_the_editable_build_hides_setuptools_warning(tmp_path, monkeypatch):
+    """`make build` printed setuptools' boxed English BuildBackendWarning about folders named like the package."""
+    import warnings
+
     from setuptools import build_meta
 
-    assert backend.get_requires_for_build_editable is build_meta.get_requires_for_build_editable
+    _, backend = _backend(monkeypatch)
+
+    def editable(*args):
+        warnings.warn("Editable installation.\n!!\n Please be careful with folders …", UserWarning, stacklevel=1)
+        return "made.whl"
+
+    monkeypatch.setattr(build_meta, "build_editable", editable)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert backend.build_editable(str(tmp_path)) == "made.whl"
 
 
 def test_the_editable_install_has_the_command():

@@ -125,10 +125,10 @@ def edited(tmp_path, *edits: tuple[str, str]) -> list[str]:
 
 
 @pytest.mark.parametrize(("edits", "said"), [
-    ([("\n主管部门:", "\n\t主管部门:")], ["3: 文件头: YAML 格式错误：行首有 Tab：请删去行首的 Tab（YAML 用空格缩进）"]),
-    ([("项目名称: ", "项目名称:\t")], ["2: 文件头: YAML 格式错误：冒号“:”后面是 Tab：请把它换成一个空格，写作“栏目名: 内容”"]),
-    ([("项目期限: 1年", "项目期限: 1年\t")], ["6: 文件头: YAML 格式错误：行尾有 Tab：请删去行尾的 Tab"]),
-    ([("\n主管部门:", "\n  主管部门:")], ["3: 文件头: YAML 格式错误：行首有空格：请删去行首的空格，每栏顶格写作“栏目名: 内容”"]),
+    ([("\n主管部门:", "\n\t主管部门:")], ["3: 文件开头的表头: 格式有误：行首有 Tab：请删去行首的 Tab（缩进只能用空格）"]),
+    ([("项目名称: ", "项目名称:\t")], ["2: 文件开头的表头: 格式有误：冒号“:”后面是 Tab：请把它换成一个空格，写作“栏目名: 内容”"]),
+    ([("项目期限: 1年", "项目期限: 1年\t")], ["6: 文件开头的表头: 格式有误：行尾有 Tab：请删去行尾的 Tab"]),
+    ([("\n主管部门:", "\n  主管部门:")], ["3: 文件开头的表头: 格式有误：行首有空格：请删去行首的空格，每栏顶格写作“栏目名: 内容”"]),
     ([("## 年度总体绩效目标", "##年度总体绩效目标")], ["11: 栏目: “##”后面要有一个空格：写成“## 年度总体绩效目标”"]),
     ([("## 绩效指标", "###绩效指标")], ["15: 栏目: 栏目标题以两个“#”开头，后面一个空格，不是“###”：写成“## 绩效指标”"]),
     # without the delimiter line the rows keep their own lines: the short one below is still line 20
@@ -141,3 +141,21 @@ def edited(tmp_path, *edits: tuple[str, str]) -> list[str]:
         "three_hashes", "no_delimiter_row", "short_delimiter_row"])
 def test_a_slip_in_the_file_is_named_with_what_to_type_instead(tmp_path, edits, said):
     assert edited(tmp_path, *edits) == [f"{FOLDER}/{F01}:{s}" for s in said]
+
+
+def test_full_width_colons_are_one_message_each_and_hide_nothing_else(tmp_path):
+    """YAML stops at the first `栏目名：内容`: the clerk fixed it, ran again, and only then heard of the rest."""
+    said = edited(tmp_path, ("项目名称: ", "项目名称："), ("项目期限: 1年", "项目期限：1年"), ("项目年度金额: 26", "项目年度金额: 二十六"))
+    assert said[:2] == [f"{FOLDER}/{F01}:2: 项目名称: 栏目名后应为英文冒号“:”，不是中文冒号“：”",
+                        f"{FOLDER}/{F01}:6: 项目期限: 栏目名后应为英文冒号“:”，不是中文冒号“：”"]
+    assert len(said) == 3 and said[2].startswith(f"{FOLDER}/{F01}:8: 项目年度金额: "), said
+    assert not any("YAML" in line for line in said)
+
+
+def test_a_level_written_without_its_code_is_one_message_and_its_level2_is_named(tmp_path):
+    """`| 产出指标 | 数量指标 |`: four errors were said, three of them 第一行须写明一级指标 on the rows after it."""
+    said = edited(tmp_path, ("| 1-产出指标 | 11-数量指标 |", "| 产出指标 | 数量指标 |"))
+    assert len(said) == 2, said
+    assert said[0].startswith(f"{FOLDER}/{F01}:19: 一级指标: “产出指标”不是已知的一级指标")
+    assert said[1].startswith(f"{FOLDER}/{F01}:19: 二级指标: “数量指标”不是已知的二级指标")
+    assert not any("第一行须写明一级指标" in line for line in said)

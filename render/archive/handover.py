@@ -3,6 +3,7 @@ the sizes, the results, and blank lines for who hands it over, who receives it a
 
 from __future__ import annotations
 
+from render import COMMAND
 from render.archive.intake import LATER, PROPERTIES, Result
 from render.archive.records import GENRE, Package, piece
 from render.archive.report import SUMMARY
@@ -41,7 +42,7 @@ def html(p: Package, result: Result) -> str:
         generator=markup.GENERATOR, stamp=p.stamp.isoformat(), rows=rows, checks=checks, signatures=SIGNATURES,
         department=d.name,
         note=f"移交单位一栏的检验由 {markup.GENERATOR} 按 DA/T 70-2018 进行；接收时可运行 "
-             f"python build.py archive --check {p.name}.zip 复核。本表一式两份，交接双方各留一份。")
+             f"{COMMAND} archive --check {p.name}.zip 复核。本表一式两份，交接双方各留一份。")
 
 
 def pdf_bytes(p: Package, result: Result) -> bytes:

@@ -142,8 +142,16 @@ def check_folder(root: Path, name: str, final: bool = True) -> Result:
         add("完整性", rel, "文件齐全", f"{meta.CATALOGUE} 未列出这个文件")
     for rel in [FORM] if final and FORM in present else []:
         _usable(present[rel], rel, 0, {}, add)
+    _nothing_to_pass(records, add)
     return Result(name, tuple(sorted(found)), len(records) // 2, len(present),
                   sum(p.stat().st_size for p in present.values() if p.is_file()), to_fill)
+
+
+def _nothing_to_pass(records: set[str], add) -> None:
+    """A package of 0 件 (a wrong folder, an empty zip) passes no property: nothing in it was shown sound."""
+    if not records:
+        for prop in PROPERTIES:
+            add(prop, "", "电子档案", "移交包中没有电子档案（0 件），无从检测：请确认检测的是移交包文件夹或它的 .zip")
 
 
 def _head(path: Path) -> bytes:

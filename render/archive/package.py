@@ -8,7 +8,7 @@ import shutil
 import zipfile
 from pathlib import Path
 
-from render import ROOT
+from render import COMMAND, ROOT
 from render.archive import handover, intake
 from render.archive import metadata as meta
 from render.archive.records import Package, piece
@@ -46,7 +46,7 @@ def readme(p: Package, made: dict[str, bytes]) -> bytes:
         f"制作：{d.compiler or d.name} 编制" + (f"（编制日期 {d.date.isoformat()}）" if d.date else "（编制日期未填写）")
         + f"，由 {markup.GENERATOR} 生成；各件的生成程序及版本见其元数据的“文档创建程序”",
         "检测：移交前由生成程序按 DA/T 70-2018 检测了真实性、完整性、可用性和安全性，结果见 其他/移交登记表.pdf；"
-        f"接收时可运行 python build.py archive --check {p.name}.zip 复核。计算机病毒检测由接收单位进行。",
+        f"接收时可运行 {COMMAND} archive --check {p.name}.zip 复核。计算机病毒检测由接收单位进行。",
         "待档案室填写：" + (f"{'、'.join(missing)}（部门.yml 未给出，元数据中留空{'，档号暂缺' if unnumbered else ''}）"
                        if missing else "无"),
         "",

@@ -19,6 +19,7 @@ COVERS = {
     "安全性": "没有程序或脚本文件、链接或设备文件；PDF 中没有 JavaScript、启动程序、网址等动作，内嵌文件都是元数据声明的源文件；"
            "zip 中没有指向包外的路径，每个成员都能读出",
 }
+DIGEST = "移交包的 SHA-256："  # the line the .zip's digest is written on, and read back from (recorded())
 NOT_CHECKED = "计算机病毒（请用接收单位的查毒软件检测）；载体外观（由接收人员查看）"
 
 
@@ -27,7 +28,7 @@ def text(result: Result) -> str:
              f"检测程序：{markup.GENERATOR}（不读取内容文件夹，只读移交包本身）",
              f"电子档案：{result.records} 件；文件 {result.files} 个，共 {result.size:,} 字节"]
     if result.sha256:  # nothing inside a package can vouch for the package: the signed paper form can
-        lines.append(f"移交包的 SHA-256：{result.sha256}（可抄在纸质登记表上，交接双方签字）")
+        lines.append(f"{DIGEST}{result.sha256}（可抄在纸质登记表上，交接双方签字）")
     lines.append("")
     for prop in PROPERTIES:
         found = [f for f in result.findings if f.property == prop]
@@ -40,3 +41,9 @@ def text(result: Result) -> str:
     lines.append(f"未检测：{NOT_CHECKED}")
     lines.append(f"结论：{'四性检测全部通过' if result.passed() else '未通过：' + '、'.join(p for p in PROPERTIES if not result.passed(p))}")
     return "\n".join(lines) + "\n"
+
+
+def recorded(text: str) -> str | None:
+    """The .zip's SHA-256 a report written by text() records, if it records one."""
+    line = next((line for line in text.splitlines() if line.startswith(DIGEST)), "")
+    return line[len(DIGEST):len(DIGEST) + 64] or None

@@ -14,7 +14,7 @@ def build(path: Path, target: Path | None, say=plain) -> Exit:
     """One package per department and year under `path` (an output folder, or a year or department folder in
     it), into `target` (default: 移交/ beside the output folder)."""
     from render.commands.verify import verify
-    from render.produce.publish import DRAFTS, MANIFEST
+    from render.produce.publish import DRAFTS, MANIFEST, update_command
 
     out = next((p for p in (path.absolute(), *path.absolute().parents) if (p / MANIFEST).is_file()), None)
     refused = None if out is not None else "找不到 manifest.json：应为 build.py 生成的输出文件夹（如 dist/），或其中的年度、部门文件夹"
@@ -36,7 +36,8 @@ def build(path: Path, target: Path | None, say=plain) -> Exit:
     if heard and heard[-1][0].startswith("核对未通过"):
         for line, level in heard:
             say(line, level)
-        say(f"未生成移交包：输出文件夹 {out} 未通过核对（verify）；请按上面的提示重新生成后再移交", Level.FAILED)
+        say(f"未生成移交包：输出文件夹 {out} 未通过核对（verify）；请按上面的提示改正（过期的 PDF：运行 "
+            f"{update_command(out)}）后再移交", Level.FAILED)
     return code
 
 
@@ -70,6 +71,7 @@ def _write(out: Path, within: Path, target: Path, say) -> Exit:
                 + (f"；待档案室填写：{'、'.join(result.to_fill)}" if result.to_fill else ""), Level.MADE)
     for problem in problems:
         say(str(problem), Level.PROBLEM)
+    stale_reports(target, say)
     say(f"移交包：生成 {len(made) - failed} 个" + (f"，{failed} 个未通过检测、未生成" if failed else "")
         + f"，在 {target}", Level.FAILED if failed else Level.DONE)
     return exit_code(problems)
@@ -89,6 +91,7 @@ def check(package: Path, say=plain) -> Exit:
     if found:
         report(found, say)
         return exit_code(found)
+    package = _inside(package)
     result = intake.check(package.absolute())
     text = intake_report.text(result)
     stem = package.name[:-4] if package.suffix.lower() == ".zip" else package.name
@@ -97,4 +100,39 @@ def check(package: Path, say=plain) -> Exit:
     for line in text.splitlines():
         say(line, Level.PROBLEM if not result.passed() and ": " in line and "·" in line else Level.DONE)
     say(f"检测报告：{written}", Level.FAILED if not result.passed() else Level.DONE)
+    stale_reports(written.parent, say)
     return Exit.OK if result.passed() else Exit.PROBLEMS
+
+
+def _inside(given: Path) -> Path:
+    """The package in a folder that holds it alone (`unzip 包.zip -d 收到` gives 收到/<包名>/), else what was given."""
+    from render.archive.intake import README
+
+    if not given.is_dir() or (given / README).exists():
+        return given
+    held = [p for p in given.iterdir() if not p.name.endswith(f"-{REPORT}")]
+    return held[0] if len(held) == 1 and held[0].is_dir() and (held[0] / README).exists() else given
+
+
+def stale_reports(folder: Path, say=plain) -> list[Path]:
+    """Each `<包名>-检测报告.txt` in `folder` whose recorded SHA-256 is not that of the .zip beside it (made again
+    since): named, since that digest is the one copied onto the paper 登记表."""
+    import hashlib
+
+    from render import COMMAND
+    from render.archive.report import recorded
+
+    stale = []
+    for written in sorted(folder.glob(f"*-{REPORT}")):
+        zipped = written.with_name(written.name[:-len(f"-{REPORT}")] + ".zip")
+        try:
+            digest = recorded(written.read_text(encoding="utf-8"))
+            with open(zipped, "rb") as f:
+                current = hashlib.file_digest(f, "sha256").hexdigest()
+        except (OSError, UnicodeDecodeError):  # no zip beside it (a folder's report), or unreadable: nothing to say
+            continue
+        if digest and digest != current:
+            stale.append(written)
+            say(f"{written}: （警告）检测报告已过期：它记的移交包 SHA-256 与现在的 {zipped.name} 不符（移交包已重新生成）；"
+                f"请运行 {COMMAND} archive --check {zipped} 重新检测，纸质登记表上应抄新的 SHA-256", Level.PROBLEM)
+    return stale

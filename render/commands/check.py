@@ -7,12 +7,9 @@ import json
 from pathlib import Path
 
 from render.produce.plan import source_base
-from render import ROOT
 from render.problems import Exit, Kind, Level, Problem, exit_code, plain, report
-from render.source import fields, load
+from render.source import fields, folders, load
 from render.typeset import columns, fonts
-
-CONTENT = ROOT / "content"
 
 
 def check(content: Path | None, strict: bool = False, say=plain, as_json: bool = False, only: Path | None = None
@@ -24,7 +21,7 @@ def check(content: Path | None, strict: bool = False, say=plain, as_json: bool =
         report(problems, say)
         return exit_code(problems)
     root, target, department = load.scope(only) if only is not None else (content, None, None)
-    content = content or root or CONTENT
+    content = content or root or folders.CONTENT
     base = source_base(content)
     model, problems = load.load(content, base)
     projects = list(model.projects)
@@ -47,7 +44,7 @@ def check(content: Path | None, strict: bool = False, say=plain, as_json: bool =
                                      for p in sorted(problems, key=lambda p: (p.path, p.line))]},
                        ensure_ascii=False, indent=1), Level.PROBLEM)
         return code
-    report(problems, say, strict)
+    report(problems, say, strict, None if content.is_absolute() else base)
     if not problems:
         say(f"检查通过：{departments} 个部门，{len(projects)} 个项目，没有发现问题", Level.DONE)
     return code

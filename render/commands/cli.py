@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
 import re
 import sys
 import traceback
 from pathlib import Path
 
-from render import ROOT
+from render import COMMAND
 from render.commands import serve, user
 from render.commands.arguments import Parser, invalid_choice, whole
 from render.commands.system import system_message
-from render.source import fields
+from render.source import fields, folders
 from render.problems import MEANING, Exit, Level, RenderError
 
 COMMANDS = {
@@ -24,10 +25,12 @@ COMMANDS = {
     "verify": "核对输出文件夹与清单、PDF 内嵌源文件是否一致",
     "review": "按审核规则审核绩效目标表，列出审核意见",
     "archive": "把输出文件夹做成档案室接收的电子档案移交包（--check：对移交包做四性检测）",
+    "update": "按清单记录的选项重新生成输出文件夹中的每种 PDF（各种装订册、草稿、审核意见），使它们都与内容一致",
     "serve": serve.HELP,
     "user": user.HELP,
 }
-CONTENT = ROOT / "content"
+# Both relative to where the command is run (render/source/folders.py)
+CONTENT, DIST = folders.CONTENT, folders.DIST
 
 
 class Version(argparse.Action):
@@ -61,19 +64,20 @@ def _common(p: Parser, top: bool) -> None:
 def parser() -> Parser:
     codes = "\n".join(f"  {int(code):<4}{meaning}" for code, meaning in MEANING.items())
     top = Parser(prog="build.py", description="部门项目支出预算绩效目标表：生成 PDF、装订册与清单。\n"
-                 "不写命令时为 build；python build.py 路径 只生成这个项目文件或部门文件夹。",
+                 f"不写命令时为 build；{COMMAND} 路径 只生成这个项目文件或部门文件夹；"
+                 f"{COMMAND} update 按各自的选项更新输出文件夹中的全部 PDF。",
                  epilog=f"退出状态：\n{codes}")
     _common(top, True)
     sub = top.add_subparsers(dest="command", title="命令", metavar="命令", parser_class=Parser)
     made = {name: sub.add_parser(name, help=text, description=text) for name, text in COMMANDS.items()}
-    b, w, c, i, v, r, a = (made[n] for n in list(COMMANDS)[:7])
+    b, w, c, i, v, r, a, u = (made[n] for n in list(COMMANDS)[:8])
     serve.arguments(made["serve"])
     user.arguments(made["user"])
     b.arguments.add_argument("path", nargs="?", type=Path, metavar="路径",
                              help="只生成这个项目文件（.md），或这个部门文件夹的各表和装订册")
     for p in (b, w):
         p.options.add_argument("--content", type=Path, metavar="文件夹", help="内容文件夹（默认 content/）")
-        p.options.add_argument("--out", type=Path, default=ROOT / "dist", metavar="文件夹", help="输出文件夹（默认 dist/）")
+        p.options.add_argument("--out", type=Path, default=DIST, metavar="文件夹", help="输出文件夹（默认 dist/）")
         p.options.add_argument("--jobs", type=whole, default=0, metavar="数目", help="并行进程数（默认：CPU 核数）")
         p.options.add_argument("--simplex", action="store_true",
                                help="单面印刷的装订册（文件名加“（单面）”）：不加空白页；默认为双面印刷，目录和正文从右页开始")
@@ -93,13 +97,15 @@ def parser() -> Parser:
     i.options.add_argument("--year", metavar="年度", help="年度（表中没有写明年份时使用）")
     i.options.add_argument("--date", metavar="日期", help="新建部门信息文件的编制日期，如 2025-01-20（不写则留空，待填写）")
     i.options.add_argument("--scheme", metavar="名称", help="指标体系，schemes/ 中的文件名，如 四类（默认 三类）")
-    v.options.add_argument("--out", type=Path, default=ROOT / "dist", metavar="文件夹", help="输出文件夹（默认 dist/）")
+    for p in (v, u):
+        p.options.add_argument("--out", type=Path, default=DIST, metavar="文件夹", help="输出文件夹（默认 dist/）")
+    u.options.add_argument("--jobs", type=whole, default=0, metavar="数目", help="并行进程数（默认：CPU 核数）")
     r.arguments.add_argument("path", nargs="?", type=Path, default=CONTENT, metavar="路径",
                              help="内容文件夹、部门文件夹或一个项目文件（默认 content/）")
     r.options.add_argument("--rules", type=Path, metavar="文件", help="审核规则文件（默认 rules/审核规则.yml）")
     r.options.add_argument("--strict", action="store_true", help="有“需修改”的意见时以非零状态退出")
     r.options.add_argument("--out", type=Path, metavar="文件夹", help="并把每个部门的审核意见.pdf 和 审核意见.xlsx 写入此输出文件夹（如 dist/）")
-    a.arguments.add_argument("path", nargs="?", type=Path, default=ROOT / "dist", metavar="路径",
+    a.arguments.add_argument("path", nargs="?", type=Path, default=DIST, metavar="路径",
                              help="输出文件夹，或其中的年度、部门文件夹（默认 dist/）")
     a.options.add_argument("--out", type=Path, metavar="文件夹", help="移交包写入此文件夹（默认为输出文件夹旁的 移交/）")
     a.options.add_argument("--check", type=Path, metavar="移交包",
@@ -120,8 +126,9 @@ def main(argv: list[str] | None = None) -> int:
     top = parser()
     args, extra = top.parse_known_args(argv)
     options = [a for a in extra if a.startswith("-")]
-    if _mistyped_command(args) and not options:  # `imprt file.txt`: a command mistyped, not a path to build
-        top.refuse(invalid_choice(str(args.path), list(COMMANDS)) + "（或一个项目文件、部门文件夹的路径）")
+    meant = _meant(args)
+    if meant or (_mistyped_command(args) and not options):  # `imprt file.txt`: a command mistyped, not a path
+        top.refuse(_mistyped(top, str(args.path), meant, options))
     if extra:
         command = top.commands[args.command]
         command.refuse(command.unrecognized(extra))
@@ -212,11 +219,17 @@ def run(args, say) -> int:
         from render.commands.verify import verify
 
         return verify(args.out, say=say)
+    if args.command == "update":
+        from render.commands.update import update
+
+        return update(args.out, args.jobs, say=say)
     chosen = _chosen(args)
     if isinstance(chosen, str):
         print(f"build.py：错误：{chosen}", file=sys.stderr)
         return Exit.CANNOT
     content, only = chosen
+    if content.absolute() != CONTENT.absolute() or args.out.absolute() != DIST.absolute():
+        say(f"内容文件夹 {os.path.abspath(content)}，输出文件夹 {os.path.abspath(args.out)}", Level.DONE)
     from render.produce import workers
 
     jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
@@ -232,6 +245,19 @@ def run(args, say) -> int:
 
         return watch(options, say)
     return build(options, say).exit
+
+
+def _meant(args) -> str | None:
+    """The command a word where build takes a path probably is (`archve`), if it names nothing there."""
+    return next(iter(difflib.get_close_matches(str(args.path), COMMANDS, n=1, cutoff=0.5)), None) \
+        if _mistyped_command(args) else None
+
+
+def _mistyped(top: Parser, word: str, meant: str | None, options: list[str]) -> str:
+    """The command probably meant, and the options that command would not take either (`archve --chek x`)."""
+    said = invalid_choice(word, list(COMMANDS)) + "（或一个项目文件、部门文件夹的路径）"
+    wrong = [o for o in options if meant and o.partition("=")[0] not in top.commands[meant]._option_string_actions]
+    return said + (f"；{meant} {top.commands[meant].unrecognized(wrong)}" if wrong else "")
 
 
 def _mistyped_command(args) -> bool:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from render.produce.plan import source_base
-from render.problems import Exit, Kind, Level, Problem, exit_code, plain, report
+from render.problems import Exit, Kind, Level, Problem, exit_code, from_here, plain, report
 from render.review import feedback
 from render.review import reviewer as rv
 from render.review.grade import conclude, tally
@@ -27,7 +28,8 @@ def run(path: Path, rules_file: Path | None = None, strict: bool = False, out: P
     content, problems = load.load(root, base)
     problems = [p for p in problems if _within(base / p.path, target)
                 or base / p.path == department / fields.DEPARTMENT_FILE]
-    report(problems, say)
+    here = None if path.is_absolute() else base  # files named as the person finds them from where they are
+    report(problems, say, base=here)
     reviews = review(content, rules, lambda p: _within(base / p.source, target))
     reviewers, answers = {}, {}
     for d in reviews:
@@ -51,7 +53,7 @@ def run(path: Path, rules_file: Path | None = None, strict: bool = False, out: P
             say(f"== {r.project.stem}：{counts or '未发现问题'}；结论：{grade.name}（{grade.grade.action}）",
                 Level.PROBLEM if must else Level.DONE)
             for f in r.own:
-                say(str(f), Level.PROBLEM if f.rule.level == LEVELS[0] else Level.DONE)
+                say(str(replace(f, path=from_here(f.path, here))), Level.PROBLEM if f.rule.level == LEVELS[0] else Level.DONE)
             say(f"   {grade.name}：{grade.why}", Level.DONE)
         if len(d.projects) == len(d.department.projects):
             shares = "，".join(f"{t.grade.name} {t.projects} 个" for t in tally(d, rules))

@@ -6,7 +6,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from render import ROOT
+from render import COMMAND
+from render.source.folders import CONTENT, DIST
 from render.problems import Exit, Level, plain
 from render.source import limits
 
@@ -15,8 +16,9 @@ HELP = "在局域网上提供网站：各部门在浏览器中填报、预览、
 
 def folders(p) -> None:
     """The options `serve` and `user` share: where the content, the outputs and the site's data are."""
-    p.options.add_argument("--content", type=Path, default=ROOT / "content", metavar="文件夹", help="内容文件夹（默认 content/）")
-    p.options.add_argument("--out", type=Path, default=ROOT / "dist", metavar="文件夹", help="输出文件夹（默认 dist/）")
+    # relative to where the command is run, as every command's (render/source/folders.py)
+    p.options.add_argument("--content", type=Path, default=CONTENT, metavar="文件夹", help="内容文件夹（默认 content/）")
+    p.options.add_argument("--out", type=Path, default=DIST, metavar="文件夹", help="输出文件夹（默认 dist/）")
     p.options.add_argument("--state", type=Path, metavar="文件夹",
                            help="网站数据（账户、历史、日志）所在文件夹（默认为输出文件夹旁的 站点数据/）")
 
@@ -53,7 +55,7 @@ def run(args, say=plain) -> Exit:
     from render.site.wsgi import application
 
     if not get_user_model().objects.exists():
-        say("还没有任何账户：先运行 python build.py user add 用户名 --role 填报员 --department 部门编码", Level.PROBLEM)
+        say(f"还没有任何账户：先运行 {COMMAND} user add 用户名 --role 填报员 --department 部门编码", Level.PROBLEM)
     building.start()
     building.follow()
     say(f"网站已启动：http://{host}:{port}/ （内容 {args.content}，输出 {args.out}）；按 Ctrl-C 结束。", Level.DONE)

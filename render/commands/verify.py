@@ -10,7 +10,7 @@ from pathlib import Path
 from render.archive.pdf import associated_files
 from render.produce import commit, files, outputs
 from render.produce.plan import source_base
-from render.produce.publish import DRAFTS, MANIFEST, load_manifest
+from render.produce.publish import DRAFTS, MANIFEST, load_manifest, update_command
 from render.commands.system import system_message
 from render.problems import Exit, Kind, Level, Problem, exit_code, plain, report
 
@@ -52,9 +52,10 @@ def _verify(out: Path, say) -> Exit:
         if outputs.carries_sources(entry.get("kind"), path.suffix):
             problems += _embedded(rel, path, entry)
         if entry.get("stale"):  # said once: the reason, if a source changed, follows from the content
-            problems.append(_finding(rel, "已过期：最近一次生成时未能重建，或它的源文件已改动；这是更早生成的版本"))
+            problems.append(_finding(rel, "已过期：最近一次生成时未能重建，或它的源文件已改动；这是更早生成的版本"
+                                          f"（运行 {update_command(out)} 即可更新）"))
     found, checked = _against_content(out, manifest)
-    problems += found + _in_step(files_, checked)
+    problems += found + _in_step(files_, checked, update_command(out))
     for path in sorted(out.rglob("*")):
         rel = path.relative_to(out).as_posix()
         if path.suffix in outputs.suffixes() and path.is_file() and rel not in listed \
@@ -73,7 +74,7 @@ def _finding(rel: str, message: str, severity: str = "error") -> Problem:
     return Problem(rel, 0, "核对", message, severity, kind=Kind.OUTPUT)
 
 
-def _in_step(entries: list[dict], checked: set[str]) -> list[Problem]:
+def _in_step(entries: list[dict], checked: set[str], update: str) -> list[Problem]:
     """Two outputs made from different versions of one source (not `checked` against the content folder):
     one of them (a volume holding an old table, most likely) no longer shows what the other does."""
     seen: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
@@ -87,7 +88,7 @@ def _in_step(entries: list[dict], checked: set[str]) -> list[Problem]:
             groups = sorted(versions.values(), key=len)
             for paths in groups[:-1]:
                 for rel in paths:
-                    problems.append(_finding(rel, f"与 {groups[-1][0]} 不是由同一版本的 {source} 生成的：请重新生成"))
+                    problems.append(_finding(rel, f"与 {groups[-1][0]} 不是由同一版本的 {source} 生成的：请运行 {update} 重新生成"))
     return problems
 
 
@@ -116,9 +117,9 @@ def _against_content(out: Path, manifest: dict) -> tuple[list[Problem], set[str]
                     problems.append(_finding(entry["path"], f"无法读取源文件：{system_message(e)}"))
                     current[source] = sha
             if current[source] is None:
-                problems.append(_finding(entry["path"], f"源文件 {source} 已不存在：请重新生成"))
+                problems.append(_finding(entry["path"], f"源文件 {source} 已不存在：请运行 {update_command(out)} 重新生成"))
             elif current[source] != sha:
-                problems.append(_finding(entry["path"], f"源文件 {source} 已改动，这个文件与它不符：请重新生成"))
+                problems.append(_finding(entry["path"], f"源文件 {source} 已改动，这个文件与它不符：请运行 {update_command(out)} 重新生成"))
     return problems, set(current)
 
 

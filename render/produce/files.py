@@ -62,6 +62,7 @@ def locked(out: Path, waiting=None, reading: bool = False):
     process ends, however it ends. `reading` (verify): a folder nobody can write (an archive's disc, a
     read-only share) needs no lock, and is read without one."""
     path = out / CACHE / LOCK
+    made = [p for p in (out, out / CACHE) if not p.exists()]
     try:
         (out / CACHE).mkdir(parents=True, exist_ok=True)
         f = open(path, "a+b")
@@ -70,22 +71,44 @@ def locked(out: Path, waiting=None, reading: bool = False):
             yield False
             return
         raise
-    with f:
-        if not _try_lock(f, blocking=False):
-            f.seek(0)
-            holder = f.read(32).decode("ascii", "replace").strip()
-            if waiting is not None:
-                waiting(holder or "?")
-            _try_lock(f, blocking=True)
+    try:
+        with f:
+            yield from _held(f, waiting)
+    except BaseException:
+        _unmake(path, made)
+        raise
+
+
+def _unmake(lock: Path, made: list[Path]) -> None:
+    """A command that failed before it wrote anything (a package missing: exit 2, "nothing was changed")
+    leaves no folder it made for its lock behind."""
+    if not made or any(p != lock for p in lock.parent.iterdir()):
+        return
+    lock.unlink(missing_ok=True)
+    for folder in reversed(made):
+        try:
+            folder.rmdir()
+        except OSError:  # something else was put there meanwhile: it stays
+            return
+
+
+def _held(f, waiting):
+    """Wait for the lock, then hold it with our process id in it."""
+    if not _try_lock(f, blocking=False):
+        f.seek(0)
+        holder = f.read(32).decode("ascii", "replace").strip()
+        if waiting is not None:
+            waiting(holder or "?")
+        _try_lock(f, blocking=True)
+    f.seek(0)
+    f.truncate()
+    f.write(str(os.getpid()).encode())
+    f.flush()
+    try:
+        yield True
+    finally:
         f.seek(0)
         f.truncate()
-        f.write(str(os.getpid()).encode())
-        f.flush()
-        try:
-            yield True
-        finally:
-            f.seek(0)
-            f.truncate()
 
 
 def _try_lock(f, blocking: bool) -> bool:

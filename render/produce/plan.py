@@ -32,6 +32,11 @@ class Options:
         """Whether the volume opens each table on a right-hand page: single-sided, every page is one."""
         return self.tables_on_right and not self.simplex
 
+    def flags(self) -> list[str]:
+        """The options that make this build's variant, as they are typed."""
+        return ["--simplex"] * self.simplex + ["--tables-on-right"] * self.right_tables \
+            + ["--draft", self.draft] * bool(self.draft)
+
     @property
     def workers(self) -> int:
         return self.jobs or os.cpu_count() or 1

@@ -14,7 +14,9 @@ from render.produce import outputs as kinds
 from render.produce.commit import Transaction
 from render.produce.files import sha256
 from render.produce.plan import Options, ProjectJob, VolumeJob, source_base
+from render import COMMAND
 from render.problems import Kind, Problem
+from render.source import folders
 
 if TYPE_CHECKING:  # the scheduler that makes them is no business of verify's
     from render.produce.scheduler import Made
@@ -53,6 +55,16 @@ class Published:
     removed: tuple[tuple[str, str], ...]  # (path, the deleted source it was made from)
     stale: tuple[tuple[str, str], ...]  # (path, why it is stale)
     problems: tuple[Problem, ...]
+    # stale files of other options that an earlier build already said were stale: counted, not said again
+    # (the single-sided volume's line on every build and `watch` start until `update` makes it again)
+    known: frozenset[str] = frozenset()
+
+
+def update_command(out: Path) -> str:
+    """The one command that brings the output folder `out` (or the one whose drafts it holds) up to date: every
+    variant and output it lists, with the options its manifest records (render/commands/update.py)."""
+    out = out.parent if out.name == DRAFTS else out
+    return f"{COMMAND} update" + ("" if out.absolute() == folders.DIST.absolute() else f" --out {out}")
 
 
 def load_manifest(out: Path) -> tuple[dict, str | None]:
@@ -177,6 +189,8 @@ def publish(options: Options, made: dict[str, Made], projects: list[ProjectJob],
     jobs |= {v.target: ("volume", v.department.title, v.sources) for v in volumes}
     order = {target: n for n, target in enumerate(_content_order(projects, volumes))}
     outputs, written, problems = [], [], []
+    known = frozenset(e["path"] for e in read_manifest(out).get("files", []) if e.get("stale")
+                      and e.get("kind") in kinds.KINDS and _variant(e) != kinds.variant(e["kind"], options))
     with Transaction(out) as transaction:
         for target in sorted(made, key=order.__getitem__):
             item = made[target]
@@ -205,7 +219,8 @@ def publish(options: Options, made: dict[str, Made], projects: list[ProjectJob],
         else:  # the index's time is when the content was last seen built (workers.likely_needed)
             os.utime(out / kc.INDEX_PATH)
     store.prune_frames()
-    return Published(tuple(written), tuple(removed), tuple((o.path, why) for o, why in stale), tuple(problems))
+    return Published(tuple(written), tuple(removed), tuple((o.path, why) for o, why in stale), tuple(problems),
+                     known & {o.path for o, _ in stale})
 
 
 def _earlier(options: Options, base: Path, current: set[str], remove: bool, transaction: Transaction
@@ -230,7 +245,7 @@ def _earlier(options: Options, base: Path, current: set[str], remove: bool, tran
                 and options.chosen((entry.get("sources") or [""])[0], base):
             why = "未能重建，保留上次生成的 PDF（已标为过期）"
         elif changed or gone:
-            why = "源文件已改动，这个 PDF 已标为过期（用生成它的选项重新生成即可更新）"
+            why = f"源文件已改动，这个 PDF 已标为过期（运行 {update_command(out)} 即可更新）"
         else:  # another variant's, or outside `build.py PATH`: as it was
             kept.append(entry)
             continue

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import time
+from pathlib import Path
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from render.produce import commit, files, memo, publish, workers
-from render.produce.plan import Options, epoch_problem
+from render.produce.plan import Options, epoch_problem, source_base
 from render.produce.publish import DRAFTS
-from render.problems import Exit, Kind, Level, Problem, exit_code, plain, report
+from render import COMMAND
+from render.problems import Exit, Kind, Level, Problem, exit_code, from_here, plain, report
 from render.source import folders
 
 if TYPE_CHECKING:
@@ -63,9 +66,9 @@ def _build(options: Options, say, pool, started: float) -> BuildResult:
     # With a pool kept for the next build (`watch`), the full path: it loads what the rebuilds will need.
     same = memo.recall(options, digest) if pool is None else None
     if same:  # the last build's inputs, outputs and manifest, byte for byte: that build again
-        report(list(same.problems), say)
+        report(list(same.problems), say, base=here(options))
         for target in same.tables:
-            say(f"  {target}（未改动，沿用）", Level.DETAIL)
+            say(f"  {listed(options)(target)}（未改动，沿用）", Level.DETAIL)
         say(finished(same.count, 0, same.count, started), Level.DONE)
         return BuildResult(exit_code(same.problems), reused=same.count, problems=same.problems)
     return _full(options, say, pool, started, digest)
@@ -75,7 +78,7 @@ def _full(options: Options, say, pool, started: float, digest: str | None) -> Bu
     # Here, not at the top: a build with nothing to do ends before it needs the parser or the layout's
     # measures (render/produce/memo.py), and importing them was a third of its time.
     from render.produce import cache as kc
-    from render.produce.plan import plan, source_base
+    from render.produce.plan import plan
     from render.produce.scheduler import Scheduler
     from render.source import load
     from render.typeset import columns
@@ -87,35 +90,58 @@ def _full(options: Options, say, pool, started: float, digest: str | None) -> Bu
     projects, volumes, skipped = plan(content, problems, options, base)
     missing, glyphs = check_changed(projects, store, options)
     if missing:
-        report(problems + missing, say)
+        report(problems + missing, say, base=here(options))
         return BuildResult(exit_code(missing), problems=tuple(problems + missing))
     if glyphs:
         problems += glyphs
         projects, volumes, skipped = plan(content, problems, options, base)
-    report(problems, say)
+    report(problems, say, base=here(options))
     for line in skipped:
         say(line, Level.PROBLEM)
-    scheduler = Scheduler(options.out, store, say, projects, volumes)
+    scheduler = Scheduler(options.out, store, say, projects, volumes, lambda folder: department_command(options, folder))
     with executor(options, scheduler.layouts(), pool) as running:
         made = scheduler.run(running)
     problems += scheduler.failures
     failed = any(p.severity == "error" for p in problems)
     done = publish.publish(options, made, projects, volumes, store, remove=not failed)
-    report([*scheduler.failures, *done.problems], say)
+    report([*scheduler.failures, *done.problems], say, base=here(options))
     problems += done.problems
     failed = failed or bool(done.problems)
+    shown = listed(options)
     for rel, pages in done.written:
-        say(f"  {rel}（{pages} 页）", Level.MADE)
+        say(f"  {shown(rel)}（{pages} 页）", Level.MADE)
     for rel, source in done.removed:
-        say(f"已删除过期的 PDF（源文件 {source} 已删除）：{rel}", Level.DONE)
+        say(f"已删除过期的 PDF（源文件 {source} 已删除）：{shown(rel)}", Level.DONE)
     for rel, why in done.stale:
-        say(f"{why}：{rel}", Level.PROBLEM)
+        if rel not in done.known:
+            say(f"{why}：{shown(rel)}", Level.PROBLEM)
     reused = len(made) - len(done.written) - len(done.problems)
     say(finished(len(made), len(done.written), reused, started) + ("；有错误，部分 PDF 未生成" if failed else "")
-        + (f"；{len(done.stale)} 个 PDF 已过期" if done.stale else ""), Level.FAILED if failed else Level.DONE)
+        + (f"；{len(done.stale)} 个 PDF 已过期（运行 {publish.update_command(options.out)} 即可更新）" if done.stale else ""),
+        Level.FAILED if failed else Level.DONE)
     if not (failed or done.stale):
         memo.remember(options, digest, memo.Unchanged(tuple(j.target for j in projects), len(made), tuple(problems)))
     return BuildResult(exit_code(problems), done.written, reused, done.removed, done.stale, tuple(problems))
+
+
+def here(options: Options) -> Path | None:
+    """What problems' paths are relative to, if the content folder was given relative to where the command runs."""
+    return None if options.content.is_absolute() else source_base(options.content)
+
+
+def department_command(options: Options, folder: str) -> str:
+    """The build of one department folder (relative to source_base) with this build's options, as typed here."""
+    base = source_base(options.content)
+    where = from_here(folder, here(options)) if here(options) else os.path.abspath(base / folder)
+    given = options.out.parent if options.draft else options.out  # a draft build's is its 草稿/
+    out = [] if given.absolute() == folders.DIST.absolute() else ["--out", str(given)]
+    return " ".join([COMMAND, where, *options.flags(), *out])
+
+
+def listed(options: Options):
+    """A file of the output folder as the clerk finds it there: a draft's under 草稿/ (its own manifest's paths
+    are relative to that folder)."""
+    return (lambda rel: f"{DRAFTS}/{rel}") if options.draft else (lambda rel: rel)
 
 
 def finished(count: int, written: int, reused: int, started: float) -> str:
@@ -148,7 +174,7 @@ def refuse(options: Options) -> list[Problem]:
     if epoch:
         return [epoch]
     if not options.content.is_dir():
-        return [Problem(str(options.content), 0, "内容目录", f"找不到这个文件夹（请用 --content 指定内容文件夹）；"
+        return [Problem(str(options.content), 0, "内容目录", f"{folders.missing(options.content)}；"
                         f"输出文件夹 {options.out} 未改动", kind=Kind.REFUSED)]
     misplaced = folders.not_a_content_folder(options.content)
     return [misplaced] if misplaced else []

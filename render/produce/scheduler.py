@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import astuple, dataclass
-from pathlib import Path
 
+from render import COMMAND
 from render.produce import cache as kc
 from render.produce.files import sha256, write_atomic
 from render.produce.plan import ProjectJob, VolumeJob
@@ -76,7 +76,8 @@ class Scheduler:
     of the last build (or a guess) and is laid out again only if the real counts differ.
     """
 
-    def __init__(self, out, store: kc.Cache, say, projects: list[ProjectJob], volumes: list[VolumeJob]):
+    def __init__(self, out, store: kc.Cache, say, projects: list[ProjectJob], volumes: list[VolumeJob],
+                 rebuild=lambda folder: f"{COMMAND} {folder}"):
         self.out, self.store, self.say = out, store, say
         self.made: dict[str, Made] = {}
         self.frames: dict[tuple[str, tuple[int, ...]], Frame | None] = {}  # None while being laid out
@@ -90,7 +91,7 @@ class Scheduler:
         for v in volumes:
             if v not in self.volumes:
                 say(f"{v.target}: 装订册未更新：本部门还有别的项目表需要重新生成，请生成整个部门文件夹："
-                    f"python build.py {Path(v.department.folder)}", Level.PROBLEM)
+                    f"{rebuild(v.department.folder)}", Level.PROBLEM)
         self.guesses = {v.target: tuple(self._guess(p) for p in v.projects) for v in volumes}
 
     def layouts(self) -> int:

@@ -58,7 +58,7 @@ def load(path: Path | None = None, base: Path = ROOT) -> tuple[Rules | None, lis
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         return None, [Problem(rel, mark.line + 1 if mark else 1, FIELD,
-                              f"YAML 格式错误（{getattr(e, 'problem', None) or e}）：请对照 rules/审核规则.yml 的写法")]
+                              f"格式有误（{getattr(e, 'problem', None) or e}）：请对照 rules/审核规则.yml 的写法")]
     problems: list[Problem] = []
 
     def bad(n: yaml.Node, message: str) -> None:

@@ -72,7 +72,7 @@ def stop() -> None:
 
 def rebuild(folder: Path | None, simplex: bool = False, tables_on_right: bool = False, draft: str = ""
             ) -> BuildResult:
-    """The department's tables and volume, as `python build.py <folder> [--simplex] [--tables-on-right]
+    """The department's tables and volume, as `python3 build.py <folder> [--simplex] [--tables-on-right]
     [--draft 文字]` makes them (folder None: everything)."""
     conf = settings.MUBIAOBIAO
 

@@ -22,17 +22,36 @@ class Entry:
 
 def parse_yaml(path: str, text: str, first_line: int, field: str) -> tuple[list[Entry], list[Problem]]:
     """Read a flat YAML mapping; `first_line` is the file line of the YAML text's first line."""
+    text, colons = _full_width_colons(text)
+    said = [Problem(path, first_line + k, key, FULL_WIDTH) for k, key in colons]
+    entries, problems = _parse(path, text, first_line, field)
+    return entries, said + problems
+
+
+def _full_width_colons(text: str) -> tuple[str, list[tuple[int, str]]]:
+    """`栏目名：内容` read as `栏目名: 内容`, and the lines and 栏目 where it was: one slip is one message, and the
+    rest of the header is still checked (YAML alone would stop at the first, and hide every other problem)."""
+    lines, found = text.split("\n"), []
+    for k, raw in enumerate(lines):
+        if raw.strip() and not raw.startswith((" ", "\t", "#")) and ":" not in raw and "：" in raw:
+            key, _, value = raw.partition("：")
+            lines[k] = f"{key}: {value.lstrip(' 　')}"
+            found.append((k, key.strip()))
+    return "\n".join(lines), found
+
+
+def _parse(path: str, text: str, first_line: int, field: str) -> tuple[list[Entry], list[Problem]]:
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as e:
         line, reason = _yaml_error(text, e)
-        return [], [Problem(path, first_line + line, field, f"YAML 格式错误：{reason}")]
+        return [], [Problem(path, first_line + line, field, f"{FORMAT}{reason}")]
     except yaml.reader.ReaderError as e:  # a control character the reader refuses
         line = text[: e.position].count("\n")
         return [], [Problem(path, first_line + line, field,
-                            f"YAML 格式错误：含有看不见的控制字符 U+{e.character:04X}，请删去")]
+                            f"{FORMAT}含有看不见的控制字符 U+{e.character:04X}，请删去")]
     except yaml.YAMLError as e:
-        return [], [Problem(path, first_line, field, f"YAML 格式错误：{e}")]
+        return [], [Problem(path, first_line, field, f"{FORMAT}{e}")]
     if node is None:
         return [], [Problem(path, first_line, field, "内容是空的")]
     if not isinstance(node, yaml.MappingNode):
@@ -60,6 +79,9 @@ def parse_yaml(path: str, text: str, first_line: int, field: str) -> tuple[list[
     return entries, problems
 
 
+# The clerk's words: the header (between the two --- lines) or 部门.yml is "栏目名: 内容" line by line; "YAML" is not one
+FORMAT = "格式有误："
+FULL_WIDTH = "栏目名后应为英文冒号“:”，不是中文冒号“：”"
 _YAML_REASONS = {
     "mapping values are not allowed here": "此处不能出现冒号“: ”（内容含冒号时请用双引号括起）",
     "could not find expected ':'": "缺少冒号“:”，应写作“栏目名: 内容”",
@@ -106,9 +128,9 @@ def _tab(raw: str, column: int) -> str:
 
 def _not_a_key_line(raw: str) -> str:
     if raw.startswith("\t"):
-        return "行首有 Tab：请删去行首的 Tab（YAML 用空格缩进）"
+        return "行首有 Tab：请删去行首的 Tab（缩进只能用空格）"
     if ":" not in raw and "：" in raw:
-        return "栏目名后应为英文冒号“:”，不是中文冒号“：”"
+        return FULL_WIDTH
     if re.match(r"^[^:]*:\S", raw):
         return "冒号“:”后须有一个空格"
     return "缺少冒号“:”，应写作“栏目名: 内容”"

@@ -36,7 +36,7 @@ def load(content_root: Path, repo_root: Path) -> tuple[m.Content, list[Problem]]
     root = content_root.resolve()
     if not root.is_dir():
         # a folder that is not there is a command that cannot run, as for a build: nothing to check
-        return m.Content(str(content_root), ()), [Problem(str(content_root), 0, "内容目录", "找不到这个文件夹",
+        return m.Content(str(content_root), ()), [Problem(str(content_root), 0, "内容目录", folders.missing(content_root),
                                                           kind=Kind.REFUSED)]
     misplaced = folders.not_a_content_folder(content_root)
     if misplaced:

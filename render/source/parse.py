@@ -13,7 +13,7 @@ from render.problems import Problem
 from render.source import fields
 from render.source.frontmatter import Entry, parse_yaml
 
-FRONT_MATTER = "文件头"
+FRONT_MATTER = "文件开头的表头"  # as content/README.md calls what stands between the two --- lines
 # Blocks only: of an inline token just its raw `content` is read, never the children the "inline" rule
 # makes of it (emphasis, links…), and making them was half of every file's parse.
 _md = MarkdownIt("commonmark", {"html": False}).enable("table").disable("inline")
@@ -99,7 +99,7 @@ def _parse_markdown(path: str, text: str) -> tuple[ParsedFile | None, tuple[Prob
         return None, (Problem(path, 1, FRONT_MATTER, "文件应以一行“---”开头，其后是项目名称等各栏"),)
     end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
     if end is None:
-        return None, (Problem(path, 1, FRONT_MATTER, "找不到结束文件头的“---”行"),)
+        return None, (Problem(path, 1, FRONT_MATTER, "找不到结束表头的“---”行"),)
     entries, problems = parse_yaml(path, "\n".join(lines[1:end]), 2, FRONT_MATTER)
     header_ok = not any(p.field == FRONT_MATTER for p in problems)
     sections, body_problems = _sections(path, lines, end + 1)

@@ -193,6 +193,7 @@ def _indicators(path: str, section, scheme: m.Scheme | None, problems: list[Prob
             if not text:
                 problems.append(Problem(path, row.line, label, "是空的", "warning"))
         group.items.append(m.Indicator(name, value, row.line))
+    tree = [t for t in tree if t.known]
     if scheme:
         tree = _in_order(path, tree, scheme.level1, "一级指标", scheme, problems)
         for level in tree:
@@ -208,6 +209,9 @@ class _Group:
     label: str
     line: int
     items: list = member(default_factory=list)
+    # An 一级 the scheme does not know: said once on its row; its rows are read (their 二级 checked) but not
+    # placed, so that one wrong label is one message, not one more on every row under it
+    known: bool = True
 
 
 def _group(path: str, row, tree: list[_Group], scheme: m.Scheme | None, problems: list[Problem]) -> _Group | None:
@@ -215,9 +219,9 @@ def _group(path: str, row, tree: list[_Group], scheme: m.Scheme | None, problems
     cannot be placed (said in `problems`)."""
     l1, l2 = row.cells[0], row.cells[1]
     if l1:
-        if scheme and l1 not in scheme.level1:
+        known = not scheme or l1 in scheme.level1
+        if not known:
             problems.append(Problem(path, row.line, "一级指标", f"“{excerpt(l1)}”不是已知的一级指标{sch.suggest(scheme, l1, 1)}"))
-            return None
         if not tree or tree[-1].label != l1:
             if any(t.label == l1 for t in tree):
                 problems.append(Problem(path, row.line, "一级指标", f"“{l1}”前面已出现过，同一一级指标的行应连在一起"))
@@ -225,7 +229,7 @@ def _group(path: str, row, tree: list[_Group], scheme: m.Scheme | None, problems
             if not l2:
                 problems.append(Problem(path, row.line, "二级指标", "新的一级指标下须写明二级指标"))
                 return None
-            tree.append(_Group(l1, row.line))
+            tree.append(_Group(l1, row.line, known=known))
     elif not tree:
         problems.append(Problem(path, row.line, "一级指标", "第一行须写明一级指标"))
         return None
@@ -234,7 +238,7 @@ def _group(path: str, row, tree: list[_Group], scheme: m.Scheme | None, problems
         if scheme and l2 not in scheme.level2:
             problems.append(Problem(path, row.line, "二级指标", f"“{excerpt(l2)}”不是已知的二级指标{sch.suggest(scheme, l2, 2)}"))
             return None
-        if scheme and scheme.parent(l2) != current.label:
+        if scheme and current.known and scheme.parent(l2) != current.label:
             problems.append(Problem(path, row.line, "二级指标", f"“{l2}”不属于一级指标“{current.label}”，"
                                                               f"而属于“{scheme.parent(l2)}”"))
             return None
@@ -243,7 +247,8 @@ def _group(path: str, row, tree: list[_Group], scheme: m.Scheme | None, problems
                 problems.append(Problem(path, row.line, "二级指标", f"“{l2}”前面已出现过，同一二级指标的行应连在一起"))
                 return None
             current.items.append(_Group(l2, row.line))
-    return current.items[-1]
+    # under an 一级 or 二级 already said to be wrong: nowhere to place the row, and nothing more to say
+    return current.items[-1] if current.known and current.items else None
 
 
 def _in_order(path: str, items: list[_Group], order: tuple[str, ...], field: str, scheme: m.Scheme,

@@ -44,7 +44,7 @@ def load(name: str) -> tuple[Scheme | None, tuple[Problem, ...]]:
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         return None, (Problem(rel, mark.line + 1 if mark else 1, FIELD,
-                              f"YAML 格式错误（{getattr(e, 'problem', None) or e}）：请对照 {DEFAULT}.yml 的写法"),)
+                              f"格式有误（{getattr(e, 'problem', None) or e}）：请对照 {DEFAULT}.yml 的写法"),)
     problems: list[Problem] = []
 
     def bad(n: yaml.Node, message: str) -> None:
