@@ -249,3 +249,25 @@ def test_the_department_pages_total_is_the_volumes_and_each_state_follows_its_fi
         for path, data in kept.items():
             path.write_bytes(data)
     assert lines()["2025年全区社区矫正经费"][3] == "已生成"
+
+
+def test_saves_waiting_for_a_build_are_made_by_one_build_that_began_after_them(site, monkeypatch):
+    import threading
+
+    from render.site import building
+
+    content, _, _ = site
+    made = []
+    monkeypatch.setattr(building, "_build", lambda folder, *variant: made.append(folder) or f"built {folder}")
+    folders = [content / DEPT, content / OTHER, content / DEPT]
+    answers = {}
+    with building._turn:  # a build under way
+        threads = [threading.Thread(target=lambda n=n: answers.update({n: building.rebuild(folders[n])})) for n in range(3)]
+        for t in threads:
+            t.start()
+        while len(building._waiting) < 3:  # all three asked while it runs
+            threading.Event().wait(0.01)
+    for t in threads:
+        t.join()
+    assert made == [None] and set(answers.values()) == {"built None"}  # one build of both departments
+    assert building.rebuild(content / DEPT) == f"built {content / DEPT}" and len(made) == 2  # alone: its department

@@ -20,6 +20,18 @@ from render.produce.publish import DRAFTS, read_manifest
 from render.produce.run import BuildResult, build
 
 _turn = threading.Lock()  # one build at a time from this process
+_queue = threading.Lock()  # guards _waiting
+
+
+class _Ask:
+    """A rebuild asked for and not yet made; its result is set, under _turn, by the build that makes it."""
+
+    def __init__(self, folder: Path | None):
+        self.folder = folder
+        self.result: BuildResult | None = None
+
+
+_waiting: list[_Ask] = []  # asked since the last build took them
 _pool = None
 _stop = threading.Event()
 SOURCES = (".md", ".yml", ".yaml")
@@ -73,15 +85,39 @@ def stop() -> None:
 def rebuild(folder: Path | None, simplex: bool = False, tables_on_right: bool = False, draft: str = ""
             ) -> BuildResult:
     """The department's tables and volume, as `python3 build.py <folder> [--simplex] [--tables-on-right]
-    [--draft 文字]` makes them (folder None: everything)."""
+    [--draft 文字]` makes them (folder None: everything).
+
+    The final double-sided build, which every save asks for, is shared: departments saved while another
+    build runs wait together, and the next build makes them all at once (the whole content, as `build.py`
+    with no PATH: its cache rebuilds only what changed, on every worker), instead of one after another.
+    Each waiting save is answered by a build that began after it asked, so its file is in it."""
+    if simplex or tables_on_right or draft:
+        with _turn:
+            return _build(folder, simplex, tables_on_right, draft)
+    ask = _Ask(folder)
+    with _queue:
+        _waiting.append(ask)
+    with _turn:
+        if ask.result is not None:  # made by the build that held the turn: it took this ask before it began
+            return ask.result
+        with _queue:
+            batch = list(_waiting)
+            _waiting.clear()
+        folders = {a.folder for a in batch}
+        result = _build(folders.pop() if len(folders) == 1 else None, False, False, "")
+        for a in batch:
+            a.result = result
+        return result
+
+
+def _build(folder: Path | None, simplex: bool, tables_on_right: bool, draft: str) -> BuildResult:
     conf = settings.MUBIAOBIAO
 
     def keep(line: str, level: Level = Level.DONE) -> None:
         pass  # the site reads the BuildResult, not the printed lines
 
     options = Options(conf["content"], conf["out"], max(conf["jobs"], 1), simplex, draft, folder, tables_on_right)
-    with _turn:
-        return build(options, say=keep, pool=_pool)
+    return build(options, say=keep, pool=_pool)
 
 
 def outputs(folder: Path, drafts: bool = False) -> list[dict]:
