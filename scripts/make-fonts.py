@@ -1,4 +1,8 @@
-"""Make styles/fonts/: Noto Serif CJK SC cut down to GB 2312 and common symbols (run by hand, output committed).
+"""Make styles/fonts/: the faces cut down to GB 2312 and common symbols (run by hand, output committed).
+
+The tables' Noto Serif CJK SC (宋体, its Bold for 小标宋), and the 审核意见's 黑体 (Noto Sans CJK SC, from
+fonts-noto-cjk), 仿宋 and 楷体 (FandolFang and FandolKai, from Debian's texlive-lang-chinese, whose 98 MB
+and TeX dependencies no build should install: take the two files out of the package instead, docs/fonts.md).
 
 WeasyPrint reads the whole font and subsets it for every PDF it writes; with the 65,000 glyphs of Noto
 Serif CJK that is most of the time a one-page table takes. The cut-down faces hold the ~8,000 characters
@@ -10,9 +14,13 @@ a page uses (HarfBuzz's retain-gids); with the common characters first, that is 
 instead of 14,600, and each PDF's fonts take a quarter of the bytes and of the time to subset and
 compress.
 
-    .venv/bin/python scripts/make-fonts.py
+    .venv/bin/python scripts/make-fonts.py [--fandol DIR] [FILE...]   (FILE: only those, e.g. FandolFang-GB-Regular.otf)
+
+    apt-get download texlive-lang-chinese && dpkg-deb -x texlive-lang-chinese_*.deb x
+    DIR: x/usr/share/texlive/texmf-dist/fonts/opentype/public/fandol (the default: where the package puts them)
 """
 
+import argparse
 import io
 import subprocess
 import sys
@@ -99,32 +107,57 @@ def set_cids(font: TTFont, cids) -> TTFont:
     return font
 
 
-def source(style: str) -> tuple[str, int]:
-    out = subprocess.run(["fc-match", "-f", "%{file}\t%{index}", f"Noto Serif CJK SC:style={style}"],
+def system_face(family: str, style: str) -> tuple[str, int]:
+    out = subprocess.run(["fc-match", "-f", "%{family}\t%{file}\t%{index}", f"{family}:style={style}"],
                          capture_output=True, text=True, check=True).stdout
-    file, index = out.split("\t")
+    families, file, index = out.split("\t")
+    if family not in families.split(","):
+        sys.exit(f"{family} {style} is not installed (fc-match gives {families})")
     return file, int(index)
 
 
+FANDOL = Path("/usr/share/texlive/texmf-dist/fonts/opentype/public/fandol")
+
+
+def sources(fandol: Path) -> dict[str, object]:
+    """Each shipped file (fonts.SHIPPED_FACES), and where its face comes from."""
+    return {
+        "NotoSerifCJKsc-GB-Regular.otf": lambda: system_face("Noto Serif CJK SC", "Regular"),
+        "NotoSerifCJKsc-GB-Bold.otf": lambda: system_face("Noto Serif CJK SC", "Bold"),
+        "NotoSansCJKsc-GB-Regular.otf": lambda: system_face("Noto Sans CJK SC", "Regular"),
+        "FandolFang-GB-Regular.otf": lambda: (str(fandol / "FandolFang-Regular.otf"), 0),
+        "FandolKai-GB-Regular.otf": lambda: (str(fandol / "FandolKai-Regular.otf"), 0),
+    }
+
+
+def cut(file: str, index: int, wanted: set[int]) -> TTFont:
+    font = TTFont(file, fontNumber=index, recalcTimestamp=False)  # the same bytes every time
+    options = subset.Options()
+    options.layout_features = ["*"]
+    options.name_IDs = ["*"]
+    options.name_languages = ["*"]
+    options.notdef_outline = True
+    options.recalc_timestamp = False  # the same bytes every time it is made
+    sub = subset.Subsetter(options)
+    sub.populate(unicodes=wanted & set(font.getBestCmap()))
+    sub.subset(font)
+    in_order_of_use(font)
+    return cids_equal_glyph_numbers(font)
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--fandol", type=Path, default=FANDOL)
+    parser.add_argument("only", nargs="*")
+    args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     wanted = characters()
-    for style in ("Regular", "Bold"):
-        file, index = source(style)
-        font = TTFont(file, fontNumber=index, recalcTimestamp=False)  # the same bytes every time
-        options = subset.Options()
-        options.layout_features = ["*"]
-        options.name_IDs = ["*"]
-        options.name_languages = ["*"]
-        options.notdef_outline = True
-        options.recalc_timestamp = False  # the same bytes every time it is made
-        sub = subset.Subsetter(options)
-        sub.populate(unicodes=wanted & set(font.getBestCmap()))
-        sub.subset(font)
-        in_order_of_use(font)
-        font = cids_equal_glyph_numbers(font)
-        target = OUT / f"NotoSerifCJKsc-GB-{style}.otf"
-        font.save(target)
+    for name, where in sources(args.fandol).items():
+        if args.only and name not in args.only:
+            continue
+        file, index = where()
+        target = OUT / name
+        cut(file, index, wanted).save(target)
         print(target, target.stat().st_size, file=sys.stderr)
     fonts.write_advances()  # what sizes the columns, read from the faces just made
     print(fonts.ADVANCES, file=sys.stderr)

@@ -1,4 +1,4 @@
-"""Archive grade: PDF/A-3b identification, output intent, metadata, embedded sources, byte-identical rebuilds,
+"""Archive grade: PDF/A-3a and PDF/UA-1 identification, output intent, metadata, embedded sources, byte-identical rebuilds,
 and `verify` catching a flipped byte."""
 
 import hashlib
@@ -23,11 +23,11 @@ def pdfs(manifest):
     return [f for f in manifest["files"] if f["path"].endswith(".pdf")]
 
 
-def test_every_pdf_identifies_as_pdfa3b_with_output_intent_and_metadata(built, manifest):
+def test_every_pdf_identifies_as_pdfa3_with_output_intent_and_metadata(built, manifest):
     for f in pdfs(manifest):
         with pikepdf.open(built / f["path"]) as pdf:
             meta = pdf.open_metadata()
-            assert meta.pdfa_status == "3B", f["path"]
+            assert meta.pdfa_status == "3A", f["path"]
             intents = pdf.Root.OutputIntents
             assert len(intents) == 1 and intents[0].S == "/GTS_PDFA1" and "/DestOutputProfile" in intents[0]
             assert str(pdf.Root.Lang) == "zh-CN"
@@ -163,13 +163,15 @@ def all_pdfs(kinds: dict[str, object]) -> list:
     return [p for v in kinds.values() for p in (v if isinstance(v, list) else [v])]
 
 
-def test_every_kind_of_pdf_passes_a_pdfa_3b_validator(every_kind):
+def test_every_kind_of_pdf_passes_pdfa_3b_3a_pdfua_1_and_the_structure_check(every_kind):
     from page import ValidationProfile, validate_pdf
+    from render.archive import pdf, structure
 
     for path in all_pdfs(every_kind):
-        report = validate_pdf(path, profile=ValidationProfile.PDF_A_3B)
-        assert [(f.rule_id, f.message) for f in report.failures] == [], path.name
-        assert report.is_compliant and report.rules.total > 100, path.name
+        assert pdf.claimed(path) == ("3b", "3a", "ua1"), path.name
+        assert pdf.pdfa_failures(path) == [], path.name
+        assert validate_pdf(path, profile=ValidationProfile.PDF_A_3B).rules.total > 100, path.name
+        assert structure.check(path) == [], path.name
 
 
 def test_each_attached_file_is_listed_once_with_an_ascii_f_and_its_own_name_in_uf(every_kind):

@@ -46,7 +46,7 @@ def test_the_package_has_the_layout_of_the_2012_rules(packed, built, manifest):
     assert (packed / f"{NAME}.zip").is_file()
     assert sorted(p.name for p in root.iterdir()) == sorted(["说明文件.txt", "文件目录.xml", "电子档案", "其他"])
     assert sorted(p.name for p in (root / "其他").iterdir()) == sorted(
-        ["档案元数据.xsd", "元数据方案.txt", "命名规则.txt", "移交登记表.pdf"])
+        ["档案元数据.xsd", "元数据方案.txt", "命名规则.txt", "移交登记表.pdf", "移交检测报告.txt"])
     outputs = {Path(f["path"]).name: built / f["path"] for f in manifest["files"]
                if f["path"].startswith(DEPT) and f["path"].endswith(".pdf")}
     pieces = sorted((root / PIECES).iterdir())
@@ -92,10 +92,11 @@ def test_every_xml_is_valid_against_the_shipped_schema_and_says_what_the_pdf_say
 
 
 def test_the_handover_form_is_one_pdfa_page_with_the_counts_and_results(packed):
-    from page import ValidationProfile, validate_pdf
+    from render.archive import pdf, structure
 
     form = packed / NAME / "其他/移交登记表.pdf"
-    assert validate_pdf(str(form), profile=ValidationProfile.PDF_A_3B).is_compliant
+    assert pdf.claimed(form) == ("3b", "3a", "ua1")
+    assert pdf.pdfa_failures(form) == [] and structure.check(form) == []
     import pdfplumber
 
     with pdfplumber.open(form) as doc:
@@ -109,8 +110,16 @@ def test_the_handover_form_is_one_pdfa_page_with_the_counts_and_results(packed):
         assert rows[label][1] == ""  # the 接收单位's, to fill in
     for line in ("填表人（签名）", "审核人（签名）", "单位（印章）"):
         assert rows[line] == ["年月日", "年月日"]
+    # every label on one line; no command on a signed paper: the check's report is in the package, its digest here
+    assert all(label in rows for label in ("移交载体类型、规格", "准确性（真实性）检验", "移交单位检测报告"))
+    report = (packed / NAME / "其他/移交检测报告.txt").read_bytes()
+    assert hashlib.sha256(report).hexdigest() in rows["移交单位检测报告"][0]
+    assert report.decode("utf-8").startswith("电子档案四性检测报告")
     with pikepdf.open(form) as pdf:
         assert len(pdf.pages) == 1
+    with pdfplumber.open(form) as doc:
+        text = doc.pages[0].extract_text()
+    assert "build.py" not in text and "--check" not in text
 
 
 def test_two_runs_give_the_same_zip(packed, built, tmp_path):
@@ -132,7 +141,7 @@ def test_check_of_the_zip_from_the_command_line_writes_the_report(packed, tmp_pa
     shutil.copy(packed / f"{NAME}.zip", tmp_path)
     result = run_cli("archive", "--check", str(tmp_path / f"{NAME}.zip"))
     assert result.returncode == 0, result.stdout
-    report = (tmp_path / f"{NAME}-检测报告.txt").read_text(encoding="utf-8")
+    report = (tmp_path / f"{NAME}.zip-检测报告.txt").read_text(encoding="utf-8")
     assert report.strip() in result.stdout
     for prop in intake.PROPERTIES:
         assert f"{prop}：通过" in report
@@ -256,6 +265,18 @@ def test_a_pdf_with_javascript_is_caught(packed, tmp_path):
     assert f"{rel}: 安全性·活动内容: 含有JavaScript" in findings(folder)
 
 
+def test_a_pdf_whose_tags_reach_nothing_is_caught(packed, tmp_path):
+    """It claims PDF/UA-1, passes page-validation, and its table's text is in no element: our check says so."""
+    folder = spoiled(packed, tmp_path)
+    path = next((folder / PIECES / "0004").glob("*.pdf"))
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        document = pdf.Root.StructTreeRoot.K[0]
+        document.K = pikepdf.Array(list(document.K)[:-1])
+        pdf.save(path)
+    rel = path.relative_to(folder).as_posix()
+    assert any(f.startswith(f"{rel}: 可用性·结构标签: ") and "不属于结构树" in f for f in findings(folder))
+
+
 def test_archive_fields_fill_the_reference_and_are_checked(built, manifest, tmp_path):
     """全宗号, 保管期限, 机构或问题 given: the 档号 is made; a value that cannot be one is a `check` error."""
     from render.produce.plan import source_base
@@ -293,3 +314,19 @@ def test_archive_refuses_outputs_that_verify_fails(built, tmp_path):
     assert result.returncode == 1
     assert "未生成移交包" in result.stdout and pdf.name in result.stdout
     assert not (tmp_path / "移交").exists() or not any((tmp_path / "移交").iterdir())
+
+
+def test_a_volumes_layouts_are_records_named_by_their_layout(tmp_path):
+    """Double-sided and single-sided volumes of one department are two records: their 题名 (the PDF's own
+    title) says which is which, as their file names do."""
+    out = tmp_path / "dist"
+    for options in ((), ("--simplex",)):
+        done = run_build("--content", str(CONTENT), "--out", str(out), "--jobs", "2", *options)
+        assert done.returncode == 0, done.stdout + done.stderr
+    done = run_build("archive", str(out), "--out", str(tmp_path / "移交"))
+    assert done.returncode == 0, done.stdout + done.stderr
+    catalogue = etree.parse(str(tmp_path / "移交" / NAME / "文件目录.xml")).getroot()
+    volumes = {e.findtext("电子档案名称").rsplit("/", 1)[1]: e.findtext("题名") for e in catalogue
+               if e.findtext("备注") == records.GENRE["volume"]}
+    title = "平罗县司法局2025年部门项目支出预算绩效目标表"
+    assert volumes == {f"{title}.pdf": title, f"{title}（单面）.pdf": f"{title}（单面）"}

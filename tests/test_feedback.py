@@ -12,9 +12,10 @@ from render.review import feedback
 
 
 def rows(out: Path) -> list[dict]:
-    sheet = load_workbook(out / DEPT / "审核意见.xlsx").active
-    heads = [c.value for c in sheet[1]]
-    return [dict(zip(heads, (c.value for c in row), strict=True)) for row in sheet.iter_rows(min_row=2)]
+    """The findings' rows under their heads (the sheet opens with the opinion's title and its issuer)."""
+    found = [[c.value for c in row] for row in load_workbook(out / DEPT / "审核意见.xlsx").active.iter_rows()]
+    at = next(n for n, row in enumerate(found) if row[0] == "序号")
+    return [dict(zip(found[at], row, strict=True)) for row in found[at + 1:] if row[0] is not None]
 
 
 def key(row: dict) -> feedback.Key:

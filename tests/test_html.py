@@ -20,7 +20,7 @@ class Cells(HTMLParser):
             self.tbodies += 1
         if tag == "table":
             self._in_ind = "ind-grid" in a.get("class", "")
-        if tag == "td" and a.get("class") in ("l1", "l2"):
+        if tag == "th" and a.get("class") in ("l1", "l2"):  # row heads (issue 32)
             self._cls = (a["class"], int(a.get("rowspan", 1)))
 
     def handle_data(self, data):

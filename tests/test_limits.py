@@ -94,5 +94,18 @@ def test_the_content_readme_states_the_limits_as_the_code_holds_them():
 
     readme = (ROOT / "content" / "README.md").read_text(encoding="utf-8")
     for said in (f"一个文件最多 {limits.FILE_SIZE_TEXT}", f"指标表最多 {limits.MAX_ROWS} 行",
-                 f"最多 {limits.MAX_CELL_CHARS} 字", f"项目年度金额最多 {limits.MAX_AMOUNT_DIGITS} 位整数"):
+                 f"最多 {limits.MAX_CELL_CHARS} 字", f"合计最多 {limits.MAX_TABLE_CHARS} 字", f"项目年度金额最多 {limits.MAX_AMOUNT_DIGITS} 位整数"):
         assert said in readme, said
+
+
+def test_a_table_too_long_to_lay_out_in_reasonable_time_is_named_by_check(tmp_path):
+    """200 rows of 800-character cells are within every per-cell bound; laid out, some 600 pages (issue 37)."""
+    folder = tmp_path / "content" / "2025" / DEPT
+    department_file(folder, DEPT.split("-")[0], DEPT.split("-")[1])
+    rows = [(a, b, f"{k}" + "很长的指标名称" * 114, f"{k}" + "绩效值说明" * 160) for k, (a, b, *_) in enumerate(long_rows(20))]
+    project_file(folder, "01-长", "长表", DEPT, "1", rows)
+    result = run_cli("check", "--content", str(tmp_path / "content"))
+    assert result.returncode == 1
+    written = sum(len(r[2]) + len(r[3]) for r in rows)
+    assert (f"01-长.md:17: 绩效指标: 指标表的三级指标和绩效值共 {written} 字，超过上限 {limits.MAX_TABLE_CHARS} 字"
+            f"（印出来约 {written // 500} 页）") in result.stdout, result.stdout

@@ -81,7 +81,7 @@ class Cells(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
-        self.open = tag == "td" and a.get("class") in ("l1", "l2")
+        self.open = tag == "th" and a.get("class") in ("l1", "l2")  # row heads (issue 32)
         if self.open:
             self.cells.append([a["class"], int(a["rowspan"]), ""])
 

@@ -195,9 +195,9 @@ def test_the_department_answers_findings_the_reviewer_reads_them_and_review_carr
     assert client_for("reviewer").post("/d/2025/019/answers/save", form).status_code == 404
     assert client_for("clerk").get("/d/2025/019/answers").status_code == 404
     client_for("reviewer").post("/d/2025/019/review")
-    sheet = load_workbook(out / OTHER / "审核意见.xlsx").active
-    heads = [c.value for c in sheet[1]]
-    rows = [dict(zip(heads, (c.value for c in row), strict=True)) for row in sheet.iter_rows(min_row=2)]
+    found = [[c.value for c in row] for row in load_workbook(out / OTHER / "审核意见.xlsx").active.iter_rows()]
+    at = next(n for n, row in enumerate(found) if row[0] == "序号")  # under the opinion's title and issuer
+    rows = [dict(zip(found[at], row, strict=True)) for row in found[at + 1:] if row[0] is not None]
     (content / OTHER / "反馈.yml").unlink()  # the department's folder as the other tests know it
     mine = [r for r in rows if (r["规则编号"], r["意见"]) == (rule, message)]
     assert [r["部门反馈"] for r in mine if Path(r["文件"]).name == file] == [answer]  # the one answered, not its twin

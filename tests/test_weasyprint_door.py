@@ -115,11 +115,29 @@ def check_pydyf():
     deflated = pydyf.Stream([b"q", b"Q"], compress=True)
     assert weasy.deflate_now(deflated, 6) and not weasy.deflate_now(deflated, 6)
     data = deflated.data
+    weasy.set_stream_bytes(stream, b"new")
+    assert weasy.stream_bytes(stream) == b"new", _gone("pydyf", "Stream.stream as a list of items")
+    marked = pydyf.Stream()
+    marked.begin_marked_content("Span", pydyf.Dictionary({"MCID": 0}))
+    items = weasy.stream_items(marked)
+    assert items[1]["MCID"] == 0 and items[2] == b"BDC", _gone("pydyf", "a property list kept as an item")
+    pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
+    assert weasy.page_references(pdf) == [pdf.objects[-1].reference], _gone("pydyf", "PDF.page_references")
     assert b"/Filter /FlateDecode" in data and zlib.decompress(data.split(b"stream\n", 1)[1].rsplit(b"\nendstream", 1)[0]) \
         == b"q\nQ", _gone("pydyf", "Stream.extra, and Stream.data writing the items as they are")
 
 
+def check_link_words():
+    doc = layout.document('<html lang="zh-CN"><body><p><a href="#x" title="目录第一项">第一项</a> <a href="#x">三</a>'
+                          '</p><p id="x">x</p></body></html>')
+    seen: dict[int, str] = {}
+    doc.write_pdf(pdf_variant="pdf/a-3a", finisher=lambda document, pdf: seen.update(weasy.link_words(document)))
+    assert sorted(seen.values()) == ["三", "目录第一项"], _gone("link_words", "Page.links' boxes with their "
+                                                               "link_annotation and element")
+
+
 CHECKS = {
+    "link_words": check_link_words,
     "import_fast": check_import_fast,
     "harfbuzz_subset_loaded": check_harfbuzz_subset_loaded,
     "warm_c_types": check_warm_c_types,
@@ -131,7 +149,8 @@ CHECKS = {
 # Every public name of the door, by the check that covers it.
 COVERED = {"FFI_MODULE": "import_fast", "warm_array_types": "warm_c_types", "SUBSET_METHOD": "subset", "SUBSET_DROPPED_TABLES": "subset",
            "SUBSET_FLAGS": "subset", "pdf_objects": "pydyf", "pdf_object": "pydyf", "object_number": "pydyf",
-           "stream_bytes": "pydyf", "write_uncompressed": "pydyf", "deflate_now": "pydyf", **{name: name for name in CHECKS}}
+           "stream_bytes": "pydyf", "write_uncompressed": "pydyf", "deflate_now": "pydyf",
+           "set_stream_bytes": "pydyf", "stream_items": "pydyf", "page_references": "pydyf", **{name: name for name in CHECKS}}
 COVERED.pop("subset")
 COVERED.pop("pydyf")
 

@@ -3,43 +3,24 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
-import shutil
-import tempfile
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from render.archive import metadata as meta
-from render.archive import pdf
+from render.archive import pdf, structure
+from render.archive.carrier import FORM, OTHER, README, Carrier, Finding, Folder, open_package
 from render.archive.records import piece
 from render.source import limits
 
 PROPERTIES = ("真实性", "完整性", "可用性", "安全性")
-README = "说明文件.txt"
-FORM = "其他/移交登记表.pdf"
 LATER = (README, FORM)  # made after the records are checked: the 登记表 prints the results, 说明文件 lists it
-OTHER = ("其他/档案元数据.xsd", "其他/元数据方案.txt", "其他/命名规则.txt")
 # 说明文件.txt lists every other file of the package as `sha256  字节数  路径`, as sha256sum would
 LISTED = re.compile(r"^([0-9a-f]{64})  (\d+)  (\S.*)$")
-# What runs when opened: Windows and Unix programs, scripts, libraries (DA/T 70-2018 安全性: no malicious code)
-_PROGRAMS = (b"MZ", b"\x7fELF", b"#!", b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe", b"\xfe\xed\xfa\xcf")
-_RUNNABLE = {".exe", ".com", ".bat", ".cmd", ".scr", ".dll", ".so", ".sh", ".js", ".vbs", ".ps1", ".jar", ".msi"}
 # The archive fields only the 档案室 may give (部门.yml): empty in the metadata until it does
 TO_FILL = (("档号/全宗号", "全宗号"), ("来源/全宗名称", "全宗名称"), ("档号/机构或问题", "机构或问题"),
            ("档号/保管期限", "保管期限"), ("内容描述/密级", "密级"))
-
-
-@dataclass(frozen=True, order=True)
-class Finding:
-    property: str  # one of PROPERTIES
-    path: str  # inside the package ("" for the package itself)
-    check: str  # the 检测项
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path or '（移交包）'}: {self.property}·{self.check}: {self.message}"
+__all__ = ["FORM", "OTHER", "README", "Finding"]
 
 
 @dataclass(frozen=True)
@@ -50,7 +31,8 @@ class Result:
     files: int
     size: int
     to_fill: tuple[str, ...]  # archive fields the metadata leaves for the 档案室
-    sha256: str = ""  # of the .zip checked: written on the signed paper 登记表, it binds the package to it
+    sha256: str = ""  # of the .zip, or of the folder's files (their digests, sizes and paths, as listed)
+    zipped: bool = False
 
     def passed(self, prop: str | None = None) -> bool:
         return not any(prop is None or f.property == prop for f in self.findings)
@@ -58,93 +40,63 @@ class Result:
 
 def check(path: Path) -> Result:
     """A package folder, or the .zip of one."""
-    if path.is_dir():
-        return check_folder(path, path.name)
-    with tempfile.TemporaryDirectory(prefix="mubiaobiao-intake-") as tmp:
-        found, root = _unpack(path, Path(tmp))
-        result = check_folder(root, path.name) if root else Result(path.name, (), 0, 0, 0, ())
-        with open(path, "rb") as f:
-            digest = hashlib.file_digest(f, "sha256").hexdigest()
-        return Result(result.package, tuple(found) + result.findings, result.records, result.files,
-                      path.stat().st_size, result.to_fill, digest)
-
-
-def _unpack(path: Path, into: Path) -> tuple[list[Finding], Path | None]:
-    """The zip's members into `into`, each checked as a carrier is: sound, plain, inside its one folder."""
-    def bad(prop: str, check: str, message: str, member: str = "") -> Finding:
-        return Finding(prop, member, check, message)
-
-    try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as e:
-        return [bad("安全性", "载体", f"无法作为 zip 读取：{e}")], None
-    found, tops = [], set()
-    with archive:
-        declared = sum(i.file_size for i in archive.infolist())
-        if declared > limits.PACKAGE_BYTES:
-            return [bad("安全性", "载体", f"解压后有 {declared:,} 字节，超过 {limits.size(limits.PACKAGE_BYTES)}：不像移交包，未解压")], None
-        for info in archive.infolist():
-            name = PurePosixPath(info.filename)
-            if name.is_absolute() or ".." in name.parts or "\\" in info.filename or ":" in info.filename:
-                found.append(bad("安全性", "载体", "路径指向移交包之外", info.filename))
-                continue
-            tops.add(name.parts[0])
-            if info.flag_bits & 0x1:
-                found.append(bad("可用性", "加密", "zip 成员已加密", info.filename))
-            elif info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-                found.append(bad("可用性", "压缩", f"使用非通用的压缩方法 {info.compress_type}", info.filename))
-            elif not info.is_dir():
-                target = into / name
-                target.parent.mkdir(parents=True, exist_ok=True)
-                try:
-                    with archive.open(info) as src, open(target, "wb") as dst:
-                        shutil.copyfileobj(src, dst, 1024 * 1024)
-                except (zipfile.BadZipFile, OSError, NotImplementedError) as e:
-                    found.append(bad("安全性", "载体", f"无法读出（{type(e).__name__}）", info.filename))
-                    target.unlink(missing_ok=True)
-    if len(tops) != 1:
-        found.append(bad("完整性", "结构", f"zip 中应只有一个移交包文件夹，实有 {len(tops)} 个"))
-        return found, None
-    return found, into / tops.pop()
+    with open_package(path, path.name) as carrier:
+        return _check(carrier, final=True)
 
 
 def check_folder(root: Path, name: str, final: bool = True) -> Result:
     """`final`: the whole package; without it, what is there before 说明文件.txt and 移交登记表.pdf are added
     (the records, their metadata, 文件目录.xml and 其他/), whose results the 登记表 prints."""
-    found: list[Finding] = []
+    return _check(Folder(root, name), final)
+
+
+def _check(carrier: Carrier, final: bool) -> Result:
+    found = list(carrier.findings)
 
     def add(prop: str, path: str, check: str, message: str) -> None:
         found.append(Finding(prop, path, check, message))
 
-    present = {p.relative_to(root).as_posix(): p for p in sorted(root.rglob("*")) if not p.is_dir()}
-    for rel, p in present.items():
-        if p.is_symlink() or not p.is_file():
-            add("安全性", rel, "文件类型", "不是普通文件（链接或设备文件）")
-        elif p.suffix.lower() in _RUNNABLE or _head(p).startswith(_PROGRAMS):
-            add("安全性", rel, "可执行内容", "是程序或脚本")
-    digests = {rel: hashlib.sha256(p.read_bytes()).hexdigest() for rel, p in present.items() if p.is_file()}
+    present = carrier.items
+    if not carrier.opened:
+        return Result(carrier.name, capped(found), 0, len(present), sum(i.size for i in present.values()), (),
+                      carrier.whole, carrier.zipped)
     expected = set(OTHER) | {meta.CATALOGUE}
     if final:
         expected |= set(LATER)
-        listing = _listing(root)
+        listing = _listing(carrier)
         for rel, (sha, size) in listing.items():
             if rel not in present:
                 add("完整性", rel, "文件齐全", f"{README} 列出的文件不存在")
-            elif digests.get(rel) != sha or present[rel].stat().st_size != size:
+            elif present[rel].sha256 != sha or present[rel].size != size:
                 add("真实性", rel, "数字摘要", f"与 {README} 所记的 SHA-256 或大小不符（文件被改动）")
         for rel in sorted(set(present) - set(listing) - {README}):
             add("完整性", rel, "文件齐全", f"{README} 未列出这个文件（多出的文件）")
     for rel in sorted(expected - set(present)):
         add("完整性", rel, "文件齐全", "缺少这个文件")
-    records, to_fill = _records(root, present, digests, add)
+    records, to_fill = _records(carrier, add)
     named = {rel for rel in present if not rel.startswith("电子档案/")} | records
     for rel in sorted(set(present) - named):
         add("完整性", rel, "文件齐全", f"{meta.CATALOGUE} 未列出这个文件")
-    for rel in [FORM] if final and FORM in present else []:
-        _usable(present[rel], rel, 0, {}, add)
+    if final and FORM in present and present[FORM].fit:
+        with carrier.local(FORM) as path:
+            _usable(path, FORM, 0, {}, add)
     _nothing_to_pass(records, add)
-    return Result(name, tuple(sorted(found)), len(records) // 2, len(present),
-                  sum(p.stat().st_size for p in present.values() if p.is_file()), to_fill)
+    return Result(carrier.name, capped(found), len(records) // 2, len(present),
+                  sum(i.size for i in present.values()), to_fill, carrier.whole, carrier.zipped)
+
+
+def capped(found: list[Finding]) -> tuple[Finding, ...]:
+    """Each 性质·检测项's first findings (limits.PROBLEMS), and one counting the rest: a package of ten
+    thousand faults is reported in a page, each kind of fault still named."""
+    by_check: dict[tuple[str, str], list[Finding]] = {}
+    for f in sorted(set(found)):
+        by_check.setdefault((f.property, f.check), []).append(f)
+    out: list[Finding] = []
+    for (prop, check), these in by_check.items():
+        out += these[:limits.PROBLEMS]
+        if len(these) > limits.PROBLEMS:
+            out.append(Finding(prop, "", check, limits.overflow(len(these))))
+    return tuple(sorted(out))
 
 
 def _nothing_to_pass(records: set[str], add) -> None:
@@ -154,38 +106,34 @@ def _nothing_to_pass(records: set[str], add) -> None:
             add(prop, "", "电子档案", "移交包中没有电子档案（0 件），无从检测：请确认检测的是移交包文件夹或它的 .zip")
 
 
-def _head(path: Path) -> bytes:
-    with open(path, "rb") as f:
-        return f.read(4)
-
-
-def _listing(root: Path) -> dict[str, tuple[str, int]]:
-    try:
-        lines = (root / README).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
+def _listing(carrier: Carrier) -> dict[str, tuple[str, int]]:
+    if README not in carrier.items or not carrier.items[README].fit:
         return {}
+    lines = carrier.read(README).decode("utf-8").splitlines()
     return {m.group(3): (m.group(1), int(m.group(2))) for m in map(LISTED.match, lines) if m}
 
 
-def _records(root: Path, present: dict[str, Path], digests: dict[str, str], add) -> tuple[set[str], tuple[str, ...]]:
+def _records(carrier: Carrier, add) -> tuple[set[str], tuple[str, ...]]:
     """Each entry of 文件目录.xml against its metadata, its file and the PDF inside; the files they name."""
     named: set[str] = set()
-    if meta.CATALOGUE not in present:
+    present = carrier.items
+    if meta.CATALOGUE not in present or not present[meta.CATALOGUE].fit:
         return named, ()
-    catalogue, why = meta.parse(present[meta.CATALOGUE].read_bytes())
+    catalogue, why = meta.parse(carrier.read(meta.CATALOGUE))
     if catalogue is None:
         add("真实性", meta.CATALOGUE, "元数据格式", why)
         return named, ()
     entries = [meta.as_dict(e) for e in catalogue.findall("条目")]
-    numbers = [int(e["顺序号"]) for e in entries]
-    missing = sorted(set(range(1, max(numbers, default=0) + 1)) - set(numbers))
-    if missing or len(set(numbers)) != len(numbers):
-        twice = sorted({n for n in numbers if numbers.count(n) > 1})
-        add("完整性", meta.CATALOGUE, "件号连续", "件号不连续：" + "；".join(
-            ([f"缺 {'、'.join(map(piece, missing))}"] if missing else []) + ([f"重复 {'、'.join(map(piece, twice))}"] if twice else [])))
+    if len(entries) > limits.PACKAGE_RECORDS:
+        add("完整性", meta.CATALOGUE, "件数", f"列出 {len(entries):,} 件，超过 {limits.PACKAGE_RECORDS:,} 件：不像一个部门一年的移交包，未逐件检测")
+        return {rel for rel in present if rel.startswith("电子档案/")}, ()
+    _numbering([int(e["顺序号"]) for e in entries], add)
     to_fill: set[str] = set()
     for e in entries:
         file, sidecar = e["电子档案名称"], e["元数据文件"]
+        if {file, sidecar} & named:  # each file is checked once, however often it is listed
+            add("完整性", meta.CATALOGUE, "文件齐全", f"第 {e['顺序号']} 件列出的文件已由另一件列出：{file}")
+            continue
         named |= {file, sidecar}
         folder = PurePosixPath(file).parent
         if PurePosixPath(sidecar).parent != folder or folder.name != piece(int(e["顺序号"])) \
@@ -196,16 +144,39 @@ def _records(root: Path, present: dict[str, Path], digests: dict[str, str], add)
                 if rel not in present:
                     add("完整性", rel, "文件齐全", f"{meta.CATALOGUE} 第 {e['顺序号']} 件列出的文件不存在")
             continue
-        root_, why = meta.parse(present[sidecar].read_bytes())
+        if not (present[file].fit and present[sidecar].fit):
+            continue  # said by the carrier's check: not opened as a PDF or read as XML
+        root_, why = meta.parse(carrier.read(sidecar))
         if root_ is None:
             add("真实性", sidecar, "元数据格式", why)
             continue
         to_fill |= {label for path, label in TO_FILL if not meta.text(root_, path)}
-        _compare(e, root_, file, sidecar, present[file], digests[file], add)
+        if meta.text(root_, "来源/立档单位名称") != catalogue.get("立档单位名称"):
+            add("真实性", sidecar, "元数据与目录", f"立档单位名称“{meta.text(root_, '来源/立档单位名称')}”与"
+                f"{meta.CATALOGUE}的“{catalogue.get('立档单位名称')}”不符")
+        with carrier.local(file) as path:
+            _compare(e, root_, file, sidecar, path, present[file], add)
     return named, tuple(label for _, label in TO_FILL if label in to_fill)
 
 
-def _compare(e: dict, root, file: str, sidecar: str, path: Path, sha: str, add) -> None:
+def _numbering(numbers: list[int], add) -> None:
+    """件号 1 to N for N entries, each once: what is missing or repeated, in time and memory of N."""
+    have = set(numbers)
+    missing = [n for n in range(1, len(numbers) + 1) if n not in have]
+    seen: set[int] = set()
+    twice = sorted({n for n in numbers if n in seen or seen.add(n)})
+    if missing or twice:
+        said = [f"缺 {_few(missing)}"] if missing else []
+        said += [f"重复 {_few(twice)}"] if twice else []
+        add("完整性", meta.CATALOGUE, "件号连续", "件号不连续：" + "；".join(said))
+
+
+def _few(numbers: list[int], shown: int = 20) -> str:
+    text = "、".join(limits.excerpt(piece(n), 20) for n in numbers[:shown])
+    return text + (f" 等 {len(numbers)} 个" if len(numbers) > shown else "")
+
+
+def _compare(e: dict, root, file: str, sidecar: str, path: Path, item, add) -> None:
     said = {"件号": meta.text(root, "档号/件号"), "档号": meta.text(root, "档号/档号值"),
             "题名": meta.text(root, "内容描述/题名"), "责任者": meta.text(root, "内容描述/责任者"),
             "日期": meta.text(root, "内容描述/日期"), "密级": meta.text(root, "内容描述/密级")}
@@ -214,11 +185,12 @@ def _compare(e: dict, root, file: str, sidecar: str, path: Path, sha: str, add) 
         if catalogued[key] != value:
             add("真实性" if key != "件号" else "完整性", sidecar, "元数据与目录",
                 f"{key}“{value}”与{meta.CATALOGUE}的“{catalogued[key]}”不符")
-    if meta.text(root, "电子属性/计算机文件名") != path.name:
-        add("真实性", sidecar, "元数据与文件", f"计算机文件名与实际文件名 {path.name} 不符")
-    if meta.text(root, "电子属性/计算机文件大小") != str(path.stat().st_size):
-        add("真实性", file, "元数据与文件", f"大小 {path.stat().st_size} 字节与元数据所记不符")
-    if meta.text(root, "电子属性/数字摘要/值") != sha:
+    name = PurePosixPath(file).name
+    if meta.text(root, "电子属性/计算机文件名") != name:
+        add("真实性", sidecar, "元数据与文件", f"计算机文件名与实际文件名 {name} 不符")
+    if meta.text(root, "电子属性/计算机文件大小") != str(item.size):
+        add("真实性", file, "元数据与文件", f"大小 {item.size} 字节与元数据所记不符")
+    if meta.text(root, "电子属性/数字摘要/值") != item.sha256:
         add("真实性", file, "数字摘要", "SHA-256 与元数据所记不符（文件被改动或损坏）")
     try:
         facts = pdf.facts(path)
@@ -228,10 +200,17 @@ def _compare(e: dict, root, file: str, sidecar: str, path: Path, sha: str, add) 
     for key, value in (("题名", facts.title), ("责任者", facts.author), ("日期", facts.date)):
         if said[key] != value:
             add("真实性", file, "元数据与文件", f"元数据的{key}“{said[key]}”与 PDF 的“{value}”不符")
+    unit, author = meta.text(root, "来源/立档单位名称"), facts.author.split(" / ")[0].partition("-")[2]
+    if unit != author:  # the PDF's author is the department's folder name, 编码-名称 (a table's: then its unit)
+        add("真实性", file, "元数据与文件", f"元数据的立档单位名称“{unit}”与 PDF 的责任者“{facts.author}”不符")
+    programs = meta.text(root, "电子属性/文档创建程序").split("；")
+    for program in facts.programs:
+        if program not in programs:
+            add("真实性", file, "元数据与文件", f"元数据的文档创建程序未列出 PDF 所记的生成程序“{program}”")
     if meta.text(root, "形式特征/页数") != str(facts.pages):
         add("真实性", file, "元数据与文件", f"元数据的页数 {meta.text(root, '形式特征/页数')} 与 PDF 的 {facts.pages} 页不符")
     declared = {meta.text(f, "名称"): meta.text(f, "数字摘要/值") for f in root.findall("电子属性/内嵌源文件/文件")}
-    if meta.text(root, "电子属性/格式信息") != pdf.FORMAT or path.suffix.lower() != ".pdf":
+    if meta.text(root, "电子属性/格式信息") != pdf.FORMAT or not name.lower().endswith(".pdf"):
         add("可用性", file, "格式", f"不是元数据所称的长期保存格式 {pdf.FORMAT}")
     _usable(path, file, facts.pages, declared, add)
 
@@ -248,5 +227,13 @@ def _usable(path: Path, rel: str, pages: int, declared: dict[str, str], add) -> 
             return
     for message in pdf.reader_failures(path, pages):
         add("可用性", rel, "打开", message)
+    _tagged(path, rel, add)
     for message in pdf.dangers(path, declared):
         add("可用性" if "加密" in message else "安全性", rel, "加密" if "加密" in message else "活动内容", message)
+
+
+def _tagged(path: Path, rel: str, add) -> None:
+    """可用性 of a PDF that claims PDF/A-3a or PDF/UA-1: a structure tree a screen reader can follow."""
+    if {"3a", "ua1"} & set(pdf.claimed(path)):
+        for message in structure.check(path):
+            add("可用性", rel, "结构标签", message)

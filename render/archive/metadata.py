@@ -78,12 +78,19 @@ def parse(data: bytes) -> tuple[object | None, str]:
     """A metadata file read and checked against the schema: the root, or None and why not."""
     from lxml import etree
 
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
     try:
-        root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False))
+        root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as e:
         return None, f"不是格式正确的 XML：{e.msg}"
     tree = root.getroottree()
-    if not schema().validate(tree):
+    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:  # entities the schema cannot see through
+        return None, "含有文档类型定义（<!DOCTYPE>）：元数据不用它，它可以改变或隐藏内容"
+    try:
+        valid = schema().validate(tree)
+    except etree.Error as e:  # lxml gives up on what the schema cannot judge: the file fails, it is no fault of ours
+        return None, f"不符合元数据方案（档案元数据.xsd）：{e}"
+    if not valid:
         error = schema().error_log.last_error
         return None, f"不符合元数据方案（档案元数据.xsd）：第 {error.line} 行 {error.message}"
     return root, ""

@@ -6,16 +6,20 @@ from __future__ import annotations
 import os
 import shutil
 import zipfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
-from render import COMMAND, ROOT
+from render import ROOT
 from render.archive import handover, intake
 from render.archive import metadata as meta
 from render.archive.records import Package, piece
 from render.produce import files
+from render.source import limits
 from render.typeset import markup
 
 STATIC = ROOT / "templates" / "archive"
+# The staging folders of `write` and write_atomic's zips (records.Package.name): a later run removes those of a
+# process that is gone, and nothing else a person may keep there.
+STALE = r"\..+电子档案移交包(\.zip)?\.(?P<pid>\d+)\.(tmp|old)"
 
 
 def contents(p: Package) -> dict[str, bytes]:
@@ -42,11 +46,11 @@ def readme(p: Package, made: dict[str, bytes]) -> bytes:
         f"移交包：{p.name}",
         f"立档单位：{d.name}（部门编码 {d.code}）；年度：{d.year}",
         f"内容：{counts}，共 {len(p.records)} 件，件号 {piece(1)}—{piece(len(p.records))}；"
-        "每件为一个 PDF/A-3b 文件及其元数据（DA/T 46-2009，元数据.xml）",
+        "每件为一个 PDF/A-3a 文件（带结构标签）及其元数据（DA/T 46-2009，元数据.xml）",
         f"制作：{d.compiler or d.name} 编制" + (f"（编制日期 {d.date.isoformat()}）" if d.date else "（编制日期未填写）")
         + f"，由 {markup.GENERATOR} 生成；各件的生成程序及版本见其元数据的“文档创建程序”",
         "检测：移交前由生成程序按 DA/T 70-2018 检测了真实性、完整性、可用性和安全性，结果见 其他/移交登记表.pdf；"
-        f"接收时可运行 {COMMAND} archive --check {p.name}.zip 复核。计算机病毒检测由接收单位进行。",
+        f"接收时可运行 {p.check_command} 复核。计算机病毒检测由接收单位进行。",
         "待档案室填写：" + (f"{'、'.join(missing)}（部门.yml 未给出，元数据中留空{'，档号暂缺' if unnumbered else ''}）"
                        if missing else "无"),
         "",
@@ -72,6 +76,7 @@ def write(p: Package, target: Path) -> tuple[intake.Result, list[intake.Finding]
     """The package into `target` as a folder and a .zip, each whole or not at all. The records are checked
     before the 登记表 is made (it prints the results), the whole package after: what fails is returned, and
     nothing is written."""
+    files.remove_stale(target, STALE)
     stage = target / f".{p.name}.{os.getpid()}.tmp"
     old = target / f".{p.name}.{os.getpid()}.old"
     try:
@@ -80,9 +85,10 @@ def write(p: Package, target: Path) -> tuple[intake.Result, list[intake.Finding]
         first = intake.check_folder(stage, p.name, final=False)
         if first.findings:
             return first, list(first.findings)
-        made[intake.FORM] = handover.pdf_bytes(p, first)
+        later = handover.made(p, first)
+        made.update(later)
         made[intake.README] = readme(p, made)
-        _put(stage, {rel: made[rel] for rel in (intake.FORM, intake.README)})
+        _put(stage, {rel: made[rel] for rel in (*later, intake.README)})
         result = intake.check_folder(stage, p.name)
         if result.findings:
             return result, list(result.findings)
@@ -102,3 +108,28 @@ def _put(root: Path, made: dict[str, bytes]) -> None:
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
+
+
+def strangers(folder: Path) -> list[str]:
+    """What is in an earlier package folder that no package put there (a person's 交接笔记.txt, 扫描件/): what
+    replacing the folder would delete. A package's files are those its 说明文件.txt lists, and that file."""
+    if not folder.is_dir():
+        return []
+    listing, lines = folder / intake.README, []
+    try:  # only a regular file: a pipe would never end being read
+        if listing.is_file() and not listing.is_symlink():
+            with open(listing, "rb") as f:
+                lines = f.read(limits.PACKAGE_TEXT_BYTES).decode("utf-8", "replace").splitlines()
+    except OSError:
+        pass
+    ours = {m.group(3) for m in map(intake.LISTED.match, lines) if m} | {intake.README}
+    folders = {parent.as_posix() for rel in ours for parent in PurePosixPath(rel).parents}
+    found = []
+    for here, dirs, names in os.walk(folder):
+        rel = Path(here).relative_to(folder).as_posix()
+        for name in sorted(dirs + names):
+            inside = name if rel == "." else f"{rel}/{name}"
+            if inside not in ours and inside not in folders:
+                found.append(inside + ("/" if name in dirs else ""))
+        dirs[:] = [d for d in dirs if (d if rel == "." else f"{rel}/{d}") in folders]
+    return sorted(found)

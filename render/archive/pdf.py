@@ -1,5 +1,5 @@
 """Turn a PDF into what an archive records of it (title, author, date, pages, the files it carries) and what
-an intake check finds wrong with it: not PDF/A-3b, not opened by Poppler or MuPDF, encrypted, active."""
+an intake check finds wrong with it: not PDF/A-3b (nor 3a, UA-1 where claimed), not opened by Poppler or MuPDF, encrypted, active."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-FORMAT = "PDF/A-3b（GB/T 23286.3-2021 / ISO 19005-3）"
+FORMAT = "PDF/A-3a（GB/T 23286.3-2021 / ISO 19005-3）"
 # Actions that run code, start a program, reach out or submit something (ISO 32000-1 §12.6.4).
 _ACTIVE = {"/JavaScript": "JavaScript", "/Launch": "启动程序（Launch）动作", "/URI": "链接网址（URI）动作",
            "/SubmitForm": "提交表单动作", "/ImportData": "导入数据动作", "/GoToR": "打开其他文件（GoToR）动作",
@@ -27,6 +27,7 @@ class Facts:
     pages: int
     embedded: tuple[tuple[str, str], ...]  # (name, sha256) of each file in /AF, as declared
     encrypted: bool
+    programs: tuple[str, ...] = ()  # the /Creator and /Producer it names: what its 文档创建程序 must name too
 
 
 def carried(pdf) -> dict[str, bytes]:
@@ -49,7 +50,8 @@ def facts(path: Path) -> Facts:
         info = pdf.docinfo
         embedded = tuple((name, hashlib.sha256(data).hexdigest()) for name, data in carried(pdf).items())
         return Facts(str(info.get("/Title", "")), str(info.get("/Author", "")),
-                     pdf_day(str(info.get("/CreationDate", ""))), len(pdf.pages), embedded, pdf.is_encrypted)
+                     pdf_day(str(info.get("/CreationDate", ""))), len(pdf.pages), embedded, pdf.is_encrypted,
+                     tuple(str(info[k]) for k in ("/Creator", "/Producer") if str(info.get(k, ""))))
 
 
 def pdf_day(value: str) -> str:
@@ -58,16 +60,43 @@ def pdf_day(value: str) -> str:
     return found.group(1) if found else ""
 
 
-def pdfa_failures(path: Path) -> list[str]:
-    """page-validation's PDF/A-3b profile (146 rules of ISO 19005-3), each failure with its rule."""
-    from page import ValidationProfile, validate_pdf
+# page-validation's profiles: PDF/A-3b always, and each standard the file's XMP says it meets.
+PROFILES = {"3b": "PDF/A-3b", "3a": "PDF/A-3a", "ua1": "PDF/UA-1"}
+CLAIMS = {"3a": re.compile(rb"pdfaid:conformance(?:>|=\")A"), "ua1": re.compile(rb"pdfuaid:part(?:>|=\")1")}
+# Level A includes level B (ISO 19005-3 2.2), but the 3b profile wants the XMP to say B.
+LEVEL_A = "PDFA3B-ID-CONFORMANCE-001"
+
+
+def claimed(path: Path) -> tuple[str, ...]:
+    """The profiles a PDF is checked against: 3b, and 3a and ua1 where its XMP claims them."""
+    import pikepdf
 
     try:
-        report = validate_pdf(str(path), profile=ValidationProfile.PDF_A_3B)
-    except Exception as e:  # a file it cannot parse fails the check; it is not a fault of ours
-        return [f"无法作为 PDF 解析（{type(e).__name__}）"]
-    found = [f"不符合 PDF/A-3b 规则 {f.rule_id}：{f.message}" for f in report.failures]
-    return found or ([] if report.is_compliant else ["未通过 PDF/A-3b 验证"])
+        with pikepdf.open(path) as pdf:
+            xmp = pdf.Root.Metadata.read_bytes() if "/Metadata" in pdf.Root else b""
+    except Exception:  # the 3b profile says what is wrong with it
+        xmp = b""
+    return ("3b",) + tuple(p for p, claim in CLAIMS.items() if claim.search(xmp))
+
+
+def pdfa_failures(path: Path) -> list[str]:
+    """page-validation's PDF/A-3b profile (146 rules of ISO 19005-3) and those of the standards the file
+    claims (PDF/A-3a, PDF/UA-1), each failure with its rule."""
+    from page import validate_pdf
+
+    profiles = claimed(path)
+    found = []
+    for profile in profiles:
+        try:
+            report = validate_pdf(str(path), profile=profile)
+        except Exception as e:  # a file it cannot parse fails the check; it is not a fault of ours
+            return [f"无法作为 PDF 解析（{type(e).__name__}）"]
+        excused = {LEVEL_A} if profile == "3b" and "3a" in profiles else set()
+        failures = [f for f in report.failures if f.rule_id not in excused]
+        found += [f"不符合 {PROFILES[profile]} 规则 {f.rule_id}：{f.message}" for f in failures]
+        if not failures and not report.is_compliant and not excused:
+            found.append(f"未通过 {PROFILES[profile]} 验证")
+    return found
 
 
 def readers() -> dict[str, str]:
@@ -128,10 +157,17 @@ def dangers(path: Path, declared: dict[str, str]) -> list[str]:
                 seen.add("/AA")
                 found.append("含有自动执行的附加动作（/AA）")
             if d.get("/Type") == "/EmbeddedFile" and isinstance(obj, pikepdf.Stream):
-                sha = hashlib.sha256(obj.read_bytes()).hexdigest()
-                if sha not in declared.values():
+                data, why = _bounded(obj)
+                if data is None:
+                    found.append(f"内嵌文件{why}")
+                elif hashlib.sha256(data).hexdigest() not in declared.values():
                     found.append("内嵌了元数据未声明的文件")
-        found_here = {name: hashlib.sha256(data).hexdigest() for name, data in carried(pdf).items()}
+                elif not _source_text(data):
+                    found.append("内嵌文件不是源文本（是程序或二进制文件）")
+        found_here = {}
+        for spec in pdf.Root.get("/AF", []):
+            data, _ = _bounded(spec.EF.F)
+            found_here[str(spec.get("/UF") or spec.get("/F"))] = hashlib.sha256(data or b"").hexdigest()
     for name in sorted(set(found_here) | set(declared)):
         if found_here.get(name) != declared.get(name):
             what = "元数据未声明" if name not in declared else "缺少" if name not in found_here else "与元数据的摘要不符"
@@ -156,3 +192,35 @@ def _dictionaries(pdf):
         else:
             continue
         stack += [c for c in inside if isinstance(c, (pikepdf.Dictionary, pikepdf.Array)) and not c.is_indirect]
+
+
+def _bounded(stream) -> tuple[bytes | None, str]:
+    """An embedded file's bytes, inflated no further than a source can be (its sources are Markdown, 部门.yml
+    and the rules): a stream that inflates to a gigabyte stops at the bound, never in memory whole."""
+    import zlib
+
+    from render.source import limits
+
+    filters = stream.stream_dict.get("/Filter")
+    raw = stream.read_raw_bytes()
+    if filters is None:
+        data = raw
+    elif str(filters) == "/FlateDecode" and "/DecodeParms" not in stream.stream_dict:
+        try:
+            data = zlib.decompressobj().decompress(raw, limits.PACKAGE_TEXT_BYTES + 1)
+        except zlib.error:
+            return None, "无法解压"
+    else:
+        return None, f"使用了源文件不用的编码 {filters}"
+    if len(data) > limits.PACKAGE_TEXT_BYTES:
+        return None, f"解压后超过 {limits.size(limits.PACKAGE_TEXT_BYTES)}，不是源文件"
+    return data, ""
+
+
+def _source_text(data: bytes) -> bool:
+    """UTF-8 text without NUL bytes, as a source is: a program, an archive or an image is not."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return b"\x00" not in data and not data.startswith((b"#!", b"MZ"))

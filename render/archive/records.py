@@ -52,6 +52,16 @@ class Package:
         """The 类别 folder under the 年度: the 机构或问题 when given, else the department."""
         return files.safe_part(self.department.filing.series or self.department.dir_name)
 
+    @property
+    def check_command(self) -> str:
+        """The intake check of the zip, as one pastes it into a shell: the name quoted, so that `$(…)` or a
+        quote in a department's name stays text."""
+        import shlex
+
+        from render import COMMAND
+
+        return f"{COMMAND} archive --check {shlex.quote(self.name + '.zip')}"
+
     def folder(self, r: Record) -> str:
         """A record's folder in the package: 电子档案/年度/类别/件号."""
         return f"电子档案/{self.department.year}/{self.category}/{piece(r.number)}"

@@ -13,6 +13,7 @@ import re
 
 import pydyf
 
+from render.bind import tags
 from render.typeset import weasy
 
 TAG = re.compile(rb"^/[A-Z]{6}\+")
@@ -63,6 +64,7 @@ def finisher(body: int = 0):
     def finish(document, pdf: pydyf.PDF) -> None:
         _attachments(pdf)
         _retag(pdf)
+        tags.finish(pdf, weasy.link_words(document))
         _plain_metadata(pdf)
         labels = page_labels(body)
         pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": pydyf.Array(

@@ -9,7 +9,7 @@ from datetime import datetime
 import pikepdf
 from pikepdf import Name, Rectangle
 
-from render.bind import archive, embed
+from render.bind import archive, embed, graft
 from render.typeset import fonts, geometry, streams
 
 
@@ -21,20 +21,44 @@ def assemble(frame: bytes, tables: tuple[bytes, ...], placements,
             _own_resources(volume, page)
         sources = [pikepdf.open(io.BytesIO(data)) for data in tables]
         try:
+            slots = []
             for p in placements:
                 page = sources[p.table].pages[p.page]
                 drop_page_number(sources[p.table], page)
-                _lay_under(volume, p.frame_page, page, f"/Table{p.table + 1}p{p.page + 1}",
-                           _shift(p.page, p.frame_page if duplex else 0))
+                form = _lay_under(volume, p.frame_page, page, f"/Table{p.table + 1}p{p.page + 1}",
+                                  _shift(p.page, p.frame_page if duplex else 0))
+                slots.append((p.table, p.frame_page, form))
+            graft.graft(volume, sources, slots)
         finally:
             for s in sources:
                 s.close()
         embed.unify(volume, fonts.embedded_faces())
         _drop_opaque_groups(volume)
         attach(volume, attachments, stamp)
-        out = io.BytesIO()
-        volume.save(out, deterministic_id=True, compress_streams=True)
-        return streams.settled(out.getvalue())
+        return streams.settled(saved(volume))
+
+
+# zlib's default, then another: the same streams deflated at another level end in other bytes.
+LEVELS = (-1, 9)
+
+
+def saved(volume: pikepdf.Pdf) -> bytes:
+    """The volume's bytes, with object streams: the structure tree's thousands of small dictionaries
+    deflated together (2.0× the untagged volume's bytes without, 1.14× with). The writer's own streams
+    (about 24) may end in the CR page-validation misreads, which render/typeset/streams.py would mend by
+    writing the file again without object streams: saved again at another deflate level first, such a
+    volume keeps them but one time in 256²."""
+    for level in LEVELS:
+        pikepdf.settings.set_flate_compression_level(level)
+        try:
+            out = io.BytesIO()
+            volume.save(out, deterministic_id=True, compress_streams=True,
+                        object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        finally:
+            pikepdf.settings.set_flate_compression_level(LEVELS[0])
+        if streams.MISREAD not in out.getvalue():
+            break
+    return out.getvalue()
 
 
 def mark_frame(frame: bytes, mark: bytes, slots: set[int], duplex: bool) -> bytes:
@@ -52,7 +76,7 @@ def mark_frame(frame: bytes, mark: bytes, slots: set[int], duplex: bool) -> byte
         return streams.settled(out.getvalue())
 
 
-def _lay_under(volume: pikepdf.Pdf, n: int, page: pikepdf.Page, name: str, dx: float) -> None:
+def _lay_under(volume: pikepdf.Pdf, n: int, page: pikepdf.Page, name: str, dx: float) -> pikepdf.Object:
     """Draw `page` (of another PDF) first on the volume's page n, shifted right by dx points."""
     form = volume.copy_foreign(page.as_form_xobject())
     target = volume.pages[n]
@@ -61,6 +85,7 @@ def _lay_under(volume: pikepdf.Pdf, n: int, page: pikepdf.Page, name: str, dx: f
     target.add_resource(form, Name.XObject, Name(name))
     place = target.calc_form_xobject_placement(form, Name(name), Rectangle(dx, 0, width + dx, height))
     target.contents_add(volume.make_stream(b"q\n" + place + b"\nQ\n"), prepend=True)
+    return form
 
 
 def _own_resources(pdf: pikepdf.Pdf, page: pikepdf.Page) -> None:

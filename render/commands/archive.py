@@ -25,7 +25,7 @@ def build(path: Path, target: Path | None, say=plain) -> Exit:
         report(found, say)
         return exit_code(found)
     target = (target or out.parent / "移交").absolute()
-    if target.is_relative_to(out):
+    if target.resolve().is_relative_to(out.resolve()):  # `移交/../dist/pk` and a link into dist/ are dist/ too
         found = [Problem(str(target), 0, "--out", "移交包不能写进输出文件夹（verify 会把它们当作清单之外的文件）",
                          kind=Kind.REFUSED)]
         report(found, say)
@@ -62,6 +62,12 @@ def _write(out: Path, within: Path, target: Path, say) -> Exit:
     target.mkdir(parents=True, exist_ok=True)
     failed = 0
     for p in made:
+        if kept := package.strangers(target / p.name):
+            problems.append(Problem(str(target / p.name), 0, "移交", "文件夹中有不是移交包的文件，替换会删除它们："
+                                    + "、".join(kept[:20]) + (f" 等 {len(kept)} 个" if len(kept) > 20 else "")
+                                    + "；请移走后重新运行，或用 --out 另选文件夹", kind=Kind.REFUSED))
+            failed += 1
+            continue
         result, found = package.write(p, target)
         failed += bool(found)
         for f in found:
@@ -77,8 +83,9 @@ def _write(out: Path, within: Path, target: Path, say) -> Exit:
     return exit_code(problems)
 
 
-def check(package: Path, say=plain) -> Exit:
-    """The intake check of a package (folder or .zip); 检测报告.txt beside it as `<包名>-检测报告.txt`, and printed."""
+def check(package: Path, out: Path | None = None, say=plain) -> Exit:
+    """The intake check of a package (folder or .zip): 检测报告.txt printed, and written into `out` (default:
+    beside the package) as `<包名>-检测报告.txt`, or `<包名>.zip-检测报告.txt` for the zip."""
     from render.archive import intake, pdf
     from render.archive import report as intake_report
     from render.produce import files
@@ -91,17 +98,22 @@ def check(package: Path, say=plain) -> Exit:
     if found:
         report(found, say)
         return exit_code(found)
-    package = _inside(package)
-    result = intake.check(package.absolute())
+    package = _inside(package.resolve())  # `.` and `电子档案/..` are named by the folder they are
+    result = intake.check(package)
     text = intake_report.text(result)
-    stem = package.name[:-4] if package.suffix.lower() == ".zip" else package.name
-    written = package.absolute().parent / f"{stem}-{REPORT}"
-    files.write_atomic(written, text.encode("utf-8"))
     for line in text.splitlines():
         say(line, Level.PROBLEM if not result.passed() and ": " in line and "·" in line else Level.DONE)
+    verdict = Exit.OK if result.passed() else Exit.PROBLEMS
+    written = (out.absolute() if out else package.parent) / f"{package.name}-{REPORT}"
+    try:
+        files.write_atomic(written, text.encode("utf-8"))
+    except OSError as e:  # read-only media: the report is printed above, the verdict stands
+        say(f"检测报告未能写入 {written}（{e.strerror or type(e).__name__}）：上面显示的就是报告全文；"
+            "可用 --out 指定可以写入的文件夹", Level.FAILED)
+        return verdict
     say(f"检测报告：{written}", Level.FAILED if not result.passed() else Level.DONE)
     stale_reports(written.parent, say)
-    return Exit.OK if result.passed() else Exit.PROBLEMS
+    return verdict
 
 
 def _inside(given: Path) -> Path:
@@ -115,7 +127,7 @@ def _inside(given: Path) -> Path:
 
 
 def stale_reports(folder: Path, say=plain) -> list[Path]:
-    """Each `<包名>-检测报告.txt` in `folder` whose recorded SHA-256 is not that of the .zip beside it (made again
+    """Each `<包名>.zip-检测报告.txt` in `folder` whose recorded SHA-256 is not that of the .zip beside it (made again
     since): named, since that digest is the one copied onto the paper 登记表."""
     import hashlib
 
@@ -124,7 +136,10 @@ def stale_reports(folder: Path, say=plain) -> list[Path]:
 
     stale = []
     for written in sorted(folder.glob(f"*-{REPORT}")):
-        zipped = written.with_name(written.name[:-len(f"-{REPORT}")] + ".zip")
+        stem = written.name[:-len(f"-{REPORT}")]  # <包名>.zip-检测报告.txt; <包名>-检测报告.txt before it was so named
+        zipped = written.with_name(stem if stem.endswith(".zip") else stem + ".zip")
+        if not (written.is_file() and zipped.is_file()):  # a pipe by either name would never end being read
+            continue
         try:
             digest = recorded(written.read_text(encoding="utf-8"))
             with open(zipped, "rb") as f:

@@ -107,7 +107,7 @@ def parser() -> Parser:
     r.options.add_argument("--out", type=Path, metavar="文件夹", help="并把每个部门的审核意见.pdf 和 审核意见.xlsx 写入此输出文件夹（如 dist/）")
     a.arguments.add_argument("path", nargs="?", type=Path, default=DIST, metavar="路径",
                              help="输出文件夹，或其中的年度、部门文件夹（默认 dist/）")
-    a.options.add_argument("--out", type=Path, metavar="文件夹", help="移交包写入此文件夹（默认为输出文件夹旁的 移交/）")
+    a.options.add_argument("--out", type=Path, metavar="文件夹", help="移交包写入此文件夹（默认为输出文件夹旁的 移交/）；加 --check 时为检测报告写入的文件夹（默认为移交包旁）")
     a.options.add_argument("--check", type=Path, metavar="移交包",
                            help="对移交包（文件夹或 .zip）做四性检测，写出并显示检测报告，不生成移交包")
     for p in made.values():
@@ -213,7 +213,7 @@ def run(args, say) -> int:
         from render.commands import archive
 
         if args.check is not None:
-            return archive.check(args.check, say=say)
+            return archive.check(args.check, args.out, say=say)
         return archive.build(args.path, args.out, say=say)
     if args.command == "verify":
         from render.commands.verify import verify

@@ -33,7 +33,7 @@ def run(path: Path, rules_file: Path | None = None, strict: bool = False, out: P
     reviews = review(content, rules, lambda p: _within(base / p.source, target))
     reviewers, answers = {}, {}
     for d in reviews:
-        reviewers[d.department.folder], bad = rv.load(base / d.department.folder, base)
+        reviewers[d.department.folder], bad = rv.load(base / d.department.folder, base, root)
         answers[d.department.folder], unread = feedback.load(base / d.department.folder, base)
         report(bad + unread, say)
         problems += bad + unread
@@ -87,6 +87,9 @@ def _write(out: Path, reviews, reviewers: dict[str, rv.Reviewer], answers: dict[
     refused = publish.other_content(out, root)
     found = [Problem(str(out), 0, "输出文件夹", refused, kind=Kind.REFUSED)] if refused else []
     found += [epoch_problem()] if epoch_problem() else []
+    from render.typeset import fonts
+
+    found += fonts.preflight()  # the opinion's faces (仿宋, 楷体, 黑体) as well as the tables'
     if found:  # the meeting files go beside the PDFs of the same content, never among another's
         report(found, say)
         return found

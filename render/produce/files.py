@@ -154,3 +154,29 @@ def fixed_zip(data: bytes, when: datetime) -> bytes:
     """A zip another library wrote (a workbook), its members in their order, stamped as zip_bytes does."""
     with zipfile.ZipFile(io.BytesIO(data)) as src:
         return zip_bytes(((info.filename, src.read(info.filename)) for info in src.infolist()), when)
+
+
+def remove_stale(folder: Path, pattern: str) -> None:
+    """What commands killed before they could clean up (kill -9, a power cut) left in `folder`: each name
+    matching `pattern`, whose group `pid` is a process that is gone. A live one's is never touched."""
+    import shutil
+
+    try:
+        names = [p for p in folder.iterdir() if (m := re.fullmatch(pattern, p.name)) and not alive(int(m["pid"]))]
+    except OSError:  # a folder not there yet, or not ours to read: nothing of ours to clean
+        return
+    for path in names:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive, and not ours to clean
+        return True
+    return True

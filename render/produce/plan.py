@@ -160,7 +160,7 @@ def plan(content: m.Content, problems: list[Problem], options: Options,
             skipped.append(f"{d.folder}: 有 {len(broken)} 个文件存在错误，本部门装订册未生成")
             continue
         # The volumes are laid out differently: they never share a name.
-        name = d.title + ("（单面）" if options.simplex else "（每表右页）" if options.right_tables else "") + mark
+        name = d.title + m.layout_mark(options.simplex, options.right_tables) + mark
         volumes.append(VolumeJob(f"{folder}/{safe_part(name)}.pdf", d,
                                  (source(d.source),) + tuple(j.source for j in jobs), tuple(jobs), stamp,
                                  not options.simplex, options.draft, options.right_tables))

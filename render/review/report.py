@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import io
+import os
 import re
-import zipfile
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
+
+from markupsafe import Markup
 
 from render.produce import cache as kc
 from render.produce import files, publish
@@ -16,14 +17,14 @@ from render.review import feedback
 from render.review.grade import Conclusion, conclude, tally
 from render.review.judge import DepartmentReview, Finding, ProjectReview
 from render.review.registry import ASPECTS, LEVELS, Rules
+from render.review import workbook
 from render.review.reviewer import Reviewer
 from render.source import fields
 from render.source import model as m
 from render.typeset import columns, geometry, markup, runs
 
-NAME = "审核意见"
+NAME = workbook.NAME
 KIND = "review"
-FEEDBACK = "部门反馈"  # the .xlsx's last column: the department's answer to each finding (反馈.yml), or empty
 
 # The columns' shares of the type width (render/typeset/geometry.py), each its weight over the table's sum:
 # the 审核意见 has no paper form to follow, only these proportions.
@@ -56,6 +57,7 @@ class Point:
     """One rule's findings in one project, as the paper says them: the suggestion once, after them all."""
 
     name: str  # the rule's name
+    level: str  # one of LEVELS: on paper with every finding, so that a department knows what it must fix
     said: tuple[str, ...]  # each finding in words, without file, line or rule number
     advice: str
 
@@ -74,6 +76,7 @@ class Item:
     amount: str
     conclusion: Conclusion
     aspects: tuple[Aspect, ...]  # all four, in the order of ASPECTS, a clean one with no points
+    verdict: str  # its amount, grade and 处理, and its findings counted by level, in a sentence
 
 
 # A finding is written for the terminal, where its file and line take the clerk to it; on paper a line
@@ -82,11 +85,23 @@ _LINE_REPEAT = re.compile(r"与第\s*\d+\s*行重复")
 _LINE = re.compile(r"[（(]?第\s*\d+\s*行[）)]?")
 
 
+# The grading method's figures are the workbook's and docs/review.md's, not the letter's (占58%，低于60%).
+_THRESHOLD = re.compile(r"，占\s*\d+%，低于\s*[\d.]+%|，少于\s*\d+\s*字")
+# GB/T 15835 sets no space between a figure and a Chinese unit or word (12项, 20人×55000元/年): a space stays
+# only between two Latin letters.
+_SPACE = re.compile(r"(?<![A-Za-z]) | (?![A-Za-z])")
+
+
 def on_paper(message: str, d: m.Department) -> str:
     text = _LINE.sub("", _LINE_REPEAT.sub("重复出现", message))
     for p in d.projects:
         text = text.replace(p.stem, f"“{p.name}”")
-    return re.sub(r"\s*(“[^”]*”)\s*", r"\1", text) if text != message else text
+    return _SPACE.sub("", _THRESHOLD.sub("", text))
+
+
+def to_department(action: str) -> str:
+    """A grade's 处理 as the rules file words it (财预〔2015〕88号's 相关部门或单位), said to the department."""
+    return action.replace("相关部门或单位", "你单位").replace("对其绩效目标", "对绩效目标")
 
 
 def _sentence(text: str) -> str:
@@ -97,9 +112,11 @@ def _aspects(findings: tuple[Finding, ...], d: m.Department) -> tuple[Aspect, ..
     by_rule: dict[str, list[Finding]] = {}
     for f in findings:
         by_rule.setdefault(f.rule.id, []).append(f)
-    return tuple(Aspect(aspect, tuple(
-        Point(fs[0].rule.name, tuple(dict.fromkeys(on_paper(f.message, d) for f in fs)), _sentence(fs[0].rule.advice))
-        for fs in by_rule.values() if fs[0].rule.aspect == aspect)) for aspect in ASPECTS)
+    return tuple(Aspect(aspect, tuple(sorted((
+        Point(fs[0].rule.name, fs[0].rule.level, tuple(dict.fromkeys(on_paper(f.message, d) for f in fs)),
+              _sentence(fs[0].rule.advice))
+        for fs in by_rule.values() if fs[0].rule.aspect == aspect), key=lambda p: LEVELS.index(p.level))))
+        for aspect in ASPECTS)
 
 
 _DIGITS = "〇一二三四五六七八九"
@@ -115,25 +132,67 @@ def chinese(n: int) -> str:
     return str(n)
 
 
+def _verdict(amount: str, c: Conclusion, found: int) -> str:
+    counts = "，".join(f"{level}{n}条" for level, n in c.counts if n)
+    return (f"项目年度金额{amount}万元。审核结论：{c.name}，{to_department(c.grade.action)}。"
+            + (f"本项目意见{counts}。" if found else ""))
+
+
 def review_html(env, opinion: Opinion, rules: Rules, stamp: str) -> str:
+    from render.typeset import fill
+
     r, who = opinion.review, opinion.reviewer
     d = r.department
-    items = [Item(p, chinese(n + 1), f"x{n + 1}", m.amount_text(p.project.amount, d.places), conclude(p, rules),
-                  _aspects(p.own, d)) for n, p in enumerate(r.projects)]
-    common = [point for aspect in _aspects(r.common, d) for point in aspect.points]
+    items = []
+    for n, p in enumerate(r.projects):
+        amount, c = m.amount_text(p.project.amount, d.places), conclude(p, rules)
+        items.append(Item(p, chinese(n + 1), f"x{n + 1}", amount, c, _aspects(p.own, d), _verdict(amount, c, len(p.own))))
+    common = sorted((point for aspect in _aspects(r.common, d) for point in aspect.points),
+                    key=lambda p: LEVELS.index(p.level))
     tallies = tally(r, rules)
     amount = sum((p.project.amount for p in r.projects), start=m.Decimal(0))
     widths = shares(GRADES_TABLE, ([str(len(items))], [], [i.amount for i in items]) + tuple([x] for x in LEVELS)
                     + ([g.name for g in rules.grades],))
+    shared = r.common[0].shared if r.common else 0
+    env.filters["grid"] = lambda text, lead="": fill.fill(fill.plain(Markup(text).unescape(), lead))
     return env.get_template("review.html.j2").render(
         heading=heading(d), items=items, tallies=tallies, places=d.places, rules=rules, levels=LEVELS,
         amount_total=m.amount_text(amount, d.places), widths=widths, department=d, who=who,
         total={level: sum(p.count(level) for p in r.projects) for level in LEVELS}, common=common,
-        shared=r.common[0].shared if r.common else 0,
+        intro=f"你单位报送的{d.year}年部门项目支出预算绩效目标共{len(items)}个项目，项目年度金额合计"
+              f"{m.amount_text(amount, d.places)}万元。经审核，现将审核意见函告如下。",
+        common_intro=f"以下问题{shared}个项目（上表序号1至{shared}）都有，在此只列一次，不计入各项目的审核结论，"
+                     "请统一整改。",
+        actions={g.name: to_department(g.action) for g in rules.grades},
+        deadline=f"{who.deadline.year}年{who.deadline.month}月{who.deadline.day}日" if who.deadline else BLANK_DATE,
         addressee=who.addressee or d.name, blank=BLANK, blank_date=BLANK_DATE,
-        rework=[t for t in tallies[1:] if t.projects], seal=geometry.SEAL,
-        title=title(d), author=d.dir_name, subject="部门项目支出预算绩效目标" + NAME, generator=markup.GENERATOR,
+        rework=[t for t in tallies[1:] if t.projects], seal=geometry.SEAL, grid_css=Markup(geometry.grid_css()),
+        title=title(d), author=issuer(who), subject="部门项目支出预算绩效目标" + NAME, generator=markup.GENERATOR,
         stamp=stamp, keywords=[d.year, d.code, d.name, NAME])
+
+
+# The PDF's and the archive's 责任者 when 审核.yml names no 审核单位: said as missing, never the department
+# reviewed (which did not write the opinion) nor a bureau's name guessed.
+NO_ISSUER = "审核单位未填写"
+
+
+def issuer(who: Reviewer) -> str:
+    return who.office or NO_ISSUER
+
+
+def issued(who: Reviewer) -> str:
+    """Who issued the opinion and when, as the workbook's second row says it."""
+    date = f"{who.date.year}年{who.date.month}月{who.date.day}日" if who.date else "（未填写）"
+    return f"审核单位：{who.office or '（未填写）'}　审核日期：{date}"
+
+
+def stamp_of(d: m.Department, who: Reviewer) -> datetime:
+    """The opinion's date: SOURCE_DATE_EPOCH, else its 审核日期, else the department's (plan.stamp_for)."""
+    from render.produce.plan import CHINA, epoch_problem, stamp_for
+
+    if who.date and not (os.environ.get("SOURCE_DATE_EPOCH", "").strip() and not epoch_problem()):
+        return datetime.combine(who.date, datetime.min.time(), tzinfo=CHINA)
+    return stamp_for(d)
 
 
 def title(d: m.Department) -> str:
@@ -147,81 +206,12 @@ def heading(d: m.Department) -> tuple[str, str]:
 
 def pdf_bytes(opinion: Opinion, rules: Rules, sources: tuple[tuple[str, bytes], ...], stamp: datetime
               ) -> tuple[bytes, int]:
-    """PDF/A-3b through the tables' own path (restricted fetcher, warnings fail), carrying the files it judged."""
+    """PDF/A-3a and PDF/UA-1 through the tables' own path (restricted fetcher, warnings fail), carrying the files it judged."""
     from render.typeset import layout
 
     doc = layout.document(review_html(markup.environment(), opinion, rules, stamp.isoformat()))
     attached = tuple(layout.Attached(name, data) for name, data in sources)
     return layout.write(doc, attached, stamp), len(doc.pages)
-
-
-def xlsx_bytes(r: DepartmentReview, rules: Rules, stamp: datetime, answers: dict[feedback.Key, str] | None = None
-               ) -> bytes:
-    """One row per finding, with the department's answer to it (empty until it answers), and the department's 汇总表 with the
-    counts and each project's grade; the same bytes for the same review."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.writer.excel import ExcelWriter
-
-    d = r.department
-    wb = Workbook()
-    ws = wb.active
-    ws.title = NAME
-    heads = ("序号", "项目名称", "文件", "行", "规则编号", "规则名称", "级别", "意见", "建议", "依据", "方面",
-             FEEDBACK)
-    _append(ws, heads)
-    n = 0
-    for name, found in [(f"共性问题（{len(r.projects)} 个项目）", r.common)] + [(p.project.name, p.own) for p in r.projects]:
-        for f in found:
-            n += 1
-            _append(ws, (n, name, f.path, f.line, f.rule.id, f.rule.name, f.rule.level, f.message,
-                       f.rule.advice, f.rule.basis, f.rule.aspect, (answers or {}).get(feedback.key(f))))
-    for column, width in zip("ABCDEFGHIJKL", (6, 30, 40, 6, 9, 16, 10, 60, 40, 40, 9, 40), strict=True):
-        ws.column_dimensions[column].width = width
-    summary = wb.create_sheet("汇总表")
-    _append(summary, ("序号", "项目名称", "项目主管处室", "项目期限", "项目年度金额（万元）", *LEVELS, "意见合计",
-                      "结论", "处理"))
-    for k, p in enumerate(r.projects, 1):
-        pr, grade = p.project, conclude(p, rules).grade
-        _append(summary, (k, pr.name, pr.office, pr.term, float(pr.amount), *(p.count(x) for x in LEVELS),
-                        len(p.own), grade.name, grade.action))
-    amount = sum((p.project.amount for p in r.projects), start=m.Decimal(0))
-    grades = "，".join(f"{t.grade.name} {t.projects} 个" for t in tally(r, rules))
-    _append(summary, ("合计", "", "", "", float(amount), *(r.count(x) for x in LEVELS), len(r.findings), grades, ""))
-    for column, width in zip("ABCDEFGHIJK", (6, 40, 16, 10, 18, 10, 10, 10, 10, 24, 40), strict=True):
-        summary.column_dimensions[column].width = width
-    for sheet in (ws, summary):
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in sheet.iter_rows(min_row=2):
-            for cell in row:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-        sheet.freeze_panes = "A2"
-    summary.cell(row=summary.max_row, column=1).font = Font(bold=True)
-    wb.properties.creator = d.dir_name
-    wb.properties.title = title(d)
-    # Workbook.save() stamps "modified" with the clock; the writer itself keeps what it is given (UTC).
-    wb.properties.created = wb.properties.modified = stamp.astimezone(timezone.utc).replace(tzinfo=None)
-    buffer = io.BytesIO()
-    ExcelWriter(wb, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED)).save()
-    return files.fixed_zip(buffer.getvalue(), stamp.replace(tzinfo=None))
-
-
-# What Excel, WPS and LibreOffice take for the start of a formula when a cell's text is typed or pasted,
-# also after leading blanks (a tab or CR copied with the value).
-_FORMULA_LEAD = re.compile(r"[\s]*[=+\-@]")
-
-
-def _append(sheet, values) -> None:
-    """A row whose text stays text: openpyxl makes a formula of any str that starts with "=", and a clerk's
-    项目名称 or a bureau's rule name is never one. Numbers (序号, 行, amounts, counts) stay numbers."""
-    sheet.append(values)
-    for cell in sheet[sheet.max_row]:
-        if isinstance(cell.value, str):
-            cell.data_type = "s"
-            if _FORMULA_LEAD.match(cell.value):
-                # the quote prefix keeps it text when someone edits the cell and presses Enter
-                cell.quotePrefix = True
 
 
 def _answered(base: Path, folder: str) -> tuple[publish.Source, ...]:
@@ -233,7 +223,7 @@ def write(out: Path, opinions: tuple[Opinion, ...], rules: Rules, base: Path, co
           say=print) -> list[str]:
     """Both files per department and the manifest with them (kind "review"), all written or none."""
     from render.produce.commit import Transaction
-    from render.produce.plan import department_folder, stamp_for
+    from render.produce.plan import department_folder
 
     outputs, written = [], []
     files.writable(out)
@@ -244,7 +234,7 @@ def write(out: Path, opinions: tuple[Opinion, ...], rules: Rules, base: Path, co
                 r, who = opinion.review, opinion.reviewer
                 d = r.department
                 folder = department_folder(d)
-                stamp = stamp_for(d)
+                stamp = stamp_of(d, who)
                 paths = [d.source] + [p.project.source for p in r.projects]
                 sources = (tuple((path, (base / path).read_bytes()) for path in paths)
                            + (((who.source, who.data),) if who.source else ()) + ((rules.source, rules.data),))
@@ -253,8 +243,8 @@ def write(out: Path, opinions: tuple[Opinion, ...], rules: Rules, base: Path, co
                 listed = tuple(publish.Source(path, files.sha256(data)) for path, data in sources)
                 pdf_data, pages = pdf_bytes(opinion, rules, attached, stamp)
                 answered = _answered(base, d.folder)
-                workbook = xlsx_bytes(r, rules, stamp, dict(opinion.answers))
-                for suffix, data, count in ((".pdf", pdf_data, pages), (".xlsx", workbook, 0)):
+                xlsx_data = workbook.xlsx_bytes(r, rules, stamp, title(d), issuer(who), issued(who), dict(opinion.answers))
+                for suffix, data, count in ((".pdf", pdf_data, pages), (".xlsx", xlsx_data, 0)):
                     target = f"{folder}/{NAME}{suffix}"
                     transaction.write(target, data)
                     # the workbook is made from the answers too: verify then knows it stale once they change

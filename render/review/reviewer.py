@@ -14,9 +14,9 @@ from pathlib import Path
 
 from render.problems import Problem
 from render.source import fields, limits
-from render.source.entries import parse_date, usable
+from render.source.entries import parse_date, unprintable, usable
 from render.source.frontmatter import parse_yaml
-from render.source.reading import read, rel
+from render.source.reading import inside, read, rel
 
 FIELD = "审核信息"
 NAMES = ("审核单位", "收文单位", "审核人", "复核人")
@@ -36,16 +36,18 @@ class Reviewer:
     deadline: dt.date | None = None  # 整改期限
 
 
-def load(folder: Path, repo_root: Path) -> tuple[Reviewer, list[Problem]]:
+def load(folder: Path, repo_root: Path, root: Path) -> tuple[Reviewer, list[Problem]]:
     """The department folder's 审核.yml, or an empty one when there is none; with any error, the empty one
-    and every mistake with its line."""
+    and every mistake with its line. A link out of the content folder `root` is refused, never read."""
     path = folder / fields.REVIEW_FILE
     source = rel(path, repo_root)
     if not path.exists() and not path.is_symlink():
         return Reviewer("", b""), []
+    problems: list[Problem] = []
+    if not inside(path, root.resolve(), repo_root, problems):
+        return Reviewer("", b""), problems
     if not path.is_file():
         return Reviewer("", b""), [Problem(source, 0, FIELD, f"{fields.REVIEW_FILE} 应为普通文件")]
-    problems: list[Problem] = []
     text = read(path, repo_root, problems)
     if text is None:
         return Reviewer("", b""), problems
@@ -53,6 +55,7 @@ def load(folder: Path, repo_root: Path) -> tuple[Reviewer, list[Problem]]:
     if problems:
         return Reviewer("", b""), problems
     values, lines = usable(source, entries, NAMES + DATES, (), problems)
+    problems += unprintable(source, values, lines, NAMES)
     for key in NAMES:
         if len(values.get(key, "")) > LONGEST:
             problems.append(Problem(source, lines[key], key, f"超过 {LONGEST} 字：“{limits.excerpt(values[key])}”"))

@@ -21,6 +21,12 @@ MAX_ROWS = 200
 MAX_CELL_CHARS = 2000
 
 
+# Characters of one project's indicator table (三级指标 and 绩效值 of every row together). A page holds some
+# 500 of them when the cells are long; the seed's tables hold under 1,500, a long real one 5,000. Beyond this
+# a table runs past 40 pages, and laying it out (render/typeset/paginate.py, linear in the pages) takes
+# minutes: `check` says so before any layout.
+MAX_TABLE_CHARS = 20_000
+
 # Integer digits of an amount in 万元: below 100亿万元 (a hundred trillion yuan), beyond any budget. Each
 # prints in full on one line of the 项目汇总表, and so does the 合计 of a department of a thousand projects.
 MAX_AMOUNT_DIGITS = 10
@@ -44,6 +50,17 @@ RULES_BYTES = 1 * MB  # a rules file (the shipped one is 6 KB)
 # 1 MB, a county's year some tens. Beyond this, a zip bomb or the wrong file: said before anything is
 # written to disk.
 PACKAGE_BYTES = 4 * 1024 * MB
+# Files and folders of one package (a zip's members, a folder's entries): a department's year is a few dozen,
+# two per record and seven besides. Counted before any is read.
+PACKAGE_ENTRIES = 5_000
+# Records listed in one 文件目录.xml: each is opened by three readers, a second or so a record.
+PACKAGE_RECORDS = 2_000
+# A package's XML or text file (文件目录.xml, 元数据.xml, 说明文件.txt, 其他/): read whole and parsed, so
+# bounded; 文件目录.xml of PACKAGE_RECORDS records is about 1.2 MB.
+PACKAGE_TEXT_BYTES = 4 * MB
+# A package's PDF, before it is opened by pikepdf, page-validation, Poppler and MuPDF (whose memory this program
+# cannot bound): a table is 75 KB, a volume of a hundred tables some 3 MB.
+PACKAGE_PDF_BYTES = 64 * MB
 # A package uploaded to the site for its intake check, as it arrives: a county's year is some tens of MB.
 # The site stops reading an upload past the largest of its limits (render/site/uploads.py).
 PACKAGE_UPLOAD_BYTES = 200 * MB

@@ -14,7 +14,7 @@ from render.source import fields, folders
 from render.source import model as m
 from render.source import scheme as sch
 from render.source.filing import filing
-from render.source.entries import parse_date, read_amount, usable
+from render.source.entries import parse_date, read_amount, unprintable, usable
 from render.source.limits import excerpt
 from render.source.frontmatter import parse_yaml
 from render.source.project import project_file
@@ -122,7 +122,7 @@ def _department(folder: Path, root: Path, repo_root: Path, problems: list[Proble
         projects.append(project)
     problems += _office_names(projects)
     if not seen_files:
-        problems.append(Problem(rel, 0, "部门文件夹", "没有项目文件（*.md）：装订册将只有封面和空的汇总表", "warning"))
+        problems.append(Problem(rel, 0, "部门文件夹", "没有项目文件（*.md）：这个部门不生成装订册", "warning"))
     if header is None:
         return None
     if stated is not None and complete:
@@ -223,7 +223,7 @@ def _department_file(folder: Path, root: Path, year: str, match: re.Match, repo_
             close = sch.suggest_name(values[sch.FIELD])
             found.append(Problem(rel, lines[sch.FIELD], sch.FIELD, f"“{excerpt(values[sch.FIELD])}”不是已有的指标体系{close}"))
     archive, bad = filing(rel, values, lines)
-    found += bad
+    found += bad + unprintable(rel, values, lines, fields.DEPARTMENT_LABELS)
     problems += found
     if any(p.severity == "error" for p in found):
         return None, None, scheme

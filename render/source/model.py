@@ -37,6 +37,12 @@ def places(amounts) -> int:
     return max([2] + [-a.as_tuple().exponent for a in amounts])
 
 
+def layout_mark(simplex: bool, right_tables: bool) -> str:
+    """What names a volume laid out other than double-sided with the tables running on: in its file name and
+    its title, so that its archive record (题名, read from the PDF) is told from the others'."""
+    return "（单面）" if simplex else "（每表右页）" if right_tables else ""
+
+
 def amount_text(value: Decimal, places: int) -> str:
     """万元 as every page prints it: with the department's places, so that a column of figures lines up."""
     return format(value.quantize(Decimal(1).scaleb(-places)), "f")

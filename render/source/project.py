@@ -193,6 +193,10 @@ def _indicators(path: str, section, scheme: m.Scheme | None, problems: list[Prob
             if not text:
                 problems.append(Problem(path, row.line, label, "是空的", "warning"))
         group.items.append(m.Indicator(name, value, row.line))
+    written = sum(len(row.cells[2]) + len(row.cells[3]) for row in rows if row.written_cells == 4)
+    if written > limits.MAX_TABLE_CHARS:
+        problems.append(Problem(path, head.line, field, f"指标表的三级指标和绩效值共 {written} 字，超过上限 "
+                                f"{limits.MAX_TABLE_CHARS} 字（印出来约 {written // 500} 页）：请精简，或把项目拆开"))
     tree = [t for t in tree if t.known]
     if scheme:
         tree = _in_order(path, tree, scheme.level1, "一级指标", scheme, problems)

@@ -23,6 +23,26 @@ SHIPPED = STYLES / "fonts"
 FACE_STYLES = {"Regular": "", "Bold": "-Bold"}  # fontconfig's style, and what WeasyPrint appends to the PDF name
 
 
+# The 审核意见's faces, as GB/T 9704 names them: family (styles/review.css) and shipped file. No licence-free
+# 小标宋 exists; Noto Serif CJK SC Bold stands in, as on the tables' titles (docs/fonts.md says why these).
+OFFICIAL_FACES = {
+    "仿宋": ("FandolFang GB", "FandolFang-GB-Regular.otf"),
+    "楷体": ("FandolKai GB", "FandolKai-GB-Regular.otf"),
+    "黑体": ("Noto Sans CJK SC GB", "NotoSansCJKsc-GB-Regular.otf"),
+}
+
+
+def shipped_faces() -> list[Path]:
+    """Every face file styles/fonts/ ships."""
+    return [shipped_face(style) for style in FACE_STYLES] + [SHIPPED / file for _, file in OFFICIAL_FACES.values()]
+
+
+def families() -> frozenset[str]:
+    """The families a PDF may set text in: the shipped faces and the full face a character outside them
+    falls back to; anything else is Pango's own fallback, and refused (render/typeset/layout.py)."""
+    return frozenset({FONT_FAMILY, FAST_FAMILY} | {family for family, _ in OFFICIAL_FACES.values()})
+
+
 def shipped_face(style: str) -> Path:
     """The cut-down face of that style in styles/fonts/ (styles/form.css names the same files)."""
     return SHIPPED / f"NotoSerifCJKsc-GB-{style}.otf"
@@ -56,6 +76,11 @@ def preflight() -> list[Problem]:
     if font_file(FONT_FAMILY, "Regular") is None or font_file(FONT_FAMILY, "Bold") is None:
         missing.append(Problem("本机", 0, "字体", f"缺少字体 {FONT_FAMILY}（常规与粗体）：请运行 make setup，"
                                "或 apt-get install fonts-noto-cjk", kind=Kind.SETUP))
+    for path in shipped_faces():
+        if not path.is_file():
+            missing.append(Problem("本机", 0, "字体", f"缺少字体文件 {path.relative_to(STYLES.parent)}：请从本程序的"
+                                   "版本库重新取出 styles/fonts/，或运行 scripts/make-fonts.py（docs/fonts.md）",
+                                   kind=Kind.SETUP))
     return missing
 
 
@@ -138,14 +163,19 @@ def glyph_problems(projects: Iterable[m.Project]) -> list[Problem]:
     drawable = coverage()
     if not drawable:
         return []  # preflight has already said the font is missing
-    problems = []
-    for p in projects:
-        for field, line, text in _texts(p):
-            bad = sorted({ch for ch in text if ord(ch) not in drawable and ch not in "\t\n"})
-            if bad:
-                names = "、".join(f"“{ch}”(U+{ord(ch):04X} {unicodedata.name(ch, '控制字符')})" for ch in bad[:5])
-                problems.append(Problem(p.source, line, field, f"含有字体 {FONT_FAMILY} 无法显示的字符：{names}"))
-    return problems
+    return [Problem(p.source, line, field, said) for p in projects for field, line, text in _texts(p)
+            if (said := undrawable(text))]
+
+
+def undrawable(text: str) -> str:
+    """What in `text` would print as boxes or not at all (an emoji, a control character, a character of CJK
+    Extension B the faces lack), named, or "" when the faces draw all of it."""
+    drawable = coverage()
+    bad = sorted({ch for ch in text if ord(ch) not in drawable and ch not in "\t\n"}) if drawable else []
+    if not bad:
+        return ""
+    names = "、".join(f"“{ch}”(U+{ord(ch):04X} {unicodedata.name(ch, '控制字符')})" for ch in bad[:5])
+    return f"含有字体 {FONT_FAMILY} 无法显示的字符：{names}"
 
 
 def _texts(p: m.Project):

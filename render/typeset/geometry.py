@@ -75,6 +75,45 @@ PAGE = Page()
 SEAL = 42
 
 
+@dataclass(frozen=True)
+class Grid:
+    """A 公文's body as GB/T 9704 sets it: 22 lines of 28 characters of 三号 filling the type area."""
+
+    lines: int = 22
+    chars: int = 28
+    size: float = 16  # pt: 三号
+    title_size: float = 22  # pt: 二号, the 小标宋 title
+
+    @property
+    def pitch(self) -> float:
+        """pt from one line's baseline to the next."""
+        return PAGE.type_height / self.lines / MM_PER_PT
+
+    @property
+    def advance(self) -> float:
+        """pt a character takes on the line: a little less than the type size, so that 28 fill 156 mm."""
+        return PAGE.type_width / self.chars / MM_PER_PT
+
+    @property
+    def width(self) -> float:
+        """The line, in pt."""
+        return PAGE.type_width / MM_PER_PT
+
+
+GRID = Grid()
+
+
+def grid_css() -> str:
+    """The 审核意见's own rules, made from `GRID`: the line pitch, the characters' spacing, a paragraph's
+    two-character indent (styles/review.css has the rest)."""
+    g = GRID
+    return (f".review {{ font-size: {g.size}pt; line-height: {g.pitch:.3f}pt; letter-spacing: {g.advance - g.size:.3f}pt; }}\n"
+            f".review .op-title {{ font-size: {g.title_size}pt; line-height: {g.pitch:.3f}pt; "
+            f"margin: {g.pitch:.3f}pt 0 {g.pitch:.3f}pt; }}\n"
+            f".review .op-sign {{ margin-top: {g.pitch:.3f}pt; }}\n"
+            f".review .indent {{ text-indent: {2 * g.advance:.3f}pt; }}\n")
+
+
 def page_css() -> str:
     """The @page rules for `PAGE`: double-sided, odd pages bound on the left and numbered at the right,
     even pages mirrored."""

@@ -21,7 +21,7 @@ from render.problems import RenderError
 from render import STYLES
 from render.bind import archive
 from render.typeset import geometry, streams, weasy
-from render.typeset.fonts import FAST_FAMILY, FONT_FAMILY
+from render.typeset.fonts import FONT_FAMILY, families
 
 
 weasy.import_fast()  # first: without it, importing WeasyPrint searches for its libraries
@@ -176,8 +176,9 @@ class Attached:
 
 def write(doc: weasyprint.Document, attachments: tuple[Attached, ...] = (), stamp: datetime | None = None,
           body: int = 0) -> bytes:
-    """PDF/A-3b carrying its sources, with every byte determined by the content (docs/weasyprint.md); the
-    page printed `— 1 —` is page index `body` (render/bind/archive.py labels the pages so)."""
+    """PDF/A-3a and PDF/UA-1, tagged (render/bind/tags.py), carrying its sources, with every byte determined
+    by the content (docs/weasyprint.md); the page printed `— 1 —` is page index `body` (render/bind/archive.py
+    labels the pages so)."""
     fetcher = ProjectFetcher()
     files = [weasyprint.Attachment(file_obj=io.BytesIO(a.data), name=a.name, relationship="Source",
                                    created=stamp, modified=stamp, url_fetcher=fetcher,
@@ -187,12 +188,12 @@ def write(doc: weasyprint.Document, attachments: tuple[Attached, ...] = (), stam
     digest = hashlib.sha256(b"\0".join(parts)).hexdigest()
     weasy.drop_anchors(doc, ROW_ANCHOR)  # rows are found by them, not linked to
     with _strict():
-        data = doc.write_pdf(pdf_variant="pdf/a-3b", attachments=files, pdf_identifier=digest[:32].encode("ascii"),
+        data = doc.write_pdf(pdf_variant="pdf/a-3a", attachments=files, pdf_identifier=digest[:32].encode("ascii"),
                              finisher=archive.finisher(body))
     # Pango falls back to any font that has a glyph; the fonts are known only once the pages are drawn.
-    families = {font.family for font in doc.fonts.values()} - {FAST_FAMILY, FONT_FAMILY}
-    if families:
-        raise RenderError(f"排版用了 {FONT_FAMILY} 以外的字体：{'、'.join(sorted(families))}")
+    others = {font.family for font in doc.fonts.values()} - families()
+    if others:
+        raise RenderError(f"排版用了 {FONT_FAMILY} 等内置字体以外的字体：{'、'.join(sorted(others))}")
     return streams.settled(data)
 
 

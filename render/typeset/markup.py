@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import jinja2
 from markupsafe import Markup
@@ -72,6 +72,25 @@ def by_page(blocks_: tuple[Block, ...]) -> tuple[tuple[Block, ...], ...]:
     return tuple(tuple(p) for p in pages)
 
 
+def continued_from(pages: tuple[tuple[Block, ...], ...], start: str, rows: int) -> tuple[tuple[Block, ...], ...]:
+    """The pages from the one `start` opens, cut after `rows` rows (a merged cell spanning fewer)."""
+    first = next(n for n, page in enumerate(pages) if page[0].rows[0].id == start)
+    out: list[tuple[Block, ...]] = []
+    for page in pages[first:]:
+        kept = []
+        for block in page:
+            if rows <= 0:
+                break
+            part = block.rows[:rows]
+            rows -= len(part)
+            kept.append(Block(tuple(replace(r, level1=r.level1 and replace(r.level1, rowspan=min(r.level1.rowspan, len(part) - i)),
+                                            level2=r.level2 and replace(r.level2, rowspan=min(r.level2.rowspan, len(part) - i)))
+                                    for i, r in enumerate(part)), block.page_break))
+        if kept:
+            out.append(tuple(kept))
+    return tuple(out)
+
+
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
@@ -105,7 +124,7 @@ SUBJECT = "部门项目支出预算绩效目标表"
 
 def draft_title(title: str, draft: str) -> str:
     """A draft's title says so: a reader's window, a file list and the archive's intake (the XMP's
-    dc:title) all show it. A draft stays PDF/A-3b (README, Archive): the claim is about the file's form."""
+    dc:title) all show it. A draft stays PDF/A-3a (README, Archive): the claim is about the file's form."""
     return f"{title}（{draft}）" if draft else title
 
 
@@ -122,9 +141,12 @@ def mark_html(env: jinja2.Environment, draft: str) -> str:
 
 
 def project_html(env: jinja2.Environment, project: m.Project, breaks: frozenset[str] = frozenset(),
-                 stamp: str = "", draft: str = "") -> str:
+                 stamp: str = "", draft: str = "", window: tuple[str, int] | None = None) -> str:
+    """`window` (a row in `breaks`, a count): only the pages from the one that row opens, and that many rows."""
+    pages = by_page(blocks(project, breaks))
     return env.get_template("project.html.j2").render(
-        project=project, head=head_rows(project), goal_label=GOAL_LINES, pages=by_page(blocks(project, breaks)), widths=table_widths(project),
+        project=project, head=head_rows(project), goal_label=GOAL_LINES, widths=table_widths(project),
+        pages=continued_from(pages, *window) if window else pages, continued=window is not None,
         title=draft_title(project.name, draft), subject=draft_title(SUBJECT, draft), draft_mark=draft_mark(draft),
         author=f"{project.department} / {project.implementer}", generator=GENERATOR, stamp=stamp,
         keywords=[project.year, project.department_dir.split("-")[0], project.name] + ([draft] if draft else []),
@@ -168,7 +190,7 @@ def volume_html(env: jinja2.Environment, department: m.Department, pages: tuple[
     contents = ([Entry("", "项目汇总表", "summary", 1), Entry("", "各项目年度金额", "chart", folios.chart)]
                 + [Entry(f"{n}.", i.project.name, i.slots[0], i.page) for n, i in enumerate(items, 1)])
     last = starts[-1] + pages[-1] - 1 if pages else folios.first - 1
-    title = draft_title(department.title, draft)
+    title = draft_title(department.title + m.layout_mark(not duplex, tables_on_right), draft)
     return env.get_template("volume.html.j2").render(
         department=department, items=items, contents=contents, total=m.amount_text(department.total, places),
         summary_widths=summary_widths(department, [str(i.page) for i in items]),

@@ -14,18 +14,49 @@ def project(env: jinja2.Environment, p: m.Project, stamp: str = "", draft: str =
 
     A page we break opens with 续表, the project's name and unit, and the column heads, and repeats the
     labels of its rows: WeasyPrint prints a split rowspan cell's text only on its first page
-    (docs/weasyprint.md). A cut moves the rows after it, so only the first page is fixed per round; each round
-    fixes one, so the loop ends. A table of one page is laid out once.
+    (docs/weasyprint.md). A cut moves the rows after it, and leaves the pages before it as they were; what
+    follows a cut is laid out the same whatever came before it. So after the first layout, each next cut is
+    found by laying out only a few rows from the last cut (as many as the page before held and one more,
+doubled while no page opens in them),
+    and the whole is laid out once more with every cut: some 2 whole layouts and one of a few rows per cut,
+    where laying out the whole again per cut took minutes for a long table. Should the whole still open a
+    page wrongly, the cuts go on from there as before, one whole layout each.
     """
     breaks: frozenset[str] = frozenset()
+    doc = layout.document(markup.project_html(env, p, breaks, stamp, draft))
+    bad = _first_bad(p, breaks, layout.rows_by_page(doc)[1:])
+    order = [r.id for block in markup.blocks(p) for r in block.rows]
+    rows = WINDOW
+    while bad is not None:  # windows from each cut to find the next
+        last, breaks = max(breaks, key=order.index, default=None), breaks | {bad}
+        if last is not None:  # a page holds about what the last one did: one more, to see the next page open
+            rows = order.index(bad) - order.index(last) + 1
+        while True:
+            window = (bad, rows)
+            pages = layout.rows_by_page(layout.document(markup.project_html(env, p, breaks, stamp, draft, window)))
+            left = order[order.index(window[0]) + rows:]
+            found = _first_bad(p, breaks, pages[1:])  # a page's opening row is the whole's, wherever the rows end
+            if found is not None or not left:
+                bad = found
+                break
+            rows *= 2
     for _ in range(500):
         doc = layout.document(markup.project_html(env, p, breaks, stamp, draft))
-        allowed = {block.rows[0].id for block in markup.blocks(p, breaks) if block.page_break}
-        first_bad = next((ids[0] for ids in layout.rows_by_page(doc)[1:] if ids and ids[0] not in allowed), None)
-        if first_bad is None:
+        bad = _first_bad(p, breaks, layout.rows_by_page(doc)[1:])
+        if bad is None:
             return doc
-        breaks = breaks | {first_bad}
+        breaks = breaks | {bad}
     raise layout.RenderError("分页未能收敛")
+
+
+# Rows laid out from the first cut to find the next one (then as many as the page before held, and two more).
+WINDOW = 4
+
+
+def _first_bad(p: m.Project, breaks: frozenset[str], pages: list[list[str]]) -> str | None:
+    """The first row that opens one of `pages` without a cut of ours before it."""
+    allowed = {block.rows[0].id for block in markup.blocks(p, breaks) if block.page_break}
+    return next((ids[0] for ids in pages if ids and ids[0] not in allowed), None)
 
 
 def frame(env: jinja2.Environment, d: m.Department, pages: tuple[int, ...], duplex: bool,

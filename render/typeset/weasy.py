@@ -143,3 +143,34 @@ def deflate_now(stream, level: int) -> bool:
     stream.extra["Filter"] = "/FlateDecode"
     stream.compress = False
     return True
+
+
+def set_stream_bytes(stream, data: bytes) -> None:
+    """Replace a stream's data (WeasyPrint's XMP is one bytes item)."""
+    stream.stream = [data]
+
+
+def stream_items(stream) -> list:
+    """A content stream's items as pydyf keeps them until it writes: operators as bytes, names as str,
+    a marked-content property list as a `pydyf.Dictionary` (render/bind/tags.py rewrites those in place)."""
+    return stream.stream
+
+
+def page_references(pdf) -> list[bytes]:
+    """Each page's reference, in order (`PDF.page_references`)."""
+    return list(pdf.page_references)
+
+
+def link_words(document) -> dict[int, str]:
+    """The words of each link annotation WeasyPrint made, by the annotation's object number: the link's
+    `title` attribute, else its text (render/bind/tags.py puts them in /Contents, where WeasyPrint puts the
+    anchor's name). `Page.links` is public; the box's `link_annotation` and `element` are not.
+    Replaced by: the words read back from the glyphs under each link's rectangle."""
+    out: dict[int, str] = {}
+    for page in document.pages:
+        for _, _, _, box in page.links:
+            annotation = getattr(box, "link_annotation", None)
+            element = getattr(box, "element", None)
+            if annotation is not None and annotation.number is not None and element is not None:
+                out[annotation.number] = element.get("title") or "".join(element.itertext()).strip()
+    return out
