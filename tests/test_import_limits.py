@@ -208,6 +208,7 @@ def test_readme_states_the_limits_the_code_has():
                       f"{limits.CELLS} 个", f"{limits.CELL_CHARS} 字", f"{limits.PROBLEMS} 条", f"{limits.EXCERPT} 字",
                       limits.size(limits.RULES_BYTES), limits.size(limits.PACKAGE_BYTES), f"{limits.PACKAGE_ENTRIES} 个",
                       f"{limits.PACKAGE_RECORDS} 件", limits.size(limits.PACKAGE_TEXT_BYTES), limits.size(limits.PACKAGE_PDF_BYTES),
+                      limits.size(limits.PACKAGE_UPLOAD_BYTES),
                       f"{limits.PROBLEMS} 条",
                       limits.FILE_SIZE_TEXT, f"{limits.MAX_ROWS} 行",
                       f"{limits.MAX_CELL_CHARS} 字", f"{limits.MAX_TABLE_CHARS} 字", f"{limits.MAX_AMOUNT_DIGITS} 位"]

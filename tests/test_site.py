@@ -48,7 +48,8 @@ def form_of(client, url: str) -> dict:
     return {k: ([h.unescape(x) for x in v] if isinstance(v, list) else h.unescape(v)) for k, v in data.items()}
 
 
-EDITS = {"edit", "check", "save", "restore", "delete", "new", "undelete", "generate"}  # the URLs that change a department
+EDITS = {"edit", "check", "save", "restore", "delete", "new", "undelete", "generate", "import", "info_save", "info_restore",
+         "answers_save"}  # the URLs that change a department
 
 
 def every_url(year: str, code: str, stem: str, saved: int, deleted: int) -> dict[str, str]:

@@ -141,3 +141,37 @@ def test_a_row_moved_up_is_saved_in_its_new_place(site, server, browser):
     page.wait_for_selector("#saved")
     rows = [line for line in path.read_text(encoding="utf-8").split("\n") if line.startswith("| 1-产出指标")]
     assert name in rows[0]
+
+
+def test_pasted_tables_import_and_the_new_project_opens_in_the_editor(site, server, browser):
+    from tests.test_site_uploads import pasted
+
+    content, _, _ = site
+    name = "浏览器里粘贴导入的项目"
+    page = logged_in(browser, server, "clerk")
+    page.goto(server + "/d/2025/018/")
+    page.click("text=导入")
+    page.fill("textarea[name=text]", pasted("018-平罗县司法局", name))
+    page.click("button.primary")
+    page.wait_for_selector("ul.made a")
+    assert "导入：写出 1 个文件" in page.inner_text("pre.output")
+    page.click(f"ul.made a:has-text('{name}')")
+    page.wait_for_selector("#editor")
+    assert page.locator("input[name=项目名称]").input_value() == name
+    path = next((content / DEPT).glob(f"*-{name}.md"))
+    page.goto(server + "/d/2025/018/")
+    assert name in page.inner_text("table.list")
+    assert not page.dialogs
+    from django.test import Client
+
+    from tests.test_site_uploads import thrown_away
+
+    def away():  # Django's ORM refuses the thread Playwright's event loop runs in
+        client = Client()
+        client.login(username="clerk", password=PASSWORD)
+        thrown_away(client, path)
+
+    cleaner = threading.Thread(target=away)
+    cleaner.start()
+    cleaner.join()
+    assert not path.exists()

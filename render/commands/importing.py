@@ -76,7 +76,7 @@ def import_files(paths: list[Path], content: Path, *, force: bool = False, year:
                 undated.append(str(dept_file))
         elif str(dept_file) not in written + departments:
             departments.append(str(dept_file))
-        named = _scheme_of(dept_file)
+        named = scheme_named(dept_file)
         if named != scheme.name:
             notes.append(Note(t.source, t.number, t.line, f"{dept_file} 写明指标体系“{named}”，本次按“{scheme.name}”导入："
                                                           f"请加 --scheme {named} 重新导入", error=True))
@@ -98,7 +98,7 @@ def import_files(paths: list[Path], content: Path, *, force: bool = False, year:
     return ImportReport(tuple(written), tuple(kept), problems, tuple(departments), tuple(undated))
 
 
-def _scheme_of(dept_file: Path) -> str:
+def scheme_named(dept_file: Path) -> str:
     """The scheme an existing 部门.yml names; its other problems are for check to report."""
     try:
         named = yaml.safe_load(dept_file.read_text(encoding="utf-8"))

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from render.produce.plan import source_base
 from render.problems import Exit, Kind, Level, Problem, exit_code, from_here, plain, report
+from render.review import feedback
 from render.review import reviewer as rv
 from render.review.grade import conclude, tally
 from render.review.judge import review
@@ -32,11 +33,12 @@ def run(path: Path, rules_file: Path | None = None, strict: bool = False, out: P
     here = None if path.is_absolute() else base  # files named as the person finds them from where they are
     report(problems, say, base=here)
     reviews = review(content, rules, lambda p: _within(base / p.source, target))
-    reviewers = {}
+    reviewers, answers = {}, {}
     for d in reviews:
         reviewers[d.department.folder], bad = rv.load(base / d.department.folder, base, root)
-        report(bad, say)
-        problems += bad
+        answers[d.department.folder], unread = feedback.load(base / d.department.folder, base)
+        report(bad + unread, say)
+        problems += bad + unread
         if d.common:  # said once, before the projects they are common to, headed as a project is
             counts = "，".join(f"{level} {n}" for level in LEVELS
                               if (n := sum(f.rule.level == level for f in d.common)))
@@ -65,7 +67,7 @@ def run(path: Path, rules_file: Path | None = None, strict: bool = False, out: P
     say(f"审核：{len(reviews)} 个部门，{projects} 个项目，{len(found)} 条意见（{by_level}"
         f"{f'；其中共性问题 {common} 条' if common else ''}），规则 {rules.source}", Level.DONE)
     if out is not None:
-        problems += _write(out, reviews, reviewers, rules, base, root, problems, say)
+        problems += _write(out, reviews, reviewers, answers, rules, base, root, problems, say)
     code = exit_code(problems)
     if code == Exit.OK and strict and any(f.rule.level == LEVELS[0] for f in found):
         return Exit.PROBLEMS
@@ -77,8 +79,8 @@ def _within(p: Path, where: Path) -> bool:
     return p == where or where in p.parents
 
 
-def _write(out: Path, reviews, reviewers: dict[str, rv.Reviewer], rules, base: Path, root: Path,
-           problems: list[Problem], say) -> list[Problem]:
+def _write(out: Path, reviews, reviewers: dict[str, rv.Reviewer], answers: dict[str, dict], rules, base: Path,
+           root: Path, problems: list[Problem], say) -> list[Problem]:
     from render.produce import publish
     from render.review import report as review_output
 
@@ -101,7 +103,8 @@ def _write(out: Path, reviews, reviewers: dict[str, rv.Reviewer], rules, base: P
             say(f"{d.department.folder}: {'有文件存在错误' if broken else '只审核了部分项目'}，"
                 f"本部门{review_output.NAME}未生成（请审核整个部门文件夹）", Level.PROBLEM)
         else:
-            whole.append(review_output.Opinion(d, reviewers[d.department.folder]))
+            whole.append(review_output.Opinion(d, reviewers[d.department.folder],
+                                               tuple(answers[d.department.folder].items())))
     if whole:
         review_output.write(out, tuple(whole), rules, base, root, say)
     return []

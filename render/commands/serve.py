@@ -9,6 +9,7 @@ from pathlib import Path
 from render import COMMAND
 from render.source.folders import CONTENT, DIST
 from render.problems import Exit, Level, plain
+from render.source import limits
 
 HELP = "在局域网上提供网站：各部门在浏览器中填报、预览、下载绩效目标表（按 Ctrl-C 结束）"
 
@@ -50,6 +51,7 @@ def run(args, say=plain) -> Exit:
     from waitress import serve
 
     from render.site import building
+    from render.site.uploads import LARGEST
     from render.site.wsgi import application
 
     if not get_user_model().objects.exists():
@@ -59,7 +61,8 @@ def run(args, say=plain) -> Exit:
     say(f"网站已启动：http://{host}:{port}/ （内容 {args.content}，输出 {args.out}）；按 Ctrl-C 结束。", Level.DONE)
     try:
         serve(application, host=host.strip("[]"), port=int(port), threads=8, ident="mubiaobiao",
-              clear_untrusted_proxy_headers=True)
+              clear_untrusted_proxy_headers=True,
+              max_request_body_size=LARGEST + limits.MB)  # waitress spools a body to disk before the site sees it
     finally:
         building.stop()
     return Exit.OK

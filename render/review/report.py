@@ -13,11 +13,13 @@ from render import state
 from render.produce import cache as kc
 from render.produce import files, publish
 from render.problems import Level
+from render.review import feedback
 from render.review.grade import Conclusion, conclude, tally
 from render.review.judge import DepartmentReview, Finding, ProjectReview
 from render.review.registry import ASPECTS, LEVELS, Rules
 from render.review import workbook
 from render.review.reviewer import Reviewer
+from render.source import fields
 from render.source import model as m
 from render.typeset import columns, geometry, markup, runs
 
@@ -47,6 +49,7 @@ class Opinion:
 
     review: DepartmentReview
     reviewer: Reviewer
+    answers: tuple[tuple[feedback.Key, str], ...] = ()  # the department's 反馈.yml (render/review/feedback.py)
 
 
 @dataclass(frozen=True)
@@ -211,6 +214,11 @@ def pdf_bytes(opinion: Opinion, rules: Rules, sources: tuple[tuple[str, bytes], 
     return layout.write(doc, attached, stamp), len(doc.pages)
 
 
+def _answered(base: Path, folder: str) -> tuple[publish.Source, ...]:
+    path = base / folder / fields.FEEDBACK_FILE
+    return (publish.Source(f"{folder}/{fields.FEEDBACK_FILE}", files.sha256(path.read_bytes())),) if path.is_file() else ()
+
+
 def write(out: Path, opinions: tuple[Opinion, ...], rules: Rules, base: Path, content: Path,
           say=print) -> list[str]:
     """Both files per department and the manifest with them (kind "review"), all written or none."""
@@ -234,11 +242,14 @@ def write(out: Path, opinions: tuple[Opinion, ...], rules: Rules, base: Path, co
                 attached = tuple((Path(path).name, data) for path, data in sources)
                 listed = tuple(publish.Source(path, files.sha256(data)) for path, data in sources)
                 pdf_data, pages = pdf_bytes(opinion, rules, attached, stamp)
-                xlsx_data = workbook.xlsx_bytes(r, rules, stamp, title(d), issuer(who), issued(who))
+                answered = _answered(base, d.folder)
+                xlsx_data = workbook.xlsx_bytes(r, rules, stamp, title(d), issuer(who), issued(who), dict(opinion.answers))
                 for suffix, data, count in ((".pdf", pdf_data, pages), (".xlsx", xlsx_data, 0)):
                     target = f"{folder}/{NAME}{suffix}"
                     transaction.write(target, data)
-                    outputs.append(publish.Output(target, KIND, title(d), count, files.sha256(data), listed,
+                    # the workbook is made from the answers too: verify then knows it stale once they change
+                    made_of = listed + (answered if suffix == ".xlsx" else ())
+                    outputs.append(publish.Output(target, KIND, title(d), count, files.sha256(data), made_of,
                                                   kc.versions()))
                     written.append(f"  {target}" + (f"（{count} 页）" if count else ""))
             previous = publish.read_manifest(out)

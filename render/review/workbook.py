@@ -10,13 +10,14 @@ import zipfile
 from datetime import datetime, timezone
 
 from render.produce import files
+from render.review import feedback
 from render.review.grade import conclude, tally
 from render.review.judge import DepartmentReview
 from render.review.registry import LEVELS, Rules
 from render.source import model as m
 
 NAME = "审核意见"
-FEEDBACK = "部门反馈"  # the last column, left empty for the department's reply to each finding
+FEEDBACK = "部门反馈"  # the last column: the department's answer to each finding (反馈.yml), or empty
 
 
 # Columns and their widths (in characters of the default font): narrow enough that a landscape A4 page
@@ -30,8 +31,9 @@ LINE = 14.5  # pt: a line of the default font (11 pt) in a cell
 AMOUNT = "0.00"  # 万元 to the fen, as the tables print them
 
 
-def xlsx_bytes(r: DepartmentReview, rules: Rules, stamp: datetime, title: str, issuer: str, issued: str) -> bytes:
-    """One row per finding, with a column for the department's reply, and the department's 汇总表 with the
+def xlsx_bytes(r: DepartmentReview, rules: Rules, stamp: datetime, title: str, issuer: str, issued: str,
+               answers: dict[feedback.Key, str] | None = None) -> bytes:
+    """One row per finding, with the department's answer to it (empty until it answers), and the department's 汇总表 with the
     counts and each project's grade, each sheet under the opinion's title and who issued it, set to print
     landscape on A4 as wide as the page; the same bytes for the same review."""
     from openpyxl import Workbook
@@ -46,7 +48,7 @@ def xlsx_bytes(r: DepartmentReview, rules: Rules, stamp: datetime, title: str, i
         for f in found:
             n += 1
             _append(ws, (n, name, f.path, f.line, f.rule.id, f.rule.name, f.rule.level, f.message,
-                       f.rule.advice, f.rule.basis, f.rule.aspect, None))
+                       f.rule.advice, f.rule.basis, f.rule.aspect, (answers or {}).get(feedback.key(f))))
     summary = wb.create_sheet("汇总表")
     _head(summary, title, issued, SUMMARY)
     for k, p in enumerate(r.projects, 1):

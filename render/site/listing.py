@@ -14,12 +14,14 @@ from render.problems import Problem
 from render.site import building
 from render.site.access import Place
 from render.site.models import Version
-from render.source import load
+from render.source import fields, load
+from render.commands.importing import scheme_named
 from render.source import model as m
 from render.source import scheme as sch
 from render.source.reading import rel as relative
 
 BUILT, STALE, BROKEN = "已生成", "需重新生成", "有错误"
+EDITED = ("保存", "恢复", "导入", "新建")  # the history's kinds that leave the file as someone made it
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,11 @@ class Listing:
     total: str
     problems: tuple[Problem, ...]  # the department's own (部门.yml, folder)
     volume: bool
+
+    @property
+    def broken(self) -> bool:
+        """A project with errors: left out of the 合计 as the build leaves it out, and no volume made."""
+        return any(line.state == BROKEN for line in self.lines)
 
 
 def rel(path: Path) -> str:
@@ -67,8 +74,11 @@ def model(place: Place) -> tuple[m.Department | None, list[Problem]]:
 
 
 def scheme_of(place: Place) -> m.Scheme:
-    department, _ = model(place)
-    return department.scheme if department else sch.default()
+    """The scheme the department's 部门.yml names, as `check` judges its tables by (the default when the file
+    cannot say): read from that file alone, not by loading the whole content folder as `model` does."""
+    named = scheme_named(place.folder / fields.DEPARTMENT_FILE)
+    scheme = sch.load(named)[0] if named in sch.names() else None
+    return scheme or sch.default()
 
 
 def listing(place: Place) -> Listing:
@@ -85,7 +95,7 @@ def listing(place: Place) -> Listing:
         project = by_stem.get(path.stem)
         entry = built.get(path.stem)
         fresh = entry and entry.get("source_sha256", {}).get(source) == digest(path.read_bytes())
-        last = Version.objects.filter(source=key(path), kind__in=("保存", "恢复")).first()
+        last = Version.objects.filter(source=key(path), kind__in=EDITED).first()
         lines.append(Line(path.stem, project.name if project else path.stem,
                           m.amount_text(project.amount, project.places) if project else "",
                           errors, len(mine) - errors, BROKEN if errors or not project else BUILT if fresh else STALE,

@@ -8,7 +8,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from render.commands.system import system_message
+from render.system import system_message
 from render.produce.files import write_atomic
 from render.site import building
 from render.site.listing import digest, key, rel
@@ -19,6 +19,7 @@ from render.source.pasted import Table
 
 CONFLICT, DELETED, FAILED = "未保存（冲突）", "删除", "未保存（写入失败）"
 _writing = threading.Lock()  # a compare-and-write at a time: two saves of one file cannot both pass the check
+writing = _writing  # the same lock for the site's other writers of content files (importing)
 
 
 @dataclass(frozen=True)
@@ -46,15 +47,17 @@ def settle(path: Path) -> bytes:
 
 
 def save(path: Path, text: str, base: str, who: str, address: str, kind: str = "保存") -> Saved:
-    """Write `text` over `path` if the file still has the digest `base` it had when the form was opened."""
+    """Write `text` over `path` if the file still has the digest `base` it had when the form was opened (a
+    file not there yet: as if empty, for one the site makes on its first save, 反馈.yml)."""
     source = key(path)
     with _writing:
-        current = path.read_bytes()
+        current = path.read_bytes() if path.exists() or path.is_symlink() else b""
         if digest(current) != base:
             Version.objects.create(source=source, data=text.encode("utf-8"), author=who, kind=CONFLICT)
             record(who, address, "保存被拒", f"{source}：文件在打开表单后已被改动，两个版本都已保留")
             return Saved(False, current.decode("utf-8", "replace"), text)
-        keep_current(path, source, current)
+        if current:
+            keep_current(path, source, current)
         # In the history before the file: killed between the two, the text is kept and `keep_current`
         # records the file as it is at the next look; never a file the history lacks.
         mine = Version.objects.create(source=source, data=text.encode("utf-8"), author=who, kind=kind)

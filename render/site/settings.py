@@ -75,6 +75,7 @@ def values(content: Path, out: Path, state: Path | None = None, *, debug: bool =
         SECURE_PROXY_SSL_HEADER=("HTTP_X_FORWARDED_PROTO", "https") if secure else None,
         SECURE_CONTENT_TYPE_NOSNIFF=True, SECURE_REFERRER_POLICY="same-origin", X_FRAME_OPTIONS="DENY",
         DATA_UPLOAD_MAX_MEMORY_SIZE=2 * 1024 * 1024, DATA_UPLOAD_MAX_NUMBER_FIELDS=4000,
+        FILE_UPLOAD_HANDLERS=["render.site.uploads.Bounded"],
         LOGIN_URL="login", LOGIN_REDIRECT_URL="home",
         LANGUAGE_CODE="zh-hans", USE_I18N=True, TIME_ZONE="Asia/Shanghai", USE_TZ=True,
         LOGGING_CONFIG=None,

@@ -6,7 +6,7 @@ from django.urls import path
 from django.views.static import serve
 
 from render.site.settings import HERE
-from render.site.views import accounts, duties, editor, files, history, manage, pages
+from render.site.views import accounts, answers, duties, editor, files, history, info, manage, pages, uploaded
 
 DEPARTMENT = "d/<str:year>/<str:code>/"
 PROJECT = "p/<str:year>/<str:code>/<str:stem>/"
@@ -22,6 +22,13 @@ urlpatterns = [
     path(DEPARTMENT + "files/<str:name>", files.named_file, name="file"),
     path(DEPARTMENT + "new", manage.new, name="new"),
     path(DEPARTMENT + "undelete/<int:version>", history.take_back, name="undelete"),
+    path(DEPARTMENT + "import", uploaded.import_view, name="import"),
+    path(DEPARTMENT + "info", info.info, name="info"),
+    path(DEPARTMENT + "info/save", info.info_save, name="info_save"),
+    path(DEPARTMENT + "info/history", info.info_history, name="info_history"),
+    path(DEPARTMENT + "info/restore/<int:version>", info.info_restore, name="info_restore"),
+    path(DEPARTMENT + "answers", answers.answers, name="answers"),
+    path(DEPARTMENT + "answers/save", answers.answers_save, name="answers_save"),
     path(PROJECT, editor.edit, name="edit"),
     path(PROJECT + "check", editor.check, name="check"),
     path(PROJECT + "save", editor.save_view, name="save"),
@@ -34,6 +41,7 @@ urlpatterns = [
     path(DEPARTMENT + "opinion.<str:suffix>", duties.opinion, name="opinion"),
     path("audit.csv", manage.audit, name="audit"),
     path("archive/", duties.archive, name="archive"),
+    path("archive/check", uploaded.check_package, name="check_package"),  # before the packages' names
     path("archive/<str:name>", duties.package, name="package"),
     # A handful of the site's own files (no user's): served by the site itself, as the intranet has no CDN.
     path("static/<path:path>", serve, {"document_root": HERE / "static"}, name="static"),

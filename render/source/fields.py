@@ -72,3 +72,6 @@ TOTAL = "合计"  # a 部门.yml may state the sum of its projects' amounts, to 
 # A department's 审核.yml, beside its 部门.yml: who issues the review's opinion, to whom, when
 # (render/review/reviewer.py). The tables never read it.
 REVIEW_FILE = "审核.yml"
+# A department's answers to the review's findings, beside its 审核.yml (render/review/feedback.py): written by
+# the site, read by `review --out` into the workbook's 部门反馈 column. The tables never read it.
+FEEDBACK_FILE = "反馈.yml"

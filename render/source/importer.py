@@ -57,17 +57,30 @@ def project_markdown(t: Table) -> str:
     return "\n".join(out) + "\n"
 
 
+DEPARTMENT_NOTE = "# 部门信息：封面、汇总表和装订册用。编制日期请按实际填写。"
+ALWAYS = ("部门名称", "部门编码", "年度", "册名", "编制日期", "编制单位")  # written even when empty, to be filled in
+
+
+def department_text(values: dict[str, str]) -> str:
+    """A 部门.yml of these values (the fields the program knows, in their order; 合计 last if stated): the
+    fields a clerk fills in are written even when empty, the others only when they have a value."""
+    lines = [DEPARTMENT_NOTE]
+    for label in fields.DEPARTMENT_LABELS + (fields.TOTAL,):
+        value = values.get(label, "")
+        if label == "部门编码":
+            lines.append(f"{label}: {json.dumps(value, ensure_ascii=False)}")  # "018": a string, not the number 18
+        elif label == "编制日期":
+            lines.append(f"{label}:{' ' + value if value else ''}")
+        elif value or label in ALWAYS:
+            lines.append(f"{label}:{_yaml_value(value)}")
+    return "\n".join(lines) + "\n"
+
+
 def department_yaml(code: str, name: str, year: str, date: str | None, scheme: m.Scheme) -> str:
     """A new 部门.yml; without a date its 编制日期 is left for the clerk (check warns until it is filled)."""
-    return "\n".join([
-        "# 部门信息：封面、汇总表和装订册用。编制日期请按实际填写。",
-        f"部门名称:{_yaml_value(name)}",
-        f'部门编码: "{code}"',
-        f"年度: {year}",
-        f"册名:{_yaml_value(f'{name}{year}年{TITLE}')}",
-        f"编制日期:{' ' + date if date else ''}",
-        f"编制单位:{_yaml_value(name)}",
-    ] + ([] if scheme.name == sch.DEFAULT else [f"{sch.FIELD}: {scheme.name}"])) + "\n"
+    return department_text({"部门名称": name, "部门编码": code, "年度": year, "册名": f"{name}{year}年{TITLE}",
+                            "编制日期": date or "", "编制单位": name,
+                            sch.FIELD: "" if scheme.name == sch.DEFAULT else scheme.name})
 
 
 def safe_name(text: str) -> str:

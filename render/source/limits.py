@@ -61,6 +61,9 @@ PACKAGE_TEXT_BYTES = 4 * MB
 # A package's PDF, before it is opened by pikepdf, page-validation, Poppler and MuPDF (whose memory this program
 # cannot bound): a table is 75 KB, a volume of a hundred tables some 3 MB.
 PACKAGE_PDF_BYTES = 64 * MB
+# A package uploaded to the site for its intake check, as it arrives: a county's year is some tens of MB.
+# The site stops reading an upload past the largest of its limits (render/site/uploads.py).
+PACKAGE_UPLOAD_BYTES = 200 * MB
 EXCERPT = 40  # characters of a value quoted in a message
 
 # What Excel, WPS and LibreOffice take for the start of a formula in a cell typed or pasted, also after

@@ -83,7 +83,7 @@ def _department(folder: Path, root: Path, repo_root: Path, problems: list[Proble
     first = _first_of_each_number(entries)
     free = max([int(p.name.split("-")[0]) for p in entries if _NUMBERED.match(p.name)], default=0) + 1
     for path in entries:
-        if path.name in (fields.DEPARTMENT_FILE, fields.REVIEW_FILE):  # the review reads 审核.yml itself
+        if path.name in (fields.DEPARTMENT_FILE, fields.REVIEW_FILE, fields.FEEDBACK_FILE):  # the review reads those itself
             continue
         if not _inside(path, root, repo_root, problems):
             complete = False

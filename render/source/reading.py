@@ -66,7 +66,7 @@ def unknown(path: Path, repo_root: Path) -> Problem:
     if path.suffix == ".md" and path.is_dir():
         return Problem(rel(path, repo_root), 0, "文件", "是文件夹，不是项目文件，已忽略", "warning")
     return Problem(rel(path, repo_root), 0, "文件",
-                   f"不是项目文件（*.md）、{fields.DEPARTMENT_FILE}或{fields.REVIEW_FILE}，已忽略", "warning")
+                   f"不是项目文件（*.md）、{fields.DEPARTMENT_FILE}、{fields.REVIEW_FILE}或{fields.FEEDBACK_FILE}，已忽略", "warning")
 
 
 def read(path: Path, repo_root: Path, problems: list[Problem]) -> str | None:

@@ -24,29 +24,45 @@ def _changes(older: bytes, newer: bytes) -> list[tuple[str, str]]:
     return [(line[:1], line) for line in list(lines)[2:]]
 
 
+def shown(path, restore) -> list[dict]:
+    """Every kept version of a content file, newest first, each with what it changed and the URL that
+    restores it (`restore(version_id)`)."""
+    versions = list(Version.objects.filter(source=key(path)))
+    items = []
+    for n, v in enumerate(versions):
+        before = next((bytes(o.data) for o in versions[n + 1:] if o.kind not in UNSAVED), b"")
+        items.append({"version": v, "changes": _changes(before, bytes(v.data)), "restore": restore(v.id),
+                      "unsaved": v.kind in UNSAVED})
+    return items
+
+
 @guard("read")
 def history(request, place: Place):
     data = settle(place.file)  # the file as it is now heads its history, whoever wrote it
-    versions = list(Version.objects.filter(source=key(place.file)))
-    shown = []
-    for n, v in enumerate(versions):
-        before = next((bytes(o.data) for o in versions[n + 1:] if o.kind not in UNSAVED), b"")
-        shown.append({"version": v, "changes": _changes(before, bytes(v.data)), "unsaved": v.kind in UNSAVED})
-    current = digest(data)
-    return render(request, "site/history.html", {"place": place, "versions": shown, "base": current})
+    ids = (place.year, place.code, place.stem)
+    versions = shown(place.file, lambda v: reverse("restore", args=(*ids, v)))
+    return render(request, "site/history.html", {"place": place, "versions": versions, "title": place.stem,
+                                                 "back": reverse("edit", args=ids),
+                                                 "base": digest(data)})
+
+
+def put_back(request, place: Place, path, version: int) -> bool:
+    """A kept version of `path` written over it as a save (refused over a file changed since the page)."""
+    chosen = Version.objects.filter(id=version, source=key(path)).first()
+    if chosen is None:
+        raise Http404("没有这个版本")
+    done = save(path, bytes(chosen.data).decode("utf-8", "replace"), request.POST.get("base", ""),
+                request.user.get_username(), address(request), kind="恢复")
+    if done.saved:
+        rebuilt(place.folder, request.user.get_username(), address(request))
+    return done.saved
 
 
 @guard("edit", post=True)
 def restore(request, place: Place, version: int):
-    chosen = Version.objects.filter(id=version, source=key(place.file)).first()
-    if chosen is None:
-        raise Http404("没有这个版本")
-    done = save(place.file, bytes(chosen.data).decode("utf-8", "replace"), request.POST.get("base", ""),
-                request.user.get_username(), address(request), kind="恢复")
-    if done.saved:
-        rebuilt(place.folder, request.user.get_username(), address(request))
+    saved = put_back(request, place, place.file, version)
     ids = {"year": place.year, "code": place.code, "stem": place.stem}
-    return redirect(reverse("history" if not done.saved else "edit", kwargs=ids) + ("?saved=1" if done.saved else ""))
+    return redirect(reverse("history" if not saved else "edit", kwargs=ids) + ("?saved=1" if saved else ""))
 
 
 def deleted(place: Place) -> list[Version]:
