@@ -221,3 +221,16 @@ def site(tmp_path_factory):
     settings.configure(content, out, state, jobs=1)
     settings.migrate()
     return content, out, state
+
+
+@pytest.fixture(scope="module")
+def client_for(site):
+    """A Django test client logged in as one of ROLES' accounts."""
+    from django.test import Client
+
+    def make(name: str) -> Client:
+        client = Client()
+        assert client.login(username=name, password=PASSWORD)
+        return client
+
+    return make

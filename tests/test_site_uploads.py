@@ -13,21 +13,9 @@ from urllib.parse import quote
 import pytest
 from openpyxl import load_workbook
 
-from tests.conftest import DEPT, OTHER, PASSWORD
+from tests.conftest import DEPT, OTHER
 
 NEW = "网页导入的测试项目"
-
-
-@pytest.fixture(scope="module")
-def client_for(site):
-    from django.test import Client
-
-    def make(name: str) -> Client:
-        client = Client()
-        assert client.login(username=name, password=PASSWORD)
-        return client
-
-    return make
 
 
 @pytest.fixture

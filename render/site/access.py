@@ -20,8 +20,12 @@ from render.source import fields
 CLERK, REVIEWER, ARCHIVIST, ADMIN = "填报员", "审核员", "档案员", "管理员"
 # What each action needs: a role that may do it everywhere, or the clerk's own departments.
 EVERYWHERE = {"enter": {CLERK, REVIEWER, ARCHIVIST, ADMIN}, "read": {REVIEWER, ARCHIVIST}, "edit": set(), "review": {REVIEWER}, "archive": {ARCHIVIST},
-              "accounts": {ADMIN}}
-OWN = {"read", "edit"}  # what a 填报员 may do in the departments named on their account
+              "accounts": {ADMIN}, "describe": {ARCHIVIST}}
+OWN = {"read", "edit", "describe"}  # what a 填报员 may do in the departments named on their account
+# 部门.yml's fields, by who fills them ("describe"): the 档案室 alone knows the archive's (全宗号 …), for every
+# department; the department's 填报员 the rest. Neither changes the other's: a save keeps them as the file has them.
+ARCHIVE_FIELDS = frozenset(fields.ARCHIVE_LABELS)
+DEPARTMENT_FIELDS = frozenset(fields.DEPARTMENT_LABELS + (fields.TOTAL,)) - ARCHIVE_FIELDS
 
 
 @dataclass(frozen=True)
@@ -48,13 +52,21 @@ def role(user) -> str:
 
 
 def may(user, action: str, code: str | None = None) -> bool:
-    """Whether `user` may do `action` (enter the site, read, edit, review, archive, accounts) in department `code`."""
+    """Whether `user` may do `action` (enter the site, read, edit, review, archive, accounts, describe: fill
+    some of 部门.yml's fields, see `describes`) in department `code`."""
     if not (user.is_authenticated and user.is_active):
         return False
     held = role(user)
     if held in EVERYWHERE[action]:
         return True
     return held == CLERK and action in OWN and code is not None and code in user.account.codes
+
+
+def describes(user, code: str) -> frozenset[str]:
+    """The fields of department `code`'s 部门.yml that `user` may change (none: the page is read only)."""
+    if not may(user, "describe", code):
+        return frozenset()
+    return ARCHIVE_FIELDS if role(user) == ARCHIVIST else DEPARTMENT_FIELDS
 
 
 def _entries(folder: Path) -> list[Path]:

@@ -24,6 +24,7 @@ urlpatterns = [
     path(DEPARTMENT + "undelete/<int:version>", history.take_back, name="undelete"),
     path(DEPARTMENT + "import", uploaded.import_view, name="import"),
     path(DEPARTMENT + "info", info.info, name="info"),
+    path(DEPARTMENT + "info/check", info.info_check, name="info_check"),
     path(DEPARTMENT + "info/save", info.info_save, name="info_save"),
     path(DEPARTMENT + "info/history", info.info_history, name="info_history"),
     path(DEPARTMENT + "info/restore/<int:version>", info.info_restore, name="info_restore"),

@@ -68,6 +68,7 @@ DEPARTMENT = (
     Field("密级", "classification", required=False),
 )
 DEPARTMENT_LABELS = tuple(f.label for f in DEPARTMENT)
+ARCHIVE_LABELS = DEPARTMENT_LABELS[DEPARTMENT_LABELS.index("全宗号"):]  # the 档案室's fields, the last of them
 TOTAL = "合计"  # a 部门.yml may state the sum of its projects' amounts, to be checked
 # A department's 审核.yml, beside its 部门.yml: who issues the review's opinion, to whom, when
 # (render/review/reviewer.py). The tables never read it.

@@ -67,7 +67,15 @@ def load(content_root: Path, repo_root: Path) -> tuple[m.Content, list[Problem]]
     return m.Content(str(content_root), tuple(departments)), problems
 
 
-def _department(folder: Path, root: Path, repo_root: Path, problems: list[Problem]) -> m.Department | None:
+def department_as(folder: Path, repo_root: Path, text: str) -> list[Problem]:
+    """What `check` says of a department folder were its 部门.yml `text` (a form's, before it is saved)."""
+    problems: list[Problem] = []
+    _department(folder, folder.parent.parent.resolve(), repo_root, problems, text)
+    return problems
+
+
+def _department(folder: Path, root: Path, repo_root: Path, problems: list[Problem], header_text: str | None = None
+                ) -> m.Department | None:
     rel = _rel(folder, repo_root)
     match = _DEPT_DIR.match(folder.name)
     if not match:
@@ -75,7 +83,7 @@ def _department(folder: Path, root: Path, repo_root: Path, problems: list[Proble
         return None
     year = folder.parent.name
     # The department file first: it names the scheme the projects' tables are checked against.
-    header, stated, scheme = _department_file(folder, root, year, match, repo_root, problems)
+    header, stated, scheme = _department_file(folder, root, year, match, repo_root, problems, header_text)
     projects, names = [], {}
     complete = True  # every project file loaded: only then can a stated 合计 be checked
     seen_files = False
@@ -176,8 +184,8 @@ def _office_names(projects: list[m.Project]) -> list[Problem]:
     return problems
 
 
-def _department_file(folder: Path, root: Path, year: str, match: re.Match, repo_root: Path, problems: list[Problem]
-                     ) -> tuple[dict | None, tuple[str, int] | None, m.Scheme | None]:
+def _department_file(folder: Path, root: Path, year: str, match: re.Match, repo_root: Path, problems: list[Problem],
+                     text: str | None = None) -> tuple[dict | None, tuple[str, int] | None, m.Scheme | None]:
     """The department's header (None when it has an error), its stated 合计 with the line if it states one,
     and the scheme to check its tables against (the default when the file cannot say; None when it names
     one that cannot be used, so that its tables' codes are not judged by the wrong scheme)."""
@@ -194,7 +202,7 @@ def _department_file(folder: Path, root: Path, year: str, match: re.Match, repo_
         what = special(path) or "文件夹"
         problems.append(Problem(rel, 0, field, f"{fields.DEPARTMENT_FILE} 是{what}，应为普通文件"))
         return None, None, fallback
-    text = _read(path, repo_root, problems)
+    text = _read(path, repo_root, problems) if text is None else text
     if text is None:
         return None, None, fallback
     entries, found = parse_yaml(rel, text, 1, field)

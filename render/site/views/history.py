@@ -46,12 +46,13 @@ def history(request, place: Place):
                                                  "base": digest(data)})
 
 
-def put_back(request, place: Place, path, version: int) -> bool:
-    """A kept version of `path` written over it as a save (refused over a file changed since the page)."""
+def put_back(request, place: Place, path, version: int, allowed=lambda text: text) -> bool:
+    """A kept version of `path` written over it as a save (refused over a file changed since the page);
+    `allowed`: the version's text as this user may write it."""
     chosen = Version.objects.filter(id=version, source=key(path)).first()
     if chosen is None:
         raise Http404("没有这个版本")
-    done = save(path, bytes(chosen.data).decode("utf-8", "replace"), request.POST.get("base", ""),
+    done = save(path, allowed(bytes(chosen.data).decode("utf-8", "replace")), request.POST.get("base", ""),
                 request.user.get_username(), address(request), kind="恢复")
     if done.saved:
         rebuilt(place.folder, request.user.get_username(), address(request))
