@@ -73,9 +73,11 @@ def test_edit_check_save_preview_and_download(site, server, browser, tmp_path):
     problems.locator(".problem").wait_for(state="detached")
     before = page.locator(".preview img").first.get_attribute("src")
     before_png = page.request.get(server + "/p/2025/018/" + quote(STEM) + "/" + before).body()
+    page.evaluate("window.sameDocument = true")
     page.click("button.primary")
     page.wait_for_selector("#saved")
     assert "已重新生成" in page.inner_text("#saved")
+    assert page.evaluate("window.sameDocument") is True  # saved by the script: only the preview's images replaced
     image = page.locator(".preview img").first
     assert image.get_attribute("src") != before
     assert image.evaluate("i => i.decode().then(() => i.naturalWidth)") > 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from render.site import building, sheet
@@ -30,15 +31,28 @@ def _groups(form: sheet.Sheet, scheme) -> list[dict]:
     return groups
 
 
+def _pages(place: Place) -> range:
+    pdf = building.pdf_of(place.folder, place.stem)
+    return range(1, building.pages(pdf) + 1) if pdf else range(0)
+
+
 def _page(request, place: Place, form: sheet.Sheet, text: str, base: str, **extra):
     scheme = scheme_of(place)
-    pdf = building.pdf_of(place.folder, place.stem)
     problems = _problems(place, text)
     context = {"place": place, "form": form, "groups": _groups(form, scheme), "base": base,
                "v": dict(form.head),
                "problems": problems, "errors": sum(p["severity"] == "error" for p in problems),
-               "pages": range(1, building.pages(pdf) + 1) if pdf else [], "stamp": base[:12], **extra}
+               "pages": _pages(place), "stamp": base[:12], **extra}
     return render(request, "site/editor.html", context, status=extra.get("status", 200))
+
+
+def _saved(place: Place, text: str) -> JsonResponse:
+    """A save's answer to the editor's script: the file's new digest, the preview's images, what to say."""
+    base = digest(text.encode("utf-8"))
+    said = {"errors": sum(p["severity"] == "error" for p in _problems(place, text))}
+    return JsonResponse({"base": base, "pages": [f"page-{n}.png?v={base[:12]}" for n in _pages(place)],
+                         "notice": render_to_string("site/saved_notice.html", said).strip(),
+                         "none": render_to_string("site/preview_none.html", said).strip()})
 
 
 @guard("edit")
@@ -68,5 +82,7 @@ def save_view(request, place: Place):
         return _page(request, place, form, text, digest(theirs.encode("utf-8")), conflict=True, theirs=theirs,
                      mine=text, status=409)
     rebuilt(place.folder, who, where)
+    if request.headers.get("Accept") == "application/json":  # the editor's script: no page to navigate to
+        return _saved(place, text)
     ids = {"year": place.year, "code": place.code, "stem": place.stem}
     return redirect(reverse("edit", kwargs=ids) + "?saved=1")
