@@ -177,3 +177,22 @@ def test_pasted_tables_import_and_the_new_project_opens_in_the_editor(site, serv
     cleaner.start()
     cleaner.join()
     assert not path.exists()
+
+
+def test_department_info_is_checked_while_typing_and_the_archivist_fills_the_archive_fields(site, server, browser):
+    page = logged_in(browser, server, "clerk")
+    page.goto(server + "/d/2025/018/info")
+    date = page.locator("input[name=编制日期]")
+    problems = page.locator(".problems[data-for=编制日期]")
+    date.fill("2025年13月")
+    problems.locator(".problem").wait_for()
+    assert problems.inner_text() == "“2025年13月”不是日期，应写作 2025-01-20"
+    date.fill("2025-01-20")
+    problems.locator(".problem").wait_for(state="detached")
+    assert page.locator("input[name=全宗号]").get_attribute("readonly") is not None
+    archivist = logged_in(browser, server, "archivist")
+    archivist.goto(server + "/d/2025/018/info")
+    assert archivist.locator("input[name=部门名称]").get_attribute("readonly") is not None
+    archivist.locator("input[name=全宗号]").fill("J 012")
+    archivist.locator(".problems[data-for=全宗号] .problem").wait_for()
+    assert not page.dialogs and not archivist.dialogs

@@ -101,5 +101,9 @@ def test_a_save_from_the_editors_script_answers_the_new_preview_without_a_page(s
     assert said["base"] == digest(path.read_bytes()) != base and "网页脚本保存的目标" in path.read_text(encoding="utf-8")
     assert said["pages"] == [f"page-1.png?v={said['base'][:12]}"] and "已重新生成" in said["notice"]
     assert client.get(url + said["pages"][0]).status_code == 200
+    draft = client.post(url + "save", {**form, "项目名称": "", "base": said["base"]}, HTTP_ACCEPT="application/json")
+    assert "有 1 个错误，这张表的 PDF 未重新生成" in json.loads(draft.content)["notice"]  # as the build found it
+    base = json.loads(draft.content)["base"]
+    assert json.loads(client.post(url + "save", {**form, "base": base}, HTTP_ACCEPT="application/json").content)["base"]
     stale = client.post(url + "save", form, HTTP_ACCEPT="application/json")  # the page's old base: refused
     assert stale.status_code == 409 and stale["Content-Type"].startswith("text/html") and "conflict" in stale.content.decode()

@@ -85,7 +85,10 @@ def _full(options: Options, say, pool, started: float, digest: str | None) -> Bu
 
     base = source_base(options.content)
     content, problems = load.load(options.content, base)
-    problems = [p for p in problems + measure.problems(content.departments) if p.kind is not Kind.CONTENT or options.concerns(p.path, base)]
+    # The layout's measures only of the departments this build makes: another's problems would be dropped
+    # below, and measuring them was most of a one-department build (the site's save).
+    built = [d for d in content.departments if any(options.chosen(p.source, base) for p in d.projects)]
+    problems = [p for p in problems + measure.problems(built) if p.kind is not Kind.CONTENT or options.concerns(p.path, base)]
     store = kc.Cache(options.out)
     jobs, skipped = plan(content, problems, options, base)
     missing, glyphs = check_changed(jobs, store, options)

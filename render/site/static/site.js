@@ -60,13 +60,12 @@
     form.addEventListener("input", later);
     form.addEventListener("change", later);
     check();
-    return later;
   }
 
   // 保存 by fetch: the answer names the new preview images; they are loaded before they replace the old
   // ones, then the notice says what was done. A refused save (conflict, full disk) answers the whole page,
   // which replaces this one as a form post would.
-  function saving(form, later) {
+  function saving(form) {
     var busy = false;
     form.addEventListener("submit", function (e) {
       e.preventDefault();
@@ -107,16 +106,13 @@
         }
         notice.textContent = data.notice;
         notice.id = "saved";
-        later();
       });
     }
   }
 
   var editor = document.getElementById("editor");
-  document.querySelectorAll("form[data-check]").forEach(function (form) {
-    var later = live(form);
-    if (form === editor) { saving(form, later); }
-  });
+  document.querySelectorAll("form[data-check]").forEach(live);
+  if (editor) { saving(editor); }
   if (!editor) { return; }
 
   editor.addEventListener("click", function (e) {

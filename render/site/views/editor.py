@@ -46,10 +46,11 @@ def _page(request, place: Place, form: sheet.Sheet, text: str, base: str, **extr
     return render(request, "site/editor.html", context, status=extra.get("status", 200))
 
 
-def _saved(place: Place, text: str) -> JsonResponse:
-    """A save's answer to the editor's script: the file's new digest, the preview's images, what to say."""
+def _saved(place: Place, text: str, result: building.BuildResult) -> JsonResponse:
+    """A save's answer to the editor's script: the file's new digest, the preview's images, what to say (the
+    file's errors as the build found them: the same check, not run twice)."""
     base = digest(text.encode("utf-8"))
-    said = {"errors": sum(p["severity"] == "error" for p in _problems(place, text))}
+    said = {"errors": sum(p.path == rel(place.file) and p.severity == "error" for p in result.problems)}
     return JsonResponse({"base": base, "pages": [f"page-{n}.png?v={base[:12]}" for n in _pages(place)],
                          "notice": render_to_string("site/saved_notice.html", said).strip(),
                          "none": render_to_string("site/preview_none.html", said).strip()})
@@ -81,8 +82,8 @@ def save_view(request, place: Place):
         theirs = done.theirs
         return _page(request, place, form, text, digest(theirs.encode("utf-8")), conflict=True, theirs=theirs,
                      mine=text, status=409)
-    rebuilt(place.folder, who, where)
+    result = rebuilt(place.folder, who, where)
     if request.headers.get("Accept") == "application/json":  # the editor's script: no page to navigate to
-        return _saved(place, text)
+        return _saved(place, text, result)
     ids = {"year": place.year, "code": place.code, "stem": place.stem}
     return redirect(reverse("edit", kwargs=ids) + "?saved=1")
