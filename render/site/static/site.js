@@ -59,6 +59,7 @@
 
     form.addEventListener("input", later);
     form.addEventListener("change", later);
+    form.addEventListener("submit", function () { clearTimeout(timer); });  // the save answers for itself
     check();
   }
 
