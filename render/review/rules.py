@@ -7,14 +7,14 @@ from pathlib import Path
 
 import yaml
 
-from render import ROOT
+from render.resources import RULES
 from render.system import system_message
 from render.problems import Kind, Problem
 from render.review import across, judge, meaning  # noqa: F401  (declare the checks)
 from render.review.registry import ASPECTS, CHECKS, GRADES, LEVELS, Grade, Number, Rule, Rules
 from render.source import fields, limits
 
-DEFAULT = ROOT / "rules" / "审核规则.yml"
+DEFAULT = RULES / "审核规则.yml"
 TOP = "规则"
 CONCLUSION = "结论"  # the grades: beside 规则, at the top of the file
 FIELD = "审核规则"
@@ -33,7 +33,7 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 ALLOWED = {("表头", "栏目"): fields.PROJECT_LABELS + (fields.GOAL,)}
 
 
-def load(path: Path | None = None, base: Path = ROOT) -> tuple[Rules | None, list[Problem]]:
+def load(path: Path | None = None, base: Path = RULES.parent) -> tuple[Rules | None, list[Problem]]:
     """The rules of a file (the shipped one when None), or every mistake in it with its line."""
     path = path or DEFAULT
     try:

@@ -9,12 +9,11 @@ from functools import lru_cache
 
 import yaml
 
-from render import ROOT
+from render.resources import SCHEMES
 from render.system import system_message
 from render.problems import Problem
 from render.source.model import Scheme
 
-SCHEMES = ROOT / "schemes"
 DEFAULT = "三类"  # the seed's: a 部门.yml without 指标体系 uses it
 FIELD = "指标体系"
 TOP = "一级指标"
