@@ -13,6 +13,7 @@ from render.problems import Kind, Problem
 from render.review import across, judge, meaning  # noqa: F401  (declare the checks)
 from render.review.registry import ASPECTS, CHECKS, GRADES, LEVELS, Grade, Number, Rule, Rules
 from render.source import fields, limits
+from render.source.schema import Report, compose, pairs as _pairs, key as _key
 
 DEFAULT = RULES / "审核规则.yml"
 TOP = "规则"
@@ -26,9 +27,6 @@ COMMON_KEY = "共性问题"  # in 结论: from how many projects a finding every
 COMMON_PROJECTS = Number(0, 1000, "个项目", whole=True)
 
 
-# libyaml's parser where PyYAML has it: the same nodes and marks, five times as fast as the pure-Python one
-# (a rules file of the limit's size is read in about a second, not eight).
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # Names a list threshold may hold, where the program can know them.
 ALLOWED = {("表头", "栏目"): fields.PROJECT_LABELS + (fields.GOAL,)}
 
@@ -44,25 +42,22 @@ def load(path: Path | None = None, base: Path = RULES.parent) -> tuple[Rules | N
         what = "这是一个文件夹，不是规则文件" if path.is_dir() else "找不到这个文件"
         return None, [Problem(rel, 0, FIELD, f"{what}（--rules 应指定审核规则文件，如 rules/审核规则.yml）",
                               kind=Kind.REFUSED)]
+    report = Report(rel, FIELD)
     try:
         with path.open("rb") as f:
             data = f.read(limits.RULES_BYTES + 1)  # no more than the limit read, whatever the file is
         if len(data) > limits.RULES_BYTES:
             return None, [Problem(rel, 0, FIELD, f"文件超过 {limits.size(limits.RULES_BYTES)}，不像审核规则文件"
                                                  f"（随附的规则文件只有几 KB）：请核对 --rules 所指的文件")]
-        node = yaml.compose(data.decode("utf-8"), Loader=_LOADER)
+        node = compose(data.decode("utf-8"), fast=True)
     except OSError as e:
         return None, [Problem(rel, 0, FIELD, f"无法读取：{system_message(e)}")]
     except UnicodeDecodeError:
         return None, [Problem(rel, 1, FIELD, "不是 UTF-8 编码的文本：请用 UTF-8 保存")]
     except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        return None, [Problem(rel, mark.line + 1 if mark else 1, FIELD,
-                              f"格式有误（{getattr(e, 'problem', None) or e}）：请对照 rules/审核规则.yml 的写法")]
-    problems: list[Problem] = []
-
-    def bad(n: yaml.Node, message: str) -> None:
-        problems.append(Problem(rel, n.start_mark.line + 1, FIELD, message))
+        report.malformed(e, "rules/审核规则.yml")
+        return None, report.problems
+    bad, problems = report.at, report.problems
 
     shape = f"应写作“{TOP}:”，其下每条规则以编号开头（如“R01:”），再逐行写名称、级别、检查、依据、建议和参数"
     top = dict(_pairs(node)) if isinstance(node, yaml.MappingNode) else {}
@@ -184,15 +179,6 @@ def _most(name: str, node: yaml.Node | None, key: yaml.Node, before: dict[str, t
     for level in LEVELS:  # a level a grade leaves open stays open for every grade below it
         before[level] = (name, dict(most).get(level, math.inf))
     return tuple(most) if ok else None
-
-
-def _pairs(node: yaml.MappingNode):
-    return [(_key(k), v) for k, v in node.value]
-
-
-def _key(node: yaml.Node) -> str:
-    """A mapping key's text; "" for a key that is not a plain value (a list, a mapping)."""
-    return node.value if isinstance(node, yaml.ScalarNode) else ""
 
 
 def _rule(rule_id: str, id_node: yaml.Node, body: yaml.MappingNode, bad) -> Rule | None:
