@@ -52,3 +52,20 @@ def test_a_declared_field_s_kind_and_requirement_come_from_its_field():
     assert said[:2] == ["部门.yml:2: 部门名称: 重复出现（第 1 行已有）",
                         f"部门.yml:3: 别的: 不认识的栏目名；可用的有：{'、'.join(schema.labels(fields.DEPARTMENT_FILE_FIELDS))}"]
     assert said[2:] == [f"部门.yml:1: {f.label}: 缺少这一栏" for f in fields.DEPARTMENT if f.required and f.label != "部门名称"]
+
+
+def test_a_rule_s_declared_fields_are_said_missing_blank_or_unknown_in_its_own_words(tmp_path):
+    from render.review import rules as rl
+
+    shipped = rl.DEFAULT.read_text(encoding="utf-8")
+    first = re.search(r"^  (R\d+):\n((?:    .*\n)+)", shipped, re.M)
+    body = re.sub(r"^    名称: .*\n", "", first.group(2), flags=re.M)
+    body = re.sub(r"^    建议: .*\n", "    建议: \"\"\n", body, flags=re.M) + "    出处: 甲\n"
+    path = tmp_path / "规则.yml"
+    path.write_text(shipped.replace(first.group(2), body, 1), encoding="utf-8")
+    rules, problems = rl.load(path, tmp_path)
+    rule = first.group(1)
+    said = [p.message for p in problems if p.message.startswith(f"规则 {rule}：")]
+    assert rules is None and len(said) == 3
+    assert f"规则 {rule}：缺少“名称”" in said and f"规则 {rule}：“建议”应为一段文字" in said
+    assert any(m.startswith(f"规则 {rule}：不认识的键“出处”；可用的有：{'、'.join(rl.COMMON)}") for m in said)

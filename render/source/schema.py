@@ -65,6 +65,27 @@ def pairs(node: yaml.MappingNode) -> list[tuple[str, yaml.Node]]:
     return [(key(k), v) for k, v in node.value]
 
 
+@dataclass(frozen=True)
+class Members:
+    """A mapping node read against the fields it declares: what each file then says in its own words."""
+
+    values: dict[str, yaml.Node]  # by key, the last of a repeated one (as YAML reads a mapping)
+    unknown: tuple[yaml.Node, ...]  # the key nodes of what it does not declare
+    missing: tuple[Field, ...]  # the required fields it lacks
+    not_text: tuple[tuple[Field, yaml.Node], ...]  # a text field whose value is a list, a mapping or blank
+
+
+def members(node: yaml.MappingNode, declared: tuple[Field, ...], also: tuple[str, ...] = ()) -> Members:
+    """`also`: keys the file allows beyond its fields, checked by the caller (a rule's parameters)."""
+    known = labels(declared) + also
+    values = dict(pairs(node))
+    unknown = tuple(k for k, _ in node.value if key(k) not in known)
+    missing = tuple(f for f in declared if f.required and f.label not in values)
+    not_text = tuple((f, values[f.label]) for f in declared if f.kind == "text" and f.label in values
+                     and not (isinstance(values[f.label], yaml.ScalarNode) and values[f.label].value.strip()))
+    return Members(values, unknown, missing, not_text)
+
+
 def labels(declared: Iterable[Field]) -> tuple[str, ...]:
     return tuple(f.label for f in declared)
 
