@@ -8,7 +8,7 @@ import sys
 import pytest
 from conftest import department_file, project_file, run_build
 
-from render import ROOT
+from render.resources import ROOT
 from render.typeset import fonts
 from render.typeset import layout as pdf
 
