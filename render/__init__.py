@@ -1,14 +1,7 @@
 """Turn Markdown content into 部门项目支出预算绩效目标表 as PDFs to print and to archive."""
 
-from pathlib import Path
-
 __version__ = "0.1.0"
 # How every message names the program: Debian 12 and Ubuntu have no `python`, only `python3` (README says the
 # same; on Windows the launcher is `py`).
 COMMAND = "python3 build.py"
 
-ROOT = Path(__file__).resolve().parent.parent
-# The folders whose files shape the PDFs: a change in any of them invalidates the build cache.
-CODE = ("render", "templates", "styles")
-TEMPLATES = ROOT / "templates"
-STYLES = ROOT / "styles"  # and the only files a PDF may fetch (render/typeset/layout.py)

@@ -84,7 +84,7 @@ def test_an_amount_of_more_digits_than_any_budget_is_refused(tmp_path):
 
 
 def test_the_content_readme_states_the_limits_as_the_code_holds_them():
-    from render import ROOT
+    from render.resources import ROOT
 
     readme = (ROOT / "content" / "README.md").read_text(encoding="utf-8")
     for said in (f"一个文件最多 {limits.FILE_SIZE_TEXT}", f"指标表最多 {limits.MAX_ROWS} 行",

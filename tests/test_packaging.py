@@ -1,13 +1,16 @@
-"""The program runs from its checkout: `pip install .` is refused at once with what to do instead, `make build`'s
-editable install gives a `mubiaobiao` command beside `python3 build.py`."""
+"""`pip install .` makes a wheel that carries the shipped folders and builds the seed where it is installed;
+`make build`'s editable install gives a `mubiaobiao` command beside `python3 build.py`."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
+import sysconfig
+import zipfile
 from pathlib import Path
 
-from conftest import ROOT
+import pytest
+from conftest import ROOT, pdf_pages
 
 
 def _backend(monkeypatch):
@@ -18,21 +21,61 @@ def _backend(monkeypatch):
     return system, __import__(system["build-backend"])
 
 
-def test_pip_install_dot_is_refused_at_once_with_what_to_do(tmp_path, monkeypatch):
-    """pip asks the backend pyproject.toml names what a wheel needs before it installs anything: that first
-    hook refuses, in Chinese, with nothing for pip to fetch first (it took 20 s and 92 lines of pip's English
-    when setuptools was required up front); the editable hooks ask for setuptools and are its own."""
-    system, backend = _backend(monkeypatch)
-    assert system["requires"] == []
-    for hook in (backend.get_requires_for_build_wheel, backend.prepare_metadata_for_build_wheel, backend.build_wheel):
-        try:
-            hook(str(tmp_path))
-            said = ""
-        except SystemExit as e:
-            said = str(e)
-        assert said.startswith("错误：") and "不能用 pip install . 安装" in said and "make build" in said, hook
-        assert "python3 build.py" in said and not list(tmp_path.iterdir())
-    assert backend.get_requires_for_build_editable() == ["setuptools>=68"]
+def _wheel(folder: Path) -> Path:
+    """The wheel `pip install .` makes, built offline from the checkout with this venv's setuptools."""
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index",
+                    "--quiet", "-w", str(folder), str(ROOT)], check=True, capture_output=True, timeout=300)
+    return next(folder.glob("mubiaobiao-*.whl"))
+
+
+def _shipped() -> set[str]:
+    """Every file the program reads as it would find it in a wheel (render/resources.py)."""
+    names = {p.relative_to(ROOT).as_posix() for p in (ROOT / "render").rglob("*")
+             if p.is_file() and "__pycache__" not in p.parts}
+    for folder in ("templates", "styles", "schemes", "rules"):
+        names |= {"render/" + p.relative_to(ROOT).as_posix() for p in (ROOT / folder).rglob("*") if p.is_file()}
+    return names
+
+
+@pytest.mark.slow
+def test_the_wheel_carries_every_shipped_file(tmp_path, monkeypatch):
+    """Templates, styles with the faces, schemes, rules, the CLI's catalog and the site's files: a wheel without
+    one of them installs and fails at its first table. The hooks ask for setuptools and leave no build/ behind."""
+    _, backend = _backend(monkeypatch)
+    assert backend.get_requires_for_build_wheel() == backend.get_requires_for_build_editable() == ["setuptools>=70.1"]
+    left = (ROOT / "build").exists()
+    with zipfile.ZipFile(_wheel(tmp_path)) as wheel:
+        held = {n for n in wheel.namelist() if not n.startswith("mubiaobiao-")}
+    assert sorted(_shipped() - held) == [] and sorted(held - _shipped()) == []
+    assert {"render/styles/fonts/NotoSerifCJKsc-GB-Regular.otf", "render/rules/审核规则.yml"} <= held
+    assert (ROOT / "build").exists() == left
+
+
+@pytest.mark.slow
+def test_pip_install_dot_builds_the_seed_from_the_installed_package(tmp_path):
+    """`pip install .` into a fresh venv (this venv's packages beside it, offline), then its `mubiaobiao` run away
+    from the checkout: every folder it reads is the installed package's."""
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
+    python = venv / "bin" / "python"
+    site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    # this venv's site-packages after the new one's (a path in a .pth: its own .pth files, the editable
+    # install of render among them, are not read)
+    (Path(site) / "outer.pth").write_text(sysconfig.get_path("purelib") + "\n", encoding="utf-8")
+    subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", str(_wheel(tmp_path))],
+                   check=True, capture_output=True, timeout=300)
+    where = subprocess.run([str(python), "-c", "import render.resources as r; print(r.STYLES, r.RULES)"],
+                           capture_output=True, text=True, cwd=tmp_path, check=True).stdout.split()
+    assert all(Path(w).is_relative_to(site) for w in where), where
+    out = tmp_path / "dist"
+    seed = ROOT / "content"
+    done = subprocess.run([str(venv / "bin" / "mubiaobiao"), "--content", str(seed), "--out", str(out)],
+                          capture_output=True, text=True, cwd=tmp_path, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    pdfs = sorted(out.glob("2025/*/*.pdf"))
+    assert len(pdfs) == len(list(seed.glob("2025/*/*.md"))) + 1  # a table each, and the volume
+    assert "平罗县司法局" in "".join(pdf_pages(pdfs[-1]))
 
 
 def test_the_editable_build_hides_setuptools_warning(tmp_path, monkeypatch):

@@ -66,7 +66,7 @@ def test_common_characters_come_first_in_the_shipped_faces():
     hanzi first, a table's fonts stay small (scripts/make-fonts.py)."""
     from fontTools.ttLib import TTFont
 
-    from render import STYLES
+    from render.resources import STYLES
 
     common = [bytes([hi, lo]).decode("gb2312") for hi in range(0xB0, 0xD8) for lo in range(0xA1, 0xFF)
               if (hi, lo) < (0xD7, 0xFA)]

@@ -17,7 +17,7 @@ import readers
 from conftest import DEPT
 from fontTools.ttLib import TTFont
 
-from render import ROOT
+from render.resources import ROOT
 from render.bind import embed, subset
 from render.typeset import fonts
 

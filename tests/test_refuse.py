@@ -8,7 +8,7 @@ import sys
 import pytest
 from conftest import department_file, project_file, run_build
 
-from render import ROOT
+from render.resources import ROOT
 from render.typeset import fonts
 from render.typeset import layout as pdf
 
@@ -73,16 +73,19 @@ def test_a_font_other_than_the_embedded_face_is_refused():
         pdf.write(doc)
 
 
-def test_a_volume_that_would_print_wrong_is_refused_and_the_tables_still_build(tmp_path):
+def test_a_volume_title_the_faces_cannot_print_is_refused_by_check_at_its_line(tmp_path):
+    """Such a 册名 once reached the frame's layout, which refused it (the guard above); `check` now names it
+    at its line and field, as it names a project file's, and nothing of the department is laid out."""
     folder = tmp_path / "content" / "2025" / "901-测试局"
     department_file(folder, "901", "测试局", extra="册名: 测试局😀装订册\n")
     project_file(folder, "01-项目", "项目", "901-测试局", "1", [("1-产出指标", "11-数量指标", "培训", "1次")])
     out = tmp_path / "dist"
     result = run_build("--content", str(tmp_path / "content"), "--out", str(out), "--jobs", "1")
     assert result.returncode == 1
-    assert "装订册: 无法正确排版" in result.stdout and "以外的字体" in result.stdout
-    assert "有项目表未能生成" not in result.stdout  # every table was made: the frame failed, and said so
-    assert list(out.rglob("01-*.pdf")) and not list(out.rglob("*装订册*.pdf"))
+    line = next(n for n, text in enumerate((folder / "部门.yml").read_text(encoding="utf-8").splitlines(), 1)
+                if text.startswith("册名"))
+    assert f"部门.yml:{line}: 册名" in result.stdout and "U+1F600" in result.stdout, result.stdout
+    assert "无法正确排版" not in result.stdout and not list(out.rglob("*.pdf"))
 
 
 def test_a_character_outside_the_shipped_gb2312_face_prints_from_the_full_face():

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from render import ROOT
+from render.resources import TEMPLATES
 from render.archive import pdf
 from render.archive.records import LANGUAGE, SCHEME_VERSION, Package, Record, piece
 
-SCHEMA = ROOT / "templates" / "archive" / "档案元数据.xsd"
+SCHEMA = TEMPLATES / "archive" / "档案元数据.xsd"
 METADATA = "元数据.xml"
 CATALOGUE = "文件目录.xml"
 DIGEST = "SHA-256"

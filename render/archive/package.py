@@ -8,7 +8,7 @@ import shutil
 import zipfile
 from pathlib import Path, PurePosixPath
 
-from render import ROOT
+from render.resources import TEMPLATES
 from render.archive import handover, intake
 from render.archive import metadata as meta
 from render.archive.records import Package, piece
@@ -16,7 +16,7 @@ from render.produce import files, outputs
 from render.source import limits
 from render.typeset import markup
 
-STATIC = ROOT / "templates" / "archive"
+STATIC = TEMPLATES / "archive"
 # The staging folders of `write` and write_atomic's zips (records.Package.name): a later run removes those of a
 # process that is gone, and nothing else a person may keep there.
 STALE = r"\..+电子档案移交包(\.zip)?\.(?P<pid>\d+)\.(tmp|old)"

@@ -17,9 +17,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from render.problems import Exit
+from render.resources import LOCALE
 
 
-CATALOG = Path(__file__).with_name("locale") / "argparse.zh_CN.po"
+CATALOG = LOCALE / "argparse.zh_CN.po"
 
 
 class Catalog(gettext.NullTranslations):

@@ -6,14 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from render.problems import Exit, Kind, Level, Problem, exit_code, plain
 from render.produce.files import write_atomic
 from render.source import fields, limits
 from render.source import model as m
 from render.source import scheme as sch
 from render.source.entries import parse_date
+from render.source.frontmatter import parse_yaml
 from render.source.importer import department_yaml, project_markdown, safe_name, target_file
 from render.source.limits import excerpt
 from render.source.pasted import Note, Table, assign_years, parse_tables, read_rows
@@ -101,11 +100,11 @@ def import_files(paths: list[Path], content: Path, *, force: bool = False, year:
 def scheme_named(dept_file: Path) -> str:
     """The scheme an existing 部门.yml names; its other problems are for check to report."""
     try:
-        named = yaml.safe_load(dept_file.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        entries, _ = parse_yaml(dept_file.name, dept_file.read_text(encoding="utf-8"), 1, fields.DEPARTMENT_FILE)
+    except (OSError, UnicodeDecodeError):
         return sch.DEFAULT
-    value = named.get(sch.FIELD) if isinstance(named, dict) else None
-    return str(value) if value else sch.DEFAULT
+    value = next((e.value for e in entries if e.key == sch.FIELD), None)
+    return value.strip() if value and value.strip() else sch.DEFAULT
 
 
 def _folder(content: Path, t: Table, notes: list[Note]) -> Path | None:

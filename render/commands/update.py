@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from render import COMMAND, ROOT
+from render import COMMAND
+from render.resources import RULES
 from render.produce.plan import Options, source_base
 from render.produce import outputs
 from render.produce.outputs import DRAFTS
@@ -73,7 +74,7 @@ def update(out: Path, jobs: int = 0, say=plain) -> Exit:
 def _rules(entry: dict, content: Path) -> Path | None:
     """The rules file the review was made by: its last source (render/review/report.py); None, the shipped one."""
     named = Path((entry.get("sources") or [""])[-1])
-    for path in (named, source_base(content) / named, ROOT / named):
+    for path in (named, source_base(content) / named, RULES.parent / named):
         if named.name and path.is_file():
             return path
     return None

@@ -9,7 +9,8 @@ import sys
 from functools import lru_cache
 from pathlib import Path
 
-from render import CODE, ROOT, __version__
+from render import __version__
+from render.resources import CODE
 from render.produce.files import CACHE
 
 
@@ -66,11 +67,11 @@ def fingerprint() -> str:
     """The code, templates, styles and versions: change any and every key changes."""
     h = hashlib.sha256(json.dumps(versions(), sort_keys=True).encode())
     for folder in CODE:
-        for path in sorted((ROOT / folder).rglob("*")):
+        for path in sorted(folder.rglob("*")):
             # a shipped face (10 MB, a third of a rebuild with nothing to do) by the digest advances.json
             # records for it (render/typeset/fonts.py recorded_digests), which is hashed here in its place
             if path.is_file() and path.suffix in (".py", ".j2", ".css", ".html", ".json"):
-                h.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+                h.update(path.relative_to(folder.parent).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()
 
 

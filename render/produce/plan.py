@@ -8,7 +8,8 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import ClassVar, Protocol
 
-from render import ROOT, state
+from render import state
+from render.resources import ROOT
 from render.produce import cache as kc
 from render.problems import Kind, Problem
 from render.source import fields

@@ -23,7 +23,8 @@ from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
-from render import CODE, ROOT, state
+from render import state
+from render.resources import CODE, ROOT
 
 
 def method() -> str:
@@ -257,7 +258,7 @@ def likely_needed(content: Path, out: Path) -> bool:
         built = (out / ".cache" / "index.json").stat().st_mtime
     except OSError:
         return True
-    return _newest([content] + [ROOT / c for c in CODE]) > built
+    return _newest([content] + list(CODE)) > built
 
 
 def _newest(folders: list[Path]) -> float:

@@ -17,10 +17,12 @@ from render.problems import Problem
 from render.review.judge import Finding
 from render.source import fields, limits
 from render.source.reading import rel
+from render.source.schema import Report, compose, pairs
 
 FIELD = "部门反馈"
 COMMON = "共性问题"  # the file of a finding every project of the department has
 NOTE = "# 部门对审核意见的反馈：网站上填写；review --out 写入 审核意见.xlsx 的“部门反馈”列。\n"
+PARTS = ("文件", "规则", "意见", "反馈")  # of each answer: the finding's three, then the department's words
 Key = tuple[str, str, str]  # (project file or COMMON, rule id, the finding's words)
 
 
@@ -36,20 +38,25 @@ def load(folder: Path, repo_root: Path) -> tuple[dict[Key, str], list[Problem]]:
         return {}, []
     if not path.is_file() or path.is_symlink() or path.stat().st_size > limits.MAX_FILE_BYTES:
         return {}, [Problem(source, 0, FIELD, f"应为不超过 {limits.FILE_SIZE_TEXT} 的普通文件")]
+    report = Report(source, FIELD)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        node = compose(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, yaml.YAMLError) as e:
         line = getattr(getattr(e, "problem_mark", None), "line", -1) + 1
-        return {}, [Problem(source, line, FIELD, "无法读取（应为网站写出的 UTF-8 YAML）：请在网站上重新填写")]
+        report.line(line, "无法读取（应为网站写出的 UTF-8 YAML）：请在网站上重新填写")
+        return {}, report.problems
     answers: dict[Key, str] = {}
-    for n, item in enumerate(data or []):
-        if not (isinstance(item, dict) and all(isinstance(item.get(k), str) for k in ("文件", "规则", "意见", "反馈"))):
-            return {}, [Problem(source, 0, FIELD, f"第 {n + 1} 条应有 文件、规则、意见、反馈 四项文字")]
-        answers[(item["文件"], item["规则"], item["意见"])] = item["反馈"]
+    items = node.value if isinstance(node, yaml.SequenceNode) else [node] if node is not None else []
+    for n, item in enumerate(items):
+        said = dict(pairs(item)) if isinstance(item, yaml.MappingNode) else {}
+        if not all(isinstance(said.get(k), yaml.ScalarNode) for k in PARTS):
+            report.at(item, f"第 {n + 1} 条应有 文件、规则、意见、反馈 四项文字")
+            return {}, report.problems
+        answers[tuple(said[k].value for k in PARTS[:3])] = said["反馈"].value
     return answers, []
 
 
 def text(answers: dict[Key, str]) -> str:
     """The file of these answers, the empty ones left out, in a stable order."""
-    items = [{"文件": f, "规则": r, "意见": m, "反馈": a} for (f, r, m), a in sorted(answers.items()) if a.strip()]
+    items = [dict(zip(PARTS, (*k, a), strict=True)) for k, a in sorted(answers.items()) if a.strip()]
     return NOTE + yaml.safe_dump(items, allow_unicode=True, sort_keys=False, width=10_000)

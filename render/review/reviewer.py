@@ -14,13 +14,14 @@ from pathlib import Path
 
 from render.problems import Problem
 from render.source import fields, limits
-from render.source.entries import parse_date, unprintable, usable
+from render.source.entries import parse_date, unprintable
 from render.source.frontmatter import parse_yaml
+from render.source.schema import usable
 from render.source.reading import inside, read, rel
 
 FIELD = "审核信息"
-NAMES = ("审核单位", "收文单位", "审核人", "复核人")
-DATES = ("审核日期", "整改期限")
+NAMES = tuple(f.label for f in fields.REVIEW if f.kind == "text")
+DATES = tuple(f.label for f in fields.REVIEW if f.kind == "date")
 LONGEST = 60  # characters of a name: an office's full name fits one line of the signature block
 
 
@@ -54,7 +55,7 @@ def load(folder: Path, repo_root: Path, root: Path) -> tuple[Reviewer, list[Prob
     entries, problems = parse_yaml(source, text, 1, FIELD)
     if problems:
         return Reviewer("", b""), problems
-    values, lines = usable(source, entries, NAMES + DATES, (), problems)
+    values, lines = usable(source, entries, fields.REVIEW, problems)
     problems += unprintable(source, values, lines, NAMES)
     for key in NAMES:
         if len(values.get(key, "")) > LONGEST:

@@ -7,18 +7,22 @@ from pathlib import Path
 
 import yaml
 
-from render import ROOT
+from render.resources import RULES
 from render.system import system_message
 from render.problems import Kind, Problem
 from render.review import across, judge, meaning  # noqa: F401  (declare the checks)
 from render.review.registry import ASPECTS, CHECKS, GRADES, LEVELS, Grade, Number, Rule, Rules
 from render.source import fields, limits
+from render.source.schema import Report, compose, labels, members, pairs as _pairs, key as _key
 
-DEFAULT = ROOT / "rules" / "审核规则.yml"
+DEFAULT = RULES / "审核规则.yml"
 TOP = "规则"
 CONCLUSION = "结论"  # the grades: beside 规则, at the top of the file
 FIELD = "审核规则"
-COMMON = ("名称", "级别", "方面", "检查", "依据", "建议")
+# What every rule writes, each a required text; its check's parameters follow (render/review/registry.py).
+RULE = tuple(fields.Field(label, attr) for label, attr in (("名称", "name"), ("级别", "level"), ("方面", "aspect"),
+                                                           ("检查", "check"), ("依据", "basis"), ("建议", "advice")))
+COMMON = labels(RULE)
 GRADE_KEYS = ("至多", "处理")
 BASIS = "依据"
 COUNT = Number(0, 1000, "条", whole=True)  # findings of one level a grade allows
@@ -26,14 +30,11 @@ COMMON_KEY = "共性问题"  # in 结论: from how many projects a finding every
 COMMON_PROJECTS = Number(0, 1000, "个项目", whole=True)
 
 
-# libyaml's parser where PyYAML has it: the same nodes and marks, five times as fast as the pure-Python one
-# (a rules file of the limit's size is read in about a second, not eight).
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # Names a list threshold may hold, where the program can know them.
 ALLOWED = {("表头", "栏目"): fields.PROJECT_LABELS + (fields.GOAL,)}
 
 
-def load(path: Path | None = None, base: Path = ROOT) -> tuple[Rules | None, list[Problem]]:
+def load(path: Path | None = None, base: Path = RULES.parent) -> tuple[Rules | None, list[Problem]]:
     """The rules of a file (the shipped one when None), or every mistake in it with its line."""
     path = path or DEFAULT
     try:
@@ -44,25 +45,22 @@ def load(path: Path | None = None, base: Path = ROOT) -> tuple[Rules | None, lis
         what = "这是一个文件夹，不是规则文件" if path.is_dir() else "找不到这个文件"
         return None, [Problem(rel, 0, FIELD, f"{what}（--rules 应指定审核规则文件，如 rules/审核规则.yml）",
                               kind=Kind.REFUSED)]
+    report = Report(rel, FIELD)
     try:
         with path.open("rb") as f:
             data = f.read(limits.RULES_BYTES + 1)  # no more than the limit read, whatever the file is
         if len(data) > limits.RULES_BYTES:
             return None, [Problem(rel, 0, FIELD, f"文件超过 {limits.size(limits.RULES_BYTES)}，不像审核规则文件"
                                                  f"（随附的规则文件只有几 KB）：请核对 --rules 所指的文件")]
-        node = yaml.compose(data.decode("utf-8"), Loader=_LOADER)
+        node = compose(data.decode("utf-8"), fast=True)
     except OSError as e:
         return None, [Problem(rel, 0, FIELD, f"无法读取：{system_message(e)}")]
     except UnicodeDecodeError:
         return None, [Problem(rel, 1, FIELD, "不是 UTF-8 编码的文本：请用 UTF-8 保存")]
     except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        return None, [Problem(rel, mark.line + 1 if mark else 1, FIELD,
-                              f"格式有误（{getattr(e, 'problem', None) or e}）：请对照 rules/审核规则.yml 的写法")]
-    problems: list[Problem] = []
-
-    def bad(n: yaml.Node, message: str) -> None:
-        problems.append(Problem(rel, n.start_mark.line + 1, FIELD, message))
+        report.malformed(e, "rules/审核规则.yml")
+        return None, report.problems
+    bad, problems = report.at, report.problems
 
     shape = f"应写作“{TOP}:”，其下每条规则以编号开头（如“R01:”），再逐行写名称、级别、检查、依据、建议和参数"
     top = dict(_pairs(node)) if isinstance(node, yaml.MappingNode) else {}
@@ -105,29 +103,29 @@ def _grading(node: yaml.Node | None, bad) -> tuple[tuple[Grade, ...], str, int]:
     if not isinstance(node, yaml.MappingNode):
         bad(node, f"“{CONCLUSION}”应逐行写出{'、'.join(GRADES)}各等级的条件和{BASIS}")
         return (), "", 0
-    fields = dict(_pairs(node))
+    got = dict(_pairs(node))
     known = GRADES + (BASIS, COMMON_KEY)
     for key_node, _value in node.value:
         key = _key(key_node)
         if key not in known:
             bad(key_node, f"{CONCLUSION}：不认识的键“{limits.excerpt(str(key))}”；可用的有：{'、'.join(known)}")
     common = 0
-    if COMMON_KEY in fields:
-        number, wrong = _param(fields[COMMON_KEY], COMMON_PROJECTS)
+    if COMMON_KEY in got:
+        number, wrong = _param(got[COMMON_KEY], COMMON_PROJECTS)
         if wrong:
-            bad(fields[COMMON_KEY], f"{CONCLUSION}：“{COMMON_KEY}”{wrong}")
+            bad(got[COMMON_KEY], f"{CONCLUSION}：“{COMMON_KEY}”{wrong}")
         else:
             common = int(number)
     named = [key_node.value for key_node, _value in node.value if key_node.value in GRADES]
     if named != [g for g in GRADES if g in named]:
         bad(node, f"{CONCLUSION}：等级应自优至差依次写出：{'、'.join(GRADES)}")
-    basis = fields.get(BASIS)
+    basis = got.get(BASIS)
     if basis is None or not isinstance(basis, yaml.ScalarNode) or not basis.value.strip():
         bad(basis or node, f"{CONCLUSION}：“{BASIS}”应为一段文字，写明等级所依据的文件与条款")
     keys = {k.value: k for k, _value in node.value if isinstance(k, yaml.ScalarNode)}
     grades, before = [], {}
     for name in GRADES:
-        body = fields.get(name)
+        body = got.get(name)
         if body is None:
             bad(node, f"{CONCLUSION}：缺少等级“{name}”")
             continue
@@ -186,43 +184,29 @@ def _most(name: str, node: yaml.Node | None, key: yaml.Node, before: dict[str, t
     return tuple(most) if ok else None
 
 
-def _pairs(node: yaml.MappingNode):
-    return [(_key(k), v) for k, v in node.value]
-
-
-def _key(node: yaml.Node) -> str:
-    """A mapping key's text; "" for a key that is not a plain value (a list, a mapping)."""
-    return node.value if isinstance(node, yaml.ScalarNode) else ""
-
-
 def _rule(rule_id: str, id_node: yaml.Node, body: yaml.MappingNode, bad) -> Rule | None:
     """The rule, or None with every mistake in it said (a missing key at the rule's own line)."""
-    fields = dict(_pairs(body))
-    ok = True
-    check = fields.get("检查")
+    check = dict(_pairs(body)).get("检查")
     known = CHECKS.get(check.value) if isinstance(check, yaml.ScalarNode) else None
     known_params = known.params if known else {}
-    for key_node, _value in body.value:
-        key = _key(key_node)
-        if key not in COMMON and key not in known_params:
-            allowed = "、".join(COMMON + tuple(known_params))
-            bad(key_node, f"规则 {rule_id}：不认识的键“{key}”；可用的有：{allowed}")
-            ok = False
-    for key in COMMON:
-        node = fields.get(key)
-        if node is None:
-            bad(id_node, f"规则 {rule_id}：缺少“{key}”")
-            ok = False
-        elif not isinstance(node, yaml.ScalarNode) or not node.value.strip():
-            bad(node, f"规则 {rule_id}：“{key}”应为一段文字")
-            ok = False
-    if not all(isinstance(fields.get(key), yaml.ScalarNode) for key in COMMON):
+    read = members(body, RULE, tuple(known_params))
+    got = read.values
+    for key_node in read.unknown:
+        bad(key_node, f"规则 {rule_id}：不认识的键“{_key(key_node)}”；可用的有：{'、'.join(COMMON + tuple(known_params))}")
+    blank = dict(read.not_text)
+    for f in RULE:
+        if f in read.missing:
+            bad(id_node, f"规则 {rule_id}：缺少“{f.label}”")
+        elif f in blank:
+            bad(blank[f], f"规则 {rule_id}：“{f.label}”应为一段文字")
+    ok = not (read.unknown or read.missing or read.not_text)
+    if not all(isinstance(got.get(key), yaml.ScalarNode) for key in COMMON):
         return None
-    level, check_name = fields["级别"], fields["检查"]
+    level, check_name = got["级别"], got["检查"]
     if level.value not in LEVELS:
         bad(level, f"规则 {rule_id}：级别“{level.value}”应为 {' / '.join(LEVELS)} 之一")
         ok = False
-    aspect = fields["方面"]
+    aspect = got["方面"]
     if aspect.value not in ASPECTS:
         bad(aspect, f"规则 {rule_id}：方面“{aspect.value}”应为 {' / '.join(ASPECTS)} 之一")
         ok = False
@@ -231,7 +215,7 @@ def _rule(rule_id: str, id_node: yaml.Node, body: yaml.MappingNode, bad) -> Rule
         ok = False
     params = []
     for key, kind in known_params.items():
-        node = fields.get(key)
+        node = got.get(key)
         if node is None:
             bad(id_node, f"规则 {rule_id}：检查“{check_name.value}”须写明参数“{key}”")
             ok = False
@@ -249,8 +233,8 @@ def _rule(rule_id: str, id_node: yaml.Node, body: yaml.MappingNode, bad) -> Rule
             params.append((key, value))
     if not ok:
         return None
-    return Rule(rule_id, fields["名称"].value, level.value, check_name.value, fields["依据"].value,
-                aspect.value, fields["建议"].value, tuple(params))
+    return Rule(rule_id, got["名称"].value, level.value, check_name.value, got["依据"].value,
+                aspect.value, got["建议"].value, tuple(params))
 
 
 def _param(node: yaml.Node, kind: type | Number) -> tuple[object, str | None]:

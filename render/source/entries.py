@@ -10,7 +10,6 @@ from decimal import Decimal
 from render.problems import Problem
 from render.source import limits
 from render.source import model as m
-from render.source.frontmatter import Entry
 from render.source.limits import excerpt
 
 _AMOUNT = re.compile(r"^[+-]?\d+(\.\d+)?$")
@@ -54,30 +53,6 @@ def parse_date(text: str) -> dt.date | None:
         return dt.date(*map(int, match.groups()))
     except ValueError:
         return None
-
-
-def usable(path: str, entries: tuple[Entry, ...] | list[Entry], known: tuple[str, ...],
-             required: tuple[str, ...], problems: list[Problem]) -> tuple[dict[str, str], dict[str, int]]:
-    """The usable `key: value`s (the first of a repeated key), with every other entry reported."""
-    values: dict[str, str] = {}
-    lines: dict[str, int] = {}
-    seen = set()
-    for e in entries:
-        if e.key not in known:
-            problems.append(Problem(path, e.line, e.key, f"不认识的栏目名；可用的有：{'、'.join(known)}"))
-        elif e.key in seen:
-            first = lines.get(e.key) or next(x.line for x in entries if x.key == e.key)
-            problems.append(Problem(path, e.line, e.key, f"重复出现（第 {first} 行已有）"))
-        elif e.value is None:
-            problems.append(Problem(path, e.line, e.key, "应为一段文字，不能是列表或多级内容"))
-        else:
-            values[e.key] = e.value.strip()
-            lines[e.key] = e.line
-        seen.add(e.key)
-    for key in required:
-        if key not in seen:
-            problems.append(Problem(path, 1, key, "缺少这一栏"))
-    return values, lines
 
 
 # What every shipped face draws: ASCII, CJK punctuation and unified ideographs, full-width forms. A value of

@@ -24,7 +24,7 @@ def safe_part(text: str) -> str:
 class Field:
     label: str  # as the paper form prints it, and as the clerk writes it in the front matter
     attr: str  # the attribute of the model's record that holds it
-    kind: Literal["text", "amount", "date"] = "text"
+    kind: Literal["text", "amount", "date"] = "text"  # what its text is read as (render/source/entries.py)
     required: bool = True  # the line must be there (it may still be empty, see `empty`)
     empty: Literal["error", "warning", ""] = ""  # what an empty value is: "" when the form allows it
 
@@ -70,9 +70,18 @@ DEPARTMENT = (
 DEPARTMENT_LABELS = tuple(f.label for f in DEPARTMENT)
 ARCHIVE_LABELS = DEPARTMENT_LABELS[DEPARTMENT_LABELS.index("全宗号"):]  # the 档案室's fields, the last of them
 TOTAL = "合计"  # a 部门.yml may state the sum of its projects' amounts, to be checked
+DEPARTMENT_FILE_FIELDS = DEPARTMENT + (Field(TOTAL, "total", "amount", required=False),)
 # A department's 审核.yml, beside its 部门.yml: who issues the review's opinion, to whom, when
 # (render/review/reviewer.py). The tables never read it.
 REVIEW_FILE = "审核.yml"
+REVIEW = (
+    Field("审核单位", "office", required=False),
+    Field("收文单位", "addressee", required=False),
+    Field("审核人", "reviewer", required=False),
+    Field("复核人", "checker", required=False),
+    Field("审核日期", "date", "date", required=False),
+    Field("整改期限", "deadline", "date", required=False),
+)
 # A department's answers to the review's findings, beside its 审核.yml (render/review/feedback.py): written by
 # the site, read by `review --out` into the workbook's 部门反馈 column. The tables never read it.
 FEEDBACK_FILE = "反馈.yml"

@@ -4,20 +4,11 @@ YAML's errors into words a clerk can act on."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 import yaml
 
 from render.problems import Problem
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One `key: value` of a YAML mapping. Values are the text as written: YAML never retypes them."""
-
-    key: str
-    value: str | None  # None when the value is a list or mapping instead of text
-    line: int
+from render.source.schema import Entry, compose
 
 
 def parse_yaml(path: str, text: str, first_line: int, field: str) -> tuple[list[Entry], list[Problem]]:
@@ -42,7 +33,7 @@ def _full_width_colons(text: str) -> tuple[str, list[tuple[int, str]]]:
 
 def _parse(path: str, text: str, first_line: int, field: str) -> tuple[list[Entry], list[Problem]]:
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = compose(text)
     except yaml.MarkedYAMLError as e:
         line, reason = _yaml_error(text, e)
         return [], [Problem(path, first_line + line, field, f"{FORMAT}{reason}")]

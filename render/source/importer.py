@@ -14,6 +14,7 @@ from render.source import model as m
 from render.source import scheme as sch
 from render.source.parse import ESCAPED
 from render.source.pasted import TITLE, Table
+from render.source.schema import compose
 
 
 def _yaml_value(text: str) -> str:
@@ -21,7 +22,7 @@ def _yaml_value(text: str) -> str:
     if text == "":
         return ""
     try:
-        node = yaml.compose(f"k: {text}\n", Loader=yaml.SafeLoader)
+        node = compose(f"k: {text}\n")  # as check will read it back
         plain = (isinstance(node, yaml.MappingNode) and len(node.value) == 1
                  and isinstance(node.value[0][1], yaml.ScalarNode)
                  and node.value[0][1].style is None and node.value[0][1].value == text

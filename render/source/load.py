@@ -14,7 +14,7 @@ from render.source import fields, folders
 from render.source import model as m
 from render.source import scheme as sch
 from render.source.filing import filing
-from render.source.entries import parse_date, read_amount, unprintable, usable
+from render.source.entries import parse_date, read_amount, unprintable
 from render.source.limits import excerpt
 from render.source.frontmatter import parse_yaml
 from render.source.project import project_file
@@ -23,6 +23,7 @@ from render.source.reading import inside as _inside
 from render.source.reading import read as _read
 from render.source.reading import rel as _rel
 from render.source.reading import special
+from render.source.schema import usable
 from render.source.reading import unknown as _unknown
 
 _DEPT_DIR = re.compile(r"^(\d+)-(.+)$")
@@ -210,8 +211,7 @@ def _department_file(folder: Path, root: Path, year: str, match: re.Match, repo_
     if found:
         return None, None, fallback
     found = []
-    values, lines = usable(rel, entries, fields.DEPARTMENT_LABELS + (fields.TOTAL,),
-                           tuple(f.label for f in fields.DEPARTMENT if f.required), found)
+    values, lines = usable(rel, entries, fields.DEPARTMENT_FILE_FIELDS, found)
     code, name = match.group(1), match.group(2)
     checks = [("部门编码", code, "与文件夹名的编码"), ("部门名称", name, "与文件夹名的部门名称"), ("年度", year, "与年度文件夹")]
     for key, expected, what in checks:

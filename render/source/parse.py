@@ -11,7 +11,8 @@ from markdown_it import MarkdownIt
 
 from render.problems import Problem
 from render.source import fields
-from render.source.frontmatter import Entry, parse_yaml
+from render.source.frontmatter import parse_yaml
+from render.source.schema import Entry
 
 FRONT_MATTER = "文件开头的表头"  # as content/README.md calls what stands between the two --- lines
 # Blocks only: of an inline token just its raw `content` is read, never the children the "inline" rule

@@ -12,9 +12,10 @@ from render.problems import Problem
 from render.source import fields, limits
 from render.source import model as m
 from render.source import scheme as sch
-from render.source.entries import read_amount, usable
+from render.source.entries import read_amount
 from render.source.limits import excerpt
 from render.source.parse import ParsedFile, parse_markdown
+from render.source.schema import usable
 
 
 def project_file(rel: str, text: str, stem: str, year: str, dept_dir: str, scheme: m.Scheme | None,
@@ -75,8 +76,7 @@ def project(parsed: ParsedFile, stem: str, year: str, dept_dir: str,
     values: dict[str, str] = {}
     amount = None
     if parsed.header_ok:  # else the YAML error is the one thing to say about the header
-        values, lines = usable(path, parsed.entries, fields.PROJECT_LABELS,
-                               tuple(f.label for f in fields.PROJECT if f.required), problems)
+        values, lines = usable(path, parsed.entries, fields.PROJECT, problems)
         problems += _fields(path, values, lines, dept_dir)
         if "项目年度金额" in values:
             amount, found = read_amount(path, lines["项目年度金额"], "项目年度金额", values["项目年度金额"])

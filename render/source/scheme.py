@@ -9,12 +9,12 @@ from functools import lru_cache
 
 import yaml
 
-from render import ROOT
+from render.resources import SCHEMES
 from render.system import system_message
 from render.problems import Problem
 from render.source.model import Scheme
+from render.source.schema import Report, compose, pairs
 
-SCHEMES = ROOT / "schemes"
 DEFAULT = "三类"  # the seed's: a 部门.yml without 指标体系 uses it
 FIELD = "指标体系"
 TOP = "一级指标"
@@ -37,22 +37,18 @@ def load(name: str) -> tuple[Scheme | None, tuple[Problem, ...]]:
     """The scheme of that name, or the problems of its file (named by file and line, for the bureau)."""
     path = SCHEMES / f"{name}.yml"
     rel = f"{SCHEMES.name}/{path.name}"
+    report = Report(rel, FIELD)
     try:
-        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+        node = compose(path.read_text(encoding="utf-8"))
     except OSError as e:
         return None, (Problem(rel, 0, FIELD, f"无法读取：{system_message(OSError(e.errno, e.strerror))}"),)
     except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        return None, (Problem(rel, mark.line + 1 if mark else 1, FIELD,
-                              f"格式有误（{getattr(e, 'problem', None) or e}）：请对照 {DEFAULT}.yml 的写法"),)
-    problems: list[Problem] = []
-
-    def bad(n: yaml.Node, message: str) -> None:
-        problems.append(Problem(rel, n.start_mark.line + 1, FIELD, message))
+        report.malformed(e, f"{DEFAULT}.yml")
+        return None, tuple(report.problems)
+    bad, problems = report.at, report.problems
 
     shape = f"应写作“{TOP}:”，其下每个一级指标一行（如“1-产出指标:”），再在其下逐行列出它的二级指标（如“- 11-数量指标”）"
-    pairs = node.value if isinstance(node, yaml.MappingNode) else []
-    top = {k.value if isinstance(k, yaml.ScalarNode) else "": v for k, v in pairs}
+    top = dict(pairs(node)) if isinstance(node, yaml.MappingNode) else {}
     levels_node = top.get(TOP)
     if not isinstance(levels_node, yaml.MappingNode) or len(top) != 1:
         return None, (Problem(rel, 1, FIELD, shape),)

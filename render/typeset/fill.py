@@ -84,9 +84,12 @@ def width(glyphs: list[Glyph]) -> float:
 
 
 def _cuttable(piece: list[Glyph], at: int) -> bool:
-    # never inside a figure, nor between a figure and its unit or sign (GB/T 15835)
+    # never inside a figure, nor between a figure and its unit or sign, nor inside the unit (GB/T 15835)
     before, after = piece[at - 1].char, piece[at].char
-    return not (after in CLOSING or before in OPENING or before.isascii() or after.isascii())
+    if after in CLOSING or before in OPENING or before.isascii() or after.isascii():
+        return False
+    text = "".join(g.char for g in piece)
+    return not any(m.start() < at < m.end() for m in runs.QUANTITY.finditer(text))
 
 
 def line_width(glyphs: list[Glyph]) -> float:

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
-from render import STYLES
+from render.resources import STYLES
 from render.problems import Kind, Problem
 from render.source import fields
 from render.source import model as m

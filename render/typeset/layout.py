@@ -18,7 +18,8 @@ from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 from render.problems import RenderError
-from render import STYLES, state
+from render import state
+from render.resources import STYLES
 from render.typeset import finish
 from render.typeset import geometry, streams, weasy
 from render.typeset.fonts import FONT_FAMILY, families

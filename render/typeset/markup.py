@@ -7,7 +7,8 @@ from dataclasses import dataclass, replace
 import jinja2
 from markupsafe import Markup
 
-from render import TEMPLATES, __version__
+from render import __version__
+from render.resources import TEMPLATES
 from render.source import model as m
 from render.typeset import chart, geometry, mark, measure, runs, widows
 from render.typeset.columns import GOAL_LINES, head_rows, summary_widths, table_widths

@@ -13,6 +13,9 @@ _NUMBER = r"[≥≤＞＜>＝=≈±~<]?\d+(?:[.,]\d+)*(?:[-~～]\d+(?:\.\d+)*)?"
 # Marks that may not open or end a line go with the run, as Pango keeps them with it anyway: （260元/人/年） is
 # one piece for the chart's wrap too. A word alone (人次) is not a run: Pango allows no break beside a quotation
 # mark, so “人次”） held whole left a line of the 审核意见 no break at all, and it ran out of its cell.
+# A figure with its sign and unit alone, the part of a run no line may cut even where a long run must be (GB/T
+# 15835): 12万元, ≥95%, 200-1000元/人.
+QUANTITY = re.compile(rf"{_NUMBER}(?: ?{_UNIT}(?:/{_UNIT})*)?")
 RUN = re.compile(
     r"[“‘《「『（]*(?:"
     rf"{_NUMBER}(?: ?{_UNIT}(?:/{_UNIT})*)?"  # ≥95%, 8万元, ≤30元/人, 200-1000元/人, 4583.33 元/人/月
