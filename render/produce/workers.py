@@ -19,7 +19,7 @@ import sys
 import tempfile
 import threading
 from concurrent.futures import Future
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import lru_cache
 from pathlib import Path
 
@@ -188,8 +188,19 @@ class Sturdy:
         with self._lock:
             pools = list(self._pools)
         for pool in pools:
+            if getattr(pool, "_broken", False):
+                _end_workers(pool)
             pool.shutdown(cancel_futures=cancel_futures)
         self._alone.shutdown(cancel_futures=cancel_futures)
+
+
+def _end_workers(pool) -> None:
+    """A broken pool's workers killed: CPython 3.11's shutdown of a broken pool can wait for good on a worker
+    that was idle when another died (seen under load in test_system, 1 run in a few). A broken pool runs
+    nothing any more, so nothing is lost. `_broken` and `_processes` are the executor's own attributes."""
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        with suppress(OSError, ValueError):
+            process.kill()
 
 
 @contextmanager
