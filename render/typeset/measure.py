@@ -8,9 +8,9 @@ import math
 from render.problems import Problem
 from render.source import fields
 from render.source import model as m
-from render.typeset import fonts, geometry
+from render.typeset import fonts, geometry, widows
 from render.typeset import columns
-from render.typeset.columns import RULES, Unfit, table_widths
+from render.typeset.columns import Unfit, table_widths
 
 # Heights (mm) of what stands above the rows, about as styles/form.css sets them: the scheduler's guess is
 # checked against the real count (a wrong one costs laying a frame out again), a warning only warns.
@@ -22,9 +22,7 @@ INDENT = 2  # ems a paragraph of the goal is indented by
 
 def per_line(width: float) -> int:
     """How many Han characters (the face sets each one em wide) a line of a cell `width` mm wide holds."""
-    page = geometry.PAGE
-    room = width - 2 * page.cell_padding - RULES
-    return max(1, math.floor(room / (fonts.text_em("国") * page.em)))
+    return max(1, math.floor(widows.room(width) / fonts.text_em("国")))
 
 
 def lines(text: str, width: float, indent: int = 0) -> int:
