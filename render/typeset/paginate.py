@@ -15,16 +15,18 @@ def project(env: jinja2.Environment, p: m.Project, stamp: str = "", draft: str =
     A page we break opens with 续表, the project's name and unit, and the column heads, and repeats the
     labels of its rows: WeasyPrint prints a split rowspan cell's text only on its first page
     (docs/weasyprint.md). A cut moves the rows after it, and leaves the pages before it as they were; what
-    follows a cut is laid out the same whatever came before it. So after the first layout, each next cut is
-    found by laying out only a few rows from the last cut (as many as the page before held and one more,
-doubled while no page opens in them),
-    and the whole is laid out once more with every cut: some 2 whole layouts and one of a few rows per cut,
-    where laying out the whole again per cut took minutes for a long table. Should the whole still open a
-    page wrongly, the cuts go on from there as before, one whole layout each.
+    follows a cut is laid out the same whatever came before it. A table no page of which opens wrongly (most:
+    one page) is laid out once. Else, after the first layout, each next cut is found by laying out only a
+    few rows from the last cut (as many as the page before held and one more, doubled while no page opens
+    in them), and the whole is laid out once more with every cut: some 2 whole layouts and one of a few rows
+    per cut, where laying out the whole again per cut took minutes for a long table. Should the whole still
+    open a page wrongly, the cuts go on from there as before, one whole layout each.
     """
     breaks: frozenset[str] = frozenset()
     doc = layout.document(markup.project_html(env, p, breaks, stamp, draft))
     bad = _first_bad(p, breaks, layout.rows_by_page(doc)[1:])
+    if bad is None:  # no page opens wrongly (most tables: one page): this layout is the table
+        return doc
     order = [r.id for block in markup.blocks(p) for r in block.rows]
     rows = WINDOW
     while bad is not None:  # windows from each cut to find the next
