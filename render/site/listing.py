@@ -43,6 +43,8 @@ class Listing:
     total: str
     problems: tuple[Problem, ...]  # the department's own (部门.yml, folder)
     volume: bool
+    volume_stale: bool  # the volume there is not the files' as they are now
+    binding: bool  # a save's volume still being bound (building.bind)
 
     @property
     def broken(self) -> bool:
@@ -106,4 +108,6 @@ def listing(place: Place) -> Listing:
     shown = {rel(path) for path in place.folder.iterdir() if path.is_symlink()}
     shown |= {rel(place.folder / f"{ln.stem}.md") for ln in lines}
     own = tuple(p for p in problems if p.path not in shown)
-    return Listing(department, tuple(lines), total, own, building.pdf_of(place.folder) is not None)
+    volume = next((e for e in building.outputs(place.folder) if e.get("kind") == "volume"), {})
+    return Listing(department, tuple(lines), total, own, building.pdf_of(place.folder) is not None,
+                   bool(volume.get("stale")), building.binding(place.folder))
