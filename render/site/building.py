@@ -104,6 +104,8 @@ def bind(stop: threading.Event = _stop) -> None:
         for folder in folders:
             try:
                 rebuild(folder)
+            except Exception:  # noqa: BLE001 the volume stays marked stale, and the 部门 page says so
+                pass
             finally:
                 with _bind:
                     _binding.discard(folder)
