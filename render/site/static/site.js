@@ -44,6 +44,19 @@
       Array.prototype.forEach.call(form.querySelectorAll("tr.row"), function (tr, n) {
         show(tr.querySelector(".problems"), byField["row-" + n] || []);
       });
+      var all = document.getElementById("all-problems");  // the editor's list of them all, under the form
+      if (all) {
+        var list = all.querySelector("ul");
+        list.textContent = "";
+        problems.forEach(function (p) {
+          var item = document.createElement("li");
+          item.className = p.severity;
+          item.textContent = p.text;
+          list.appendChild(item);
+        });
+        all.querySelector(".count").textContent = String(problems.length);
+        all.hidden = !problems.length;
+      }
     }
 
     function check() {
