@@ -391,3 +391,17 @@ def test_a_save_is_answered_with_its_table_and_its_volume_bound_after(site, clie
     assert not entry.get("stale")
     assert "（保存后装订）" in printed(volume)
     assert "重新装订" not in client.get(f"/d/{DEPT.split('/')[0]}/018/").content.decode()
+
+
+def test_no_template_comment_runs_past_its_line():
+    """Django's {# #} comment ends on its own line: one that runs on is printed on the page as text (the
+    editor showed one above its form)."""
+    from pathlib import Path
+
+    import render.site
+
+    folder = Path(render.site.__file__).parent / "templates"
+    opened = [f"{path.name}:{n}" for path in folder.rglob("*.html")
+              for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+              if "{#" in line and "#}" not in line.split("{#", 1)[1]]
+    assert not opened, opened
