@@ -79,6 +79,7 @@ def test_edit_check_save_preview_and_download(site, server, browser, tmp_path):
     page.click("button.primary")
     page.wait_for_selector("#saved")
     assert "已重新生成" in page.inner_text("#saved")
+    assert page.inner_text("#save-state") == page.inner_text("#saved")  # said beside the button too
     assert page.evaluate("window.sameDocument") is True  # saved by the script: only the preview's images replaced
     image = page.locator(".preview img").first
     assert image.get_attribute("src") != before

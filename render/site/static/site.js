@@ -85,6 +85,8 @@
       e.preventDefault();
       if (busy) { return; }
       busy = true;
+      var state = document.getElementById("save-state");  // beside the button, where the clerk is looking
+      if (state) { state.textContent = "正在保存并重新生成……"; }
       post(form, form.getAttribute("action"), "application/json").then(function (r) {
         var type = r.headers.get("Content-Type") || "";
         if (type.indexOf("application/json") === 0) { return r.json().then(shown); }
@@ -120,6 +122,8 @@
         }
         notice.textContent = data.notice;
         notice.id = "saved";
+        var state = document.getElementById("save-state");
+        if (state) { state.textContent = data.notice; }
       });
     }
   }
