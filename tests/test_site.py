@@ -405,3 +405,11 @@ def test_no_template_comment_runs_past_its_line():
               for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
               if "{#" in line and "#}" not in line.split("{#", 1)[1]]
     assert not opened, opened
+
+
+def test_a_runs_status_is_said_as_help_says_it():
+    from render.problems import MEANING, Exit
+    from render.site.views.duties import meaning
+
+    assert meaning(1) == MEANING[Exit.PROBLEMS] and meaning(4) == MEANING[Exit.SYSTEM]
+    assert meaning(None) == meaning(99) == ""
