@@ -139,6 +139,17 @@ def draft_built(built, tmp_path_factory) -> tuple[Path, dict[str, str], dict[str
 
 
 @pytest.fixture(scope="session")
+def simplex_built(built, tmp_path_factory) -> Path:
+    """`--simplex` over a copy of the committed content's dist/: only the volume is laid out again, and the
+    folder holds both variants of it."""
+    out = tmp_path_factory.mktemp("simplex")  # beside the original: the manifest names the content relatively
+    shutil.copytree(built, out, dirs_exist_ok=True)
+    result = run_build("--content", str(CONTENT), "--out", str(out), "--jobs", "2", "--simplex")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out
+
+
+@pytest.fixture(scope="session")
 def three_tables(tmp_path_factory) -> Path:
     """A good build of three of the seed's tables and their volume: content/ and dist/ side by side. Tests
     spoil a copy (`ws`), never this."""

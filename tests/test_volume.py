@@ -6,7 +6,6 @@ import re
 import pytest
 from conftest import (
     run_cli,
-    CONTENT,
     DEPT,
     department_file,
     pdf_pages,
@@ -352,19 +351,8 @@ def test_a_long_summary_still_prints_the_pages_the_tables_fall_on(duplex, on_rig
         assert re.search(f"{n + 1}\\." + re.escape(squash(p.name)) + r"\.+" + f"{start}(?={n + 2}\\.|$)", contents), (p.name, start)
 
 
-@pytest.fixture(scope="module")
-def simplex(built, tmp_path_factory):
-    """`--simplex` over a copy of dist/: only the volume is laid out again."""
-    import shutil
-
-    out = tmp_path_factory.mktemp("simplex")  # beside the original: the manifest names the content relatively
-    shutil.copytree(built, out, dirs_exist_ok=True)
-    result = run_build("--content", str(CONTENT), "--out", str(out), "--jobs", "2", "--simplex")
-    assert result.returncode == 0, result.stdout + result.stderr
-    return out
-
-
-def test_simplex_has_no_blank_pages_and_a_name_of_its_own(simplex, volume):
+def test_simplex_has_no_blank_pages_and_a_name_of_its_own(simplex_built, volume):
+    simplex = simplex_built
     path, _ = volume
     single = simplex / DEPT / path.name.replace(".pdf", "（单面）.pdf")
     # the double-sided volume is another variant: kept as it was, beside the single-sided one
