@@ -47,13 +47,40 @@ def seed_tables() -> list[list[str]]:
     return tables
 
 
+def once(tmp_path_factory, name: str, make) -> Path:
+    """A folder `make(folder)` fills once for the whole run, not once per xdist worker: the first worker to
+    ask makes it, under a lock, in the run's temp folder (at a worker's depth: manifests name the content
+    relatively); the others wait for it. Tests read it and copy what they change, as with any session
+    fixture."""
+    import fcntl
+
+    basetemp = tmp_path_factory.getbasetemp()
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        folder = tmp_path_factory.mktemp(name)
+        make(folder)
+        return folder
+    shared = basetemp.parent / "shared"
+    shared.mkdir(exist_ok=True)
+    folder, done = shared / name, shared / f"{name}.done"
+    with open(shared / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, or the worker dies
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)  # what a worker that failed making it left
+            folder.mkdir()
+            make(folder)
+            done.touch()
+    return folder
+
+
+def build_seed(out: Path, *options: str) -> None:
+    result = run_build("--content", str(CONTENT), "--out", str(out), "--jobs", "2", *options)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Path:
     """The seed's content built once, as `python3 build.py --content DIR --out DIR` would."""
-    out = tmp_path_factory.mktemp("dist")
-    result = run_build("--content", str(CONTENT), "--out", str(out), "--jobs", "2")
-    assert result.returncode == 0, result.stdout + result.stderr
-    return out
+    return once(tmp_path_factory, "dist", build_seed)
 
 
 @pytest.fixture(scope="session")
@@ -129,11 +156,13 @@ def hashes(folder: Path) -> dict[str, str]:
 def draft_built(built, tmp_path_factory) -> tuple[Path, dict[str, str], dict[str, str]]:
     """`--draft` run over a copy of the committed content's dist/: the folder, and the final PDFs'
     hashes before and after."""
-    out = tmp_path_factory.mktemp("draft")  # beside the original: the manifest names the content relatively
-    shutil.copytree(built, out, dirs_exist_ok=True)
-    before = hashes(out)
-    result = run_build("--content", str(CONTENT), "--out", str(out), "--jobs", "2", "--draft")
-    assert result.returncode == 0, result.stdout + result.stderr
+    def make(out: Path) -> None:
+        shutil.copytree(built, out, dirs_exist_ok=True)  # beside the original: the manifest names the content relatively
+        (out.parent / f"{out.name}.before.json").write_text(json.dumps(hashes(out)), encoding="utf-8")
+        build_seed(out, "--draft")
+
+    out = once(tmp_path_factory, "draft", make)
+    before = json.loads((out.parent / f"{out.name}.before.json").read_text(encoding="utf-8"))
     after = {k: v for k, v in hashes(out).items() if not k.startswith("草稿/")}
     return out, before, after
 
@@ -142,25 +171,26 @@ def draft_built(built, tmp_path_factory) -> tuple[Path, dict[str, str], dict[str
 def simplex_built(built, tmp_path_factory) -> Path:
     """`--simplex` over a copy of the committed content's dist/: only the volume is laid out again, and the
     folder holds both variants of it."""
-    out = tmp_path_factory.mktemp("simplex")  # beside the original: the manifest names the content relatively
-    shutil.copytree(built, out, dirs_exist_ok=True)
-    result = run_build("--content", str(CONTENT), "--out", str(out), "--jobs", "2", "--simplex")
-    assert result.returncode == 0, result.stdout + result.stderr
-    return out
+    def make(out: Path) -> None:
+        shutil.copytree(built, out, dirs_exist_ok=True)  # beside the original: the manifest names the content relatively
+        build_seed(out, "--simplex")
+
+    return once(tmp_path_factory, "simplex", make)
 
 
 @pytest.fixture(scope="session")
 def three_tables(tmp_path_factory) -> Path:
     """A good build of three of the seed's tables and their volume: content/ and dist/ side by side. Tests
     spoil a copy (`ws`), never this."""
-    root = tmp_path_factory.mktemp("three")
-    content = copy_content(root)
-    for path in content.rglob("*.md"):
-        if path.name[:2] not in ("01", "02", "03"):
-            path.unlink()
-    result = run_build("--content", str(content), "--out", str(root / "dist"), "--jobs", "2")
-    assert result.returncode == 0, result.stdout + result.stderr
-    return root
+    def make(root: Path) -> None:
+        content = copy_content(root)
+        for path in content.rglob("*.md"):
+            if path.name[:2] not in ("01", "02", "03"):
+                path.unlink()
+        result = run_build("--content", str(content), "--out", str(root / "dist"), "--jobs", "2")
+        assert result.returncode == 0, result.stdout + result.stderr
+
+    return once(tmp_path_factory, "three", make)
 
 
 @pytest.fixture
