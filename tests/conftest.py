@@ -242,21 +242,26 @@ OTHER_NAMES = ("民政救助专项资金甲", "民政养老服务补贴乙", "91
 def site(tmp_path_factory):
     """A copy of the seed's content plus another department, built, and the site configured over it with
     an account per role (the password PASSWORD): the content folder, output folder and state folder."""
+    def make(base: Path) -> None:
+        content = copy_content(base)
+        folder = content / OTHER
+        department_file(folder, "019", "平罗县民政局")
+        rows = [("1-产出指标", "11-数量指标", "救助人数", "≥300人"), ("3-满意度指标", "31-服务对象满意度", "群众满意度", "≥90%")]
+        project_file(folder, "01-" + OTHER_NAMES[0], OTHER_NAMES[0], "019-平罗县民政局", OTHER_NAMES[2], rows)
+        project_file(folder, "02-" + OTHER_NAMES[1], OTHER_NAMES[1], "019-平罗县民政局", "10", rows)
+        out, state = base / "dist", base / "state"
+        result = run_build("--content", str(content), "--out", str(out), "--jobs", "2")
+        assert result.returncode == 0, result.stdout + result.stderr
+        for name, (role, codes) in ROLES.items():
+            made = subprocess.run([sys.executable, str(ROOT / "build.py"), "user", "add", name, "--role", role,
+                                   *(["--department", *codes] if codes else []), "--out", str(out), "--state",
+                                   str(state)], input=PASSWORD + "\n", capture_output=True, text=True, timeout=120)
+            assert made.returncode == 0, made.stdout + made.stderr
+
+    # Made once for the run; each worker's tests save, generate and log in: each works on a copy of its own
     base = tmp_path_factory.mktemp("site")
-    content = copy_content(base)
-    folder = content / OTHER
-    department_file(folder, "019", "平罗县民政局")
-    rows = [("1-产出指标", "11-数量指标", "救助人数", "≥300人"), ("3-满意度指标", "31-服务对象满意度", "群众满意度", "≥90%")]
-    project_file(folder, "01-" + OTHER_NAMES[0], OTHER_NAMES[0], "019-平罗县民政局", OTHER_NAMES[2], rows)
-    project_file(folder, "02-" + OTHER_NAMES[1], OTHER_NAMES[1], "019-平罗县民政局", "10", rows)
-    out, state = base / "dist", base / "state"
-    result = run_build("--content", str(content), "--out", str(out), "--jobs", "2")
-    assert result.returncode == 0, result.stdout + result.stderr
-    for name, (role, codes) in ROLES.items():
-        made = subprocess.run([sys.executable, str(ROOT / "build.py"), "user", "add", name, "--role", role,
-                               *(["--department", *codes] if codes else []), "--out", str(out), "--state", str(state)],
-                              input=PASSWORD + "\n", capture_output=True, text=True, timeout=120)
-        assert made.returncode == 0, made.stdout + made.stderr
+    shutil.copytree(once(tmp_path_factory, "site", make), base, dirs_exist_ok=True)
+    content, out, state = base / "content", base / "dist", base / "state"
     from render.site import settings
 
     settings.configure(content, out, state, jobs=1)
