@@ -168,6 +168,16 @@ def draft_built(built, tmp_path_factory) -> tuple[Path, dict[str, str], dict[str
 
 
 @pytest.fixture(scope="session")
+def seed_review(tmp_path_factory) -> Path:
+    """`review` of the committed content, without a 审核.yml, once for the run: its output folder."""
+    def make(out: Path) -> None:
+        done = run_cli("review", str(CONTENT), "--out", str(out))
+        assert done.returncode == 0, done.stdout + done.stderr
+
+    return once(tmp_path_factory, "review", make)
+
+
+@pytest.fixture(scope="session")
 def simplex_built(built, tmp_path_factory) -> Path:
     """`--simplex` over a copy of the committed content's dist/: only the volume is laid out again, and the
     folder holds both variants of it."""
@@ -191,6 +201,17 @@ def three_tables(tmp_path_factory) -> Path:
         assert result.returncode == 0, result.stdout + result.stderr
 
     return once(tmp_path_factory, "three", make)
+
+
+@pytest.fixture(scope="session")
+def three_packed(three_tables, tmp_path_factory) -> Path:
+    """`three_tables` archived (four records: each check of it a third of the seed's): the folder holding the
+    package and its zip. Tests spoil a copy."""
+    def make(target: Path) -> None:
+        result = run_cli("archive", str(three_tables / "dist"), "--out", str(target))
+        assert result.returncode == 0, result.stdout + result.stderr
+
+    return once(tmp_path_factory, "three-handover", make)
 
 
 @pytest.fixture

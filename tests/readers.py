@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import subprocess
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -122,10 +123,11 @@ def _near(ink: Image.Image) -> Image.Image:
 
 def compare(pdf: Path, readers=READERS) -> list[str]:
     """What differs from Poppler's drawing, one line per reader and page; empty when all agree."""
-    reference = draw(pdf, "poppler")
+    # Each reader is a process of its own (PDFium, in this one, only ever in one thread): drawn side by side
+    with ThreadPoolExecutor(len(readers) + 1) as pool:
+        reference, *drawings = pool.map(lambda reader: draw(pdf, reader), ("poppler", *readers))
     problems = []
-    for reader in readers:
-        drawing = draw(pdf, reader)
+    for reader, drawing in zip(readers, drawings, strict=True):
         if drawing.warnings:
             problems.append(f"{pdf.name}: {reader} warns: {drawing.warnings[:3]}")
         if len(drawing.pages) != len(reference.pages):

@@ -25,13 +25,9 @@ NAME = "018-平罗县司法局-2025年电子档案移交包"
 PIECES = "电子档案/2025/018-平罗县司法局"
 
 
-@pytest.fixture(scope="module")
-def packed(three_tables, tmp_path_factory) -> Path:
-    """Three tables and their volume archived: four records, each check of them a third of the seed's."""
-    target = tmp_path_factory.mktemp("handover")
-    result = run_cli("archive", str(three_tables / "dist"), "--out", str(target))
-    assert result.returncode == 0, result.stdout
-    return target
+@pytest.fixture
+def packed(three_packed) -> Path:
+    return three_packed
 
 
 def spoiled(packed: Path, tmp_path: Path) -> Path:

@@ -8,6 +8,7 @@ from conftest import (
     run_cli,
     DEPT,
     department_file,
+    once,
     pdf_pages,
     project_file,
     run_build,
@@ -229,17 +230,18 @@ def test_volume_pages_are_the_project_pages(built, volume, manifest):
 
 @pytest.fixture(scope="module")
 def two_departments(tmp_path_factory):
-    root = tmp_path_factory.mktemp("two")
-    rows = [("1-产出指标", "11-数量指标", "培训人次", "≥100人次"), ("3-满意度指标", "31-服务对象满意度", "满意度", "≥95%")]
-    for code, name, amounts in (("901", "甲局", ("1.5", "2")), ("902", "乙局", ("3",))):
-        folder = root / "content" / "2025" / f"{code}-{name}"
-        department_file(folder, code, name, extra=f"合计: {sum(map(float, amounts)):g}\n")
-        for n, amount in enumerate(amounts, 1):
-            project_file(folder, f"{n:02d}-{name}项目{n}", f"{name}项目{n}", f"{code}-{name}", amount, rows)
-    out = root / "dist"
-    for option in ((), ("--tables-on-right",)):  # beside each other: two variants of each volume
-        result = run_build("--content", str(root / "content"), "--out", str(out), "--jobs", "2", *option)
-        assert result.returncode == 0, result.stdout + result.stderr
+    def make(root):
+        rows = [("1-产出指标", "11-数量指标", "培训人次", "≥100人次"), ("3-满意度指标", "31-服务对象满意度", "满意度", "≥95%")]
+        for code, name, amounts in (("901", "甲局", ("1.5", "2")), ("902", "乙局", ("3",))):
+            folder = root / "content" / "2025" / f"{code}-{name}"
+            department_file(folder, code, name, extra=f"合计: {sum(map(float, amounts)):g}\n")
+            for n, amount in enumerate(amounts, 1):
+                project_file(folder, f"{n:02d}-{name}项目{n}", f"{name}项目{n}", f"{code}-{name}", amount, rows)
+        for option in ((), ("--tables-on-right",)):  # beside each other: two variants of each volume
+            result = run_build("--content", str(root / "content"), "--out", str(root / "dist"), "--jobs", "2", *option)
+            assert result.returncode == 0, result.stdout + result.stderr
+
+    out = once(tmp_path_factory, "two", make) / "dist"
     import json
 
     return out, json.loads((out / "manifest.json").read_text(encoding="utf-8"))
