@@ -337,3 +337,30 @@ def test_a_volumes_layouts_are_records_named_by_their_layout(simplex_built, tmp_
                if e.findtext("备注") == outputs.records()["volume"]}
     title = "平罗县司法局2025年部门项目支出预算绩效目标表"
     assert volumes == {f"{title}.pdf": title, f"{title}（单面）.pdf": f"{title}（单面）"}
+
+
+@pytest.mark.slow
+def test_a_long_department_name_keeps_the_handover_form_on_one_page(tmp_path):
+    """The name is printed three times on the 登记表: a long one set the form over a page, the table split, and
+    the package could never be made (a continued table's cells lacked /Headers). It is set closer instead."""
+    from conftest import department_file, project_file
+
+    name = "平罗县人力资源和社会保障局农村劳动力转移就业服务中心与职业技能鉴定所"
+    folder = tmp_path / "content" / "2025" / f"031-{name}"
+    department_file(folder, "031", name)
+    rows = [("1-产出指标", "11-数量指标", "培训人数", "≥300人"), ("3-满意度指标", "31-服务对象满意度", "学员满意度", "≥90%")]
+    for n in (1, 2):
+        project_file(folder, f"0{n}-职业技能培训经费{n}", f"职业技能培训经费{n}", f"031-{name}", "10", rows)
+    done = run_build("--content", str(tmp_path / "content"), "--out", str(tmp_path / "dist"), "--jobs", "2")
+    assert done.returncode == 0, done.stdout + done.stderr
+    done = run_build("archive", str(tmp_path / "dist"), "--out", str(tmp_path / "移交"))
+    assert done.returncode == 0, done.stdout + done.stderr
+    form = tmp_path / "移交" / f"031-{name}-2025年电子档案移交包" / "其他/移交登记表.pdf"
+    with pikepdf.open(form) as pdf:
+        assert len(pdf.pages) == 1
+    import pdfplumber
+
+    with pdfplumber.open(form) as doc:
+        rows = {"".join((r[0] or "").split()): ["".join((c or "").split()) for c in r[1:]]
+                for r in doc.pages[0].extract_table()}
+    assert rows["交接工作名称"][0].startswith(name + "2025年") and rows["检验内容"][0] == f"移交单位：{name}"

@@ -59,3 +59,23 @@ def test_drafts_are_listed_in_their_folder(tmp_path):
     assert made.returncode == 0, made.stdout + made.stderr
     assert "  草稿/2025/901-测试局/01-培训项目（征求意见稿）.pdf（1 页）" in made.stdout.splitlines(), made.stdout
     assert (tmp_path / "dist" / "草稿" / "2025" / "901-测试局" / "01-培训项目（征求意见稿）.pdf").is_file()
+
+
+def test_a_chosen_department_is_read_alone(tmp_path):
+    """`build.py PATH` and the site's pages read the department PATH lies in, not the whole county: the
+    other's files, sound or not, are neither read nor judged; without PATH both are."""
+    from conftest import copy_content
+
+    from render.source import load
+
+    content = copy_content(tmp_path)
+    other = content / "2025" / "019-平罗县民政局"
+    department_file(other, "019", "平罗县民政局")
+    project_file(other, "01-救助", "救助", "019-平罗县民政局", "不是金额", [("1-产出指标", "11-数量指标", "人数", "≥3人")])
+    mine = content / "2025" / "018-平罗县司法局"
+    for within in (mine, next(mine.glob("03-*.md"))):
+        loaded, problems = load.load(content, tmp_path, within)
+        assert [d.folder for d in loaded.departments] == ["content/2025/018-平罗县司法局"]
+        assert not [p for p in problems if "019-" in p.path]
+    loaded, problems = load.load(content, tmp_path)
+    assert len(loaded.departments) == 2 and [p for p in problems if "019-" in p.path and p.severity == "error"]

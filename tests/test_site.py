@@ -8,7 +8,7 @@ from urllib.parse import quote
 import pytest
 from pypdf import PdfReader
 
-from tests.conftest import DEPT, OTHER, OTHER_NAMES, PASSWORD, ROLES
+from tests.conftest import DEPT, OTHER, OTHER_NAMES, PASSWORD, ROLES, squash
 
 STEM = "01-2025年全区安置帮教经费"
 
@@ -346,3 +346,70 @@ def test_generate_makes_the_single_sided_volume_and_a_draft_for_download(site, c
     assert drafts and all("%EF%BC%88%E9%80%81%E5%AE%A1%E7%A8%BF%EF%BC%89" in d for d in drafts)  # （送审稿）
     assert client.get(drafts[0]).status_code == 200
     assert client.get("/d/2025/018/files/..%2Fmanifest.json").status_code == 404
+
+
+def printed(pdf) -> str:
+    return squash("".join(p.extract_text() for p in PdfReader(pdf).pages))
+
+
+def test_a_save_is_answered_with_its_table_and_its_volume_bound_after(site, client_for, monkeypatch):
+    """Under `serve` the binder runs: the save's answer waits for its table only, the volume is marked stale
+    and the 部门 page says it is being bound; the binder then binds it with the saved text."""
+    import threading
+
+    from render.site import building
+
+    _, out, _ = site
+    stem = "04-安置帮教工作经费22万元，社区矫正工作经费12万元"
+    folder = site[0] / DEPT
+    volume = next(out.joinpath(DEPT).glob("*部门项目支出预算绩效目标表.pdf"))
+    client = client_for("clerk")
+    data = form_of(client, project_url(DEPT, stem))
+    data["goal"] += "（保存后装订）"
+    stop = threading.Event()
+    binder = threading.Thread(target=building.bind, args=(stop,), daemon=True)
+    monkeypatch.setattr(building, "_binder", binder)  # not started yet: what the answer made, it made alone
+    monkeypatch.setattr(building, "BIND_AFTER", 0)
+    answer = client.post(project_url(DEPT, stem, "save"), data, HTTP_ACCEPT="application/json")
+    assert answer.status_code == 200 and answer.json()["pages"]
+    assert "（保存后装订）" in printed(out / DEPT / f"{stem}.pdf")
+    entry = next(e for e in building.outputs(folder) if e["kind"] == "volume")
+    assert entry.get("stale") and "（保存后装订）" not in printed(volume)
+    assert "装订册正在重新装订" in client.get(f"/d/{DEPT.split('/')[0]}/018/").content.decode()
+    binder.start()
+    try:
+        for _ in range(600):
+            if not building.binding(folder):
+                break
+            threading.Event().wait(0.2)
+    finally:
+        stop.set()
+        with building._bind:
+            building._bind.notify_all()
+        binder.join(timeout=60)
+    entry = next(e for e in building.outputs(folder) if e["kind"] == "volume")
+    assert not entry.get("stale")
+    assert "（保存后装订）" in printed(volume)
+    assert "重新装订" not in client.get(f"/d/{DEPT.split('/')[0]}/018/").content.decode()
+
+
+def test_no_template_comment_runs_past_its_line():
+    """Django's {# #} comment ends on its own line: one that runs on is printed on the page as text (the
+    editor showed one above its form)."""
+    from pathlib import Path
+
+    import render.site
+
+    folder = Path(render.site.__file__).parent / "templates"
+    opened = [f"{path.name}:{n}" for path in folder.rglob("*.html")
+              for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+              if "{#" in line and "#}" not in line.split("{#", 1)[1]]
+    assert not opened, opened
+
+
+def test_a_runs_status_is_said_as_help_says_it():
+    from render.problems import MEANING, Exit
+    from render.site.views.duties import meaning
+
+    assert meaning(1) == MEANING[Exit.PROBLEMS] and meaning(4) == MEANING[Exit.SYSTEM]
+    assert meaning(None) == meaning(99) == ""

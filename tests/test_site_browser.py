@@ -69,14 +69,17 @@ def test_edit_check_save_preview_and_download(site, server, browser, tmp_path):
     value.fill("")
     problems.locator(".problem").wait_for()
     assert "绩效值" in problems.inner_text() and "空" in problems.inner_text()
+    assert "绩效值" in page.inner_text("#all-problems")  # the list under the form follows too
     value.fill("≥27人（网页）")
     problems.locator(".problem").wait_for(state="detached")
+    assert "绩效值" not in page.inner_text("#all-problems")
     before = page.locator(".preview img").first.get_attribute("src")
     before_png = page.request.get(server + "/p/2025/018/" + quote(STEM) + "/" + before).body()
     page.evaluate("window.sameDocument = true")
     page.click("button.primary")
     page.wait_for_selector("#saved")
     assert "已重新生成" in page.inner_text("#saved")
+    assert page.inner_text("#save-state") == page.inner_text("#saved")  # said beside the button too
     assert page.evaluate("window.sameDocument") is True  # saved by the script: only the preview's images replaced
     image = page.locator(".preview img").first
     assert image.get_attribute("src") != before

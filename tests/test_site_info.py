@@ -107,3 +107,14 @@ def test_a_save_from_the_editors_script_answers_the_new_preview_without_a_page(s
     assert json.loads(client.post(url + "save", {**form, "base": base}, HTTP_ACCEPT="application/json").content)["base"]
     stale = client.post(url + "save", form, HTTP_ACCEPT="application/json")  # the page's old base: refused
     assert stale.status_code == 409 and stale["Content-Type"].startswith("text/html") and "conflict" in stale.content.decode()
+
+
+def test_a_department_file_with_an_error_is_named_on_every_line_it_stops(site, client_for, department_file):
+    """部门.yml with an error stops every table of the department: each line says where the error is, not
+    无 beside 有错误, and the error itself is listed above."""
+    department_file.write_text(department_file.read_text(encoding="utf-8").replace("年度: 2025", "年度: 二〇二五"),
+                               encoding="utf-8")
+    page = client_for("archivist").get("/d/2025/019/").content.decode()
+    rows = re.findall(r"<tr>\s*<td>\d+</td>(.*?)</tr>", page, re.S)
+    assert rows and all("部门信息有错误" in r and "有错误" in r and ">无<" not in r for r in rows), rows
+    assert "部门.yml" in page and "年度" in page

@@ -19,14 +19,17 @@ NEW = "网页导入的测试项目"
 
 
 @pytest.fixture
-def no_leftovers():
-    """No upload, pasted text or scratch import folder left in the temp folder by the test."""
-    def ours() -> set[str]:
-        return {p.name for p in Path(tempfile.gettempdir()).glob("mubiao-*")}
+def no_leftovers(tmp_path, monkeypatch):
+    """No upload, pasted text or scratch import folder left in the temp folder by the test: a temp folder
+    of the test's own, as another test running beside it (pytest-xdist) uploads into the shared one."""
+    from render.typeset import layout
 
-    before = ours()
+    layout.fonts_folder()  # the process's own, made where it is kept for the process's life
+    scratch = tmp_path / "temp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     yield
-    assert ours() <= before
+    assert not list(scratch.iterdir())
 
 
 def thrown_away(client, path: Path) -> None:

@@ -8,6 +8,7 @@ from render.archive.carrier import REPORT
 from render.archive.intake import FORM, LATER, PROPERTIES, Result
 from render.archive.records import Package, piece
 from render.archive.report import SUMMARY
+from render.problems import RenderError
 from render.produce import files, outputs
 from render.typeset import columns, markup
 
@@ -27,7 +28,7 @@ def grouped(digest: str) -> str:
     return " ".join(digest[k:k + 8] for k in range(0, len(digest), 8))
 
 
-def html(p: Package, result: Result, checked: str) -> str:
+def html(p: Package, result: Result, checked: str, compact: bool = False) -> str:
     d = p.department
     kinds = "、".join(f"{outputs.label(k)} {n} 件" for k, n in p.counts().items())
     rows = (("交接工作名称", f"{d.name}{d.year}年部门项目支出预算绩效目标表电子档案移交"),
@@ -48,7 +49,7 @@ def html(p: Package, result: Result, checked: str) -> str:
         label_width=f"{columns.cell_width(labels, bold=True):.1f}",
         title=f"{d.name}{d.year}年{TITLE}", author=d.dir_name, subject=TITLE, keywords=[d.year, d.code, d.name, TITLE],
         generator=markup.GENERATOR, stamp=p.stamp.isoformat(), rows=rows, checks=checks, signatures=SIGNATURES,
-        department=d.name,
+        department=d.name, compact=compact,
         note=f"移交单位一栏的检验由 {markup.GENERATOR} 按 DA/T 70-2018 进行，详见移交包中的检测报告；"
              "接收单位可用同一程序的移交包检测复核。本表一式两份，交接双方各留一份。")
 
@@ -59,5 +60,12 @@ def made(p: Package, result: Result) -> dict[str, bytes]:
     from render.typeset import layout
 
     checked = report.text(result).encode("utf-8")
-    form = layout.write(layout.document(html(p, result, files.sha256(checked))), (), p.stamp)
-    return {REPORT: checked, FORM: form}
+    digest = files.sha256(checked)
+    # One page, signed as one sheet: a long department name (it is printed three times) or many kinds of
+    # record can push the seed's layout over by a line, and then the form is set closer.
+    doc = layout.document(html(p, result, digest))
+    if len(doc.pages) > 1:
+        doc = layout.document(html(p, result, digest, compact=True))
+    if len(doc.pages) > 1:
+        raise RenderError(f"{FORM}：内容过多，一页印不下（部门名称“{p.department.name}”过长？）")
+    return {REPORT: checked, FORM: layout.write(doc, (), p.stamp)}

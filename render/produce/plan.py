@@ -28,6 +28,9 @@ class Options:
     draft: str = ""  # a draft's mark (征求意见稿): printed on every page, in its own folder (outputs.DRAFTS)
     only: Path | None = None  # `build.py PATH`: just this project file, or this department folder and its volume
     tables_on_right: bool = False  # double-sided: each table opens on a right-hand page, after a blank if need be
+    # The site's save of one project file: its table alone, so that the preview answers at once; the volume
+    # is marked stale until the department's build that follows binds it (render/site/building.py).
+    tables_only: bool = False
 
     @property
     def right_tables(self) -> bool:
@@ -228,5 +231,5 @@ def read_source(path: str, base: Path) -> SourceFile:
 
 def _beside(d: m.Department, options: Options, base: Path) -> bool:
     """`build.py PROJECT` also brings the project's volume up to date, from the other tables as they are."""
-    return options.only is not None and options.only.is_file() and any(
+    return not options.tables_only and options.only is not None and options.only.is_file() and any(
         options.chosen(p.source, base) for p in d.projects)

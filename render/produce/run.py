@@ -84,7 +84,7 @@ def _full(options: Options, say, pool, started: float, digest: str | None) -> Bu
     from render.typeset import measure
 
     base = source_base(options.content)
-    content, problems = load.load(options.content, base)
+    content, problems = load.load(options.content, base, options.only)
     # The layout's measures only of the departments this build makes: another's problems would be dropped
     # below, and measuring them was most of a one-department build (the site's save).
     built = [d for d in content.departments if any(options.chosen(p.source, base) for p in d.projects)]

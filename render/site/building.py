@@ -2,7 +2,10 @@
 
 The site keeps one warm pool of workers for its whole life, as `watch` does (WeasyPrint imported, fonts
 loaded), and runs one build at a time through it: the output folder's own lock keeps a CLI build and the
-site in turn. The build is the CLI's `build()`, limited to the department folder."""
+site in turn. The build is the CLI's `build()`, limited to the saved file or the department folder.
+
+A save is answered once its table is made: binding the volume (a quarter of a department's build) follows
+in the background (`bind`), and the 部门 page says so until it is done."""
 
 from __future__ import annotations
 
@@ -25,8 +28,8 @@ _drawing = threading.Lock()  # PDFium, one page at a time
 class _Ask:
     """A rebuild asked for and not yet made; its result is set, under _turn, by the build that makes it."""
 
-    def __init__(self, folder: Path | None):
-        self.folder = folder
+    def __init__(self, path: Path | None):
+        self.path = path  # a saved project file, a department folder, or None: everything
         self.result: BuildResult | None = None
 
 
@@ -34,6 +37,15 @@ _waiting: list[_Ask] = []  # asked since the last build took them
 _pool = None
 _stop = threading.Event()
 SOURCES = (".md", ".yml", ".yaml")
+
+# Departments whose volume a save left to bind, and the binder's signal. The binder waits BIND_AFTER
+# before it starts: the saved table's preview image is drawn meanwhile, not beside a volume being bound
+# (the same process, the same lock), and saves in that time are bound together.
+_behind: set[Path] = set()
+_binding: set[Path] = set()  # taken by the binder, not yet bound
+_bind = threading.Condition()
+BIND_AFTER = 0.3
+_binder: threading.Thread | None = None
 
 
 def start() -> None:
@@ -53,8 +65,9 @@ def start() -> None:
 def follow() -> threading.Thread:
     """What `watch` does, beside the site: one build of the content at start (the preview's first save then
     finds the workers warm and the PDFs made), then each department rebuilt when its files change behind the
-    site's back (the CLI, an editor, a copy); a save from the site is rebuilt by its own request first, and
-    this one then finds nothing to do."""
+    site's back (the CLI, an editor, a copy), by the binder that binds the volumes saves leave behind: the
+    watcher also sees a save's file, and the two make one build of its department."""
+    global _binder
 
     def run() -> None:
         from watchfiles import watch as watched
@@ -65,35 +78,77 @@ def follow() -> threading.Thread:
             folders = {Path(path).parent for _, path in batch if path.endswith(SOURCES)}
             for folder in sorted(folders):
                 if folder.parent.parent == content:  # <年度>/<编码-部门>/: a department's file
-                    rebuild(folder)
+                    later(folder)
 
+    _binder = threading.Thread(target=bind, name="bind", daemon=True)
+    _binder.start()
     thread = threading.Thread(target=run, name="follow", daemon=True)
     thread.start()
     return thread
 
 
+def bind(stop: threading.Event = _stop) -> None:
+    """The volumes of departments whose saves were answered with their tables alone, and departments whose
+    files changed behind the site's back: each made by a build of its folder (a saved table then comes from
+    the cache), until the site stops."""
+    while not stop.is_set():
+        with _bind:
+            while not _behind and not stop.is_set():
+                _bind.wait()
+        if stop.wait(BIND_AFTER):
+            return
+        with _bind:
+            folders = sorted(_behind)
+            _behind.clear()
+            _binding.update(folders)
+        for folder in folders:
+            try:
+                rebuild(folder)
+            except Exception:  # noqa: BLE001 the volume stays marked stale, and the 部门 page says so
+                pass
+            finally:
+                with _bind:
+                    _binding.discard(folder)
+
+
+def later(folder: Path) -> None:
+    """The department rebuilt by the binder, BIND_AFTER from now or with what it is binding next."""
+    with _bind:
+        _behind.add(folder)
+        _bind.notify_all()
+
+
+def binding(folder: Path) -> bool:
+    """Whether the department's volume is still to be bound after a save."""
+    with _bind:
+        return folder in _behind or folder in _binding
+
+
 def stop() -> None:
     global _pool
     _stop.set()
+    with _bind:
+        _bind.notify_all()
     with _turn:  # a build under way finishes first: its files are put in place whole
         if _pool is not None:
             _pool.shutdown(cancel_futures=True)
             _pool = None
 
 
-def rebuild(folder: Path | None, simplex: bool = False, tables_on_right: bool = False, draft: str = ""
+def rebuild(path: Path | None, simplex: bool = False, tables_on_right: bool = False, draft: str = ""
             ) -> BuildResult:
-    """The department's tables and volume, as `python3 build.py <folder> [--simplex] [--tables-on-right]
-    [--draft 文字]` makes them (folder None: everything).
+    """What `python3 build.py <path> [--simplex] [--tables-on-right] [--draft 文字]` makes (path None:
+    everything), with one difference: a saved project file, while the binder runs (`serve`), gets its
+    table alone, and the department's volume is left to the binder.
 
-    The final double-sided build, which every save asks for, is shared: departments saved while another
-    build runs wait together, and the next build makes them all at once (the whole content, as `build.py`
-    with no PATH: its cache rebuilds only what changed, on every worker), instead of one after another.
-    Each waiting save is answered by a build that began after it asked, so its file is in it."""
+    The final double-sided build, which every save asks for, is shared: saves made while another build
+    runs wait together, and the next build makes them all at once (their department, or the whole content,
+    as `build.py` with no PATH: its cache rebuilds only what changed, on every worker), instead of one after
+    another. Each waiting save is answered by a build that began after it asked, so its file is in it."""
     if simplex or tables_on_right or draft:
         with _turn:
-            return _build(folder, simplex, tables_on_right, draft)
-    ask = _Ask(folder)
+            return _build(path, simplex, tables_on_right, draft)
+    ask = _Ask(path)
     with _queue:
         _waiting.append(ask)
     with _turn:
@@ -102,20 +157,28 @@ def rebuild(folder: Path | None, simplex: bool = False, tables_on_right: bool = 
         with _queue:
             batch = list(_waiting)
             _waiting.clear()
-        folders = {a.folder for a in batch}
-        result = _build(folders.pop() if len(folders) == 1 else None, False, False, "")
+        paths = {a.path for a in batch}
+        one = next(iter(paths))
+        if len(paths) == 1 and one is not None and one.is_file() and _binder is not None:
+            result = _build(one, False, False, "", tables_only=True)
+            later(one.parent)
+        else:
+            folders = {p.parent if p is not None and p.is_file() else p for p in paths}
+            result = _build(folders.pop() if len(folders) == 1 else None, False, False, "")
         for a in batch:
             a.result = result
         return result
 
 
-def _build(folder: Path | None, simplex: bool, tables_on_right: bool, draft: str) -> BuildResult:
+def _build(path: Path | None, simplex: bool, tables_on_right: bool, draft: str, tables_only: bool = False
+           ) -> BuildResult:
     conf = settings.MUBIAOBIAO
 
     def keep(line: str, level: Level = Level.DONE) -> None:
         pass  # the site reads the BuildResult, not the printed lines
 
-    options = Options(conf["content"], conf["out"], max(conf["jobs"], 1), simplex, draft, folder, tables_on_right)
+    options = Options(conf["content"], conf["out"], max(conf["jobs"], 1), simplex, draft, path, tables_on_right,
+                      tables_only)
     return build(options, say=keep, pool=_pool)
 
 
@@ -174,5 +237,5 @@ def preview(pdf: Path, page: int) -> bytes:
         finally:
             document.close()
     data = io.BytesIO()
-    image.save(data, "PNG")
+    image.save(data, "PNG", compress_level=1)  # a third of the encoding's time, and smaller for a table's page
     return data.getvalue()

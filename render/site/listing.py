@@ -43,6 +43,8 @@ class Listing:
     total: str
     problems: tuple[Problem, ...]  # the department's own (部门.yml, folder)
     volume: bool
+    volume_stale: bool  # the volume there is not the files' as they are now
+    binding: bool  # a save's volume still being bound (building.bind)
 
     @property
     def broken(self) -> bool:
@@ -65,9 +67,9 @@ def digest(data: bytes) -> str:
 
 
 def model(place: Place) -> tuple[m.Department | None, list[Problem]]:
-    """The department as the CLI reads it (the whole content folder loaded, as `check` does)."""
+    """The department as the CLI reads it (its folder loaded, as `check` does)."""
     content = settings.MUBIAOBIAO["content"]
-    loaded, problems = load.load(content, source_base(content))
+    loaded, problems = load.load(content, source_base(content), place.folder)
     folder = rel(place.folder)
     department = next((d for d in loaded.departments if d.folder == folder), None)
     return department, [p for p in problems if p.path.startswith(folder + "/")]
@@ -75,7 +77,7 @@ def model(place: Place) -> tuple[m.Department | None, list[Problem]]:
 
 def scheme_of(place: Place) -> m.Scheme:
     """The scheme the department's 部门.yml names, as `check` judges its tables by (the default when the file
-    cannot say): read from that file alone, not by loading the whole content folder as `model` does."""
+    cannot say): read from that file alone, not by loading the department folder as `model` does."""
     named = scheme_named(place.folder / fields.DEPARTMENT_FILE)
     scheme = sch.load(named)[0] if named in sch.names() else None
     return scheme or sch.default()
@@ -106,4 +108,6 @@ def listing(place: Place) -> Listing:
     shown = {rel(path) for path in place.folder.iterdir() if path.is_symlink()}
     shown |= {rel(place.folder / f"{ln.stem}.md") for ln in lines}
     own = tuple(p for p in problems if p.path not in shown)
-    return Listing(department, tuple(lines), total, own, building.pdf_of(place.folder) is not None)
+    volume = next((e for e in building.outputs(place.folder) if e.get("kind") == "volume"), {})
+    return Listing(department, tuple(lines), total, own, building.pdf_of(place.folder) is not None,
+                   bool(volume.get("stale")), building.binding(place.folder))

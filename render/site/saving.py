@@ -108,8 +108,9 @@ def create(folder: Path, name: str, who: str, address: str) -> Path:
     return target
 
 
-def rebuilt(folder: Path, who: str, address: str) -> building.BuildResult:
-    """The department's tables and volume after a change to its files, the build in the audit log."""
-    result = building.rebuild(folder)
+def rebuilt(folder: Path, who: str, address: str, saved: Path | None = None) -> building.BuildResult:
+    """The department's tables and volume after a change to its files, the build in the audit log; after
+    the editor's save of one file (`saved`), its table at once and the volume after (building.rebuild)."""
+    result = building.rebuild(saved or folder)
     record(who, address, "生成", f"{rel(folder)}：退出状态 {int(result.exit)}")
     return result

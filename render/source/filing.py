@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from render.problems import Problem
+from render.source import fields
 from render.source import model as m
 from render.source.limits import excerpt
 
@@ -30,5 +31,4 @@ def filing(rel: str, values: dict[str, str], lines: dict[str, int]) -> tuple[m.F
         value = values.get(label, "")
         if value and not ok(value):
             found.append(Problem(rel, lines[label], label, f"“{excerpt(value)}”{advice}"))
-    return m.Filing(values.get("全宗号", ""), values.get("全宗名称", ""), values.get("机构或问题", ""),
-                    values.get("保管期限", ""), values.get("密级", "")), found
+    return m.Filing(**{f.attr: values.get(f.label, "") for f in fields.DEPARTMENT if f.label in fields.ARCHIVE_LABELS}), found

@@ -30,11 +30,15 @@ _DEPT_DIR = re.compile(r"^(\d+)-(.+)$")
 _NUMBERED = re.compile(r"^\d{2,}-")
 
 
-def load(content_root: Path, repo_root: Path) -> tuple[m.Content, list[Problem]]:
-    """Read every department under content_root/<年度>/<编码-名称>/; projects with errors are left out."""
+def load(content_root: Path, repo_root: Path, within: Path | None = None) -> tuple[m.Content, list[Problem]]:
+    """Read every department under content_root/<年度>/<编码-名称>/; projects with errors are left out.
+
+    `within`: a department folder or a file in one (`build.py PATH`, a page of the site): that department
+    alone is read and judged, as no check compares one department with another."""
     problems: list[Problem] = []
     departments = []
     root = content_root.resolve()
+    chosen = _department_of(within, root)
     if not root.is_dir():
         # a folder that is not there is a command that cannot run, as for a build: nothing to check
         return m.Content(str(content_root), ()), [Problem(str(content_root), 0, "内容目录", folders.missing(content_root),
@@ -43,6 +47,8 @@ def load(content_root: Path, repo_root: Path) -> tuple[m.Content, list[Problem]]
     if misplaced:
         return m.Content(str(content_root), ()), [misplaced]
     for year_dir in _entries_of(content_root):
+        if chosen is not None and year_dir.name != chosen[0]:
+            continue
         if not _inside(year_dir, root, repo_root, problems):
             continue
         if not year_dir.is_dir():
@@ -54,6 +60,8 @@ def load(content_root: Path, repo_root: Path) -> tuple[m.Content, list[Problem]]
                                     "文件夹名应为四位年份，如 2025"))
             continue
         for dept_dir in _entries_of(year_dir):
+            if chosen is not None and (year_dir.name, dept_dir.name) != chosen:
+                continue
             if not _inside(dept_dir, root, repo_root, problems):
                 continue
             if not dept_dir.is_dir():
@@ -66,6 +74,17 @@ def load(content_root: Path, repo_root: Path) -> tuple[m.Content, list[Problem]]
         problems.append(Problem(_rel(content_root, repo_root), 0, "内容目录",
                                 "没有找到任何部门：应为 <年度>/<编码-部门名称>/<项目>.md"))
     return m.Content(str(content_root), tuple(departments)), problems
+
+
+def _department_of(path: Path | None, root: Path) -> tuple[str, str] | None:
+    """The (年度, 部门 folder) names `path` lies in under the content root, if it lies in one."""
+    if path is None:
+        return None
+    try:
+        parts = path.resolve().relative_to(root).parts
+    except ValueError:
+        return None
+    return (parts[0], parts[1]) if len(parts) >= 2 else None
 
 
 def department_as(folder: Path, repo_root: Path, text: str) -> list[Problem]:

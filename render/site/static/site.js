@@ -44,6 +44,19 @@
       Array.prototype.forEach.call(form.querySelectorAll("tr.row"), function (tr, n) {
         show(tr.querySelector(".problems"), byField["row-" + n] || []);
       });
+      var all = document.getElementById("all-problems");  // the editor's list of them all, under the form
+      if (all) {
+        var list = all.querySelector("ul");
+        list.textContent = "";
+        problems.forEach(function (p) {
+          var item = document.createElement("li");
+          item.className = p.severity;
+          item.textContent = p.text;
+          list.appendChild(item);
+        });
+        all.querySelector(".count").textContent = String(problems.length);
+        all.hidden = !problems.length;
+      }
     }
 
     function check() {
@@ -72,6 +85,8 @@
       e.preventDefault();
       if (busy) { return; }
       busy = true;
+      var state = document.getElementById("save-state");  // beside the button, where the clerk is looking
+      if (state) { state.textContent = "正在保存并重新生成……"; }
       post(form, form.getAttribute("action"), "application/json").then(function (r) {
         var type = r.headers.get("Content-Type") || "";
         if (type.indexOf("application/json") === 0) { return r.json().then(shown); }
@@ -107,6 +122,8 @@
         }
         notice.textContent = data.notice;
         notice.id = "saved";
+        var state = document.getElementById("save-state");
+        if (state) { state.textContent = data.notice; }
       });
     }
   }

@@ -23,7 +23,7 @@ def _findings(place: Place) -> list[tuple[str, list]]:
     """The department's findings as `review` finds them with the shipped rules: the 共性问题, then each
     project's own, each as (heading, findings)."""
     content = settings.MUBIAOBIAO["content"]
-    loaded, _ = load.load(content, source_base(content))
+    loaded, _ = load.load(content, source_base(content), place.folder)
     rules, _ = load_rules(None)
     folder = rel(place.folder) + "/"
     reviews = review(loaded, rules, lambda p: p.source.startswith(folder)) if rules else ()

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 
+from render.problems import MEANING, Exit
 from render.site import access
 from render.site.access import Place, address, guard
 from render.site.models import record
@@ -21,6 +22,13 @@ def _run(command, *args, **kwargs) -> tuple[int, list[str]]:
     return int(code), lines
 
 
+def meaning(code: int | None) -> str:
+    """What a run's exit status means, as the command line's --help says it: the page's heading."""
+    if code is None or code not in set(Exit):
+        return ""
+    return MEANING[Exit(code)]
+
+
 @guard("review")
 def review(request, place: Place):
     """GET: the department's 审核意见 files, if made; POST: `review <department> --out <output folder>`."""
@@ -31,6 +39,7 @@ def review(request, place: Place):
         code, lines = _run(run, place.folder, None, out=settings.MUBIAOBIAO["out"])
         record(request.user.get_username(), address(request), "审核", f"{place.year}/{place.folder.name}：退出状态 {code}")
     return render(request, "site/duty.html", {"place": place, "title": "审核", "code": code, "lines": lines,
+                                              "meaning": meaning(code),
                                               "files": [s for s in (".pdf", ".xlsx") if _opinion(place, s).is_file()]})
 
 
@@ -64,6 +73,7 @@ def archive(request):
         code, lines = _run(verify, out) if ran == "verify" else _run(handover.build, out, None)
         record(request.user.get_username(), address(request), "核对" if ran == "verify" else "移交包", f"退出状态 {code}")
     return render(request, "site/duty.html", {"title": title, "code": code, "lines": lines, "packages": _packages(),
+                                              "meaning": meaning(code),
                                               "places": access.departments(request.user)})
 
 

@@ -82,7 +82,7 @@ def save_view(request, place: Place):
         theirs = done.theirs
         return _page(request, place, form, text, digest(theirs.encode("utf-8")), conflict=True, theirs=theirs,
                      mine=text, status=409)
-    result = rebuilt(place.folder, who, where)
+    result = rebuilt(place.folder, who, where, place.file)
     if request.headers.get("Accept") == "application/json":  # the editor's script: no page to navigate to
         return _saved(place, text, result)
     ids = {"year": place.year, "code": place.code, "stem": place.stem}
