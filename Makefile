@@ -4,8 +4,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 ARGS   ?=
 # Test processes side by side (pytest-xdist); TESTS=0 runs them in this one. The tests build PDFs and run
-# commands as subprocesses, each safe beside the others (own temp folders, own output folders).
-TESTS  ?= 2
+# commands as subprocesses, each safe beside the others (own temp folders, own output folders). Three, on two
+# cores: a test waits on its subprocesses, a server, a sleep or a lock for a quarter of its time or more.
+TESTS  ?= 3
 
 .PHONY: build test check setup python system clean bench
 build: setup

@@ -47,13 +47,40 @@ def seed_tables() -> list[list[str]]:
     return tables
 
 
+def once(tmp_path_factory, name: str, make) -> Path:
+    """A folder `make(folder)` fills once for the whole run, not once per xdist worker: the first worker to
+    ask makes it, under a lock, in the run's temp folder (at a worker's depth: manifests name the content
+    relatively); the others wait for it. Tests read it and copy what they change, as with any session
+    fixture."""
+    import fcntl
+
+    basetemp = tmp_path_factory.getbasetemp()
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        folder = tmp_path_factory.mktemp(name)
+        make(folder)
+        return folder
+    shared = basetemp.parent / "shared"
+    shared.mkdir(exist_ok=True)
+    folder, done = shared / name, shared / f"{name}.done"
+    with open(shared / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, or the worker dies
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)  # what a worker that failed making it left
+            folder.mkdir()
+            make(folder)
+            done.touch()
+    return folder
+
+
+def build_seed(out: Path, *options: str) -> None:
+    result = run_build("--content", str(CONTENT), "--out", str(out), "--jobs", "2", *options)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Path:
     """The seed's content built once, as `python3 build.py --content DIR --out DIR` would."""
-    out = tmp_path_factory.mktemp("dist")
-    result = run_build("--content", str(CONTENT), "--out", str(out), "--jobs", "2")
-    assert result.returncode == 0, result.stdout + result.stderr
-    return out
+    return once(tmp_path_factory, "dist", build_seed)
 
 
 @pytest.fixture(scope="session")
@@ -129,27 +156,62 @@ def hashes(folder: Path) -> dict[str, str]:
 def draft_built(built, tmp_path_factory) -> tuple[Path, dict[str, str], dict[str, str]]:
     """`--draft` run over a copy of the committed content's dist/: the folder, and the final PDFs'
     hashes before and after."""
-    out = tmp_path_factory.mktemp("draft")  # beside the original: the manifest names the content relatively
-    shutil.copytree(built, out, dirs_exist_ok=True)
-    before = hashes(out)
-    result = run_build("--content", str(CONTENT), "--out", str(out), "--jobs", "2", "--draft")
-    assert result.returncode == 0, result.stdout + result.stderr
+    def make(out: Path) -> None:
+        shutil.copytree(built, out, dirs_exist_ok=True)  # beside the original: the manifest names the content relatively
+        (out.parent / f"{out.name}.before.json").write_text(json.dumps(hashes(out)), encoding="utf-8")
+        build_seed(out, "--draft")
+
+    out = once(tmp_path_factory, "draft", make)
+    before = json.loads((out.parent / f"{out.name}.before.json").read_text(encoding="utf-8"))
     after = {k: v for k, v in hashes(out).items() if not k.startswith("草稿/")}
     return out, before, after
+
+
+@pytest.fixture(scope="session")
+def seed_review(tmp_path_factory) -> Path:
+    """`review` of the committed content, without a 审核.yml, once for the run: its output folder."""
+    def make(out: Path) -> None:
+        done = run_cli("review", str(CONTENT), "--out", str(out))
+        assert done.returncode == 0, done.stdout + done.stderr
+
+    return once(tmp_path_factory, "review", make)
+
+
+@pytest.fixture(scope="session")
+def simplex_built(built, tmp_path_factory) -> Path:
+    """`--simplex` over a copy of the committed content's dist/: only the volume is laid out again, and the
+    folder holds both variants of it."""
+    def make(out: Path) -> None:
+        shutil.copytree(built, out, dirs_exist_ok=True)  # beside the original: the manifest names the content relatively
+        build_seed(out, "--simplex")
+
+    return once(tmp_path_factory, "simplex", make)
 
 
 @pytest.fixture(scope="session")
 def three_tables(tmp_path_factory) -> Path:
     """A good build of three of the seed's tables and their volume: content/ and dist/ side by side. Tests
     spoil a copy (`ws`), never this."""
-    root = tmp_path_factory.mktemp("three")
-    content = copy_content(root)
-    for path in content.rglob("*.md"):
-        if path.name[:2] not in ("01", "02", "03"):
-            path.unlink()
-    result = run_build("--content", str(content), "--out", str(root / "dist"), "--jobs", "2")
-    assert result.returncode == 0, result.stdout + result.stderr
-    return root
+    def make(root: Path) -> None:
+        content = copy_content(root)
+        for path in content.rglob("*.md"):
+            if path.name[:2] not in ("01", "02", "03"):
+                path.unlink()
+        result = run_build("--content", str(content), "--out", str(root / "dist"), "--jobs", "2")
+        assert result.returncode == 0, result.stdout + result.stderr
+
+    return once(tmp_path_factory, "three", make)
+
+
+@pytest.fixture(scope="session")
+def three_packed(three_tables, tmp_path_factory) -> Path:
+    """`three_tables` archived (four records: each check of it a third of the seed's): the folder holding the
+    package and its zip. Tests spoil a copy."""
+    def make(target: Path) -> None:
+        result = run_cli("archive", str(three_tables / "dist"), "--out", str(target))
+        assert result.returncode == 0, result.stdout + result.stderr
+
+    return once(tmp_path_factory, "three-handover", make)
 
 
 @pytest.fixture
@@ -201,21 +263,26 @@ OTHER_NAMES = ("民政救助专项资金甲", "民政养老服务补贴乙", "91
 def site(tmp_path_factory):
     """A copy of the seed's content plus another department, built, and the site configured over it with
     an account per role (the password PASSWORD): the content folder, output folder and state folder."""
+    def make(base: Path) -> None:
+        content = copy_content(base)
+        folder = content / OTHER
+        department_file(folder, "019", "平罗县民政局")
+        rows = [("1-产出指标", "11-数量指标", "救助人数", "≥300人"), ("3-满意度指标", "31-服务对象满意度", "群众满意度", "≥90%")]
+        project_file(folder, "01-" + OTHER_NAMES[0], OTHER_NAMES[0], "019-平罗县民政局", OTHER_NAMES[2], rows)
+        project_file(folder, "02-" + OTHER_NAMES[1], OTHER_NAMES[1], "019-平罗县民政局", "10", rows)
+        out, state = base / "dist", base / "state"
+        result = run_build("--content", str(content), "--out", str(out), "--jobs", "2")
+        assert result.returncode == 0, result.stdout + result.stderr
+        for name, (role, codes) in ROLES.items():
+            made = subprocess.run([sys.executable, str(ROOT / "build.py"), "user", "add", name, "--role", role,
+                                   *(["--department", *codes] if codes else []), "--out", str(out), "--state",
+                                   str(state)], input=PASSWORD + "\n", capture_output=True, text=True, timeout=120)
+            assert made.returncode == 0, made.stdout + made.stderr
+
+    # Made once for the run; each worker's tests save, generate and log in: each works on a copy of its own
     base = tmp_path_factory.mktemp("site")
-    content = copy_content(base)
-    folder = content / OTHER
-    department_file(folder, "019", "平罗县民政局")
-    rows = [("1-产出指标", "11-数量指标", "救助人数", "≥300人"), ("3-满意度指标", "31-服务对象满意度", "群众满意度", "≥90%")]
-    project_file(folder, "01-" + OTHER_NAMES[0], OTHER_NAMES[0], "019-平罗县民政局", OTHER_NAMES[2], rows)
-    project_file(folder, "02-" + OTHER_NAMES[1], OTHER_NAMES[1], "019-平罗县民政局", "10", rows)
-    out, state = base / "dist", base / "state"
-    result = run_build("--content", str(content), "--out", str(out), "--jobs", "2")
-    assert result.returncode == 0, result.stdout + result.stderr
-    for name, (role, codes) in ROLES.items():
-        made = subprocess.run([sys.executable, str(ROOT / "build.py"), "user", "add", name, "--role", role,
-                               *(["--department", *codes] if codes else []), "--out", str(out), "--state", str(state)],
-                              input=PASSWORD + "\n", capture_output=True, text=True, timeout=120)
-        assert made.returncode == 0, made.stdout + made.stderr
+    shutil.copytree(once(tmp_path_factory, "site", make), base, dirs_exist_ok=True)
+    content, out, state = base / "content", base / "dist", base / "state"
     from render.site import settings
 
     settings.configure(content, out, state, jobs=1)

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import subprocess
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageChops, ImageFilter
+from PIL import Image, ImageChops
 
 DPI = 60
 # Ink (0-255) that counts as clear, and as any at all; a page fails when more than MAX_SHARE of its pixels
@@ -30,8 +31,10 @@ class Drawing:
     warnings: list[str]
 
 
-def _pngs(folder: Path, prefix: str) -> list[Image.Image]:
-    files = sorted(folder.glob(f"{prefix}-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
+def _pages(folder: Path, prefix: str) -> list[Image.Image]:
+    """The page images a reader drew (PNG, or PGM from Poppler), in page order."""
+    files = [f for f in folder.glob(f"{prefix}-*") if f.suffix in (".png", ".pgm")]
+    files.sort(key=lambda p: int(p.stem.rsplit("-", 1)[1]))
     return [Image.open(f).convert("L") for f in files]
 
 
@@ -52,10 +55,11 @@ def draw(pdf: Path, reader: str) -> Drawing:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         if reader == "poppler":
-            out = _run(["pdftoppm", "-r", str(DPI), "-gray", "-png", str(pdf), str(folder / "p")])
+            # PGM, not PNG: the same pixels, and pdftoppm's PNG compression took three times its drawing
+            out = _run(["pdftoppm", "-r", str(DPI), "-gray", str(pdf), str(folder / "p")])
             # pdftoppm pads page numbers with zeros: normalise
-            for f in folder.glob("p-*.png"):
-                f.rename(folder / f"p-{int(f.stem[2:])}.png")
+            for f in folder.glob("p-*.pgm"):
+                f.rename(folder / f"p-{int(f.stem[2:])}.pgm")
         elif reader == "mupdf":
             out = _run(["mutool", "draw", "-q", "-r", str(DPI), "-c", "gray", "-o", str(folder / "p-%d.png"),
                         str(pdf)])
@@ -78,7 +82,7 @@ def draw(pdf: Path, reader: str) -> Drawing:
         else:
             raise ValueError(reader)
         warnings = [line for line in out.splitlines() if line.strip() and not _harmless(line)]
-        return Drawing(reader, _pngs(folder, "p"), warnings)
+        return Drawing(reader, _pages(folder, "p"), warnings)
 
 
 def _harmless(line: str) -> bool:
@@ -95,13 +99,12 @@ def difference(a: Image.Image, b: Image.Image) -> float:
     """
     if a.size != b.size:
         b = b.resize(a.size)
-    near = ImageFilter.MaxFilter(3)
 
     def clear(ink):
         return ink.point(lambda v: 255 if v > STRONG else 0)
 
     def some(ink):
-        return ink.filter(near).point(lambda v: 255 if v > FAINT else 0)
+        return _near(ink).point(lambda v: 255 if v > FAINT else 0)
 
     ink_a, ink_b = ImageChops.invert(a), ImageChops.invert(b)
     unmatched = ImageChops.lighter(ImageChops.subtract(clear(ink_a), some(ink_b)),
@@ -109,12 +112,22 @@ def difference(a: Image.Image, b: Image.Image) -> float:
     return unmatched.histogram()[255] / (a.size[0] * a.size[1])
 
 
+def _near(ink: Image.Image) -> Image.Image:
+    """The most ink within one pixel: ImageFilter.MaxFilter(3), byte for byte, in a tenth of its time. A
+    3×3 maximum is a maximum of three along rows, then along columns; crop fills beyond the page with no
+    ink, which changes no maximum, since the window holds the edge pixel itself."""
+    w, h = ink.size
+    row = ImageChops.lighter(ImageChops.lighter(ink, ink.crop((1, 0, w + 1, h))), ink.crop((-1, 0, w - 1, h)))
+    return ImageChops.lighter(ImageChops.lighter(row, row.crop((0, 1, w, h + 1))), row.crop((0, -1, w, h - 1)))
+
+
 def compare(pdf: Path, readers=READERS) -> list[str]:
     """What differs from Poppler's drawing, one line per reader and page; empty when all agree."""
-    reference = draw(pdf, "poppler")
+    # Each reader is a process of its own (PDFium, in this one, only ever in one thread): drawn side by side
+    with ThreadPoolExecutor(len(readers) + 1) as pool:
+        reference, *drawings = pool.map(lambda reader: draw(pdf, reader), ("poppler", *readers))
     problems = []
-    for reader in readers:
-        drawing = draw(pdf, reader)
+    for reader, drawing in zip(readers, drawings, strict=True):
         if drawing.warnings:
             problems.append(f"{pdf.name}: {reader} warns: {drawing.warnings[:3]}")
         if len(drawing.pages) != len(reference.pages):

@@ -141,23 +141,16 @@ def test_verify_names_the_pdf_with_a_flipped_byte(dist_copy):
 
 
 @pytest.fixture(scope="module")
-def every_kind(built, draft_built, tmp_path_factory) -> dict[str, object]:
+def every_kind(built, draft_built, simplex_built, seed_review) -> dict[str, object]:
     """Every kind of PDF the tool writes, by kind: tables, the double- and single-sided volumes, the drafts,
     审核意见.pdf."""
-    simplex = tmp_path_factory.mktemp("simplex")  # beside the original: the manifest names the content relatively
-    shutil.copytree(built, simplex, dirs_exist_ok=True)
-    result = run_build("--content", str(CONTENT), "--out", str(simplex), "--jobs", "2", "--simplex")
-    assert result.returncode == 0, result.stdout + result.stderr
-    reviewed = tmp_path_factory.mktemp("review")
-    done = run_cli("review", str(CONTENT / DEPT), "--out", str(reviewed))
-    assert done.returncode == 0, done.stdout + done.stderr
     drafts = sorted((draft_built[0] / "草稿" / DEPT).glob("*.pdf"))
     return {
         "tables": sorted((built / DEPT).glob("[0-9]*.pdf")),
         "volume": next(p for p in (built / DEPT).glob("*.pdf") if not p.name[0].isdigit()),
-        "simplex": next((simplex / DEPT).glob("*（单面）.pdf")),
+        "simplex": next((simplex_built / DEPT).glob("*（单面）.pdf")),
         "drafts": drafts,
-        "review": reviewed / DEPT / "审核意见.pdf",
+        "review": seed_review / DEPT / "审核意见.pdf",
     }
 
 

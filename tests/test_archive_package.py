@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from conftest import CONTENT, DEPT, run_build, run_cli
+from conftest import CONTENT, DEPT, once, run_build, run_cli
 from lxml import etree
 
 from render.archive import intake, metadata, records
@@ -20,14 +20,21 @@ NAME = "018-平罗县司法局-2025年电子档案移交包"
 PIECES = f"电子档案/2025/{DEPT.split('/')[1]}"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def packed(built, tmp_path_factory) -> Path:
     """The seed's outputs archived, as a clerk would: a process of its own, into a folder of its own."""
-    target = tmp_path_factory.mktemp("handover")
-    result = run_build("archive", str(built), "--out", str(target))
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "四性检测通过" in result.stdout
-    return target
+    def make(target: Path) -> None:
+        result = run_build("archive", str(built), "--out", str(target))
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "四性检测通过" in result.stdout
+
+    return once(tmp_path_factory, "handover", make)
+
+
+@pytest.fixture
+def small(three_packed) -> Path:
+    """Each kind of damage below is caught in three tables' package as in the seed's eleven records."""
+    return three_packed
 
 
 def spoiled(packed: Path, tmp_path: Path) -> Path:
@@ -192,8 +199,8 @@ def test_a_report_whose_digest_is_not_the_zips_is_named_stale(packed, built, tmp
 
 
 @pytest.mark.slow
-def test_a_changed_byte_in_a_pdf_is_caught_by_its_digest(packed, tmp_path):
-    folder = spoiled(packed, tmp_path)
+def test_a_changed_byte_in_a_pdf_is_caught_by_its_digest(small, tmp_path):
+    folder = spoiled(small, tmp_path)
     pdf = next((folder / PIECES / "0003").glob("*.pdf"))
     data = bytearray(pdf.read_bytes())
     data[len(data) // 2] ^= 0x01
@@ -205,18 +212,18 @@ def test_a_changed_byte_in_a_pdf_is_caught_by_its_digest(packed, tmp_path):
     assert result.returncode == 1 and rel in result.stdout and "结论：未通过：真实性" in result.stdout
 
 
-def test_a_deleted_file_is_caught(packed, tmp_path):
-    folder = spoiled(packed, tmp_path)
-    pdf = next((folder / PIECES / "0005").glob("*.pdf"))
+def test_a_deleted_file_is_caught(small, tmp_path):
+    folder = spoiled(small, tmp_path)
+    pdf = next((folder / PIECES / "0003").glob("*.pdf"))
     pdf.unlink()
     rel = pdf.relative_to(folder).as_posix()
     found = findings(folder)
     assert f"{rel}: 完整性·文件齐全: 说明文件.txt 列出的文件不存在" in found
-    assert f"{rel}: 完整性·文件齐全: 文件目录.xml 第 5 件列出的文件不存在" in found
+    assert f"{rel}: 完整性·文件齐全: 文件目录.xml 第 3 件列出的文件不存在" in found
 
 
-def test_an_extra_file_is_caught(packed, tmp_path):
-    folder = spoiled(packed, tmp_path)
+def test_an_extra_file_is_caught(small, tmp_path):
+    folder = spoiled(small, tmp_path)
     (folder / PIECES / "0002" / "备忘.txt").write_text("另加的", encoding="utf-8")
     (folder / "run.exe").write_bytes(b"MZ\x90\x00")
     found = findings(folder)
@@ -224,20 +231,20 @@ def test_an_extra_file_is_caught(packed, tmp_path):
     assert "run.exe: 安全性·可执行内容: 是程序或脚本" in found
 
 
-def test_a_renumbered_piece_leaves_a_gap(packed, tmp_path):
-    """件 0011 renumbered 0012 everywhere it is named (folder, catalogue, metadata): the gap shows."""
-    folder = spoiled(packed, tmp_path)
-    (folder / PIECES / "0011").rename(folder / PIECES / "0012")
-    for xml in (folder / "文件目录.xml", folder / PIECES / "0012" / "元数据.xml"):
+def test_a_renumbered_piece_leaves_a_gap(small, tmp_path):
+    """件 0004, the last, renumbered 0005 everywhere it is named (folder, catalogue, metadata): the gap shows."""
+    folder = spoiled(small, tmp_path)
+    (folder / PIECES / "0004").rename(folder / PIECES / "0005")
+    for xml in (folder / "文件目录.xml", folder / PIECES / "0005" / "元数据.xml"):
         text = xml.read_text(encoding="utf-8")
-        text = text.replace("<顺序号>11</顺序号>", "<顺序号>12</顺序号>").replace("/0011/", "/0012/")
-        xml.write_text(text.replace("<件号>0011</件号>", "<件号>0012</件号>"), encoding="utf-8")
+        text = text.replace("<顺序号>4</顺序号>", "<顺序号>5</顺序号>").replace("/0004/", "/0005/")
+        xml.write_text(text.replace("<件号>0004</件号>", "<件号>0005</件号>"), encoding="utf-8")
     found = findings(folder)
-    assert "文件目录.xml: 完整性·件号连续: 件号不连续：缺 0011" in found
+    assert "文件目录.xml: 完整性·件号连续: 件号不连续：缺 0004" in found
 
 
-def test_an_edited_title_in_the_metadata_is_caught(packed, tmp_path):
-    folder = spoiled(packed, tmp_path)
+def test_an_edited_title_in_the_metadata_is_caught(small, tmp_path):
+    folder = spoiled(small, tmp_path)
     xml = folder / PIECES / "0001" / "元数据.xml"
     xml.write_text(xml.read_text(encoding="utf-8").replace("<题名>2025年", "<题名>2026年"), encoding="utf-8")
     pdf = next((folder / PIECES / "0001").glob("*.pdf")).relative_to(folder).as_posix()
@@ -246,22 +253,22 @@ def test_an_edited_title_in_the_metadata_is_caught(packed, tmp_path):
     assert any(f.startswith(f"{PIECES}/0001/元数据.xml: 真实性·元数据与目录: 题名") for f in found)
 
 
-def test_a_zip_member_pointing_outside_and_a_damaged_zip_are_caught(packed, tmp_path):
+def test_a_zip_member_pointing_outside_and_a_damaged_zip_are_caught(small, tmp_path):
     bad = tmp_path / "bad.zip"
-    with zipfile.ZipFile(packed / f"{NAME}.zip") as src, zipfile.ZipFile(bad, "w") as dst:
+    with zipfile.ZipFile(small / f"{NAME}.zip") as src, zipfile.ZipFile(bad, "w") as dst:
         for info in src.infolist():
             dst.writestr(info, src.read(info))
         dst.writestr("../逃逸.txt", b"x")
     found = [str(f) for f in intake.check(bad).findings]
     assert "../逃逸.txt: 安全性·载体: 路径指向移交包之外" in found
     broken = tmp_path / "broken.zip"
-    broken.write_bytes((packed / f"{NAME}.zip").read_bytes()[:1000])
+    broken.write_bytes((small / f"{NAME}.zip").read_bytes()[:1000])
     assert not intake.check(broken).passed(intake.PROPERTIES[3])
 
 
-def test_a_pdf_with_javascript_is_caught(packed, tmp_path):
-    folder = spoiled(packed, tmp_path)
-    path = next((folder / PIECES / "0004").glob("*.pdf"))
+def test_a_pdf_with_javascript_is_caught(small, tmp_path):
+    folder = spoiled(small, tmp_path)
+    path = next((folder / PIECES / "0003").glob("*.pdf"))
     with pikepdf.open(path, allow_overwriting_input=True) as pdf:
         pdf.Root.OpenAction = pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert(1)"))
         pdf.save(path)
@@ -269,10 +276,10 @@ def test_a_pdf_with_javascript_is_caught(packed, tmp_path):
     assert f"{rel}: 安全性·活动内容: 含有JavaScript" in findings(folder)
 
 
-def test_a_pdf_whose_tags_reach_nothing_is_caught(packed, tmp_path):
+def test_a_pdf_whose_tags_reach_nothing_is_caught(small, tmp_path):
     """It claims PDF/UA-1, passes page-validation, and its table's text is in no element: our check says so."""
-    folder = spoiled(packed, tmp_path)
-    path = next((folder / PIECES / "0004").glob("*.pdf"))
+    folder = spoiled(small, tmp_path)
+    path = next((folder / PIECES / "0003").glob("*.pdf"))
     with pikepdf.open(path, allow_overwriting_input=True) as pdf:
         document = pdf.Root.StructTreeRoot.K[0]
         document.K = pikepdf.Array(list(document.K)[:-1])
@@ -320,14 +327,10 @@ def test_archive_refuses_outputs_that_verify_fails(built, tmp_path):
     assert not (tmp_path / "移交").exists() or not any((tmp_path / "移交").iterdir())
 
 
-def test_a_volumes_layouts_are_records_named_by_their_layout(tmp_path):
+def test_a_volumes_layouts_are_records_named_by_their_layout(simplex_built, tmp_path):
     """Double-sided and single-sided volumes of one department are two records: their 题名 (the PDF's own
     title) says which is which, as their file names do."""
-    out = tmp_path / "dist"
-    for options in ((), ("--simplex",)):
-        done = run_build("--content", str(CONTENT), "--out", str(out), "--jobs", "2", *options)
-        assert done.returncode == 0, done.stdout + done.stderr
-    done = run_build("archive", str(out), "--out", str(tmp_path / "移交"))
+    done = run_cli("archive", str(simplex_built), "--out", str(tmp_path / "移交"))
     assert done.returncode == 0, done.stdout + done.stderr
     catalogue = etree.parse(str(tmp_path / "移交" / NAME / "文件目录.xml")).getroot()
     volumes = {e.findtext("电子档案名称").rsplit("/", 1)[1]: e.findtext("题名") for e in catalogue

@@ -25,12 +25,9 @@ NAME = "018-平罗县司法局-2025年电子档案移交包"
 PIECES = "电子档案/2025/018-平罗县司法局"
 
 
-@pytest.fixture(scope="module")
-def packed(built, tmp_path_factory) -> Path:
-    target = tmp_path_factory.mktemp("handover")
-    result = run_cli("archive", str(built), "--out", str(target))
-    assert result.returncode == 0, result.stdout
-    return target
+@pytest.fixture
+def packed(three_packed) -> Path:
+    return three_packed
 
 
 def spoiled(packed: Path, tmp_path: Path) -> Path:
@@ -220,16 +217,17 @@ def test_a_catalogue_naming_one_record_thousands_of_times_is_checked_once(packed
     catalogue = folder / "文件目录.xml"
     text = catalogue.read_text(encoding="utf-8")
     entry = re.search(r"<条目>.*?</条目>", text, re.S).group(0)
-    copies = "".join(entry.replace("<顺序号>1<", f"<顺序号>{n}<") for n in range(12, 1500))
+    records = len(list((folder / PIECES).iterdir()))
+    copies = "".join(entry.replace("<顺序号>1<", f"<顺序号>{n}<") for n in range(records + 1, 1500))
     catalogue.write_text(text.replace("</文件目录>", copies + "</文件目录>"), encoding="utf-8")
     relist(folder)
     code, output, _ = checked(folder, timeout=100)  # checked once each, not 1,500 times (some 300 s)
     assert code == 1 and "文件目录.xml: 完整性·文件齐全: 第 1000 件列出的文件已由另一件列出" in output, output
-    assert f"另有 {1500 - 12 - limits.PROBLEMS} 个问题未列出" in output and len(output.splitlines()) < 300, output[-2000:]
+    assert f"另有 {1500 - records - 1 - limits.PROBLEMS} 个问题未列出" in output and len(output.splitlines()) < 300, output[-2000:]
     text = catalogue.read_text(encoding="utf-8")
     catalogue.write_text(text.replace("</文件目录>", copies + "</文件目录>"), encoding="utf-8")
     found = [str(f) for f in intake.check(folder).findings]
-    assert f"文件目录.xml: 完整性·件数: 列出 {11 + 2 * 1488:,} 件，超过 {limits.PACKAGE_RECORDS:,} 件：不像一个部门一年的移交包，未逐件检测" in found
+    assert f"文件目录.xml: 完整性·件数: 列出 {records + 2 * (1499 - records):,} 件，超过 {limits.PACKAGE_RECORDS:,} 件：不像一个部门一年的移交包，未逐件检测" in found
 
 
 def test_a_zip_or_folder_of_too_many_entries_is_refused_before_reading(tmp_path):
@@ -304,8 +302,9 @@ def test_on_read_only_media_the_report_is_printed_and_written_where_out_says(pac
 
 # ---- items 13, 14, 15: `archive` writes where it should, keeps what a person put there, leaves no litter ----
 
-def test_the_out_guard_resolves_dotdot_and_links(built, tmp_path):
-    built = shutil.copytree(built, tmp_path / "dist")  # whatever is written, the session's build stays as it is
+def test_the_out_guard_resolves_dotdot_and_links(three_tables, tmp_path):
+    # whatever is written, the session's build stays as it is
+    built = shutil.copytree(three_tables / "dist", tmp_path / "dist")
     (tmp_path / "移交").mkdir()
     (tmp_path / "链接").symlink_to(built)
     for out in (f"{tmp_path}/移交/../dist/pk",
@@ -321,7 +320,8 @@ def dead_pid() -> int:
     return done.pid
 
 
-def test_archive_removes_the_staging_folders_of_killed_runs(built, tmp_path):
+def test_archive_removes_the_staging_folders_of_killed_runs(three_tables, tmp_path):
+    built = three_tables / "dist"
     target = tmp_path / "移交"
     stale, live = target / f".{NAME}.{dead_pid()}.tmp", target / f".{NAME}.{os.getppid()}.tmp"
     for folder in (stale, live):
@@ -334,7 +334,8 @@ def test_archive_removes_the_staging_folders_of_killed_runs(built, tmp_path):
     assert mine.exists()
 
 
-def test_a_second_archive_keeps_what_a_person_added(built, tmp_path):
+def test_a_second_archive_keeps_what_a_person_added(three_tables, tmp_path):
+    built = three_tables / "dist"
     target = tmp_path / "移交"
     assert run_cli("archive", str(built), "--out", str(target)).returncode == 0
     (target / NAME / "交接笔记.txt").write_text("周三交接", encoding="utf-8")

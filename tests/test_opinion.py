@@ -14,7 +14,7 @@ import pikepdf
 import pytest
 import readers
 import yaml
-from conftest import CONTENT, DEPT, run_cli, squash
+from conftest import CONTENT, DEPT, once, run_cli, squash
 from openpyxl import load_workbook
 
 from render.archive.pdf import associated_files
@@ -143,18 +143,15 @@ def running_text(pdf: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def opinions(tmp_path_factory) -> dict[str, Path]:
+def opinions(tmp_path_factory, seed_review) -> dict[str, Path]:
     """The seed's opinion twice: signed from a 审核.yml, and without one."""
-    made = {}
-    for name, reviewer in (("signed", REVIEWER), ("blank", None)):
-        root = tmp_path_factory.mktemp(name)
+    def make(root: Path) -> None:
         shutil.copytree(CONTENT, root / "content")
-        if reviewer:
-            (root / "content" / DEPT / "审核.yml").write_text(reviewer, encoding="utf-8")
+        (root / "content" / DEPT / "审核.yml").write_text(REVIEWER, encoding="utf-8")
         done = run_cli("review", str(root / "content"), "--out", str(root / "dist"))
         assert done.returncode == 0, done.stdout + done.stderr
-        made[name] = root / "dist" / DEPT
-    return made
+
+    return {"signed": once(tmp_path_factory, "signed", make) / "dist" / DEPT, "blank": seed_review / DEPT}
 
 
 def test_the_opinion_names_no_file_line_or_rule(opinions):

@@ -4,6 +4,7 @@ import pytest
 from conftest import (
     department_file,
     long_rows,
+    once,
     pdf_pages,
     project_file,
     run_build,
@@ -16,13 +17,16 @@ from render.source import scheme
 
 @pytest.fixture(scope="module")
 def long_table(tmp_path_factory):
-    root = tmp_path_factory.mktemp("long")
-    folder = root / "content" / "2025" / "901-测试局"
-    department_file(folder, "901", "测试局")
     rows = long_rows(40)
-    project_file(folder, "01-四十项指标", "四十项指标的项目", "901-测试局", "12.5", rows, goal="目标：" + "开展工作，" * 60)
-    result = run_build("--content", str(root / "content"), "--out", str(root / "dist"), "--jobs", "1")
-    assert result.returncode == 0, result.stdout + result.stderr
+
+    def make(root):
+        folder = root / "content" / "2025" / "901-测试局"
+        department_file(folder, "901", "测试局")
+        project_file(folder, "01-四十项指标", "四十项指标的项目", "901-测试局", "12.5", rows, goal="目标：" + "开展工作，" * 60)
+        result = run_build("--content", str(root / "content"), "--out", str(root / "dist"), "--jobs", "1")
+        assert result.returncode == 0, result.stdout + result.stderr
+
+    root = once(tmp_path_factory, "long", make)
     return root / "dist" / "2025" / "901-测试局" / "01-四十项指标.pdf", rows
 
 

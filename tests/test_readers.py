@@ -127,3 +127,13 @@ def test_a_draft_draws_alike_and_its_fonts_are_sound(draft_built):
     volume = next(p for p in drafts if not p.name[0].isdigit())
     table = next(p for p in drafts if p.name.startswith("09-"))
     assert [line for pdf in (volume, table) for line in readers.compare(pdf) + fontcheck.problems(pdf)] == []
+
+
+def test_the_comparisons_quick_maximum_is_pillows_max_filter(built):
+    """readers._near stands in for ImageFilter.MaxFilter(3): the same bytes on a drawn page and on noise,
+    ink up to every edge."""
+    from PIL import Image, ImageChops, ImageFilter
+
+    page = ImageChops.invert(readers.draw(seed_pdfs(built)[0], "pdfium").pages[0])
+    for ink in (page, Image.effect_noise((61, 37), 90).convert("L"), Image.new("L", (5, 4), 255)):
+        assert readers._near(ink).tobytes() == ink.filter(ImageFilter.MaxFilter(3)).tobytes()

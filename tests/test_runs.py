@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import CONTENT, DEPT, ROOT, run_cli, seed_tables, squash
+from conftest import DEPT, ROOT, seed_tables, squash
 
 from render.typeset.runs import CLOSING
 
@@ -58,11 +58,9 @@ def test_summary_chart_and_contents_keep_their_runs_whole(built, cells):
         front.unlink(missing_ok=True)
 
 
-def test_review_keeps_its_runs_whole(tmp_path, cells):
-    done = run_cli("review", str(CONTENT), "--out", str(tmp_path))
-    assert done.returncode == 0, done.stdout + done.stderr
+def test_review_keeps_its_runs_whole(seed_review, cells):
     rules = (ROOT / "rules" / "审核规则.yml").read_text(encoding="utf-8")
-    report = next(tmp_path.rglob("审核意见.pdf"))
+    report = next(seed_review.rglob("审核意见.pdf"))
     assert {"≤30人", "元/人次"} <= {r for r in RUN.findall(rules)}
     assert split_runs(report, cells + [rules]) == []
     # a run held whole never pushes a line out of its cell: nothing is printed right of the type area

@@ -6,9 +6,9 @@ import re
 import pytest
 from conftest import (
     run_cli,
-    CONTENT,
     DEPT,
     department_file,
+    once,
     pdf_pages,
     project_file,
     run_build,
@@ -230,17 +230,18 @@ def test_volume_pages_are_the_project_pages(built, volume, manifest):
 
 @pytest.fixture(scope="module")
 def two_departments(tmp_path_factory):
-    root = tmp_path_factory.mktemp("two")
-    rows = [("1-产出指标", "11-数量指标", "培训人次", "≥100人次"), ("3-满意度指标", "31-服务对象满意度", "满意度", "≥95%")]
-    for code, name, amounts in (("901", "甲局", ("1.5", "2")), ("902", "乙局", ("3",))):
-        folder = root / "content" / "2025" / f"{code}-{name}"
-        department_file(folder, code, name, extra=f"合计: {sum(map(float, amounts)):g}\n")
-        for n, amount in enumerate(amounts, 1):
-            project_file(folder, f"{n:02d}-{name}项目{n}", f"{name}项目{n}", f"{code}-{name}", amount, rows)
-    out = root / "dist"
-    for option in ((), ("--tables-on-right",)):  # beside each other: two variants of each volume
-        result = run_build("--content", str(root / "content"), "--out", str(out), "--jobs", "2", *option)
-        assert result.returncode == 0, result.stdout + result.stderr
+    def make(root):
+        rows = [("1-产出指标", "11-数量指标", "培训人次", "≥100人次"), ("3-满意度指标", "31-服务对象满意度", "满意度", "≥95%")]
+        for code, name, amounts in (("901", "甲局", ("1.5", "2")), ("902", "乙局", ("3",))):
+            folder = root / "content" / "2025" / f"{code}-{name}"
+            department_file(folder, code, name, extra=f"合计: {sum(map(float, amounts)):g}\n")
+            for n, amount in enumerate(amounts, 1):
+                project_file(folder, f"{n:02d}-{name}项目{n}", f"{name}项目{n}", f"{code}-{name}", amount, rows)
+        for option in ((), ("--tables-on-right",)):  # beside each other: two variants of each volume
+            result = run_build("--content", str(root / "content"), "--out", str(root / "dist"), "--jobs", "2", *option)
+            assert result.returncode == 0, result.stdout + result.stderr
+
+    out = once(tmp_path_factory, "two", make) / "dist"
     import json
 
     return out, json.loads((out / "manifest.json").read_text(encoding="utf-8"))
@@ -352,19 +353,8 @@ def test_a_long_summary_still_prints_the_pages_the_tables_fall_on(duplex, on_rig
         assert re.search(f"{n + 1}\\." + re.escape(squash(p.name)) + r"\.+" + f"{start}(?={n + 2}\\.|$)", contents), (p.name, start)
 
 
-@pytest.fixture(scope="module")
-def simplex(built, tmp_path_factory):
-    """`--simplex` over a copy of dist/: only the volume is laid out again."""
-    import shutil
-
-    out = tmp_path_factory.mktemp("simplex")  # beside the original: the manifest names the content relatively
-    shutil.copytree(built, out, dirs_exist_ok=True)
-    result = run_build("--content", str(CONTENT), "--out", str(out), "--jobs", "2", "--simplex")
-    assert result.returncode == 0, result.stdout + result.stderr
-    return out
-
-
-def test_simplex_has_no_blank_pages_and_a_name_of_its_own(simplex, volume):
+def test_simplex_has_no_blank_pages_and_a_name_of_its_own(simplex_built, volume):
+    simplex = simplex_built
     path, _ = volume
     single = simplex / DEPT / path.name.replace(".pdf", "（单面）.pdf")
     # the double-sided volume is another variant: kept as it was, beside the single-sided one
