@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import ClassVar, Protocol
@@ -46,19 +47,25 @@ class Options:
     def workers(self) -> int:
         return self.jobs or os.cpu_count() or 1
 
+    @cached_property
+    def _only(self) -> Path:
+        """`only` as the files it is compared with are (asked for each file of the manifest: a county's
+        thousand)."""
+        return self.only.resolve()
+
     def chosen(self, source: str, base: Path) -> bool:
         """Whether the file `source` (relative to `base`) is part of this build."""
         if self.only is None:
             return True
-        path, only = (base / source).resolve(), self.only.resolve()
-        return path == only or path.is_relative_to(only)
+        path = (base / source).resolve()
+        return path == self._only or path.is_relative_to(self._only)
 
     def concerns(self, source: str, base: Path) -> bool:
         """Whether a problem in `source` bears on this build: a chosen file, or the 部门.yml of a chosen project."""
         if self.chosen(source, base):
             return True
-        path, only = (base / source).resolve(), self.only.resolve()
-        return only.is_file() and path == only.parent / fields.DEPARTMENT_FILE
+        path = (base / source).resolve()
+        return self._only.is_file() and path == self._only.parent / fields.DEPARTMENT_FILE
 
 
 @dataclass(frozen=True)

@@ -212,11 +212,11 @@ def _earlier(options: Options, base: Path, current: set[str], remove: bool, tran
              ) -> tuple[list[dict], list[tuple[str, str]], list[tuple[Output, str]]]:
     """What becomes of each output of the previous manifest this build did not make: kept as it was,
     deleted (with the source whose loss made it go), or kept and marked stale (with why)."""
-    out = options.out
+    out, inside = options.out, options.out.resolve()
     kept, removed, stale = [], [], []
     for entry in read_manifest(out).get("files", []):
         rel = entry["path"]
-        if rel in current or not (out / rel).is_file() or not (out / rel).resolve().is_relative_to(out.resolve()):
+        if rel in current or not (out / rel).is_file() or not (out / rel).resolve().is_relative_to(inside):
             continue
         if kinds.made_by(entry.get("kind")) != "build":  # review --out made it: left alone, verify judges it
             kept.append(entry)
