@@ -8,7 +8,7 @@ ARGS   ?=
 # cores: a test waits on its subprocesses, a server, a sleep or a lock for a quarter of its time or more.
 TESTS  ?= 3
 
-.PHONY: build test check setup python system clean bench
+.PHONY: build test check setup python system compiled clean bench
 build: setup
 	$(BIN)/python build.py $(ARGS)
 
@@ -22,7 +22,7 @@ check: setup
 bench: setup
 	$(BIN)/python benchmarks/bench.py $(ARGS)
 
-setup: python system $(VENV)/.installed
+setup: python system $(VENV)/.installed compiled
 
 # Before anything is installed: a Python too old says so in one line, not in pip's dozens.
 python:
@@ -36,6 +36,11 @@ $(VENV)/.installed: pyproject.toml | python
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $@
+
+# Our modules compiled, as pip compiles what it installs: where PYTHONDONTWRITEBYTECODE is set (as on this
+# project's machine), every process would compile them again, each build's fork server and workers too.
+compiled: $(VENV)/.installed
+	@env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m compileall -q render build.py
 
 clean:
 	rm -rf dist
