@@ -19,17 +19,19 @@ NEW = "网页导入的测试项目"
 
 
 @pytest.fixture
-def no_leftovers(tmp_path, monkeypatch):
-    """No upload, pasted text or scratch import folder left in the temp folder by the test: a temp folder
-    of the test's own, as another test running beside it (pytest-xdist) uploads into the shared one."""
-    from render.typeset import layout
+def no_leftovers(monkeypatch):
+    """No upload, pasted text or scratch import folder the test made is left in the temp folder: those this
+    process makes are followed by name, as another test running beside it (pytest-xdist) makes its own."""
+    made = []
+    real = tempfile.mkdtemp
 
-    layout.fonts_folder()  # the process's own, made where it is kept for the process's life
-    scratch = tmp_path / "temp"
-    scratch.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    def followed(*args, **kwargs):
+        made.append(Path(real(*args, **kwargs)))
+        return str(made[-1])
+
+    monkeypatch.setattr(tempfile, "mkdtemp", followed)  # TemporaryDirectory makes its folder by it too
     yield
-    assert not list(scratch.iterdir())
+    assert not [p for p in made if p.name.startswith("mubiao-") and p.exists()]
 
 
 def thrown_away(client, path: Path) -> None:
