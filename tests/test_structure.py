@@ -22,9 +22,6 @@ UPWARD = {
     "render.commands.serve → render.site.wsgi": "serve hands requests to the site",
     "render.commands.serve → render.site.uploads": "serve bounds the server's request body to the site's largest upload",
     "render.commands.user → render.site.models": "user edits the site's accounts",
-    # issue 37's check of the texts a 部门.yml and 审核.yml print (landed on main beside this test): belongs
-    # with fonts.glyph_problems, called from typeset as measure.problems is
-    "render.source.entries → render.typeset.fonts": "unprintable() asks the faces",
 }
 
 

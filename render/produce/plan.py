@@ -196,8 +196,8 @@ def plan_tables(content: m.Content, bad: set[str], options: Options, base: Path,
     for d in content.departments:
         stamp = stamp_for(d)
         beside = _beside(d, options, base)
-        for p in d.projects:
-            if p.source in bad or not (beside or options.chosen(p.source, base)):
+        for p in d.projects:  # a 部门.yml with an error stops its tables, as when it cannot be read at all
+            if p.source in bad or d.source in bad or not (beside or options.chosen(p.source, base)):
                 continue
             src = read_source(p.source, base)
             target = table_target(d, p, mark)

@@ -14,10 +14,11 @@ from pathlib import Path
 
 from render.problems import Problem
 from render.source import fields, limits
-from render.source.entries import parse_date, unprintable
+from render.source.entries import parse_date
 from render.source.frontmatter import parse_yaml
 from render.source.schema import usable
 from render.source.reading import inside, read, rel
+from render.typeset.fonts import unprintable
 
 FIELD = "审核信息"
 NAMES = tuple(f.label for f in fields.REVIEW if f.kind == "text")

@@ -47,9 +47,18 @@ class Listing:
     binding: bool  # a save's volume still being bound (building.bind)
 
     @property
+    def department_broken(self) -> bool:
+        return stopped(self.department, self.problems)
+
+    @property
     def broken(self) -> bool:
         """A project with errors: left out of the 合计 as the build leaves it out, and no volume made."""
         return any(line.state == BROKEN for line in self.lines)
+
+
+def stopped(department: m.Department | None, problems) -> bool:
+    """部门.yml cannot be read or has an error: no table of the department is made."""
+    return department is None or any(p.path == department.source and p.severity == "error" for p in problems)
 
 
 def rel(path: Path) -> str:
@@ -67,11 +76,14 @@ def digest(data: bytes) -> str:
 
 
 def model(place: Place) -> tuple[m.Department | None, list[Problem]]:
-    """The department as the CLI reads it (its folder loaded, as `check` does)."""
+    """The department as `check` reads it (its folder loaded) and what `check` says of it."""
+    from render.typeset import measure
+
     content = settings.MUBIAOBIAO["content"]
     loaded, problems = load.load(content, source_base(content), place.folder)
     folder = rel(place.folder)
     department = next((d for d in loaded.departments if d.folder == folder), None)
+    problems += measure.problems([department]) if department else []
     return department, [p for p in problems if p.path.startswith(folder + "/")]
 
 
@@ -88,6 +100,7 @@ def listing(place: Place) -> Listing:
     built = {Path(e["path"]).stem: e for e in building.outputs(place.folder) if e.get("kind") == "project"}
     by_stem = {p.stem: p for p in department.projects} if department else {}
     lines = []
+    halted = stopped(department, problems)
     for path in sorted(place.folder.glob("*.md")):
         if path.is_symlink() or not path.is_file():
             continue
@@ -100,7 +113,8 @@ def listing(place: Place) -> Listing:
         last = Version.objects.filter(source=key(path), kind__in=EDITED).first()
         lines.append(Line(path.stem, project.name if project else path.stem,
                           m.amount_text(project.amount, project.places) if project else "",
-                          errors, len(mine) - errors, BROKEN if errors or not project else BUILT if fresh else STALE,
+                          errors, len(mine) - errors,
+                          BROKEN if errors or not project or halted else BUILT if fresh else STALE,
                           last.author if last else "", last.when if last else None))
     total = m.amount_text(department.total, department.places) if department else ""
     # the department's own problems: not a project's, nor a link's (the site does not follow one; its

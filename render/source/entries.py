@@ -53,21 +53,3 @@ def parse_date(text: str) -> dt.date | None:
         return dt.date(*map(int, match.groups()))
     except ValueError:
         return None
-
-
-# What every shipped face draws: ASCII, CJK punctuation and unified ideographs, full-width forms. A value of
-# only these needs no look at the fonts (fontconfig starts in some 50 ms, which `verify` need not pay).
-_COMMON = re.compile(r"[\x20-\x7e\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]*")
-
-
-def unprintable(path: str, values: dict[str, str], lines: dict[str, int], keys: tuple[str, ...]) -> list[Problem]:
-    """Each of `keys` whose value the PDF cannot print (an emoji, a control character, an Extension B
-    character the faces lack): checked as a project file's text is, so that it is the clerk's to mend."""
-    found = []
-    for key in keys:
-        if values.get(key) and not _COMMON.fullmatch(values[key]):
-            from render.typeset.fonts import undrawable
-
-            if said := undrawable(values[key]):
-                found.append(Problem(path, lines[key], key, said))
-    return found

@@ -14,7 +14,7 @@ from render.source import fields, folders
 from render.source import model as m
 from render.source import scheme as sch
 from render.source.filing import filing
-from render.source.entries import parse_date, read_amount, unprintable
+from render.source.entries import parse_date, read_amount
 from render.source.limits import excerpt
 from render.source.frontmatter import parse_yaml
 from render.source.project import project_file
@@ -87,11 +87,12 @@ def _department_of(path: Path | None, root: Path) -> tuple[str, str] | None:
     return (parts[0], parts[1]) if len(parts) >= 2 else None
 
 
-def department_as(folder: Path, repo_root: Path, text: str) -> list[Problem]:
-    """What `check` says of a department folder were its 部门.yml `text` (a form's, before it is saved)."""
+def department_as(folder: Path, repo_root: Path, text: str) -> tuple[m.Department | None, list[Problem]]:
+    """The department folder, and what loading it says, were its 部门.yml `text` (a form's, before it is
+    saved): `check` says this and what the layout says of the department (render/typeset/measure.py)."""
     problems: list[Problem] = []
-    _department(folder, folder.parent.parent.resolve(), repo_root, problems, text)
-    return problems
+    department = _department(folder, folder.parent.parent.resolve(), repo_root, problems, text)
+    return department, problems
 
 
 def _department(folder: Path, root: Path, repo_root: Path, problems: list[Problem], header_text: str | None = None
@@ -250,13 +251,13 @@ def _department_file(folder: Path, root: Path, year: str, match: re.Match, repo_
             close = sch.suggest_name(values[sch.FIELD])
             found.append(Problem(rel, lines[sch.FIELD], sch.FIELD, f"“{excerpt(values[sch.FIELD])}”不是已有的指标体系{close}"))
     archive, bad = filing(rel, values, lines)
-    found += bad + unprintable(rel, values, lines, fields.DEPARTMENT_LABELS)
+    found += bad
     problems += found
     if any(p.severity == "error" for p in found):
         return None, None, scheme
     title = values.get("册名") or f"{name}{year}年部门项目支出预算绩效目标表"
     header = dict(source=rel, code=code, name=name, title=title, date=date, compiler=values.get("编制单位", ""),
-                  scheme=scheme, filing=archive)
+                  scheme=scheme, filing=archive, lines=dict(lines))
     stated = (values[fields.TOTAL], lines[fields.TOTAL]) if values.get(fields.TOTAL) else None
     return header, stated, scheme
 

@@ -126,6 +126,7 @@ class Department:
     scheme: Scheme
     projects: tuple[Project, ...]
     filing: Filing = field(default_factory=Filing)
+    lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)  # 部门.yml's, by label
 
     @property
     def dir_name(self) -> str:

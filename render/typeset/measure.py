@@ -76,9 +76,11 @@ def too_tall(p: m.Project) -> tuple[bool, tuple[tuple[m.Indicator, str], ...]]:
 
 def problems(departments) -> list[Problem]:
     """What the layout cannot print as written, for `check`, `build` and `review` to say with the content's
-    own problems: what no width holds (columns.problems, errors), and text taller than a page (printed all
-    the same, so warnings)."""
-    return columns.problems(departments) + [t for d in departments for p in d.projects for t in _too_tall(p)]
+    own problems: what no width holds (columns.problems, errors), a 部门.yml text the faces cannot draw
+    (errors; a project's are checked where its table is laid out, fonts.glyph_problems), and text taller
+    than a page (printed all the same, so warnings)."""
+    return (columns.problems(departments) + fonts.department_problems(departments)
+            + [t for d in departments for p in d.projects for t in _too_tall(p)])
 
 
 def _too_tall(p: m.Project) -> list[Problem]:

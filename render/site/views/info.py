@@ -20,6 +20,7 @@ from render.source import fields
 from render.source import scheme as sch
 from render.source.frontmatter import parse_yaml
 from render.source.load import department_as
+from render.typeset import measure
 from render.source.importer import department_text
 
 LABELS = fields.DEPARTMENT_LABELS + (fields.TOTAL,)
@@ -79,8 +80,9 @@ def info(request, place: Place):
 def info_check(request, place: Place):
     """`check`'s messages for the form as typed, each at its field ("" for the file's others)."""
     path = _file(place)
-    found = department_as(place.folder, source_base(settings.MUBIAOBIAO["content"]),
-                          department_text(_posted(request, place)))
+    department, found = department_as(place.folder, source_base(settings.MUBIAOBIAO["content"]),
+                                      department_text(_posted(request, place)))
+    found += measure.problems([department]) if department else []  # as `check` says it
     return JsonResponse({"problems": [
         {"field": p.field if p.field in LABELS else "", "label": "" if p.field in LABELS else p.field,
          "message": p.message if p.field in LABELS else str(p), "severity": p.severity}
