@@ -233,3 +233,20 @@ def test_page_labels_are_the_printed_numbers(every_kind):
             assert labels[numbers.index("3")] == "3"
         else:
             assert labels == [str(n) for n in range(1, len(labels) + 1)], path.name
+
+
+def test_the_readers_name_a_pdf_they_cannot_open_and_a_page_count_that_differs(built, tmp_path, monkeypatch):
+    """`archive --check`'s readers (Poppler's two and MuPDF, run side by side): each that fails is named once,
+    with what it said; a reader that is not there is named too."""
+    from render.archive import pdf
+
+    sound = next((built / DEPT).glob("01-*.pdf"))
+    assert pdf.reader_failures(sound, 1) == []
+    assert pdf.reader_failures(sound, 2) == ["Poppler 读出的页数与元数据的 2 页不符"]
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(sound.read_bytes()[:4000])
+    found = pdf.reader_failures(broken, 1)
+    assert [f.split("（")[0] for f in found] == ["Poppler", "MuPDF"] and all("打开时出错" in f for f in found), found
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert pdf.reader_failures(sound, 1) == ["Poppler（pdfinfo）无法打开：FileNotFoundError",
+                                              "MuPDF（mutool）无法打开：FileNotFoundError"]
