@@ -7,6 +7,7 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from render.problems import Problem, RenderError
 from render.source import fields
@@ -108,6 +109,9 @@ def head_rows(p: m.Project) -> tuple[tuple[HeadCell, ...], ...]:
     return tuple(tuple(cell(label) for label in row) for row in fields.HEAD_ROWS)
 
 
+# Asked three times a build of each project (check, the cache's key, the layout), and each time of every
+# project of a county for a whole-content build: a thousand tables' widths took seconds.
+@lru_cache(maxsize=1024)
 def table_widths(p: m.Project) -> tuple[float, ...]:
     """The table's four columns, one grid for the header block and the indicators under it, as on the
     form: labels, then 主管部门's values and the 二级 labels, then 实施单位's labels and the 三级 names, then
