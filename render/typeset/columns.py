@@ -109,10 +109,16 @@ def head_rows(p: m.Project) -> tuple[tuple[HeadCell, ...], ...]:
     return tuple(tuple(cell(label) for label in row) for row in fields.HEAD_ROWS)
 
 
-# Asked three times a build of each project (check, the cache's key, the layout), and each time of every
-# project of a county for a whole-content build: a thousand tables' widths took seconds.
-@lru_cache(maxsize=1024)
 def table_widths(p: m.Project) -> tuple[float, ...]:
+    """The table's four columns in the page's type area (`_widths`)."""
+    return _widths(p, geometry.PAGE)
+
+
+# Asked three times a build of each project (check, the cache's key, the layout), and each time of every
+# project of a county for a whole-content build: a thousand tables' widths took seconds. Kept by the page
+# too, which a test (and only a test) changes in a running process.
+@lru_cache(maxsize=1024)
+def _widths(p: m.Project, page: geometry.Page) -> tuple[float, ...]:
     """The table's four columns, one grid for the header block and the indicators under it, as on the
     form: labels, then 主管部门's values and the 二级 labels, then 实施单位's labels and the 三级 names, then
     实施单位's values and the 绩效值. A column is at least as wide as its longest word (a label, the form's
@@ -138,7 +144,7 @@ def table_widths(p: m.Project) -> tuple[float, ...]:
              column([c.label for c in right] + [three], [], names, VALUE_FLOOR)]
     heads = [c.text for c in right if not c.number]
     last = column([four], [], heads + values, max(VALUE_FLOOR, amounts))
-    if sum(c.need for c in first) + last.need > geometry.PAGE.type_width:
+    if sum(c.need for c in first) + last.need > page.type_width:
         # Short of room the 三级 names come first: the 绩效值 keep one line each, 实施单位's value wraps
         # down to RIGHT_VALUES.
         floor = max(last.floor, min(cell_width(heads), RIGHT_VALUES))
