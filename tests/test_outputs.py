@@ -305,3 +305,27 @@ def test_a_set_interrupted_between_its_renames_is_finished_not_lost(ws, monkeypa
     assert (out / ".cache" / commit.JOURNAL).is_file() and any((out / ".cache" / "staging").iterdir())
     assert commit.apply(out)
     assert all(t.read_bytes().endswith(b"%") for t in tables)
+
+
+@pytest.mark.slow
+def test_a_build_of_the_tables_alone_marks_stale_only_the_volumes_whose_tables_changed(ws):
+    """The site's saves of several departments are answered by one build of the tables alone: the changed
+    tables are made, the volume of their department is marked stale for the binder, another department's
+    volume stays as it was, listed and current."""
+    from render.produce.plan import Options
+    from render.produce.run import build
+
+    content, out = ws / "content", ws / "dist"
+    other = content / "2025" / "019-平罗县民政局"
+    department_file(other, "019", "平罗县民政局")
+    project_file(other, "01-救助", "救助", "019-平罗县民政局", "3", [("1-产出指标", "11-数量指标", "人数", "≥3人")])
+    assert run_build("--content", str(content), "--out", str(out), "--jobs", "1").returncode == 0
+    first = sorted((content / DEPT).glob("01-*.md"))[0]
+    edit(first, "## 年度总体绩效目标\n\n", "## 年度总体绩效目标\n\n先印表。")
+    done = build(Options(content, out, 1, tables_only=True), say=lambda *a, **k: None)
+    assert [path for path, _ in done.written] == [f"{DEPT}/{first.stem}.pdf"]
+    stale = {e["path"] for e in json.loads((out / "manifest.json").read_text(encoding="utf-8"))["files"]
+             if e.get("stale")}
+    assert len(stale) == 1 and stale.pop().startswith(DEPT + "/") and "先印表" in squash("".join(pdf_pages(out / done.written[0][0])))
+    checked = run_cli("verify", "--out", str(out))
+    assert checked.returncode == 1 and "019" not in checked.stdout, checked.stdout

@@ -413,3 +413,30 @@ def test_a_runs_status_is_said_as_help_says_it():
 
     assert meaning(1) == MEANING[Exit.PROBLEMS] and meaning(4) == MEANING[Exit.SYSTEM]
     assert meaning(None) == meaning(99) == ""
+
+
+def test_saves_waiting_together_get_their_tables_before_any_department_is_bound(site, monkeypatch):
+    """Under `serve`: the saves waiting for a turn are built first, together and tables alone (their volumes
+    left to the binder); a department's build waiting beside them (the binder's, the watcher's) comes after."""
+    import threading
+
+    from render.site import building
+
+    content = site[0]
+    mine, other = content / DEPT, content / OTHER
+    built = []
+    monkeypatch.setattr(building, "_binder", threading.Thread(target=lambda: None))  # as under serve; not run
+    monkeypatch.setattr(building, "_build", lambda path, *a, tables_only=False: built.append((path, tables_only)))
+    monkeypatch.setattr(building, "_behind", set())
+    bind, save, also = (building._Ask(mine), building._Ask(next(mine.glob("01-*.md"))),
+                        building._Ask(next(other.glob("01-*.md"))))
+    monkeypatch.setattr(building, "_waiting", [bind, save, also])
+    batch = building._next_batch()
+    assert batch == [save, also]
+    building._made(batch)
+    assert built == [(None, True)] and building._behind == {mine, other}  # two departments: the whole content's tables
+    assert building._next_batch() == [bind]
+    building._made([bind])
+    assert built[-1] == (mine, False)
+    building._made([save])
+    assert built[-1] == (save.path, True)  # one save: its file alone

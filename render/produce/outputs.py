@@ -51,6 +51,10 @@ class OutputKind:
     # them instead: its maker lays out the frame they go into (render/produce/scheduler.py).
     planner: Callable | None = None
     maker: Callable | None = None
+    # Bound from outputs of other kinds (a volume from its tables): a build of the tables alone
+    # (Options.tables_only, the site's saves) leaves it to the build that follows, and marks it stale only
+    # if its sources changed.
+    bound: bool = False
 
 
 def _draft(path: str) -> str:
@@ -66,15 +70,17 @@ KINDS: dict[str, OutputKind] = {k.name: k for k in (
                (Option("simplex", False, lambda path: "（单面）" in path), Option("draft", "", _draft),
                 Option("right_tables", False)),
                record="汇编", label="装订册", templates=("volume.html.j2", "mark.html.j2"),
-               planner=plan.plan_volumes, maker=tasks.render_frame),
+               planner=plan.plan_volumes, maker=tasks.render_frame, bound=True),
     OutputKind("review", "review", (".pdf", ".xlsx"), (".pdf",),  # the workbook lists what it judged
                record="意见", label="审核意见"),
 )}
 
 
-def building() -> list[OutputKind]:
-    """The kinds `build` makes, in the order they are planned and listed."""
-    return [k for k in KINDS.values() if k.made_by == "build" and k.planner is not None]
+def building(options: plan.Options | None = None) -> list[OutputKind]:
+    """The kinds `build` makes (with these options: not the bound ones of a build of the tables alone), in
+    the order they are planned and listed."""
+    return [k for k in KINDS.values() if k.made_by == "build" and k.planner is not None
+            and not (k.bound and options is not None and options.tables_only)]
 
 
 def variant(kind: str, options: plan.Options) -> dict:
@@ -129,7 +135,7 @@ def jobs(content, problems, options: plan.Options, base: Path) -> tuple[list, li
     was skipped: nothing for a file with an error."""
     bad = {p.path for p in problems if p.severity == "error"}
     planned, skipped = [], []
-    for kind in building():
+    for kind in building(options):
         made, passed = kind.planner(content, bad, options, base, list(planned))
         planned += made
         skipped += passed

@@ -29,8 +29,9 @@ class Options:
     draft: str = ""  # a draft's mark (征求意见稿): printed on every page, in its own folder (outputs.DRAFTS)
     only: Path | None = None  # `build.py PATH`: just this project file, or this department folder and its volume
     tables_on_right: bool = False  # double-sided: each table opens on a right-hand page, after a blank if need be
-    # The site's save of one project file: its table alone, so that the preview answers at once; the volume
-    # is marked stale until the department's build that follows binds it (render/site/building.py).
+    # The site's saves: their tables alone, so that the preview answers at once; the volumes (the registry's
+    # bound kinds, render/produce/outputs.py) are marked stale until the build that follows binds them
+    # (render/site/building.py).
     tables_only: bool = False
 
     @property

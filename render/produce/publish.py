@@ -227,6 +227,7 @@ def _earlier(options: Options, base: Path, current: set[str], remove: bool, tran
             removed.append((rel, entry["sources"][0]))
             continue
         if kinds.recorded_variant(entry) == kinds.variant(entry["kind"], options) \
+                and kinds.KINDS[entry["kind"]] in kinds.building(options) \
                 and options.chosen((entry.get("sources") or [""])[0], base):
             why = "未能重建，保留上次生成的 PDF（已标为过期）"
         elif changed or gone:

@@ -138,13 +138,15 @@ def stop() -> None:
 def rebuild(path: Path | None, simplex: bool = False, tables_on_right: bool = False, draft: str = ""
             ) -> BuildResult:
     """What `python3 build.py <path> [--simplex] [--tables-on-right] [--draft 文字]` makes (path None:
-    everything), with one difference: a saved project file, while the binder runs (`serve`), gets its
-    table alone, and the department's volume is left to the binder.
+    everything), with one difference: saved project files, while the binder runs (`serve`), get their
+    tables alone, and their departments' volumes are left to the binder.
 
     The final double-sided build, which every save asks for, is shared: saves made while another build
     runs wait together, and the next build makes them all at once (their department, or the whole content,
     as `build.py` with no PATH: its cache rebuilds only what changed, on every worker), instead of one after
-    another. Each waiting save is answered by a build that began after it asked, so its file is in it."""
+    another. Saves go before the departments' builds waiting with them (the binder's, the watcher's), so
+    that a save never waits for volumes. Each waiting save is answered by a build that began after it
+    asked, so its file is in it."""
     if simplex or tables_on_right or draft:
         with _turn:
             return _build(path, simplex, tables_on_right, draft)
@@ -152,22 +154,40 @@ def rebuild(path: Path | None, simplex: bool = False, tables_on_right: bool = Fa
     with _queue:
         _waiting.append(ask)
     with _turn:
-        if ask.result is not None:  # made by the build that held the turn: it took this ask before it began
-            return ask.result
-        with _queue:
-            batch = list(_waiting)
-            _waiting.clear()
-        paths = {a.path for a in batch}
-        one = next(iter(paths))
-        if len(paths) == 1 and one is not None and one.is_file() and _binder is not None:
-            result = _build(one, False, False, "", tables_only=True)
-            later(one.parent)
-        else:
-            folders = {p.parent if p is not None and p.is_file() else p for p in paths}
-            result = _build(folders.pop() if len(folders) == 1 else None, False, False, "")
+        while ask.result is None:  # else made by the build that held the turn: it took this ask before it began
+            batch = _next_batch()
+            result = _made(batch)
+            for a in batch:
+                a.result = result
+        return ask.result
+
+
+def _saved(a: _Ask) -> bool:
+    return _binder is not None and a.path is not None and a.path.is_file()
+
+
+def _next_batch() -> list[_Ask]:
+    """The saves waiting, if any (their tables come first); else every ask waiting."""
+    with _queue:
+        saves = [a for a in _waiting if _saved(a)]
+        batch = saves or list(_waiting)
         for a in batch:
-            a.result = result
+            _waiting.remove(a)
+    return batch
+
+
+def _made(batch: list[_Ask]) -> BuildResult:
+    """One build for the batch: saves' tables alone (their department's folder, or the whole content when
+    they are of several), the volumes bound later; departments, or the whole content, with their volumes."""
+    paths = {a.path for a in batch}
+    folders = {p.parent if p is not None and p.is_file() else p for p in paths}
+    if all(_saved(a) for a in batch):
+        one = next(iter(paths)) if len(paths) == 1 else next(iter(folders)) if len(folders) == 1 else None
+        result = _build(one, False, False, "", tables_only=True)
+        for folder in folders:
+            later(folder)
         return result
+    return _build(folders.pop() if len(folders) == 1 else None, False, False, "")
 
 
 def _build(path: Path | None, simplex: bool, tables_on_right: bool, draft: str, tables_only: bool = False
