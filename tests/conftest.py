@@ -214,6 +214,15 @@ def three_packed(three_tables, tmp_path_factory) -> Path:
     return once(tmp_path_factory, "three-handover", make)
 
 
+PACKAGE = "018-平罗县司法局-2025年电子档案移交包"  # the seed department's hand-over package, as `archive` names it
+
+
+def spoiled(packed: Path, tmp_path: Path) -> Path:
+    """A copy of the seed department's package folder in `packed` (beside its zip), for a test to spoil."""
+    shutil.copytree(packed / PACKAGE, tmp_path / PACKAGE)
+    return tmp_path / PACKAGE
+
+
 @pytest.fixture
 def ws(three_tables, tmp_path) -> Path:
     """A copy of `three_tables` to spoil: the content keeps its place beside the output."""

@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from conftest import CONTENT, DEPT, once, run_build, run_cli
+from conftest import CONTENT, DEPT, once, run_build, run_cli, spoiled, PACKAGE
 from lxml import etree
 
 from render.archive import intake, metadata, records
 from render.produce import outputs
 from render.source import model as m
 
-NAME = "018-平罗县司法局-2025年电子档案移交包"
+NAME = PACKAGE
 PIECES = f"电子档案/2025/{DEPT.split('/')[1]}"
 
 
@@ -35,12 +35,6 @@ def packed(built, tmp_path_factory) -> Path:
 def small(three_packed) -> Path:
     """Each kind of damage below is caught in three tables' package as in the seed's eleven records."""
     return three_packed
-
-
-def spoiled(packed: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / NAME
-    shutil.copytree(packed / NAME, copy)
-    return copy
 
 
 def findings(folder: Path) -> list[str]:

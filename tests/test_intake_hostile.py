@@ -16,24 +16,18 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from conftest import ROOT, run_cli
+from conftest import ROOT, run_cli, spoiled, PACKAGE
 
 from render.archive import intake
 from render.source import limits
 
-NAME = "018-平罗县司法局-2025年电子档案移交包"
+NAME = PACKAGE
 PIECES = "电子档案/2025/018-平罗县司法局"
 
 
 @pytest.fixture
 def packed(three_packed) -> Path:
     return three_packed
-
-
-def spoiled(packed: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / NAME
-    shutil.copytree(packed / NAME, copy)
-    return copy
 
 
 def relist(folder: Path) -> None:
