@@ -372,6 +372,7 @@ def test_a_save_is_answered_with_its_table_and_its_volume_bound_after(site, clie
     monkeypatch.setattr(building, "BIND_AFTER", 0)
     answer = client.post(project_url(DEPT, stem, "save"), data, HTTP_ACCEPT="application/json")
     assert answer.status_code == 200 and answer.json()["pages"]
+    assert "这张表的 PDF 已重新生成，部门装订册随后更新" in answer.json()["notice"]  # not that the volume is made
     assert "（保存后装订）" in printed(out / DEPT / f"{stem}.pdf")
     entry = next(e for e in building.outputs(folder) if e["kind"] == "volume")
     assert entry.get("stale") and "（保存后装订）" not in printed(volume)

@@ -42,7 +42,7 @@ def _page(request, place: Place, form: sheet.Sheet, text: str, base: str, **extr
     context = {"place": place, "form": form, "groups": _groups(form, scheme), "base": base,
                "v": dict(form.head),
                "problems": problems, "errors": sum(p["severity"] == "error" for p in problems),
-               "pages": _pages(place), "stamp": base[:12], **extra}
+               "pages": _pages(place), "stamp": base[:12], "binding": building.binding(place.folder), **extra}
     return render(request, "site/editor.html", context, status=extra.get("status", 200))
 
 
@@ -50,7 +50,8 @@ def _saved(place: Place, text: str, result: building.BuildResult) -> JsonRespons
     """A save's answer to the editor's script: the file's new digest, the preview's images, what to say (the
     file's errors as the build found them: the same check, not run twice)."""
     base = digest(text.encode("utf-8"))
-    said = {"errors": sum(p.path == rel(place.file) and p.severity == "error" for p in result.problems)}
+    said = {"errors": sum(p.path == rel(place.file) and p.severity == "error" for p in result.problems),
+            "binding": building.binding(place.folder)}
     return JsonResponse({"base": base, "pages": [f"page-{n}.png?v={base[:12]}" for n in _pages(place)],
                          "notice": render_to_string("site/saved_notice.html", said).strip(),
                          "none": render_to_string("site/preview_none.html", said).strip()})
