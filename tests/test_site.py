@@ -385,8 +385,8 @@ def test_a_save_is_answered_with_its_table_and_its_volume_bound_after(site, clie
             threading.Event().wait(0.2)
     finally:
         stop.set()
-        with building._bind:
-            building._bind.notify_all()
+        with building._signal:
+            building._signal.notify_all()
         binder.join(timeout=60)
     entry = next(e for e in building.outputs(folder) if e["kind"] == "volume")
     assert not entry.get("stale")

@@ -43,7 +43,7 @@ SOURCES = (".md", ".yml", ".yaml")
 # (the same process, the same lock), and saves in that time are bound together.
 _behind: set[Path] = set()
 _binding: set[Path] = set()  # taken by the binder, not yet bound
-_bind = threading.Condition()
+_signal = threading.Condition()
 BIND_AFTER = 0.3
 _binder: threading.Thread | None = None
 
@@ -92,12 +92,12 @@ def bind(stop: threading.Event = _stop) -> None:
     files changed behind the site's back: each made by a build of its folder (a saved table then comes from
     the cache), until the site stops."""
     while not stop.is_set():
-        with _bind:
+        with _signal:
             while not _behind and not stop.is_set():
-                _bind.wait()
+                _signal.wait()
         if stop.wait(BIND_AFTER):
             return
-        with _bind:
+        with _signal:
             folders = sorted(_behind)
             _behind.clear()
             _binding.update(folders)
@@ -107,28 +107,28 @@ def bind(stop: threading.Event = _stop) -> None:
             except Exception:  # noqa: BLE001 the volume stays marked stale, and the 部门 page says so
                 pass
             finally:
-                with _bind:
+                with _signal:
                     _binding.discard(folder)
 
 
 def later(folder: Path) -> None:
     """The department rebuilt by the binder, BIND_AFTER from now or with what it is binding next."""
-    with _bind:
+    with _signal:
         _behind.add(folder)
-        _bind.notify_all()
+        _signal.notify_all()
 
 
 def binding(folder: Path) -> bool:
     """Whether the department's volume is still to be bound after a save."""
-    with _bind:
+    with _signal:
         return folder in _behind or folder in _binding
 
 
 def stop() -> None:
     global _pool
     _stop.set()
-    with _bind:
-        _bind.notify_all()
+    with _signal:
+        _signal.notify_all()
     with _turn:  # a build under way finishes first: its files are put in place whole
         if _pool is not None:
             _pool.shutdown(cancel_futures=True)
@@ -144,8 +144,8 @@ def rebuild(path: Path | None, simplex: bool = False, tables_on_right: bool = Fa
     The final double-sided build, which every save asks for, is shared: saves made while another build
     runs wait together, and the next build makes them all at once (their department, or the whole content,
     as `build.py` with no PATH: its cache rebuilds only what changed, on every worker), instead of one after
-    another. Saves go before the departments' builds waiting with them (the binder's, the watcher's), so
-    that a save never waits for volumes. Each waiting save is answered by a build that began after it
+    another. Saves go before the departments' builds waiting with them (the binder's, the watcher's): a
+    save waits at most for the one build under way. Each waiting save is answered by a build that began after it
     asked, so its file is in it."""
     if simplex or tables_on_right or draft:
         with _turn:

@@ -19,6 +19,7 @@ from render.commands.importing import scheme_named
 from render.source import model as m
 from render.source import scheme as sch
 from render.source.reading import rel as relative
+from render.typeset import measure
 
 BUILT, STALE, BROKEN = "已生成", "需重新生成", "有错误"
 EDITED = ("保存", "恢复", "导入", "新建")  # the history's kinds that leave the file as someone made it
@@ -45,20 +46,12 @@ class Listing:
     volume: bool
     volume_stale: bool  # the volume there is not the files' as they are now
     binding: bool  # a save's volume still being bound (building.bind)
-
-    @property
-    def department_broken(self) -> bool:
-        return stopped(self.department, self.problems)
+    department_broken: bool  # 部门.yml cannot be read or has an error: no table of the department is made
 
     @property
     def broken(self) -> bool:
         """A project with errors: left out of the 合计 as the build leaves it out, and no volume made."""
         return any(line.state == BROKEN for line in self.lines)
-
-
-def stopped(department: m.Department | None, problems) -> bool:
-    """部门.yml cannot be read or has an error: no table of the department is made."""
-    return department is None or any(p.path == department.source and p.severity == "error" for p in problems)
 
 
 def rel(path: Path) -> str:
@@ -77,8 +70,6 @@ def digest(data: bytes) -> str:
 
 def model(place: Place) -> tuple[m.Department | None, list[Problem]]:
     """The department as `check` reads it (its folder loaded) and what `check` says of it."""
-    from render.typeset import measure
-
     content = settings.MUBIAOBIAO["content"]
     loaded, problems = load.load(content, source_base(content), place.folder)
     folder = rel(place.folder)
@@ -100,7 +91,7 @@ def listing(place: Place) -> Listing:
     built = {Path(e["path"]).stem: e for e in building.outputs(place.folder) if e.get("kind") == "project"}
     by_stem = {p.stem: p for p in department.projects} if department else {}
     lines = []
-    halted = stopped(department, problems)
+    halted = department is None or any(p.path == department.source and p.severity == "error" for p in problems)
     for path in sorted(place.folder.glob("*.md")):
         if path.is_symlink() or not path.is_file():
             continue
@@ -124,4 +115,4 @@ def listing(place: Place) -> Listing:
     own = tuple(p for p in problems if p.path not in shown)
     volume = next((e for e in building.outputs(place.folder) if e.get("kind") == "volume"), {})
     return Listing(department, tuple(lines), total, own, building.pdf_of(place.folder) is not None,
-                   bool(volume.get("stale")), building.binding(place.folder))
+                   bool(volume.get("stale")), building.binding(place.folder), halted)

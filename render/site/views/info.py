@@ -20,8 +20,8 @@ from render.source import fields
 from render.source import scheme as sch
 from render.source.frontmatter import parse_yaml
 from render.source.load import department_as
-from render.typeset import measure
 from render.source.importer import department_text
+from render.typeset import measure
 
 LABELS = fields.DEPARTMENT_LABELS + (fields.TOTAL,)
 HINTS = {"编制日期": "如 2025-01-20", "册名": "空着则为“部门名称＋年度＋年部门项目支出预算绩效目标表”",
